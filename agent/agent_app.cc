@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/agent_app.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <deque>
+#include <iostream>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "agent/collection.h"
+#include "agent/source_registry.h"
+#include "agent/transport/batch_queue.h"
+#include "agent/transport/ingest_client.h"
+#include "common/exposition.h"
+#include "common/flags.h"
+#include "common/log.h"
+#include "common/yaml_config.h"
+
+namespace hostmon::agent {
+namespace {
+
+namespace log = common::log;
+
+absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
+  const YAML::Node& root = y.root();
+  absl::Status s = y.CheckKeys(root, "",
+                               {"collector", "hostname", "labels", "collection", "paths",
+                                "sources", "log"});
+  if (!s.ok()) return s;
+  YAML::Node collector, tls, collection, paths, sources, logn;
+  if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
+  if (s = y.CheckKeys(collector, "collector", {"address", "tls"}); !s.ok()) return s;
+  if (s = y.GetString(collector, "address", "collector", &c->collector_address); !s.ok()) return s;
+  if (s = y.GetMap(collector, "tls", "collector", &tls); !s.ok()) return s;
+  if (s = y.CheckKeys(tls, "collector.tls", {"cert_file", "key_file", "ca_file", "server_name"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(tls, "cert_file", "collector.tls", &c->tls.cert_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "key_file", "collector.tls", &c->tls.key_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "ca_file", "collector.tls", &c->tls.ca_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "server_name", "collector.tls", &c->tls.server_name); !s.ok()) return s;
+  if (s = y.GetString(root, "hostname", "", &c->hostname); !s.ok()) return s;
+  if (s = y.GetStringMap(root, "labels", "", &c->labels); !s.ok()) return s;
+  if (s = y.GetMap(root, "collection", "", &collection); !s.ok()) return s;
+  if (s = y.CheckKeys(collection, "collection", {"interval", "queue_max_batches"}); !s.ok()) {
+    return s;
+  }
+  if (s = y.GetDuration(collection, "interval", "collection", &c->interval); !s.ok()) return s;
+  if (s = y.GetInt(collection, "queue_max_batches", "collection", &c->queue_max_batches);
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetMap(root, "paths", "", &paths); !s.ok()) return s;
+  if (s = y.CheckKeys(paths, "paths", {"procfs", "sysfs", "rootfs"}); !s.ok()) return s;
+  if (s = y.GetString(paths, "procfs", "paths", &c->procfs); !s.ok()) return s;
+  if (s = y.GetString(paths, "sysfs", "paths", &c->sysfs); !s.ok()) return s;
+  if (s = y.GetString(paths, "rootfs", "paths", &c->rootfs); !s.ok()) return s;
+  if (s = y.GetMap(root, "sources", "", &sources); !s.ok()) return s;
+  for (const auto& kv : sources) {
+    std::string name = kv.first.Scalar();
+    if (name == "disable_defaults") {
+      if (s = y.GetBool(sources, name, "sources", &c->disable_default_sources); !s.ok()) return s;
+      continue;
+    }
+    bool on = false;
+    if (s = y.GetBool(sources, name, "sources", &on); !s.ok()) return s;
+    bool known = false;
+    for (const SourceInfo& info : BuiltinSources()) known = known || info.name == name;
+    if (!known) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(y.Where(kv.first), ": field \"sources.", name, "\": unknown source"));
+    }
+    c->sources[name] = on;
+  }
+  if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
+  if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
+  return y.GetString(logn, "level", "log", &c->log_level);
+}
+
+std::string DefaultHostname() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
+  return buf;
+}
+
+uint64_t RandomEpoch() {
+  std::random_device rd;
+  uint64_t e = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  return e == 0 ? 1 : e;
+}
+
+}  // namespace
+
+absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config) {
+  auto y = common::YamlConfig::Load(path);
+  if (!y.ok()) return y.status();
+  try {
+    return LoadImpl(*y, config);
+  } catch (const std::exception& e) {  // yaml-cpp throws on shapes we did not anticipate
+    return absl::InvalidArgumentError(absl::StrCat(path, ": invalid config: ", e.what()));
+  }
+}
+
+absl::Status ValidateAgentConfig(const AgentConfig& c) {
+  if (c.interval < absl::Milliseconds(100)) {
+    return absl::InvalidArgumentError("collection interval must be at least 100ms");
+  }
+  if (c.collector_address.empty()) {
+    return absl::InvalidArgumentError("collector address must not be empty");
+  }
+  if (c.queue_max_batches < 1) {
+    return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");
+  }
+  for (const auto& [k, v] : c.labels) {
+    if (!common::IsValidLabelName(k)) {
+      return absl::InvalidArgumentError(absl::StrCat("label name \"", k, "\" is not valid"));
+    }
+    if (k == "instance") {
+      return absl::InvalidArgumentError(
+          "label \"instance\" cannot be set as a static label; use --hostname");
+    }
+    if (!common::IsValidUtf8(v)) {
+      return absl::InvalidArgumentError(absl::StrCat("label \"", k, "\": value is not UTF-8"));
+    }
+  }
+  log::Level level;
+  if (!log::ParseLevel(c.log_level, &level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log level \"", c.log_level, "\" is not one of debug, info, warn, error"));
+  }
+  return absl::OkStatus();
+}
+
+int AgentMain(int argc, const char* const* argv) {
+  AgentConfig config;
+  std::string config_file = common::FindFlagValue(argc, argv, "config.file");
+  if (!config_file.empty()) {
+    absl::Status s = LoadAgentConfigFile(config_file, &config);
+    if (!s.ok()) {
+      log::Error("cannot load config", log::Kv("err", s.message()));
+      return 2;
+    }
+  }
+
+  bool once = false;
+  std::vector<std::string> label_flags;
+  common::FlagSet flags("hostmon-agent");
+  flags.String("config.file", &config_file, "YAML config file; flags override its values");
+  flags.String("collector.address", &config.collector_address, "Collector gRPC address host:port");
+  flags.String("hostname", &config.hostname,
+               "Host name sent to the collector (its instance label); default: gethostname()");
+  flags.StringList("label", &label_flags, "Static label name=value added to every series, e.g. "
+                                          "--label=dc=fra1 (repeatable); job defaults to node");
+  flags.Duration("collection.interval", &config.interval, "How often to collect");
+  flags.Bool("once", &once, "Collect once, print Prometheus text exposition to stdout, exit");
+  flags.String("path.procfs", &config.procfs, "procfs mount point");
+  flags.String("path.sysfs", &config.sysfs, "sysfs mount point");
+  flags.String("path.rootfs", &config.rootfs, "root filesystem mount point");
+  flags.Bool("source.disable-defaults", &config.disable_default_sources,
+             "Disable all sources that are on by default (enable some with --source.<name>)");
+  std::deque<bool> switch_values;
+  for (const SourceInfo& info : BuiltinSources()) {
+    auto it = config.sources.find(info.name);
+    switch_values.push_back(it != config.sources.end() ? it->second : info.enabled_by_default);
+    flags.Bool("source." + info.name, &switch_values.back(),
+               absl::StrCat(info.help, info.enabled_by_default ? "" : " (off by default)"));
+  }
+  flags.String("tls.cert-file", &config.tls.cert_file, "Client certificate (PEM) for mTLS");
+  flags.String("tls.key-file", &config.tls.key_file, "Client private key (PEM)");
+  flags.String("tls.ca-file", &config.tls.ca_file, "CA bundle (PEM) that verifies the collector");
+  flags.String("tls.server-name", &config.tls.server_name,
+               "Name expected in the collector's certificate, if not the address");
+  flags.String("log.level", &config.log_level, "debug, info, warn or error");
+  if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
+    log::Error("invalid command line", log::Kv("err", s.message()));
+    return 2;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.Usage();
+    return 0;
+  }
+  size_t i = 0;
+  for (const SourceInfo& info : BuiltinSources()) {
+    if (flags.IsSet("source." + info.name)) config.sources[info.name] = switch_values[i];
+    ++i;
+  }
+  for (const std::string& kv : label_flags) {
+    std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+    if (p.first.empty() || kv.find('=') == std::string::npos) {
+      log::Error("invalid command line", log::Kv("err", "--label expects name=value, got " + kv));
+      return 2;
+    }
+    config.labels[p.first] = p.second;
+  }
+  if (absl::Status s = ValidateAgentConfig(config); !s.ok()) {
+    log::Error("invalid configuration", log::Kv("err", s.message()));
+    return 2;
+  }
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(config.log_level, &level);
+  log::SetLevel(level);
+  if (config.hostname.empty()) config.hostname = DefaultHostname();
+
+  auto selected = SelectSources(BuiltinSources(), config.disable_default_sources, config.sources);
+  if (!selected.ok()) {
+    log::Error("invalid configuration", log::Kv("err", selected.status().message()));
+    return 2;
+  }
+  common::FsRoot fs(config.procfs, config.sysfs, config.rootfs);
+  SourceContext ctx{&fs};
+  std::vector<Collection::NamedSource> sources;
+  for (const SourceInfo* info : *selected) {
+    auto src = info->factory(ctx);
+    if (!src.ok()) {
+      log::Error("cannot create source",
+                 log::Kv("source", info->name) + log::Kv("err", src.status().message()));
+      return 1;
+    }
+    sources.push_back({info->name, std::move(*src)});
+  }
+  SeriesTable table;
+  Collection collection(&table, std::move(sources), &common::RealClock::Get());
+
+  if (once) {
+    CollectedBatch batch;
+    collection.CollectOnce(&batch);
+    std::string text = FormatExposition(table, batch);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return 0;
+  }
+
+  // Block the stop signals before gRPC starts its threads, so only sigtimedwait below sees them;
+  // the collection loop sleeps in sigtimedwait, which doubles as the shutdown wait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  BatchQueue queue(static_cast<size_t>(config.queue_max_batches));
+  IngestClientOptions opts;
+  opts.target = config.collector_address;
+  opts.tls = config.tls;
+  opts.host_name = config.hostname;
+  opts.static_labels = config.labels;
+  opts.collection_interval = config.interval;
+  opts.epoch = RandomEpoch();
+  IngestClient client(opts, &table, &queue);
+  if (absl::Status s = client.Start(); !s.ok()) {
+    log::Error("cannot start", log::Kv("err", s.message()));
+    return 2;
+  }
+  static constexpr MetricDesc kQueued{"hostmon_agent_queue_batches", kGauge,
+                                      "Batches waiting for the collector's acknowledgement."};
+  static constexpr MetricDesc kDroppedBatches{
+      "hostmon_agent_dropped_batches_total", kCounter,
+      "Batches dropped because the send queue was full (oldest first)."};
+  static constexpr MetricDesc kDroppedSamples{"hostmon_agent_dropped_samples_total", kCounter,
+                                              "Samples in batches dropped from the send queue."};
+  static constexpr MetricDesc kConnected{"hostmon_agent_collector_connected", kGauge,
+                                         "1 while a stream to the collector is established."};
+  static constexpr MetricDesc kFailures{"hostmon_agent_stream_failures_total", kCounter,
+                                        "Collector streams that failed or ended unexpectedly."};
+  collection.SetExtraWriter([&](SampleWriter& w) {
+    BatchQueue::Stats q = queue.stats();
+    IngestClient::Stats c = client.stats();
+    w.Add(kQueued, {}, static_cast<double>(q.queued_batches));
+    w.Add(kDroppedBatches, {}, static_cast<double>(q.dropped_batches));
+    w.Add(kDroppedSamples, {}, static_cast<double>(q.dropped_samples));
+    w.Add(kConnected, {}, c.connected ? 1 : 0);
+    w.Add(kFailures, {}, static_cast<double>(c.stream_failures));
+  });
+
+  log::Info("agent started",
+            log::Kv("version", HOSTMON_VERSION) + log::Kv("hostname", config.hostname) +
+                log::Kv("collector", config.collector_address) +
+                log::Kv("interval", absl::FormatDuration(config.interval)) +
+                log::Kv("sources", static_cast<int64_t>(collection.sources().size())));
+  uint64_t sequence = 0;
+  absl::Time next = absl::Now();
+  int stop_signal = 0;
+  while (stop_signal == 0) {
+    auto batch = std::make_shared<CollectedBatch>();
+    batch->sequence = ++sequence;
+    collection.CollectOnce(batch.get());
+    queue.Push(std::move(batch));
+    client.Notify();
+    // Ticks stay on the interval grid; a collection that overran skips the missed ticks.
+    absl::Time now = absl::Now();
+    next += config.interval;
+    if (next < now) next = now + config.interval - ((now - next) % config.interval);
+    while (true) {
+      absl::Duration wait = next - absl::Now();
+      if (wait <= absl::ZeroDuration()) break;
+      timespec ts = absl::ToTimespec(wait);
+      int sig = sigtimedwait(&stop_signals, nullptr, &ts);
+      if (sig > 0) {
+        stop_signal = sig;
+        break;
+      }
+    }
+  }
+  log::Info("stopping", log::Kv("signal", strsignal(stop_signal)));
+  client.Stop(absl::Seconds(3));
+  BatchQueue::Stats q = queue.stats();
+  if (q.queued_batches > 0) {
+    log::Warn("unacknowledged batches lost at shutdown (no spool yet)",
+              log::Kv("batches", static_cast<int64_t>(q.queued_batches)));
+  }
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace hostmon::agent

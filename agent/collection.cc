@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/collection.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/log.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr MetricDesc kSourceSuccess{"hostmon_agent_source_success", kGauge,
+                                    "Whether the source's last collection succeeded (1) or not (0)."};
+constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kGauge,
+                                     "Duration of the source's last collection in seconds."};
+
+class BatchWriter : public SampleWriter {
+ public:
+  BatchWriter(SeriesTable* table, CollectedBatch* batch) : table_(table), batch_(batch) {}
+
+  void Add(const MetricDesc& desc, LabelSpan labels, double value) override {
+    // Sources emit one family many times in a row; remembering the last one skips a lookup.
+    // Compared by content: sources may build names in a reused buffer.
+    if (desc.name != last_name_) {
+      last_family_ = table_->InternFamily(desc);
+      last_name_.assign(desc.name.data(), desc.name.size());
+    }
+    batch_->refs.push_back(table_->InternSeries(last_family_, labels));
+    batch_->values.push_back(value);
+  }
+
+ private:
+  SeriesTable* table_;
+  CollectedBatch* batch_;
+  std::string last_name_;  // capacity reused across samples
+  uint32_t last_family_ = 0;
+};
+
+}  // namespace
+
+Collection::Collection(SeriesTable* table, std::vector<NamedSource> sources,
+                       const common::Clock* clock)
+    : table_(table), sources_(std::move(sources)), clock_(clock) {
+  last_error_.resize(sources_.size());
+}
+
+void Collection::CollectOnce(CollectedBatch* batch) {
+  batch->refs.clear();
+  batch->values.clear();
+  batch->refs.reserve(last_size_);
+  batch->values.reserve(last_size_);
+  absl::Time start = clock_->Now();
+  batch->timestamp_ms = absl::ToUnixMillis(start);
+  BatchWriter writer(table_, batch);
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    NamedSource& s = sources_[i];
+    absl::Time t0 = absl::Now();
+    absl::Status status = s.source->Collect(writer);
+    double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
+    LabelRef label{"source", s.name};
+    writer.Add(kSourceSuccess, {&label, 1}, status.ok() ? 1.0 : 0.0);
+    writer.Add(kSourceDuration, {&label, 1}, seconds);
+    // Log transitions only: a source that fails every cycle must not flood the journal.
+    std::string err = status.ok() ? "" : std::string(status.message());
+    if (err != last_error_[i]) {
+      if (status.ok()) {
+        common::log::Info("source recovered", common::log::Kv("source", s.name));
+      } else if (absl::IsNotFound(status)) {
+        common::log::Debug("source has no data on this host",
+                           common::log::Kv("source", s.name) + common::log::Kv("err", err));
+      } else {
+        common::log::Warn("source failed",
+                          common::log::Kv("source", s.name) + common::log::Kv("err", err));
+      }
+      last_error_[i] = std::move(err);
+    }
+  }
+  if (extra_) extra_(writer);
+  last_size_ = batch->refs.size();
+}
+
+std::string FormatExposition(const SeriesTable& table, const CollectedBatch& batch) {
+  // Group samples by family name; std::map keeps the output sorted and stable for golden files.
+  std::map<std::string, std::vector<size_t>> by_family;
+  std::vector<uint32_t> family_of(batch.refs.size());
+  for (size_t i = 0; i < batch.refs.size(); ++i) {
+    table.WithSeriesAndFamily(batch.refs[i],
+                              [&](const SeriesTable::Series& s, const SeriesTable::Family& f) {
+                                family_of[i] = s.family;
+                                by_family[f.name].push_back(i);
+                              });
+  }
+  std::string out;
+  common::ExpositionWriter w(&out);
+  std::vector<LabelRef> labels;
+  for (const auto& [name, indexes] : by_family) {
+    table.WithFamily(family_of[indexes.front()], [&](const SeriesTable::Family& f) {
+      w.BeginFamily(f.name, f.type, f.help);
+    });
+    for (size_t i : indexes) {
+      table.WithSeries(batch.refs[i], [&](const SeriesTable::Series& s) {
+        labels.clear();
+        for (const auto& [k, v] : s.labels) labels.push_back(LabelRef{k, v});
+        w.Sample(name, labels, {}, batch.values[i]);
+      });
+    }
+  }
+  return out;
+}
+
+}  // namespace hostmon::agent

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// One collection cycle: run every enabled source into a batch of (series ref, value) pairs and add
+// the per-source self metrics hostmon_agent_source_success / _duration_seconds (node_exporter's
+// node_scrape_collector_* under our namespace).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/series_table.h"
+#include "agent/source.h"
+#include "common/clock.h"
+
+namespace hostmon::agent {
+
+// A collected batch, independent of any stream: refs point into the agent's SeriesTable.
+struct CollectedBatch {
+  uint64_t sequence = 0;
+  int64_t timestamp_ms = 0;  // collection start, Unix milliseconds
+  std::vector<uint32_t> refs;
+  std::vector<double> values;
+};
+
+class Collection {
+ public:
+  struct NamedSource {
+    std::string name;
+    SourcePtr source;
+  };
+
+  Collection(SeriesTable* table, std::vector<NamedSource> sources, const common::Clock* clock);
+
+  // Extra samples written after the sources, e.g. transport statistics.
+  void SetExtraWriter(std::function<void(SampleWriter&)> extra) { extra_ = std::move(extra); }
+
+  // Runs every source once and fills refs/values/timestamp_ms of *batch (cleared first).
+  void CollectOnce(CollectedBatch* batch);
+
+  const std::vector<NamedSource>& sources() const { return sources_; }
+
+ private:
+  SeriesTable* table_;
+  std::vector<NamedSource> sources_;
+  const common::Clock* clock_;
+  std::function<void(SampleWriter&)> extra_;
+  std::vector<std::string> last_error_;  // per source, to log state changes only
+  size_t last_size_ = 0;
+};
+
+// Writes a batch as Prometheus text exposition, families sorted by name (for --once).
+std::string FormatExposition(const SeriesTable& table, const CollectedBatch& batch);
+
+}  // namespace hostmon::agent

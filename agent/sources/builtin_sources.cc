@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// THE list of sources compiled into the agent. Adding a source = one folder under
+// agent/sources/<name>/ (parser + source) and one entry here.
+#include "agent/source_registry.h"
+#include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/loadavg/loadavg_source.h"
+#include "agent/sources/meminfo/meminfo_source.h"
+
+namespace hostmon::agent {
+namespace {
+
+template <SourcePtr (*Make)(const SourceContext&)>
+absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
+  return Make(ctx);
+}
+
+}  // namespace
+
+const std::vector<SourceInfo>& BuiltinSources() {
+  static const auto* sources = new std::vector<SourceInfo>{
+      {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
+      {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
+      {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
+  };
+  return *sources;
+}
+
+}  // namespace hostmon::agent

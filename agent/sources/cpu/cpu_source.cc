@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/cpu/cpu_source.h"
+
+#include <string>
+
+#include "agent/sources/cpu/proc_stat_parser.h"
+#include "common/status_macros.h"
+
+namespace hostmon::agent {
+namespace {
+
+// /proc/stat counts in USER_HZ, which the kernel fixes at 100 for userspace on every
+// architecture (node_exporter's procfs uses the same constant).
+constexpr double kUserHz = 100.0;
+
+constexpr MetricDesc kCpuSeconds{"node_cpu_seconds_total", kCounter,
+                                 "Seconds the CPUs spent in each mode."};
+
+class CpuSource : public Source {
+ public:
+  explicit CpuSource(const common::FsRoot& fs) : path_(fs.Proc("stat")) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
+    HM_RETURN_IF_ERROR(ParseProcStat(text_, &stat_));
+    for (const CpuTimesLine& c : stat_.cpus) {
+      // Same mode set and order as node_exporter's cpu collector.
+      const std::pair<absl::string_view, uint64_t> modes[] = {
+          {"idle", c.idle}, {"iowait", c.iowait},   {"irq", c.irq},       {"nice", c.nice},
+          {"softirq", c.softirq}, {"steal", c.steal}, {"system", c.system}, {"user", c.user},
+      };
+      for (const auto& [mode, ticks] : modes) {
+        LabelRef labels[] = {{"cpu", c.cpu}, {"mode", mode}};
+        out.Add(kCpuSeconds, labels, static_cast<double>(ticks) / kUserHz);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string path_;
+  std::string text_;
+  ProcStat stat_;
+};
+
+}  // namespace
+
+SourcePtr MakeCpuSource(const SourceContext& ctx) { return std::make_unique<CpuSource>(*ctx.fs); }
+
+}  // namespace hostmon::agent

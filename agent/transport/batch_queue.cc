@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/transport/batch_queue.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+namespace hostmon::agent {
+
+void BatchQueue::Push(std::shared_ptr<const CollectedBatch> batch) {
+  absl::MutexLock lock(&mu_);
+  while (entries_.size() >= max_batches_) {
+    const CollectedBatch& oldest = *entries_.front().batch;
+    stats_.dropped_batches++;
+    stats_.dropped_samples += oldest.values.size();
+    common::log::Warn("send queue full, dropping oldest batch",
+                      common::log::Kv("sequence", static_cast<int64_t>(oldest.sequence)) +
+                          common::log::Kv("samples", static_cast<int64_t>(oldest.values.size())));
+    entries_.pop_front();
+  }
+  entries_.push_back(Entry{std::move(batch), false});
+}
+
+std::shared_ptr<const CollectedBatch> BatchQueue::NextUnsent() {
+  absl::MutexLock lock(&mu_);
+  for (Entry& e : entries_) {
+    if (!e.sent) {
+      e.sent = true;
+      return e.batch;
+    }
+  }
+  return nullptr;
+}
+
+void BatchQueue::ResetSent() {
+  absl::MutexLock lock(&mu_);
+  for (Entry& e : entries_) e.sent = false;
+}
+
+bool BatchQueue::Remove(uint64_t sequence) {
+  // Acks normally arrive in order, so the front is the common case.
+  for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+    if (it->batch->sequence == sequence) {
+      entries_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void BatchQueue::Ack(absl::Span<const uint64_t> sequences) {
+  absl::MutexLock lock(&mu_);
+  for (uint64_t seq : sequences) {
+    if (Remove(seq)) stats_.acked_batches++;
+  }
+}
+
+void BatchQueue::Reject(uint64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  if (Remove(sequence)) stats_.rejected_batches++;
+}
+
+BatchQueue::Stats BatchQueue::stats() const {
+  absl::MutexLock lock(&mu_);
+  Stats s = stats_;
+  s.queued_batches = entries_.size();
+  return s;
+}
+
+bool BatchQueue::empty() const {
+  absl::MutexLock lock(&mu_);
+  return entries_.empty();
+}
+
+}  // namespace hostmon::agent

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "collector/host_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/exposition.h"
+#include "common/log.h"
+
+namespace hostmon::collector {
+
+namespace pb = ::hostmon::ingest::v1;
+namespace log = ::hostmon::common::log;
+using common::IsValidLabelName;
+using common::IsValidMetricName;
+using common::IsValidUtf8;
+
+bool SequenceTracker::Seen(uint64_t seq) const { return seq <= floor_ || above_.contains(seq); }
+
+bool SequenceTracker::MarkApplied(uint64_t seq) {
+  if (Seen(seq)) return false;
+  above_.insert(seq);
+  while (!above_.empty() && *above_.begin() == floor_ + 1) {
+    floor_++;
+    above_.erase(above_.begin());
+  }
+  // Gaps that never fill (batches the agent dropped) would grow the set forever; past the bound
+  // the oldest gap is given up on, and a batch from it arriving later counts as a duplicate.
+  while (above_.size() > kMaxAbove) {
+    floor_ = *above_.begin();
+    above_.erase(above_.begin());
+    while (!above_.empty() && *above_.begin() == floor_ + 1) {
+      floor_++;
+      above_.erase(above_.begin());
+    }
+  }
+  return true;
+}
+
+namespace {
+
+bool HasControlChars(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+constexpr absl::string_view kReservedPrefix = "hostmon_collector_";
+
+}  // namespace
+
+absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
+  const std::string& name = hello.host_name();
+  if (name.empty() || name.size() > 253 || !IsValidUtf8(name) || HasControlChars(name)) {
+    return absl::InvalidArgumentError(
+        "hello.host_name: must be 1..253 bytes of UTF-8 without control characters");
+  }
+  if (hello.epoch() == 0) return absl::InvalidArgumentError("hello.epoch: must not be 0");
+  std::vector<std::pair<std::string, std::string>> labels;
+  for (int i = 0; i < hello.static_labels_size(); ++i) {
+    const pb::Label& l = hello.static_labels(i);
+    std::string where = absl::StrCat("hello.static_labels[", i, "]");
+    if (!IsValidLabelName(l.name())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": invalid label name \"", l.name(), "\""));
+    }
+    if (l.name() == "instance") {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": \"instance\" is the host name and cannot be a static label"));
+    }
+    if (!IsValidUtf8(l.value()) || l.value().size() > options_.max_label_value_bytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": value must be UTF-8 of at most ", options_.max_label_value_bytes,
+                       " bytes"));
+    }
+    for (const auto& [k, v] : labels) {
+      if (k == l.name()) {
+        return absl::InvalidArgumentError(absl::StrCat(where, ": duplicate label \"", k, "\""));
+      }
+    }
+    labels.emplace_back(l.name(), l.value());
+  }
+  if (std::none_of(labels.begin(), labels.end(), [](const auto& kv) { return kv.first == "job"; })) {
+    labels.emplace_back("job", options_.default_job);
+  }
+  labels.emplace_back("instance", name);
+  std::sort(labels.begin(), labels.end());
+  absl::Duration interval = hello.collection_interval_ms() > 0
+                                ? absl::Milliseconds(hello.collection_interval_ms())
+                                : options_.default_interval;
+  absl::Duration staleness = options_.staleness > absl::ZeroDuration()
+                                 ? options_.staleness
+                                 : interval * options_.staleness_intervals;
+
+  absl::MutexLock lock(&mu_);
+  Host& host = hosts_[name];
+  if (host.streams > 0) {
+    log::Warn("a second agent stream for the same host name; their series will mix",
+              log::Kv("host", name));
+  }
+  if (host.epoch != hello.epoch()) {
+    // A new sequence space (agent without its spool): earlier sequence numbers mean nothing now.
+    host.applied.Reset();
+    host.epoch = hello.epoch();
+  }
+  host.instance = name;
+  host.labels = std::move(labels);
+  host.staleness = staleness;
+  host.last_seen = clock_->Now();
+  host.streams++;
+  streams_++;
+  stream->host = name;
+  stream->epoch = hello.epoch();
+  stream->attached = true;
+  return absl::OkStatus();
+}
+
+void HostStore::Detach(StreamState* stream) {
+  if (!stream->attached) return;
+  absl::MutexLock lock(&mu_);
+  stream->attached = false;
+  streams_--;
+  auto it = hosts_.find(stream->host);
+  if (it != hosts_.end()) it->second.streams--;
+}
+
+absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState& stream) const {
+  if (batch.sequence() == 0) return absl::InvalidArgumentError("batch.sequence: must not be 0");
+  absl::flat_hash_map<uint32_t, bool> new_families;
+  for (int i = 0; i < batch.family_defs_size(); ++i) {
+    const pb::FamilyDef& f = batch.family_defs(i);
+    std::string where = absl::StrCat("batch.family_defs[", i, "]");
+    if (!IsValidMetricName(f.name())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": invalid metric name \"", f.name().substr(0, 200), "\""));
+    }
+    if (absl::StartsWith(f.name(), kReservedPrefix)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": metric names starting with ", kReservedPrefix,
+                       " are reserved for the collector"));
+    }
+    if (f.type() != pb::METRIC_TYPE_GAUGE && f.type() != pb::METRIC_TYPE_COUNTER &&
+        f.type() != pb::METRIC_TYPE_UNTYPED) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": invalid metric type ", f.type()));
+    }
+    if (!IsValidUtf8(f.help()) || f.help().size() > 4096) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": help must be UTF-8, <= 4096 bytes"));
+    }
+    new_families[f.ref()] = true;
+  }
+  absl::flat_hash_map<uint32_t, bool> new_series;
+  for (int i = 0; i < batch.series_defs_size(); ++i) {
+    const pb::SeriesDef& s = batch.series_defs(i);
+    std::string where = absl::StrCat("batch.series_defs[", i, "]");
+    if (!new_families.contains(s.family_ref()) && !stream.families.contains(s.family_ref())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": unknown family_ref ", s.family_ref()));
+    }
+    if (static_cast<size_t>(s.labels_size()) > options_.max_labels_per_series) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": more than ", options_.max_labels_per_series, " labels"));
+    }
+    for (int j = 0; j < s.labels_size(); ++j) {
+      const pb::Label& l = s.labels(j);
+      if (!IsValidLabelName(l.name())) {
+        return absl::InvalidArgumentError(absl::StrCat(where, ".labels[", j,
+                                                       "]: invalid label name \"",
+                                                       l.name().substr(0, 200), "\""));
+      }
+      if (!IsValidUtf8(l.value()) || l.value().size() > options_.max_label_value_bytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ".labels[", j, "]: value must be UTF-8 of at most ",
+                         options_.max_label_value_bytes, " bytes"));
+      }
+      for (int k = 0; k < j; ++k) {
+        if (s.labels(k).name() == l.name()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ".labels[", j, "]: duplicate label \"", l.name(), "\""));
+        }
+      }
+    }
+    new_series[s.ref()] = true;
+  }
+  if (batch.series_refs_size() != batch.values_size()) {
+    return absl::InvalidArgumentError(absl::StrCat("batch: ", batch.series_refs_size(),
+                                                   " series_refs but ", batch.values_size(),
+                                                   " values"));
+  }
+  if (batch.sample_timestamp_offsets_ms_size() != 0 &&
+      batch.sample_timestamp_offsets_ms_size() != batch.values_size()) {
+    return absl::InvalidArgumentError(
+        "batch.sample_timestamp_offsets_ms: must be empty or as long as values");
+  }
+  for (int i = 0; i < batch.series_refs_size(); ++i) {
+    uint32_t ref = batch.series_refs(i);
+    if (!new_series.contains(ref) && !stream.series.contains(ref)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("batch.series_refs[", i, "]: unknown series ref ", ref));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
+                                                        StreamState* stream) {
+  if (!stream->attached) return absl::FailedPreconditionError("batch before hello");
+  if (absl::Status s = ValidateBatch(batch, *stream); !s.ok()) return s;
+
+  // Definitions are recorded even for duplicate batches: a re-send on a new stream carries the
+  // definitions that later batches of that stream rely on.
+  for (const pb::FamilyDef& f : batch.family_defs()) {
+    stream->families[f.ref()] =
+        std::make_shared<const StreamState::Family>(StreamState::Family{f.name(), f.type(), f.help()});
+  }
+  for (const pb::SeriesDef& d : batch.series_defs()) {
+    StreamState::Series s;
+    s.family = stream->families[d.family_ref()];
+    s.key = s.family->name;
+    for (const pb::Label& l : d.labels()) {
+      s.labels.emplace_back(l.name(), l.value());
+      absl::StrAppend(&s.key, "\xff", l.name(), "\xfe", l.value());
+    }
+    stream->series[d.ref()] = std::move(s);
+  }
+
+  ApplyResult result;
+  absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  auto hit = hosts_.find(stream->host);
+  if (hit == hosts_.end()) return absl::InternalError("host of an attached stream vanished");
+  Host& host = hit->second;
+  host.last_seen = now;
+  if (stream->epoch != host.epoch) {
+    // Another stream of this host name switched the epoch; this stream's numbers are foreign.
+    result.duplicate = false;
+  } else if (!host.applied.MarkApplied(batch.sequence())) {
+    result.duplicate = true;
+    return result;
+  }
+  const bool has_offsets = batch.sample_timestamp_offsets_ms_size() > 0;
+  for (int i = 0; i < batch.series_refs_size(); ++i) {
+    const StreamState::Series& s = stream->series.find(batch.series_refs(i))->second;
+    int64_t ts = batch.timestamp_ms() + (has_offsets ? batch.sample_timestamp_offsets_ms(i) : 0);
+    auto it = host.series.find(s.key);
+    if (it == host.series.end()) {
+      if (host.series.size() >= options_.max_series_per_host) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("host ", host.instance, " exceeds ", options_.max_series_per_host,
+                         " series; sample of ", s.family->name, " dropped"));
+      }
+      it = host.series.emplace(s.key, SeriesEntry{s.family, s.labels, 0, INT64_MIN, now}).first;
+    }
+    SeriesEntry& e = it->second;
+    // A replayed (older) sample must not overwrite a newer live value.
+    if (ts >= e.timestamp_ms) {
+      e.value = batch.values(i);
+      e.timestamp_ms = ts;
+      e.updated = now;
+      e.family = s.family;
+    }
+    result.samples++;
+  }
+  return result;
+}
+
+void HostStore::WriteExposition(std::string* out) {
+  using Sample = std::pair<const Host*, const SeriesEntry*>;
+  absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  absl::flat_hash_map<absl::string_view, std::vector<Sample>> by_family;
+  for (auto hit = hosts_.begin(); hit != hosts_.end();) {
+    Host& host = hit->second;
+    if (host.streams == 0 && now - host.last_seen > host.staleness) {
+      log::Info("host is gone (stale)", log::Kv("host", host.instance));
+      hosts_.erase(hit++);
+      continue;
+    }
+    for (auto sit = host.series.begin(); sit != host.series.end();) {
+      if (now - sit->second.updated > host.staleness) {
+        host.series.erase(sit++);
+        continue;
+      }
+      by_family[sit->second.family->name].emplace_back(&host, &sit->second);
+      ++sit;
+    }
+    ++hit;
+  }
+  std::vector<absl::string_view> names;
+  names.reserve(by_family.size());
+  for (const auto& kv : by_family) names.push_back(kv.first);
+  std::sort(names.begin(), names.end());
+  common::ExpositionWriter w(out);
+  std::vector<common::LabelRef> series_labels, host_labels;
+  for (absl::string_view name : names) {
+    const std::vector<Sample>& samples = by_family[name];
+    const StreamState::Family& f = *samples.front().second->family;
+    w.BeginFamily(name, f.type, f.help);
+    for (const auto& [host, entry] : samples) {
+      host_labels.clear();
+      for (const auto& [k, v] : host->labels) host_labels.push_back({k, v});
+      series_labels.clear();
+      for (const auto& [k, v] : entry->labels) {
+        // The host's identity labels win over a series label of the same name.
+        bool shadowed = std::any_of(host->labels.begin(), host->labels.end(),
+                                    [&](const auto& hl) { return hl.first == k; });
+        if (!shadowed) series_labels.push_back({k, v});
+      }
+      w.Sample(name, series_labels, host_labels, entry->value);
+    }
+  }
+}
+
+size_t HostStore::connected_streams() const {
+  absl::MutexLock lock(&mu_);
+  return streams_;
+}
+
+size_t HostStore::host_count() const {
+  absl::MutexLock lock(&mu_);
+  return hosts_.size();
+}
+
+}  // namespace hostmon::collector

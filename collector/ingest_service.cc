@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "collector/ingest_service.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/log.h"
+
+namespace hostmon::collector {
+
+namespace pb = ::hostmon::ingest::v1;
+namespace log = ::hostmon::common::log;
+
+CollectorMetrics::CollectorMetrics() : CollectorMetrics(std::make_shared<prometheus::Registry>()) {}
+
+CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
+    : connected_agents(prometheus::BuildGauge()
+                           .Name("hostmon_collector_connected_agents")
+                           .Help("Agent streams currently open.")
+                           .Register(*r)
+                           .Add({})),
+      hosts(prometheus::BuildGauge()
+                .Name("hostmon_collector_hosts")
+                .Help("Hosts whose series are currently exported.")
+                .Register(*r)
+                .Add({})),
+      streams_opened(prometheus::BuildCounter()
+                         .Name("hostmon_collector_streams_opened_total")
+                         .Help("Agent streams accepted (valid hello).")
+                         .Register(*r)
+                         .Add({})),
+      batches_received(prometheus::BuildCounter()
+                           .Name("hostmon_collector_batches_received_total")
+                           .Help("Batches received and applied (duplicates excluded).")
+                           .Register(*r)
+                           .Add({})),
+      samples_received(prometheus::BuildCounter()
+                           .Name("hostmon_collector_samples_received_total")
+                           .Help("Samples received in applied batches.")
+                           .Register(*r)
+                           .Add({})),
+      duplicate_batches(prometheus::BuildCounter()
+                            .Name("hostmon_collector_duplicate_batches_total")
+                            .Help("Re-sent batches recognised by sequence number and not applied "
+                                  "again.")
+                            .Register(*r)
+                            .Add({})),
+      clean_disconnects(prometheus::BuildCounter()
+                            .Name("hostmon_collector_clean_disconnects_total")
+                            .Help("Agent streams that ended with a goodbye (deliberate stop).")
+                            .Register(*r)
+                            .Add({})),
+      lost_streams(prometheus::BuildCounter()
+                       .Name("hostmon_collector_lost_streams_total")
+                       .Help("Agent streams that ended without a goodbye (crash, network).")
+                       .Register(*r)
+                       .Add({})),
+      registry_(std::move(r)),
+      rejected_(prometheus::BuildCounter()
+                    .Name("hostmon_collector_rejected_messages_total")
+                    .Help("Messages rejected as invalid, by reason.")
+                    .Register(*registry_)) {
+  prometheus::BuildGauge()
+      .Name("hostmon_collector_build_info")
+      .Help("Build information of the collector; value 1.")
+      .Register(*registry_)
+      .Add({{"version", HOSTMON_VERSION}})
+      .Set(1);
+  // Pre-create the reasons so they export as 0 before the first rejection.
+  for (const char* reason : {"invalid_hello", "invalid_batch", "protocol"}) {
+    rejected_.Add({{"reason", reason}});
+  }
+}
+
+namespace {
+
+class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage> {
+ public:
+  IngestReactor(grpc::CallbackServerContext* ctx, HostStore* store, CollectorMetrics* metrics)
+      : peer_(ctx->peer()), store_(store), metrics_(metrics) {
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The agent half-closed (after a goodbye) or the stream broke.
+      absl::MutexLock lock(&mu_);
+      read_closed_ = true;
+      MaybeFinishLocked();
+      return;
+    }
+    grpc::Status fatal = Handle();
+    absl::MutexLock lock(&mu_);
+    if (!fatal.ok()) {
+      finish_status_ = fatal;
+      read_closed_ = true;  // stop reading; finish once pending writes are out
+      MaybeFinishLocked();
+      return;
+    }
+    MaybeWriteLocked();
+    StartRead(&in_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) {
+      write_failed_ = true;
+      MaybeFinishLocked();
+      return;
+    }
+    MaybeWriteLocked();
+    MaybeFinishLocked();
+  }
+
+  void OnDone() override {
+    store_->Detach(&state_);
+    if (state_.goodbye) {
+      metrics_->clean_disconnects.Increment();
+      log::Info("agent disconnected cleanly", log::Kv("host", state_.host));
+    } else if (!state_.host.empty()) {
+      metrics_->lost_streams.Increment();
+      log::Warn("agent stream lost", log::Kv("host", state_.host) + log::Kv("peer", peer_));
+    }
+    delete this;
+  }
+
+  void OnCancel() override {}
+
+ private:
+  // Processes in_; returns a non-OK status when the stream must end.
+  grpc::Status Handle() {
+    switch (in_.kind_case()) {
+      case pb::AgentMessage::kHello: {
+        if (state_.attached) return Reject("protocol", "hello sent twice");
+        absl::Status s = store_->Attach(in_.hello(), &state_);
+        if (!s.ok()) return Reject("invalid_hello", std::string(s.message()));
+        metrics_->streams_opened.Increment();
+        log::Info("agent connected", log::Kv("host", state_.host) + log::Kv("peer", peer_) +
+                                         log::Kv("agent_version", in_.hello().agent_version()));
+        return grpc::Status::OK;
+      }
+      case pb::AgentMessage::kBatch: {
+        if (!state_.attached) return Reject("protocol", "first message must be a hello");
+        auto result = store_->Apply(in_.batch(), &state_);
+        if (!result.ok()) {
+          metrics_->RejectedMessages("invalid_batch").Increment();
+          log::Warn("batch rejected", log::Kv("host", state_.host) +
+                                          log::Kv("sequence", static_cast<int64_t>(
+                                                                  in_.batch().sequence())) +
+                                          log::Kv("err", result.status().message()));
+          absl::MutexLock lock(&mu_);
+          pb::Rejection r;
+          r.set_sequence(in_.batch().sequence());
+          r.set_reason(std::string(result.status().message()));
+          rejections_.push_back(std::move(r));
+          return grpc::Status::OK;
+        }
+        if (result->duplicate) {
+          metrics_->duplicate_batches.Increment();
+        } else {
+          metrics_->batches_received.Increment();
+          metrics_->samples_received.Increment(static_cast<double>(result->samples));
+        }
+        absl::MutexLock lock(&mu_);
+        pending_acks_.push_back(in_.batch().sequence());
+        return grpc::Status::OK;
+      }
+      case pb::AgentMessage::kGoodbye:
+        state_.goodbye = true;
+        return grpc::Status::OK;
+      default:
+        return Reject("protocol", "empty or unknown message kind");
+    }
+  }
+
+  grpc::Status Reject(const char* reason, const std::string& message) {
+    metrics_->RejectedMessages(reason).Increment();
+    log::Warn("agent stream rejected", log::Kv("peer", peer_) + log::Kv("reason", reason) +
+                                           log::Kv("err", message));
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+  }
+
+  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || finished_ || write_failed_) return;
+    if (!rejections_.empty()) {
+      out_.Clear();
+      *out_.mutable_rejection() = std::move(rejections_.front());
+      rejections_.erase(rejections_.begin());
+    } else if (!pending_acks_.empty()) {
+      out_.Clear();
+      out_.mutable_ack()->mutable_sequences()->Add(pending_acks_.begin(), pending_acks_.end());
+      pending_acks_.clear();
+    } else {
+      return;
+    }
+    writing_ = true;
+    StartWrite(&out_);
+  }
+
+  void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || !read_closed_ || writing_) return;
+    if (!write_failed_ && (!pending_acks_.empty() || !rejections_.empty())) {
+      MaybeWriteLocked();
+      return;
+    }
+    finished_ = true;
+    Finish(finish_status_);
+  }
+
+  const std::string peer_;
+  HostStore* const store_;
+  CollectorMetrics* const metrics_;
+  pb::AgentMessage in_;  // only touched by read reactions, which never overlap
+  StreamState state_;    // likewise
+
+  absl::Mutex mu_;
+  pb::CollectorMessage out_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> pending_acks_ ABSL_GUARDED_BY(mu_);
+  std::vector<pb::Rejection> rejections_ ABSL_GUARDED_BY(mu_);
+  grpc::Status finish_status_ ABSL_GUARDED_BY(mu_) = grpc::Status::OK;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool read_closed_ ABSL_GUARDED_BY(mu_) = false;
+  bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage>* IngestService::Stream(
+    grpc::CallbackServerContext* context) {
+  return new IngestReactor(context, store_, metrics_);
+}
+
+}  // namespace hostmon::collector

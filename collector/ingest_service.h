@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The collector's side of hostmon.ingest.v1.Ingest/Stream: one callback-API reactor per agent
+// stream. Reactions only validate, apply to the HostStore (CPU only, no I/O) and queue acks; one
+// write is in flight at a time and acks queued meanwhile are coalesced into the next write.
+#pragma once
+
+#include <memory>
+
+#include "collector/host_store.h"
+#include "hostmon/ingest/v1/ingest.grpc.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/registry.h"
+
+namespace hostmon::collector {
+
+// hostmon_collector_* self metrics.
+class CollectorMetrics {
+ public:
+  CollectorMetrics();
+  prometheus::Registry& registry() { return *registry_; }
+  std::shared_ptr<prometheus::Registry> registry_ptr() { return registry_; }
+
+  prometheus::Gauge& connected_agents;
+  prometheus::Gauge& hosts;
+  prometheus::Counter& streams_opened;
+  prometheus::Counter& batches_received;
+  prometheus::Counter& samples_received;
+  prometheus::Counter& duplicate_batches;
+  prometheus::Counter& clean_disconnects;
+  prometheus::Counter& lost_streams;
+  prometheus::Counter& RejectedMessages(const std::string& reason) {
+    return rejected_.Add({{"reason", reason}});
+  }
+
+ private:
+  CollectorMetrics(std::shared_ptr<prometheus::Registry> r);
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& rejected_;
+};
+
+class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackService {
+ public:
+  IngestService(HostStore* store, CollectorMetrics* metrics) : store_(store), metrics_(metrics) {}
+
+  grpc::ServerBidiReactor<::hostmon::ingest::v1::AgentMessage,
+                          ::hostmon::ingest::v1::CollectorMessage>*
+  Stream(grpc::CallbackServerContext* context) override;
+
+ private:
+  HostStore* store_;
+  CollectorMetrics* metrics_;
+};
+
+}  // namespace hostmon::collector

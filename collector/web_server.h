@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The collector's HTTP side (civetweb, which prometheus-cpp already depends on): /metrics,
+// /-/healthy, /-/ready and a landing page. Owning the server, rather than using prometheus-cpp's
+// Exposer, lets the collector add endpoints such as /-/reload and /api/v1/alerts.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+class CivetServer;
+class CivetHandler;
+
+namespace hostmon::collector {
+
+class WebServer {
+ public:
+  // A handler fills the body and content type and returns the HTTP status code.
+  using Handler = std::function<int(std::string* body, std::string* content_type)>;
+
+  ~WebServer();
+  // Listens on `address` ("host:port", ":port"; port 0 picks a free one).
+  static absl::StatusOr<std::unique_ptr<WebServer>> Start(const std::string& address,
+                                                          std::map<std::string, Handler> routes);
+  // The address actually bound, e.g. "127.0.0.1:9711".
+  const std::string& bound_address() const { return bound_address_; }
+
+ private:
+  WebServer() = default;
+  std::unique_ptr<CivetServer> server_;
+  std::map<std::string, std::unique_ptr<CivetHandler>> handlers_;
+  std::string bound_address_;
+};
+
+}  // namespace hostmon::collector

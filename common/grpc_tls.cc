@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common/grpc_tls.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/fs_root.h"
+#include "common/log.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+
+namespace hostmon::common {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
+  std::string pem;
+  absl::Status s = ReadFileTo(path, &pem);
+  if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(what, ": ", s.message()));
+  if (!absl::StrContains(pem, "-----BEGIN ")) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " is not a PEM file"));
+  }
+  return pem;
+}
+
+absl::string_view HostOf(absl::string_view address) {
+  if (absl::StartsWith(address, "dns:///")) address.remove_prefix(7);
+  if (absl::StartsWith(address, "ipv4:")) address.remove_prefix(5);
+  if (absl::StartsWith(address, "ipv6:")) address.remove_prefix(5);
+  if (!address.empty() && address[0] == '[') {
+    size_t end = address.find(']');
+    return end == absl::string_view::npos ? address : address.substr(1, end - 1);
+  }
+  size_t colon = address.rfind(':');
+  return colon == absl::string_view::npos ? address : address.substr(0, colon);
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(absl::string_view address) {
+  if (absl::StartsWith(address, "unix:")) return true;
+  absl::string_view host = HostOf(address);
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
+    const TlsFiles& tls, absl::string_view listen_address) {
+  if (!tls.any()) {
+    if (!IsLoopbackAddress(listen_address)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to serve gRPC without TLS on non-loopback address ", listen_address,
+          ": set --tls.cert-file and --tls.key-file (and --tls.ca-file for mTLS)"));
+    }
+    log::Warn("gRPC listener uses plaintext (allowed on loopback only)",
+              log::Kv("address", listen_address));
+    return grpc::InsecureServerCredentials();
+  }
+  if (tls.cert_file.empty() || tls.key_file.empty()) {
+    return absl::InvalidArgumentError("TLS on the collector needs both a cert file and a key file");
+  }
+  auto cert = ReadPem(tls.cert_file, "tls cert file");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadPem(tls.key_file, "tls key file");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions opts(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  if (!tls.ca_file.empty()) {
+    auto ca = ReadPem(tls.ca_file, "tls CA file");
+    if (!ca.ok()) return ca.status();
+    opts.pem_root_certs = *ca;
+    opts.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  } else {
+    log::Warn("TLS without a CA file: agents are not authenticated (set --tls.ca-file for mTLS)");
+  }
+  opts.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(opts);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
+    const TlsFiles& tls, absl::string_view target) {
+  if (!tls.any()) {
+    if (!IsLoopbackAddress(target)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to send without TLS to non-loopback collector ", target,
+          ": set --tls.ca-file (and --tls.cert-file/--tls.key-file for mTLS)"));
+    }
+    log::Warn("collector connection uses plaintext (allowed on loopback only)",
+              log::Kv("collector", target));
+    return grpc::InsecureChannelCredentials();
+  }
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError("a client certificate needs both a cert file and a key file");
+  }
+  grpc::SslCredentialsOptions opts;
+  if (!tls.ca_file.empty()) {
+    auto ca = ReadPem(tls.ca_file, "tls CA file");
+    if (!ca.ok()) return ca.status();
+    opts.pem_root_certs = *ca;
+  }
+  if (!tls.cert_file.empty()) {
+    auto cert = ReadPem(tls.cert_file, "tls cert file");
+    if (!cert.ok()) return cert.status();
+    auto key = ReadPem(tls.key_file, "tls key file");
+    if (!key.ok()) return key.status();
+    opts.pem_cert_chain = *cert;
+    opts.pem_private_key = *key;
+  }
+  return grpc::SslCredentials(opts);
+}
+
+}  // namespace hostmon::common

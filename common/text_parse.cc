@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common/text_parse.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace hostmon::common {
+
+void SplitFields(absl::string_view line, Fields* out) {
+  out->clear();
+  size_t i = 0;
+  const size_t n = line.size();
+  while (i < n) {
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
+    if (i >= n) break;
+    size_t start = i;
+    while (i < n && line[i] != ' ' && line[i] != '\t') ++i;
+    out->push_back(line.substr(start, i - start));
+  }
+}
+
+absl::Status ParseUint64(absl::string_view text, absl::string_view what, uint64_t* out) {
+  // SimpleAtoi accepts a leading '+' and surrounding whitespace; kernel counters never have
+  // either, so anything but digits means the file is not what we think it is.
+  if (text.empty() || text.size() > 20) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": not an unsigned integer: \"", text, "\""));
+  }
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": not an unsigned integer: \"", text, "\""));
+    }
+  }
+  if (!absl::SimpleAtoi(text, out)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": integer out of range: \"", text, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t* out) {
+  absl::string_view digits = text;
+  if (!digits.empty() && digits[0] == '-') digits.remove_prefix(1);
+  uint64_t ignored;
+  if (!ParseUint64(digits, what, &ignored).ok() || !absl::SimpleAtoi(text, out)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": not an integer: \"", text, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out) {
+  if (text.empty() || text.front() == ' ' || text.back() == ' ' || !absl::SimpleAtod(text, out)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": not a number: \"", text, "\""));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hostmon::common

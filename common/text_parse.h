@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Allocation-free helpers for the line/field oriented text of /proc and /sys files. Every
+// parser in the agent builds on these so that number and field handling is defined once.
+#pragma once
+
+#include <cstdint>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace hostmon::common {
+
+// Whitespace-separated fields of one line, as views into the line (no copies).
+using Fields = absl::InlinedVector<absl::string_view, 24>;
+
+// Splits `line` on runs of spaces and tabs into `out` (cleared first).
+void SplitFields(absl::string_view line, Fields* out);
+
+// Strict decimal parse of an unsigned 64-bit integer; the error names `what` and the text.
+absl::Status ParseUint64(absl::string_view text, absl::string_view what, uint64_t* out);
+
+// Strict parse of a signed 64-bit integer.
+absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t* out);
+
+// Strict parse of a finite or infinite double ("1.5", "1e3"); rejects empty and trailing junk.
+absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out);
+
+}  // namespace hostmon::common
