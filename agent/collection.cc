@@ -16,7 +16,11 @@ constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kG
 
 class BatchWriter : public SampleWriter {
  public:
-  BatchWriter(SeriesTable* table, CollectedBatch* batch) : table_(table), batch_(batch) {}
+  // `name_cache` outlives the writer so its capacity is reused across collections.
+  BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache)
+      : table_(table), batch_(batch), last_name_(*name_cache) {
+    last_name_.clear();
+  }
 
   void Add(const MetricDesc& desc, LabelSpan labels, double value) override {
     // Sources emit one family many times in a row; remembering the last one skips a lookup.
@@ -32,7 +36,7 @@ class BatchWriter : public SampleWriter {
  private:
   SeriesTable* table_;
   CollectedBatch* batch_;
-  std::string last_name_;  // capacity reused across samples
+  std::string& last_name_;
   uint32_t last_family_ = 0;
 };
 
@@ -51,7 +55,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
   batch->values.reserve(last_size_);
   absl::Time start = clock_->Now();
   batch->timestamp_ms = absl::ToUnixMillis(start);
-  BatchWriter writer(table_, batch);
+  BatchWriter writer(table_, batch, &name_cache_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
     absl::Time t0 = absl::Now();

@@ -48,6 +48,7 @@ class Collection {
   std::function<void(SampleWriter&)> extra_;
   std::vector<std::string> last_error_;  // per source, to log state changes only
   size_t last_size_ = 0;
+  std::string name_cache_;
 };
 
 // Writes a batch as Prometheus text exposition, families sorted by name (for --once).

@@ -225,6 +225,7 @@ int CollectorMain(int argc, const char* const* argv) {
     break;
   }
   web->reset();
+  service.DrainAll("shutting down");
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   log::Info("stopped");
   return 0;

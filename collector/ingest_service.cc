@@ -75,13 +75,26 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
   }
 }
 
-namespace {
-
 class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage> {
  public:
-  IngestReactor(grpc::CallbackServerContext* ctx, HostStore* store, CollectorMetrics* metrics)
-      : peer_(ctx->peer()), store_(store), metrics_(metrics) {
+  IngestReactor(grpc::CallbackServerContext* ctx, IngestService* service, HostStore* store,
+                CollectorMetrics* metrics)
+      : peer_(ctx->peer()), service_(service), store_(store), metrics_(metrics) {
+    // Registered before any operation starts, so OnDone always finds it registered.
+    service_->Register(this);
     StartRead(&in_);
+  }
+
+  // Sends a Drain message, then ends the stream with UNAVAILABLE.
+  void Drain(const std::string& reason) {
+    absl::MutexLock lock(&mu_);
+    if (finished_ || drain_queued_) return;
+    drain_queued_ = true;
+    drain_reason_ = reason;
+    read_closed_ = true;
+    finish_status_ = grpc::Status(grpc::StatusCode::UNAVAILABLE, "collector " + reason);
+    MaybeWriteLocked();
+    MaybeFinishLocked();
   }
 
   void OnReadDone(bool ok) override {
@@ -117,8 +130,16 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   }
 
   void OnDone() override {
+    service_->Unregister(this);
     store_->Detach(&state_);
-    if (state_.goodbye) {
+    bool drained;
+    {
+      absl::MutexLock lock(&mu_);
+      drained = drain_sent_;
+    }
+    if (drained) {
+      log::Info("agent stream closed for drain", log::Kv("host", state_.host));
+    } else if (state_.goodbye) {
       metrics_->clean_disconnects.Increment();
       log::Info("agent disconnected cleanly", log::Kv("host", state_.host));
     } else if (!state_.host.empty()) {
@@ -186,7 +207,11 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
 
   void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (writing_ || finished_ || write_failed_) return;
-    if (!rejections_.empty()) {
+    if (drain_queued_ && !drain_sent_) {
+      out_.Clear();
+      out_.mutable_drain()->set_reason(drain_reason_);
+      drain_sent_ = true;
+    } else if (!rejections_.empty()) {
       out_.Clear();
       *out_.mutable_rejection() = std::move(rejections_.front());
       rejections_.erase(rejections_.begin());
@@ -203,7 +228,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
 
   void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || !read_closed_ || writing_) return;
-    if (!write_failed_ && (!pending_acks_.empty() || !rejections_.empty())) {
+    if (!write_failed_ &&
+        (!pending_acks_.empty() || !rejections_.empty() || (drain_queued_ && !drain_sent_))) {
       MaybeWriteLocked();
       return;
     }
@@ -212,6 +238,7 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   }
 
   const std::string peer_;
+  IngestService* const service_;
   HostStore* const store_;
   CollectorMetrics* const metrics_;
   pb::AgentMessage in_;  // only touched by read reactions, which never overlap
@@ -226,13 +253,33 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   bool read_closed_ ABSL_GUARDED_BY(mu_) = false;
   bool write_failed_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool drain_queued_ ABSL_GUARDED_BY(mu_) = false;
+  bool drain_sent_ ABSL_GUARDED_BY(mu_) = false;
+  std::string drain_reason_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace
+void IngestService::Register(IngestReactor* r) {
+  absl::MutexLock lock(&mu_);
+  live_.insert(r);
+  if (draining_) r->Drain(drain_reason_);
+}
+
+void IngestService::Unregister(IngestReactor* r) {
+  absl::MutexLock lock(&mu_);
+  live_.erase(r);
+}
+
+void IngestService::DrainAll(const std::string& reason) {
+  // Holding mu_ keeps every reactor alive: OnDone must unregister (under mu_) before deleting.
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+  drain_reason_ = reason;
+  for (IngestReactor* r : live_) r->Drain(reason);
+}
 
 grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage>* IngestService::Stream(
     grpc::CallbackServerContext* context) {
-  return new IngestReactor(context, store_, metrics_);
+  return new IngestReactor(context, this, store_, metrics_);
 }
 
 }  // namespace hostmon::collector

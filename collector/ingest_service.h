@@ -6,6 +6,10 @@
 #pragma once
 
 #include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
 
 #include "collector/host_store.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
@@ -41,6 +45,8 @@ class CollectorMetrics {
   prometheus::Family<prometheus::Counter>& rejected_;
 };
 
+class IngestReactor;
+
 class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackService {
  public:
   IngestService(HostStore* store, CollectorMetrics* metrics) : store_(store), metrics_(metrics) {}
@@ -49,9 +55,21 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
                           ::hostmon::ingest::v1::CollectorMessage>*
   Stream(grpc::CallbackServerContext* context) override;
 
+  // Tells every connected agent to go away (Drain message, then the stream ends UNAVAILABLE), so
+  // that a collector restart is a quick, logged reconnect rather than a cut connection.
+  void DrainAll(const std::string& reason) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Called by reactors.
+  void Register(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
+  void Unregister(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   HostStore* store_;
   CollectorMetrics* metrics_;
+  absl::Mutex mu_;
+  absl::flat_hash_set<IngestReactor*> live_ ABSL_GUARDED_BY(mu_);
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  std::string drain_reason_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hostmon::collector

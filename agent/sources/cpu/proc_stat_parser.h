@@ -53,7 +53,8 @@ struct ProcStat {
 // Error if there is no "cpu" line, a cpu line has fewer than 4 time columns, a value is not a
 // decimal uint64 (or a known line lacks its value), or a "cpuX" line's X is not a number; on
 // error *out is unspecified. Columns beyond guest_nice and unknown lines are ignored so that
-// newer kernels still parse. A last line without '\n' is parsed like any other; a file cut
+// newer kernels still parse. A repeated "cpu" or counter line replaces the earlier one; "cpuN"
+// lines are all kept, in order. A last line without '\n' is parsed like any other; a file cut
 // inside a number cannot be told from a complete one, so callers must read the whole file.
 absl::Status ParseProcStat(absl::string_view text, ProcStat* out);
 

@@ -138,6 +138,16 @@ TEST_CASE("ParseProcStat ignores columns and lines that newer kernels may add",
   CHECK(stat.ctxt == 99);
 }
 
+TEST_CASE("ParseProcStat lets a repeated line replace the earlier one", "[agent][cpu][proc_stat]") {
+  // Never written by a kernel, but if two reads are concatenated the later values must win
+  // whole, not merged with leftovers of the earlier line.
+  ProcStat stat;
+  REQUIRE(
+      ParseProcStat("cpu  1 2 3 4 5 6 7 8 9 10\nctxt 1\ncpu  11 12 13 14\nctxt 2\n", &stat).ok());
+  CHECK(Columns(stat.total) == std::array<uint64_t, 10>{11, 12, 13, 14, 0, 0, 0, 0, 0, 0});
+  CHECK(stat.ctxt == 2);
+}
+
 TEST_CASE("ParseProcStat rejects a cpu line cut to 2 columns and names the line",
           "[agent][cpu][proc_stat]") {
   const std::string text = CutAfter(ReadFixture("proc/stat"), "cpu1 1124 0");

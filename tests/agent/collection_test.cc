@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+
+#include "agent/collection.h"
+#include "agent/source_registry.h"
+#include "fakes/alloc_counter.h"
+#include "fakes/fake_clock.h"
+
+namespace hostmon::agent {
+namespace {
+
+std::vector<Collection::NamedSource> BuiltinsOver(const common::FsRoot& fs) {
+  SourceContext ctx{&fs};
+  std::vector<Collection::NamedSource> out;
+  for (const SourceInfo& info : BuiltinSources()) {
+    auto src = info.factory(ctx);
+    REQUIRE(src.ok());
+    out.push_back({info.name, std::move(*src)});
+  }
+  return out;
+}
+
+// Value of the sample whose exposition line starts with `prefix` (e.g. `node_load1 `).
+std::map<std::string, double> Samples(const SeriesTable& table, const CollectedBatch& batch) {
+  std::map<std::string, double> out;
+  std::string text = FormatExposition(table, batch);
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.empty() || line[0] == '#') continue;
+    size_t sp = line.rfind(' ');
+    out[line.substr(0, sp)] = std::stod(line.substr(sp + 1));
+  }
+  return out;
+}
+
+TEST_CASE("Collection over the fixture tree yields node_exporter series", "[agent][collection]") {
+  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
+                    HOSTMON_FIXTURE_DIR "/rootfs");
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, BuiltinsOver(fs), &clock);
+  CollectedBatch batch;
+  c.CollectOnce(&batch);
+  auto s = Samples(table, batch);
+  CHECK(batch.timestamp_ms == 1700000000000);
+  CHECK(s.at("node_load1") == Approx(1.27));
+  CHECK(s.at("node_load15") == Approx(0.61));
+  CHECK(s.count("node_memory_MemTotal_bytes") == 1);
+  CHECK(s.count("node_cpu_seconds_total{cpu=\"3\",mode=\"idle\"}") == 1);
+  CHECK(s.count("node_cpu_seconds_total{cpu=\"4\",mode=\"idle\"}") == 0);
+  CHECK(s.at("hostmon_agent_source_success{source=\"cpu\"}") == 1);
+  CHECK(s.at("hostmon_agent_source_success{source=\"meminfo\"}") == 1);
+  CHECK(s.at("hostmon_agent_source_success{source=\"loadavg\"}") == 1);
+}
+
+TEST_CASE("A missing file marks only that source as failed", "[agent][collection]") {
+  // An empty procfs root: every source fails, but collection still produces self metrics.
+  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent", "/nonexistent");
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, BuiltinsOver(fs), &clock);
+  CollectedBatch batch;
+  c.CollectOnce(&batch);
+  auto s = Samples(table, batch);
+  CHECK(s.at("hostmon_agent_source_success{source=\"cpu\"}") == 0);
+  CHECK(s.at("hostmon_agent_source_success{source=\"loadavg\"}") == 0);
+  CHECK(s.count("node_load1") == 0);
+}
+
+TEST_CASE("A steady-state collection does not allocate", "[agent][collection][alloc]") {
+  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
+                    HOSTMON_FIXTURE_DIR "/rootfs");
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, BuiltinsOver(fs), &clock);
+  CollectedBatch batch;
+  c.CollectOnce(&batch);  // warm-up: interns series, sizes buffers
+  c.CollectOnce(&batch);
+  size_t allocations;
+  {
+    testing::AllocationCounter counter;
+    c.CollectOnce(&batch);
+    allocations = counter.count();
+  }
+  INFO("samples per collection: " << batch.values.size());
+  CHECK(batch.values.size() > 50);
+  CHECK(allocations == 0);
+}
+
+TEST_CASE("Refs are stable across collections", "[agent][collection]") {
+  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", "/nonexistent", "/nonexistent");
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, BuiltinsOver(fs), &clock);
+  CollectedBatch a, b;
+  c.CollectOnce(&a);
+  c.CollectOnce(&b);
+  CHECK(a.refs == b.refs);
+  CHECK(table.series_count() == a.refs.size());
+}
+
+}  // namespace
+}  // namespace hostmon::agent

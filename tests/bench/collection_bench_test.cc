@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Benchmarks (hidden tag: not part of the test run). Run:
+//   build/tests/hostmon_unit_tests "[.bench]" --benchmark-samples 50
+// clang-format off
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include "agent/collection.h"
+#include "agent/source_registry.h"
+#include "common/clock.h"
+
+namespace hostmon::agent {
+namespace {
+
+std::vector<Collection::NamedSource> Builtins(const common::FsRoot& fs) {
+  std::vector<Collection::NamedSource> out;
+  for (const SourceInfo& info : BuiltinSources()) {
+    out.push_back({info.name, std::move(*info.factory(SourceContext{&fs}))});
+  }
+  return out;
+}
+
+TEST_CASE("One agent collection cycle", "[.bench][agent]") {
+  SECTION("this host's /proc") {
+    common::FsRoot fs;
+    SeriesTable table;
+    Collection c(&table, Builtins(fs), &common::RealClock::Get());
+    CollectedBatch batch;
+    c.CollectOnce(&batch);
+    BENCHMARK("CollectOnce, real /proc (cpu, meminfo, loadavg)") {
+      c.CollectOnce(&batch);
+      return batch.values.size();
+    };
+  }
+  SECTION("fixture tree") {
+    common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", "/nonexistent", "/nonexistent");
+    SeriesTable table;
+    Collection c(&table, Builtins(fs), &common::RealClock::Get());
+    CollectedBatch batch;
+    c.CollectOnce(&batch);
+    BENCHMARK("CollectOnce, fixture tree") {
+      c.CollectOnce(&batch);
+      return batch.values.size();
+    };
+  }
+}
+
+}  // namespace
+}  // namespace hostmon::agent

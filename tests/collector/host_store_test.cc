@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+
+#include "collector/host_store.h"
+#include "fakes/fake_clock.h"
+
+namespace hostmon::collector {
+namespace {
+
+namespace pb = ::hostmon::ingest::v1;
+
+pb::Hello MakeHello(const std::string& host, uint64_t epoch = 42) {
+  pb::Hello h;
+  h.set_host_name(host);
+  h.set_epoch(epoch);
+  h.set_collection_interval_ms(1000);
+  return h;
+}
+
+// A batch defining family 1 (node_load1, gauge) and series 10 (no labels) with one value, plus
+// family 2 (node_cpu_seconds_total) and series 20 {cpu="0",mode="idle"}.
+pb::Batch FirstBatch(uint64_t seq, int64_t ts_ms, double load, double idle) {
+  pb::Batch b;
+  b.set_sequence(seq);
+  b.set_timestamp_ms(ts_ms);
+  auto* f1 = b.add_family_defs();
+  f1->set_ref(1);
+  f1->set_name("node_load1");
+  f1->set_type(pb::METRIC_TYPE_GAUGE);
+  f1->set_help("1m load average.");
+  auto* f2 = b.add_family_defs();
+  f2->set_ref(2);
+  f2->set_name("node_cpu_seconds_total");
+  f2->set_type(pb::METRIC_TYPE_COUNTER);
+  auto* s10 = b.add_series_defs();
+  s10->set_ref(10);
+  s10->set_family_ref(1);
+  auto* s20 = b.add_series_defs();
+  s20->set_ref(20);
+  s20->set_family_ref(2);
+  auto* l = s20->add_labels();
+  l->set_name("cpu");
+  l->set_value("0");
+  l = s20->add_labels();
+  l->set_name("mode");
+  l->set_value("idle");
+  b.add_series_refs(10);
+  b.add_values(load);
+  b.add_series_refs(20);
+  b.add_values(idle);
+  return b;
+}
+
+pb::Batch ValuesBatch(uint64_t seq, int64_t ts_ms, double load) {
+  pb::Batch b;
+  b.set_sequence(seq);
+  b.set_timestamp_ms(ts_ms);
+  b.add_series_refs(10);
+  b.add_values(load);
+  return b;
+}
+
+std::string Export(HostStore& store) {
+  std::string out;
+  store.WriteExposition(&out);
+  return out;
+}
+
+struct Fixture {
+  testing::FakeClock clock;
+  HostStore store{HostStoreOptions{}, &clock};
+  StreamState stream;
+};
+
+TEST_CASE("Applied batches are exported with instance and job labels", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("web-1"), &f.stream).ok());
+  auto r = f.store.Apply(FirstBatch(1, 1000, 0.5, 12.25), &f.stream);
+  REQUIRE(r.ok());
+  CHECK(r->samples == 2);
+  CHECK_FALSE(r->duplicate);
+  CHECK(Export(f.store) ==
+        "# TYPE node_cpu_seconds_total counter\n"
+        "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\",instance=\"web-1\",job=\"node\"} 12.25\n"
+        "# HELP node_load1 1m load average.\n"
+        "# TYPE node_load1 gauge\n"
+        "node_load1{instance=\"web-1\",job=\"node\"} 0.5\n");
+}
+
+TEST_CASE("Static labels from the hello override the default job", "[collector][store]") {
+  Fixture f;
+  pb::Hello h = MakeHello("db-1");
+  auto* l = h.add_static_labels();
+  l->set_name("job");
+  l->set_value("database");
+  l = h.add_static_labels();
+  l->set_name("dc");
+  l->set_value("fra1");
+  REQUIRE(f.store.Attach(h, &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 0.5, 1), &f.stream).ok());
+  CHECK_THAT(Export(f.store),
+             Catch::Contains("node_load1{dc=\"fra1\",instance=\"db-1\",job=\"database\"} 0.5"));
+}
+
+TEST_CASE("A re-sent sequence number is acknowledged but not applied twice", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  REQUIRE(f.store.Apply(ValuesBatch(2, 2000, 2.0), &f.stream).ok());
+  // Same sequence on a new stream (reconnect), carrying its definitions again.
+  f.store.Detach(&f.stream);
+  StreamState s2;
+  REQUIRE(f.store.Attach(MakeHello("h"), &s2).ok());
+  auto r = f.store.Apply(FirstBatch(2, 2000, 99.0, 1), &s2);
+  REQUIRE(r.ok());
+  CHECK(r->duplicate);
+  CHECK_THAT(Export(f.store), Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 2\n"));
+  // Definitions of the duplicate were still recorded: the next batch can use ref 10.
+  auto r3 = f.store.Apply(ValuesBatch(3, 3000, 3.0), &s2);
+  REQUIRE(r3.ok());
+  CHECK_THAT(Export(f.store), Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 3\n"));
+}
+
+TEST_CASE("A new epoch resets de-duplication", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h", 1), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  StreamState s2;
+  REQUIRE(f.store.Attach(MakeHello("h", 2), &s2).ok());
+  auto r = f.store.Apply(FirstBatch(1, 2000, 5.0, 1), &s2);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->duplicate);
+}
+
+TEST_CASE("An older replayed sample does not overwrite a newer value", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(5, 5000, 5.0, 1), &f.stream).ok());
+  REQUIRE(f.store.Apply(ValuesBatch(4, 4000, 4.0), &f.stream).ok());
+  CHECK_THAT(Export(f.store), Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 5\n"));
+}
+
+TEST_CASE("Series and hosts go stale after 5 intervals", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());  // interval 1s -> staleness 5s
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  f.clock.Advance(absl::Seconds(4));
+  CHECK_THAT(Export(f.store), Catch::Contains("node_load1"));
+  f.store.Detach(&f.stream);
+  CHECK(f.store.connected_streams() == 0);
+  f.clock.Advance(absl::Seconds(2));
+  CHECK(Export(f.store).empty());
+  CHECK(f.store.host_count() == 0);
+}
+
+TEST_CASE("A connected host keeps fresh series while stale ones vanish", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  for (int i = 2; i < 10; ++i) {
+    f.clock.Advance(absl::Seconds(1));
+    REQUIRE(f.store.Apply(ValuesBatch(i, i * 1000, i), &f.stream).ok());
+  }
+  std::string out = Export(f.store);
+  CHECK_THAT(out, Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 9"));
+  CHECK_THAT(out, !Catch::Contains("node_cpu_seconds_total"));
+  CHECK(f.store.host_count() == 1);
+}
+
+TEST_CASE("Invalid hellos are rejected with the field named", "[collector][store][validation]") {
+  Fixture f;
+  auto reason = [&](const pb::Hello& h) {
+    StreamState s;
+    absl::Status st = f.store.Attach(h, &s);
+    REQUIRE_FALSE(st.ok());
+    CHECK_FALSE(s.attached);
+    return std::string(st.message());
+  };
+  CHECK_THAT(reason(MakeHello("")), Catch::Contains("hello.host_name"));
+  CHECK_THAT(reason(MakeHello("bad\nname")), Catch::Contains("hello.host_name"));
+  CHECK_THAT(reason(MakeHello(std::string("\xff\xfe", 2))), Catch::Contains("hello.host_name"));
+  CHECK_THAT(reason(MakeHello("h", 0)), Catch::Contains("hello.epoch"));
+  pb::Hello h = MakeHello("h");
+  auto* l = h.add_static_labels();
+  l->set_name("instance");
+  l->set_value("x");
+  CHECK_THAT(reason(h), Catch::Contains("hello.static_labels[0]"));
+  h = MakeHello("h");
+  l = h.add_static_labels();
+  l->set_name("bad-name");
+  CHECK_THAT(reason(h), Catch::Contains("invalid label name"));
+  CHECK(f.store.connected_streams() == 0);
+}
+
+TEST_CASE("Invalid batches are rejected whole, naming the field", "[collector][store][validation]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  auto reason = [&](const pb::Batch& b) {
+    auto r = f.store.Apply(b, &f.stream);
+    REQUIRE_FALSE(r.ok());
+    return std::string(r.status().message());
+  };
+  pb::Batch b = FirstBatch(1, 1000, 1, 1);
+  SECTION("sequence 0") {
+    b.set_sequence(0);
+    CHECK_THAT(reason(b), Catch::Contains("batch.sequence"));
+  }
+  SECTION("bad metric name") {
+    b.mutable_family_defs(0)->set_name("node load");
+    CHECK_THAT(reason(b), Catch::Contains("batch.family_defs[0]: invalid metric name"));
+  }
+  SECTION("reserved prefix") {
+    b.mutable_family_defs(0)->set_name("hostmon_collector_connected_agents");
+    CHECK_THAT(reason(b), Catch::Contains("reserved"));
+  }
+  SECTION("unspecified type") {
+    b.mutable_family_defs(1)->set_type(pb::METRIC_TYPE_UNSPECIFIED);
+    CHECK_THAT(reason(b), Catch::Contains("batch.family_defs[1]: invalid metric type"));
+  }
+  SECTION("unknown family ref") {
+    b.mutable_series_defs(0)->set_family_ref(77);
+    CHECK_THAT(reason(b), Catch::Contains("batch.series_defs[0]: unknown family_ref 77"));
+  }
+  SECTION("duplicate label") {
+    b.mutable_series_defs(1)->mutable_labels(1)->set_name("cpu");
+    CHECK_THAT(reason(b), Catch::Contains("duplicate label \"cpu\""));
+  }
+  SECTION("label value not UTF-8") {
+    b.mutable_series_defs(1)->mutable_labels(0)->set_value("\xc3");
+    CHECK_THAT(reason(b), Catch::Contains("series_defs[1].labels[0]"));
+  }
+  SECTION("refs and values differ in length") {
+    b.add_values(3);
+    CHECK_THAT(reason(b), Catch::Contains("2 series_refs but 3 values"));
+  }
+  SECTION("unknown series ref") {
+    b.set_series_refs(1, 12345);
+    CHECK_THAT(reason(b), Catch::Contains("batch.series_refs[1]: unknown series ref 12345"));
+  }
+  SECTION("timestamp offsets of the wrong length") {
+    b.add_sample_timestamp_offsets_ms(5);
+    CHECK_THAT(reason(b), Catch::Contains("sample_timestamp_offsets_ms"));
+  }
+  // Nothing of a rejected batch was applied.
+  CHECK(Export(f.store).empty());
+}
+
+TEST_CASE("A host cannot exceed its series limit", "[collector][store][validation]") {
+  testing::FakeClock clock;
+  HostStoreOptions opts;
+  opts.max_series_per_host = 1;
+  HostStore store(opts, &clock);
+  StreamState s;
+  REQUIRE(store.Attach(MakeHello("h"), &s).ok());
+  auto r = store.Apply(FirstBatch(1, 1000, 1, 1), &s);
+  REQUIRE_FALSE(r.ok());
+  CHECK(absl::IsResourceExhausted(r.status()));
+}
+
+TEST_CASE("Per-sample timestamp offsets order replayed samples", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  pb::Batch b = FirstBatch(1, 10000, 1.0, 1);
+  b.add_sample_timestamp_offsets_ms(0);
+  b.add_sample_timestamp_offsets_ms(0);
+  REQUIRE(f.store.Apply(b, &f.stream).ok());
+  pb::Batch older = ValuesBatch(2, 10000, 7.0);
+  older.add_sample_timestamp_offsets_ms(-500);  // sampled before the value already stored
+  REQUIRE(f.store.Apply(older, &f.stream).ok());
+  CHECK_THAT(Export(f.store), Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 1\n"));
+}
+
+TEST_CASE("SequenceTracker tracks out-of-order sequences", "[collector][store]") {
+  SequenceTracker t;
+  CHECK(t.MarkApplied(3));
+  CHECK(t.MarkApplied(1));
+  CHECK_FALSE(t.MarkApplied(3));
+  CHECK_FALSE(t.MarkApplied(1));
+  CHECK(t.MarkApplied(2));
+  CHECK(t.Seen(2));
+  CHECK_FALSE(t.Seen(4));
+}
+
+}  // namespace
+}  // namespace hostmon::collector

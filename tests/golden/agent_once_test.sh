@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Golden test: `hostmon-agent --once` over the fixture tree (tests/fixtures) must print exactly
+# tests/golden/agent_once.prom (minus the volatile per-source durations), and the output must
+# pass `promtool check metrics`. Run with -u as the last argument to regenerate the golden file.
+set -euo pipefail
+agent=${1:?usage: agent_once_test.sh PATH/TO/hostmon-agent [-u]}
+here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$here/../fixtures
+golden=$here/agent_once.prom
+actual=$(mktemp)
+trap 'rm -f "$actual"' EXIT
+
+"$agent" --once --hostname=fixture-host \
+  --path.procfs="$fixtures/proc" --path.sysfs="$fixtures/sys" --path.rootfs="$fixtures/rootfs" \
+  | grep -v '^hostmon_agent_source_duration_seconds{' >"$actual"
+
+if [[ ${2:-} == -u ]]; then
+  cp "$actual" "$golden"
+  echo "updated $golden"
+fi
+"$here/../tools/check_exposition.sh" "$actual"
+if ! diff -u "$golden" "$actual"; then
+  echo "FAIL: --once output differs from $golden (run with -u to accept)" >&2
+  exit 1
+fi
+echo "PASS: --once output matches $golden ($(grep -vc '^#' "$golden") samples)"
