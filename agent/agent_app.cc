@@ -67,6 +67,10 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
       if (s = y.GetBool(sources, name, "sources", &c->disable_default_sources); !s.ok()) return s;
       continue;
     }
+    if (!kv.second || kv.second.IsNull()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          y.Where(kv.first), ": field \"sources.", name, "\": expected true or false"));
+    }
     bool on = false;
     if (s = y.GetBool(sources, name, "sources", &on); !s.ok()) return s;
     bool known = false;
@@ -107,8 +111,8 @@ absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config) {
 }
 
 absl::Status ValidateAgentConfig(const AgentConfig& c) {
-  if (c.interval < absl::Milliseconds(100)) {
-    return absl::InvalidArgumentError("collection interval must be at least 100ms");
+  if (c.interval < absl::Milliseconds(100) || c.interval > absl::Hours(1)) {
+    return absl::InvalidArgumentError("collection interval must be between 100ms and 1h");
   }
   if (c.collector_address.empty()) {
     return absl::InvalidArgumentError("collector address must not be empty");

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/grpc_tls.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/fs_root.h"
@@ -37,8 +40,14 @@ absl::string_view HostOf(absl::string_view address) {
 
 bool IsLoopbackAddress(absl::string_view address) {
   if (absl::StartsWith(address, "unix:")) return true;
-  absl::string_view host = HostOf(address);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  std::string host(HostOf(address));
+  if (host == "localhost") return true;
+  // Literal addresses only: a DNS name such as "127.example.org" can resolve anywhere.
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(

@@ -48,9 +48,16 @@ absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t*
 }
 
 absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out) {
-  if (text.empty() || text.front() == ' ' || text.back() == ' ' || !absl::SimpleAtod(text, out)) {
+  // SimpleAtod skips surrounding whitespace and accepts '+'; kernel and BMC numbers have neither,
+  // so either means the text is not what the parser thinks it is.
+  auto edge_ok = [](char c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
+                                     c != '\v' && c != '\f'; };
+  double value;
+  if (text.empty() || !edge_ok(text.front()) || !edge_ok(text.back()) || text.front() == '+' ||
+      !absl::SimpleAtod(text, &value)) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": not a number: \"", text, "\""));
   }
+  *out = value;
   return absl::OkStatus();
 }
 

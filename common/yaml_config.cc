@@ -60,11 +60,18 @@ absl::Status YamlConfig::Error(const YAML::Node& node, absl::string_view path,
 absl::Status YamlConfig::CheckKeys(const YAML::Node& map, absl::string_view path,
                                    std::initializer_list<absl::string_view> allowed) const {
   if (!map.IsMap()) return absl::OkStatus();
+  std::vector<std::string> seen;
   for (const auto& kv : map) {
     std::string key;
     if (!ScalarText(kv.first, &key)) {
       return Error(kv.first, path, "?", "keys must be plain strings");
     }
+    // yaml-cpp keeps both copies of a repeated key and lookups see the first: refuse instead of
+    // silently ignoring the operator's second value.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      return Error(kv.first, path, key, "duplicate key");
+    }
+    seen.push_back(key);
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string list;
       for (absl::string_view a : allowed) absl::StrAppend(&list, list.empty() ? "" : ", ", a);
@@ -116,7 +123,8 @@ absl::Status YamlConfig::GetDuration(const YAML::Node& map, absl::string_view ke
   if (!n || n.IsNull()) return absl::OkStatus();
   std::string v;
   absl::Duration d;
-  if (!ScalarText(n, &v) || !absl::ParseDuration(v, &d) || d < absl::ZeroDuration()) {
+  if (!ScalarText(n, &v) || !absl::ParseDuration(v, &d) || d < absl::ZeroDuration() ||
+      d == absl::InfiniteDuration()) {
     return Error(n, path, key,
                  absl::StrCat("expected a duration like 15s or 500ms, got \"", v, "\""));
   }
