@@ -180,6 +180,32 @@ def body(args, procs, runner, workdir):
         check_config_error(runner, p, "collector%s with a config with %s"
                            % (" --check-config" if has_check else "", kind), path, key)
 
+    # --- frozen collector: a hung peer must not hang the agent's shutdown ------------------
+    frozen_host = host + "-frozen"
+    agent2 = procs.start("agent-frozen-peer", [
+        agent_bin, "--collector.address=" + address, "--collection.interval=100ms",
+        "--hostname=" + frozen_host])
+    found2, _, _ = wait_for_host_data(web2, frozen_host)
+    runner.require("second agent's data reaches the restarted collector", found2, "")
+    collector2.signal(signal.SIGSTOP)
+    try:
+        time.sleep(2.0)
+        runner.check("agent keeps running while the collector is frozen (SIGSTOP)", agent2.alive(),
+                     "agent exited with %r" % agent2.returncode)
+        t0 = time.monotonic()
+        agent2.signal(signal.SIGTERM)
+        rc2 = agent2.wait(8.0)
+        took2 = time.monotonic() - t0
+        runner.check("agent stops within 8 s of SIGTERM although the collector is frozen",
+                     rc2 is not None, "still running after %.1fs" % took2)
+        runner.check("agent exits 0 after cancelling the frozen stream", rc2 == 0,
+                     "exit code %r" % rc2)
+        runner.check("agent logs the unacknowledged batches it loses",
+                     "unacknowledged batches lost" in agent2.stderr(), agent2.tail(5))
+        h.log("agent stopped %.1fs after SIGTERM with a frozen collector" % took2)
+    finally:
+        collector2.signal(signal.SIGCONT)
+
     # --- clean shutdown ---------------------------------------------------------------------
     runner.require("agent still running before SIGTERM", agent.alive(),
                    "agent exited with %r" % agent.returncode)
