@@ -27,9 +27,8 @@ namespace log = common::log;
 
 absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(root, "",
-                               {"collector", "hostname", "labels", "collection", "paths",
-                                "sources", "log"});
+  absl::Status s = y.CheckKeys(
+      root, "", {"collector", "hostname", "labels", "collection", "paths", "sources", "log"});
   if (!s.ok()) return s;
   YAML::Node collector, tls, collection, paths, sources, logn;
   if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
@@ -51,8 +50,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
     return s;
   }
   if (s = y.GetDuration(collection, "interval", "collection", &c->interval); !s.ok()) return s;
-  if (s = y.GetInt(collection, "queue_max_batches", "collection", &c->queue_max_batches);
-      !s.ok()) {
+  if (s = y.GetInt(collection, "queue_max_batches", "collection", &c->queue_max_batches); !s.ok()) {
     return s;
   }
   if (s = y.GetMap(root, "paths", "", &paths); !s.ok()) return s;
@@ -68,8 +66,8 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
       continue;
     }
     if (!kv.second || kv.second.IsNull()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          y.Where(kv.first), ": field \"sources.", name, "\": expected true or false"));
+      return absl::InvalidArgumentError(absl::StrCat(y.Where(kv.first), ": field \"sources.", name,
+                                                     "\": expected true or false"));
     }
     bool on = false;
     if (s = y.GetBool(sources, name, "sources", &on); !s.ok()) return s;
@@ -132,12 +130,7 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
       return absl::InvalidArgumentError(absl::StrCat("label \"", k, "\": value is not UTF-8"));
     }
   }
-  log::Level level;
-  if (!log::ParseLevel(c.log_level, &level)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("log level \"", c.log_level, "\" is not one of debug, info, warn, error"));
-  }
-  return absl::OkStatus();
+  return log::ValidateLevel(c.log_level);
 }
 
 int AgentMain(int argc, const char* const* argv) {
@@ -158,8 +151,9 @@ int AgentMain(int argc, const char* const* argv) {
   flags.String("collector.address", &config.collector_address, "Collector gRPC address host:port");
   flags.String("hostname", &config.hostname,
                "Host name sent to the collector (its instance label); default: gethostname()");
-  flags.StringList("label", &label_flags, "Static label name=value added to every series, e.g. "
-                                          "--label=dc=fra1 (repeatable); job defaults to node");
+  flags.StringList("label", &label_flags,
+                   "Static label name=value added to every series, e.g. "
+                   "--label=dc=fra1 (repeatable); job defaults to node");
   flags.Duration("collection.interval", &config.interval, "How often to collect");
   flags.Bool("once", &once, "Collect once, print Prometheus text exposition to stdout, exit");
   flags.String("path.procfs", &config.procfs, "procfs mount point");

@@ -9,8 +9,9 @@
 namespace hostmon::agent {
 namespace {
 
-constexpr MetricDesc kSourceSuccess{"hostmon_agent_source_success", kGauge,
-                                    "Whether the source's last collection succeeded (1) or not (0)."};
+constexpr MetricDesc kSourceSuccess{
+    "hostmon_agent_source_success", kGauge,
+    "Whether the source's last collection succeeded (1) or not (0)."};
 constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kGauge,
                                      "Duration of the source's last collection in seconds."};
 
@@ -98,9 +99,8 @@ std::string FormatExposition(const SeriesTable& table, const CollectedBatch& bat
   common::ExpositionWriter w(&out);
   std::vector<LabelRef> labels;
   for (const auto& [name, indexes] : by_family) {
-    table.WithFamily(family_of[indexes.front()], [&](const SeriesTable::Family& f) {
-      w.BeginFamily(f.name, f.type, f.help);
-    });
+    table.WithFamily(family_of[indexes.front()],
+                     [&](const SeriesTable::Family& f) { w.BeginFamily(f.name, f.type, f.help); });
     for (size_t i : indexes) {
       table.WithSeries(batch.refs[i], [&](const SeriesTable::Series& s) {
         labels.clear();

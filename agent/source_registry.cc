@@ -13,7 +13,8 @@ absl::StatusOr<std::vector<const SourceInfo*>> SelectSources(
     for (const SourceInfo& info : all) known = known || info.name == name;
     if (!known) {
       std::string names;
-      for (const SourceInfo& info : all) absl::StrAppend(&names, names.empty() ? "" : ", ", info.name);
+      for (const SourceInfo& info : all)
+        absl::StrAppend(&names, names.empty() ? "" : ", ", info.name);
       return absl::InvalidArgumentError(
           absl::StrCat("unknown source \"", name, "\" (known sources: ", names, ")"));
     }

@@ -16,8 +16,8 @@
 namespace hostmon::agent {
 
 struct SourceInfo {
-  std::string name;          // --source.<name>, hostmon_agent_source_success{source="<name>"}
-  std::string help;          // one line for --help
+  std::string name;  // --source.<name>, hostmon_agent_source_success{source="<name>"}
+  std::string help;  // one line for --help
   bool enabled_by_default;
   std::function<absl::StatusOr<SourcePtr>(const SourceContext&)> factory;
 };

@@ -51,9 +51,9 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   int64_t n = c->hosts.staleness_intervals;
   if (s = y.GetInt(hosts, "staleness_intervals", "hosts", &n); !s.ok()) return s;
   if (n < 1 || n > 1000) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        y.Where(hosts["staleness_intervals"]), ": field \"hosts.staleness_intervals\": must be "
-                                               "between 1 and 1000"));
+    return absl::InvalidArgumentError(absl::StrCat(y.Where(hosts["staleness_intervals"]),
+                                                   ": field \"hosts.staleness_intervals\": must be "
+                                                   "between 1 and 1000"));
   }
   c->hosts.staleness_intervals = static_cast<int>(n);
   int64_t max_series = static_cast<int64_t>(c->hosts.max_series_per_host);
@@ -88,12 +88,7 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   if (c.hosts.default_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("hosts.default_interval must be positive");
   }
-  log::Level level;
-  if (!log::ParseLevel(c.log_level, &level)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("log level \"", c.log_level, "\" is not one of debug, info, warn, error"));
-  }
-  return absl::OkStatus();
+  return log::ValidateLevel(c.log_level);
 }
 
 int CollectorMain(int argc, const char* const* argv) {
@@ -174,7 +169,8 @@ int CollectorMain(int argc, const char* const* argv) {
     log::Error("cannot listen for gRPC", log::Kv("address", config.grpc_listen_address));
     return 1;
   }
-  std::string grpc_host = config.grpc_listen_address.substr(0, config.grpc_listen_address.rfind(':'));
+  std::string grpc_host =
+      config.grpc_listen_address.substr(0, config.grpc_listen_address.rfind(':'));
   log::Info("gRPC listening", log::Kv("grpc_address", absl::StrCat(grpc_host, ":", grpc_port)) +
                                   log::Kv("tls", config.tls.any() ? "on" : "off") +
                                   log::Kv("mtls", config.tls.ca_file.empty() ? "off" : "on"));

@@ -71,9 +71,8 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
           absl::StrCat(where, ": \"instance\" is the host name and cannot be a static label"));
     }
     if (!IsValidUtf8(l.value()) || l.value().size() > options_.max_label_value_bytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": value must be UTF-8 of at most ", options_.max_label_value_bytes,
-                       " bytes"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": value must be UTF-8 of at most ",
+                                                     options_.max_label_value_bytes, " bytes"));
     }
     for (const auto& [k, v] : labels) {
       if (k == l.name()) {
@@ -82,7 +81,8 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
     }
     labels.emplace_back(l.name(), l.value());
   }
-  if (std::none_of(labels.begin(), labels.end(), [](const auto& kv) { return kv.first == "job"; })) {
+  if (std::none_of(labels.begin(), labels.end(),
+                   [](const auto& kv) { return kv.first == "job"; })) {
     labels.emplace_back("job", options_.default_job);
   }
   labels.emplace_back("instance", name);
@@ -137,9 +137,9 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
           absl::StrCat(where, ": invalid metric name \"", f.name().substr(0, 200), "\""));
     }
     if (absl::StartsWith(f.name(), kReservedPrefix)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": metric names starting with ", kReservedPrefix,
-                       " are reserved for the collector"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": metric names starting with ",
+                                                     kReservedPrefix,
+                                                     " are reserved for the collector"));
     }
     if (f.type() != pb::METRIC_TYPE_GAUGE && f.type() != pb::METRIC_TYPE_COUNTER &&
         f.type() != pb::METRIC_TYPE_UNTYPED) {
@@ -165,14 +165,13 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
     for (int j = 0; j < s.labels_size(); ++j) {
       const pb::Label& l = s.labels(j);
       if (!IsValidLabelName(l.name())) {
-        return absl::InvalidArgumentError(absl::StrCat(where, ".labels[", j,
-                                                       "]: invalid label name \"",
-                                                       l.name().substr(0, 200), "\""));
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ".labels[", j, "]: invalid label name \"", l.name().substr(0, 200), "\""));
       }
       if (!IsValidUtf8(l.value()) || l.value().size() > options_.max_label_value_bytes) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(where, ".labels[", j, "]: value must be UTF-8 of at most ",
-                         options_.max_label_value_bytes, " bytes"));
+        return absl::InvalidArgumentError(absl::StrCat(where, ".labels[", j,
+                                                       "]: value must be UTF-8 of at most ",
+                                                       options_.max_label_value_bytes, " bytes"));
       }
       for (int k = 0; k < j; ++k) {
         if (s.labels(k).name() == l.name()) {
@@ -184,9 +183,8 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
     new_series[s.ref()] = true;
   }
   if (batch.series_refs_size() != batch.values_size()) {
-    return absl::InvalidArgumentError(absl::StrCat("batch: ", batch.series_refs_size(),
-                                                   " series_refs but ", batch.values_size(),
-                                                   " values"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "batch: ", batch.series_refs_size(), " series_refs but ", batch.values_size(), " values"));
   }
   if (batch.sample_timestamp_offsets_ms_size() != 0 &&
       batch.sample_timestamp_offsets_ms_size() != batch.values_size()) {
@@ -211,8 +209,8 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
   // Definitions are recorded even for duplicate batches: a re-send on a new stream carries the
   // definitions that later batches of that stream rely on.
   for (const pb::FamilyDef& f : batch.family_defs()) {
-    stream->families[f.ref()] =
-        std::make_shared<const StreamState::Family>(StreamState::Family{f.name(), f.type(), f.help()});
+    stream->families[f.ref()] = std::make_shared<const StreamState::Family>(
+        StreamState::Family{f.name(), f.type(), f.help()});
   }
   for (const pb::SeriesDef& d : batch.series_defs()) {
     StreamState::Series s;

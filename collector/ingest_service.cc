@@ -169,10 +169,10 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
         auto result = store_->Apply(in_.batch(), &state_);
         if (!result.ok()) {
           metrics_->RejectedMessages("invalid_batch").Increment();
-          log::Warn("batch rejected", log::Kv("host", state_.host) +
-                                          log::Kv("sequence", static_cast<int64_t>(
-                                                                  in_.batch().sequence())) +
-                                          log::Kv("err", result.status().message()));
+          log::Warn("batch rejected",
+                    log::Kv("host", state_.host) +
+                        log::Kv("sequence", static_cast<int64_t>(in_.batch().sequence())) +
+                        log::Kv("err", result.status().message()));
           absl::MutexLock lock(&mu_);
           pb::Rejection r;
           r.set_sequence(in_.batch().sequence());
@@ -200,8 +200,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
 
   grpc::Status Reject(const char* reason, const std::string& message) {
     metrics_->RejectedMessages(reason).Increment();
-    log::Warn("agent stream rejected", log::Kv("peer", peer_) + log::Kv("reason", reason) +
-                                           log::Kv("err", message));
+    log::Warn("agent stream rejected",
+              log::Kv("peer", peer_) + log::Kv("reason", reason) + log::Kv("err", message));
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
   }
 

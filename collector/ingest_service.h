@@ -10,7 +10,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
-
 #include "collector/host_store.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
 #include "prometheus/counter.h"

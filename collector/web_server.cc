@@ -36,8 +36,8 @@ WebServer::~WebServer() {
   if (server_) server_->close();
 }
 
-absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
-    const std::string& address, std::map<std::string, Handler> routes) {
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& address,
+                                                            std::map<std::string, Handler> routes) {
   // civetweb spells "all interfaces" as a bare port.
   std::string host;
   std::string port_spec = address;
@@ -48,7 +48,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   }
   host = address.substr(0, colon);
   if (host.empty() || host == "0.0.0.0") port_spec = address.substr(colon + 1);
-  std::vector<std::string> options = {"listening_ports", port_spec, "num_threads", "4",
+  std::vector<std::string> options = {"listening_ports",   port_spec, "num_threads", "4",
                                       "enable_keep_alive", "no"};
   auto web = std::unique_ptr<WebServer>(new WebServer());
   try {

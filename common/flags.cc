@@ -39,8 +39,7 @@ void FlagSet::Duration(std::string name, absl::Duration* target, std::string hel
   std::string flag_name = f.name;
   f.set = [target, flag_name](absl::string_view v) {
     absl::Duration d;
-    if (!absl::ParseDuration(v, &d) || d < absl::ZeroDuration() ||
-        d == absl::InfiniteDuration()) {
+    if (!absl::ParseDuration(v, &d) || d < absl::ZeroDuration() || d == absl::InfiniteDuration()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "flag --", flag_name, ": expected a duration like 15s or 500ms, got \"", v, "\""));
     }

@@ -86,9 +86,9 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
     const TlsFiles& tls, absl::string_view target) {
   if (!tls.any()) {
     if (!IsLoopbackAddress(target)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "refusing to send without TLS to non-loopback collector ", target,
-          ": set --tls.ca-file (and --tls.cert-file/--tls.key-file for mTLS)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("refusing to send without TLS to non-loopback collector ", target,
+                       ": set --tls.ca-file (and --tls.cert-file/--tls.key-file for mTLS)"));
     }
     log::Warn("collector connection uses plaintext (allowed on loopback only)",
               log::Kv("collector", target));

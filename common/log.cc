@@ -80,6 +80,13 @@ bool ParseLevel(absl::string_view text, Level* out) {
   return true;
 }
 
+absl::Status ValidateLevel(absl::string_view text) {
+  Level ignored;
+  if (ParseLevel(text, &ignored)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("log level \"", text, "\" is not one of debug, info, warn, error"));
+}
+
 bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
 void Write(Level level, absl::string_view msg, absl::string_view fields) {

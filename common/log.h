@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -17,6 +18,8 @@ enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 void SetLevel(Level level);
 // Parses "debug", "info", "warn", "error".
 bool ParseLevel(absl::string_view text, Level* out);
+// The same, as a status for config validation.
+absl::Status ValidateLevel(absl::string_view text);
 bool Enabled(Level level);
 
 // Writes one line: `ts=<RFC3339 UTC> level=<level> msg="<msg>"<fields>`. `fields` is appended

@@ -5,9 +5,9 @@
 #include "absl/status/statusor.h"
 
 // Propagates a non-OK absl::Status to the caller.
-#define HM_RETURN_IF_ERROR(expr)            \
-  do {                                      \
-    ::absl::Status _hm_status = (expr);     \
+#define HM_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status _hm_status = (expr);      \
     if (!_hm_status.ok()) return _hm_status; \
   } while (0)
 

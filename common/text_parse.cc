@@ -6,6 +6,14 @@
 
 namespace hostmon::common {
 
+bool NextLine(absl::string_view* text, absl::string_view* line) {
+  if (text->empty()) return false;
+  const size_t newline = text->find('\n');
+  *line = text->substr(0, newline);
+  text->remove_prefix(newline == absl::string_view::npos ? text->size() : newline + 1);
+  return true;
+}
+
 void SplitFields(absl::string_view line, Fields* out) {
   out->clear();
   size_t i = 0;
@@ -23,7 +31,8 @@ absl::Status ParseUint64(absl::string_view text, absl::string_view what, uint64_
   // SimpleAtoi accepts a leading '+' and surrounding whitespace; kernel counters never have
   // either, so anything but digits means the file is not what we think it is.
   if (text.empty() || text.size() > 20) {
-    return absl::InvalidArgumentError(absl::StrCat(what, ": not an unsigned integer: \"", text, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": not an unsigned integer: \"", text, "\""));
   }
   for (char c : text) {
     if (c < '0' || c > '9') {
@@ -50,8 +59,9 @@ absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t*
 absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out) {
   // SimpleAtod skips surrounding whitespace and accepts '+'; kernel and BMC numbers have neither,
   // so either means the text is not what the parser thinks it is.
-  auto edge_ok = [](char c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
-                                     c != '\v' && c != '\f'; };
+  auto edge_ok = [](char c) {
+    return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f';
+  };
   double value;
   if (text.empty() || !edge_ok(text.front()) || !edge_ok(text.back()) || text.front() == '+' ||
       !absl::SimpleAtod(text, &value)) {

@@ -15,6 +15,10 @@ namespace hostmon::common {
 // Whitespace-separated fields of one line, as views into the line (no copies).
 using Fields = absl::InlinedVector<absl::string_view, 24>;
 
+// Takes the next line (without its '\n') off the front of *text; false when *text is empty. A
+// final line without a newline is returned like any other.
+bool NextLine(absl::string_view* text, absl::string_view* line);
+
 // Splits `line` on runs of spaces and tabs into `out` (cleared first).
 void SplitFields(absl::string_view line, Fields* out);
 

@@ -39,9 +39,8 @@ absl::StatusOr<YamlConfig> YamlConfig::Parse(const std::string& text, const std:
     }
     return YamlConfig(name, root);
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ":", e.mark.line + 1, ":", e.mark.column + 1, ": YAML syntax error: ",
-                     e.msg));
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ":", e.mark.line + 1, ":", e.mark.column + 1, ": YAML syntax error: ", e.msg));
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat(name, ": cannot parse: ", e.what()));
   }

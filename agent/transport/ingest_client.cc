@@ -59,7 +59,7 @@ class IngestClient::Impl {
   std::thread thread_;
 
   mutable absl::Mutex mu_;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;       // a batch was queued or an ack arrived
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;  // a batch was queued or an ack arrived
   bool reader_done_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool run_done_ ABSL_GUARDED_BY(mu_) = false;
@@ -122,26 +122,27 @@ void IngestClient::Impl::Encode(const CollectedBatch& batch, std::vector<bool>* 
     if (ref >= series_defined->size()) series_defined->resize(ref + 1, false);
     if ((*series_defined)[ref]) continue;
     (*series_defined)[ref] = true;
-    table_->WithSeriesAndFamily(
-        ref, [&](const SeriesTable::Series& s, const SeriesTable::Family& f) {
-          if (s.family >= family_defined->size()) family_defined->resize(s.family + 1, false);
-          if (!(*family_defined)[s.family]) {
-            (*family_defined)[s.family] = true;
-            pb::FamilyDef* fd = b->add_family_defs();
-            fd->set_ref(s.family);
-            fd->set_name(f.name);
-            fd->set_type(f.type);
-            fd->set_help(f.help);
-          }
-          pb::SeriesDef* sd = b->add_series_defs();
-          sd->set_ref(ref);
-          sd->set_family_ref(s.family);
-          for (const auto& [k, v] : s.labels) {
-            pb::Label* l = sd->add_labels();
-            l->set_name(k);
-            l->set_value(v);
-          }
-        });
+    table_->WithSeriesAndFamily(ref,
+                                [&](const SeriesTable::Series& s, const SeriesTable::Family& f) {
+                                  if (s.family >= family_defined->size())
+                                    family_defined->resize(s.family + 1, false);
+                                  if (!(*family_defined)[s.family]) {
+                                    (*family_defined)[s.family] = true;
+                                    pb::FamilyDef* fd = b->add_family_defs();
+                                    fd->set_ref(s.family);
+                                    fd->set_name(f.name);
+                                    fd->set_type(f.type);
+                                    fd->set_help(f.help);
+                                  }
+                                  pb::SeriesDef* sd = b->add_series_defs();
+                                  sd->set_ref(ref);
+                                  sd->set_family_ref(s.family);
+                                  for (const auto& [k, v] : s.labels) {
+                                    pb::Label* l = sd->add_labels();
+                                    l->set_name(k);
+                                    l->set_value(v);
+                                  }
+                                });
   }
   b->mutable_series_refs()->Add(batch.refs.begin(), batch.refs.end());
   b->mutable_values()->Add(batch.values.begin(), batch.values.end());

@@ -256,8 +256,7 @@ TEST_CASE("ValidateAgentConfig rejects an interval below 100ms", "[agent][config
 
 // Regression: `interval: inf` was accepted (absl::ParseDuration takes "inf", and there was no upper
 // bound), and the agent collected once, then slept forever.
-TEST_CASE("An infinite collection interval is rejected by load or validate",
-          "[agent][config]") {
+TEST_CASE("An infinite collection interval is rejected by load or validate", "[agent][config]") {
   Loaded l = Load("collection:\n  interval: inf\n");
   bool rejected = !l.status.ok() || !ValidateAgentConfig(l.config).ok();
   CHECK(rejected);

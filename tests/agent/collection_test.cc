@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
+#include "agent/collection.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <string>
 
-#include "agent/collection.h"
 #include "agent/source_registry.h"
 #include "fakes/alloc_counter.h"
 #include "fakes/fake_clock.h"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include "collector/host_store.h"
+
 #include <catch2/catch.hpp>
 
-#include "collector/host_store.h"
 #include "fakes/fake_clock.h"
 
 namespace hostmon::collector {
@@ -193,7 +194,8 @@ TEST_CASE("Invalid hellos are rejected with the field named", "[collector][store
   CHECK(f.store.connected_streams() == 0);
 }
 
-TEST_CASE("Invalid batches are rejected whole, naming the field", "[collector][store][validation]") {
+TEST_CASE("Invalid batches are rejected whole, naming the field",
+          "[collector][store][validation]") {
   Fixture f;
   REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
   auto reason = [&](const pb::Batch& b) {

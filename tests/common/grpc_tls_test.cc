@@ -42,8 +42,7 @@ TEST_CASE("IsLoopbackAddress rejects wildcard, empty-host and remote addresses",
 
 // Regression: a DNS name starting with "127." was taken for loopback, allowing plaintext to e.g.
 // "127.example.invalid:9710", which can resolve anywhere.
-TEST_CASE("IsLoopbackAddress rejects DNS names that merely start with 127.",
-          "[common][grpc_tls]") {
+TEST_CASE("IsLoopbackAddress rejects DNS names that merely start with 127.", "[common][grpc_tls]") {
   for (const char* addr : {"127.example.invalid:1", "127.0.0.1.example.invalid:1",
                            "dns:///127.attacker.invalid:9710"}) {
     INFO(addr);

@@ -3,7 +3,6 @@
 // Agent transport against the collector's ingest service, in process, over loopback gRPC.
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "agent/transport/ingest_client.h"
@@ -79,7 +78,8 @@ TEST_CASE("Agent batches reach the collector and are acknowledged", "[integratio
   REQUIRE(Eventually([&] { return queue.empty(); }));
   CHECK(queue.stats().acked_batches == 5);
   CHECK(c.metrics.batches_received.Value() == 5);
-  CHECK_THAT(c.Export(), Catch::Contains("node_load1{dc=\"lab\",instance=\"itest\",job=\"node\"} 5"));
+  CHECK_THAT(c.Export(),
+             Catch::Contains("node_load1{dc=\"lab\",instance=\"itest\",job=\"node\"} 5"));
   CHECK(client.stats().connected);
   client.Stop(absl::Seconds(2));
   // A deliberate stop says goodbye: the collector counts a clean disconnect, not a lost stream.
@@ -129,8 +129,8 @@ TEST_CASE("Batches queued while the collector is down are delivered later",
 // A raw client that speaks the protocol wrongly, as a buggy or hostile peer would.
 grpc::Status RawExchange(int port, const std::vector<pb::AgentMessage>& msgs,
                          std::vector<pb::CollectorMessage>* replies) {
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   auto stub = pb::Ingest::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));

@@ -26,8 +26,8 @@ class CpuSource : public Source {
     for (const CpuTimesLine& c : stat_.cpus) {
       // Same mode set and order as node_exporter's cpu collector.
       const std::pair<absl::string_view, uint64_t> modes[] = {
-          {"idle", c.idle}, {"iowait", c.iowait},   {"irq", c.irq},       {"nice", c.nice},
-          {"softirq", c.softirq}, {"steal", c.steal}, {"system", c.system}, {"user", c.user},
+          {"idle", c.idle},       {"iowait", c.iowait}, {"irq", c.irq},       {"nice", c.nice},
+          {"softirq", c.softirq}, {"steal", c.steal},   {"system", c.system}, {"user", c.user},
       };
       for (const auto& [mode, ticks] : modes) {
         LabelRef labels[] = {{"cpu", c.cpu}, {"mode", mode}};

@@ -111,10 +111,8 @@ absl::Status ParseProcStat(absl::string_view text, ProcStat* out) {
   bool has_total = false;
   common::Fields fields;
   size_t line_no = 0;
-  while (!text.empty()) {
-    const size_t newline = text.find('\n');
-    const absl::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == absl::string_view::npos ? text.size() : newline + 1);
+  absl::string_view line;
+  while (common::NextLine(&text, &line)) {
     ++line_no;
 
     absl::string_view rest = line;

@@ -68,10 +68,8 @@ absl::Status ParseMeminfo(absl::string_view text, std::vector<MeminfoField>* out
   out->clear();
   common::Fields fields;
   size_t line_no = 0;
-  while (!text.empty()) {
-    const size_t newline = text.find('\n');
-    const absl::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline == absl::string_view::npos ? text.size() : newline + 1);
+  absl::string_view line;
+  while (common::NextLine(&text, &line)) {
     ++line_no;
     if (IsBlank(line)) continue;
     absl::Status status = ParseLine(line, line_no, &fields, &out->emplace_back());

@@ -4,24 +4,15 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "agent/sources/loadavg/loadavg_parser.h"
+#include "fakes/fixtures.h"
 
 namespace hostmon::agent {
 namespace {
 
-std::string ReadFixture(const std::string& relative) {
-  const std::string path = std::string(HOSTMON_FIXTURE_DIR) + "/" + relative;
-  INFO("fixture " << path);
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using testing::ReadFixture;
 
 TEST_CASE("ParseLoadavg reads the three load averages of the fixture", "[agent][loadavg]") {
   LoadAvg load;

@@ -4,26 +4,17 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "agent/sources/meminfo/meminfo_parser.h"
+#include "fakes/fixtures.h"
 
 namespace hostmon::agent {
 namespace {
 
-std::string ReadFixture(const std::string& relative) {
-  const std::string path = std::string(HOSTMON_FIXTURE_DIR) + "/" + relative;
-  INFO("fixture " << path);
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using testing::ReadFixture;
 
 // Text up to and including the first occurrence of `through`, as if the read stopped there.
 std::string CutAfter(const std::string& text, absl::string_view through) {

@@ -6,25 +6,16 @@
 
 #include <array>
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "agent/sources/cpu/proc_stat_parser.h"
+#include "fakes/fixtures.h"
 
 namespace hostmon::agent {
 namespace {
 
-std::string ReadFixture(const std::string& relative) {
-  const std::string path = std::string(HOSTMON_FIXTURE_DIR) + "/" + relative;
-  INFO("fixture " << path);
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(in.good());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using testing::ReadFixture;
 
 std::array<uint64_t, 10> Columns(const CpuTimesLine& line) {
   return {line.user, line.nice,    line.system, line.idle,  line.iowait,
