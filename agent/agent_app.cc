@@ -79,6 +79,35 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
     }
     c->sources[name] = on;
   }
+  YAML::Node options;
+  if (s = y.GetMap(root, "sources_options", "", &options); !s.ok()) return s;
+  for (const auto& kv : options) {
+    std::string source = kv.first.Scalar();
+    const SourceInfo* info = nullptr;
+    for (const SourceInfo& i : BuiltinSources()) {
+      if (i.name == source) info = &i;
+    }
+    if (info == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          y.Where(kv.first), ": field \"sources_options.", source, "\": unknown source"));
+    }
+    YAML::Node opts;
+    std::string path = absl::StrCat("sources_options.", source);
+    if (s = y.GetMap(options, source, "sources_options", &opts); !s.ok()) return s;
+    for (const auto& o : opts) {
+      std::string name = o.first.Scalar();
+      bool known = false;
+      for (const SourceOption& so : info->options) known = known || so.name == name;
+      if (!known) {
+        return absl::InvalidArgumentError(absl::StrCat(y.Where(o.first), ": field \"", path, ".",
+                                                       name, "\": unknown option of source ",
+                                                       source));
+      }
+      std::string value;
+      if (s = y.GetString(opts, name, path, &value); !s.ok()) return s;
+      c->source_options[source][name] = value;
+    }
+  }
   if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
   if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
   return y.GetString(logn, "level", "log", &c->log_level);
@@ -168,6 +197,22 @@ int AgentMain(int argc, const char* const* argv) {
     flags.Bool("source." + info.name, &switch_values.back(),
                absl::StrCat(info.help, info.enabled_by_default ? "" : " (off by default)"));
   }
+  // --source.<name>.<option>: defaults first, then config values, then the flag.
+  std::map<std::string, std::map<std::string, std::string>> option_values;
+  for (const SourceInfo& info : BuiltinSources()) {
+    for (const SourceOption& o : info.options) {
+      std::string& v = option_values[info.name][o.name];
+      v = o.default_value;
+      if (auto it = config.source_options.find(info.name); it != config.source_options.end()) {
+        if (auto jt = it->second.find(o.name); jt != it->second.end()) v = jt->second;
+      }
+    }
+  }
+  for (const SourceInfo& info : BuiltinSources()) {
+    for (const SourceOption& o : info.options) {
+      flags.String("source." + info.name + "." + o.name, &option_values[info.name][o.name], o.help);
+    }
+  }
   flags.String("tls.cert-file", &config.tls.cert_file, "Client certificate (PEM) for mTLS");
   flags.String("tls.key-file", &config.tls.key_file, "Client private key (PEM)");
   flags.String("tls.ca-file", &config.tls.ca_file, "CA bundle (PEM) that verifies the collector");
@@ -210,9 +255,9 @@ int AgentMain(int argc, const char* const* argv) {
     return 2;
   }
   common::FsRoot fs(config.procfs, config.sysfs, config.rootfs);
-  SourceContext ctx{&fs};
   std::vector<Collection::NamedSource> sources;
   for (const SourceInfo* info : *selected) {
+    SourceContext ctx{&fs, &option_values[info->name]};
     auto src = info->factory(ctx);
     if (!src.ok()) {
       log::Error("cannot create source",

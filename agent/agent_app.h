@@ -24,7 +24,9 @@ struct AgentConfig {
   std::string rootfs = "/";
   bool disable_default_sources = false;
   std::map<std::string, bool> sources;  // explicit per-source switches
-  int64_t queue_max_batches = 240;      // one hour at the default interval
+  // Per-source options set by config or flags: source -> option -> value.
+  std::map<std::string, std::map<std::string, std::string>> source_options;
+  int64_t queue_max_batches = 240;  // one hour at the default interval
   std::string log_level = "info";
 };
 

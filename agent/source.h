@@ -4,7 +4,9 @@
 // and writes samples; it knows nothing about batching, transport or exposition.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -48,6 +50,16 @@ using SourcePtr = std::unique_ptr<Source>;
 // What a source factory gets to build a source.
 struct SourceContext {
   const common::FsRoot* fs;
+  // The source's options (--source.<name>.<option> or sources_options.<name>.<option>), already
+  // merged with the defaults declared in its SourceInfo.
+  const std::map<std::string, std::string>* options = nullptr;
+
+  // Value of an option declared by the source; "" when absent.
+  std::string Option(const std::string& name) const {
+    if (options == nullptr) return "";
+    auto it = options->find(name);
+    return it == options->end() ? "" : it->second;
+  }
 };
 
 }  // namespace hostmon::agent

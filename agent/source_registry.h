@@ -15,11 +15,20 @@
 
 namespace hostmon::agent {
 
+// A per-source setting, e.g. diskstats' device-exclude regex.
+struct SourceOption {
+  std::string name;  // --source.<source>.<name>; sources_options.<source>.<name>
+  std::string default_value;
+  std::string help;
+};
+
 struct SourceInfo {
   std::string name;  // --source.<name>, hostmon_agent_source_success{source="<name>"}
   std::string help;  // one line for --help
   bool enabled_by_default;
+  // Builds the source; an invalid option value is an InvalidArgument error naming the option.
   std::function<absl::StatusOr<SourcePtr>(const SourceContext&)> factory;
+  std::vector<SourceOption> options = {};
 };
 
 // All sources compiled into the agent, sorted by name.
