@@ -76,7 +76,7 @@ def start_stack(args, procs, runner, workdir, host=None, rule_files=(), data_tim
         "--collector.address=%s:%d" % grpc,
         "--collection.interval=1s",
         "--hostname=" + host,
-    ])
+    ] + list(getattr(args, "agent_arg", None) or []))
     config = os.path.join(workdir, "prometheus.yml")
     write_prometheus_config(config, "%s:%d" % web, rule_files)
     _, prom_base = h.start_prometheus(procs, workdir, config)
@@ -181,6 +181,8 @@ def main(description, body, budget_seconds, extra_args=None, need_agent_binaries
     whose unit of counting is not a runner check). Setup checks go through `runner`; if any
     of them fails the tool ends with the runner's own summary and exit code 1."""
     ap = h.common_args(description)
+    ap.add_argument("--agent-arg", action="append", default=[],
+                    help="extra hostmon-agent argument (repeatable), e.g. --agent-arg=--source.tcpstat")
     if extra_args:
         extra_args(ap)
     args = ap.parse_args()
