@@ -13,6 +13,7 @@
 #include "agent/sources/netstat/netstat_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softnet/softnet_source.h"
+#include "agent/sources/tcpstat/tcpstat_source.h"
 
 namespace hostmon::agent {
 namespace {
@@ -65,6 +66,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeSockstatSource>},
       {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,
        Factory<MakeSoftnetSource>},
+      {"tcpstat", "TCP connections by state from /proc/net/tcp and /proc/net/tcp6", false,
+       Factory<MakeTcpstatSource>},
   };
   return *sources;
 }

@@ -17,7 +17,8 @@ TEST_CASE("Built-in sources are registered by name", "[agent][registry]") {
   std::vector<std::string> names;
   for (const SourceInfo& s : BuiltinSources()) names.push_back(s.name);
   CHECK(names == std::vector<std::string>{"arp", "conntrack", "cpu", "loadavg", "meminfo",
-                                          "netclass", "netdev", "netstat", "sockstat", "softnet"});
+                                          "netclass", "netdev", "netstat", "sockstat", "softnet",
+                                          "tcpstat"});
   common::FsRoot fs;
   for (const SourceInfo& s : BuiltinSources()) {
     INFO(s.name);

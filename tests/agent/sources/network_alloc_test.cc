@@ -13,6 +13,7 @@
 #include "agent/sources/network_test_util.h"
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softnet/softnet_source.h"
+#include "agent/sources/tcpstat/tcpstat_source.h"
 #include "fakes/alloc_counter.h"
 
 namespace hostmon::agent {
@@ -36,7 +37,7 @@ size_t SteadyStateAllocations(Source& source) {
 }
 
 TEST_CASE("network sources do not allocate in steady state",
-          "[agent][netdev][netstat][sockstat][softnet][arp][conntrack]") {
+          "[agent][netdev][netstat][sockstat][softnet][arp][conntrack][tcpstat]") {
   const common::FsRoot fs = testing::FixtureRoot();
   const std::map<std::string, std::string> options = {{"device-exclude", "^lo$"},
                                                       {"fields", kNetstatDefaultFields}};
@@ -47,6 +48,7 @@ TEST_CASE("network sources do not allocate in steady state",
   CHECK(SteadyStateAllocations(*MakeSockstatSource(ctx)) == 0);
   CHECK(SteadyStateAllocations(*MakeSoftnetSource(ctx)) == 0);
   CHECK(SteadyStateAllocations(*MakeConntrackSource(ctx)) == 0);
+  CHECK(SteadyStateAllocations(*MakeTcpstatSource(ctx)) == 0);
 }
 
 TEST_CASE("netclass does not allocate in steady state", "[agent][netclass]") {
