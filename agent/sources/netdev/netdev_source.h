@@ -6,9 +6,10 @@
 
 namespace hostmon::agent {
 
-// node_network_{receive,transmit}_*_total{device} from /proc/net/dev, as node_exporter's netdev
-// collector with --no-collector.netdev.netlink. Options device-include / device-exclude
-// (default "^lo$", Debian's node_exporter default).
+// node_network_{receive,transmit}_*_total{device} from /proc/net/dev, plus
+// node_network_receive_nohandler_total from /sys/class/net/<device>/statistics/rx_nohandler, which
+// together are node_exporter 1.5.0's netdev output in its default netlink mode. Options
+// device-include / device-exclude (default "^lo$", as the oracle node_exporter 1.5.0).
 absl::StatusOr<SourcePtr> MakeNetdevSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

@@ -26,7 +26,13 @@ TEST_CASE("netdev source exports /proc/net/dev without lo by default", "[agent][
   REQUIRE(source.ok());
   RecordingWriter out;
   REQUIRE((*source)->Collect(out).ok());
-  CHECK(out.series.size() == 3 * 16);  // eth0, ifb0, ifb1
+  // eth0, ifb0, ifb1; rx_nohandler for eth0 and ifb0 (the fixture has no sys/class/net/ifb1).
+  CHECK(out.series.size() == 3 * 16 + 2);
+  CHECK(out.series.at("node_network_receive_nohandler_total{device=\"eth0\"}") == 3);
+  CHECK(out.series.at("node_network_receive_nohandler_total{device=\"ifb0\"}") == 0);
+  CHECK(out.series.count("node_network_receive_nohandler_total{device=\"ifb1\"}") == 0);
+  CHECK(out.help.at("node_network_receive_nohandler_total") ==
+        "Network device statistic receive_nohandler.");
   CHECK(out.Count("node_network_receive_bytes_total{device=\"lo\"}") == 0);
   CHECK(out.series.at("node_network_receive_bytes_total{device=\"eth0\"}") == 47023527);
   CHECK(out.series.at("node_network_receive_multicast_total{device=\"eth0\"}") == 12);
@@ -44,7 +50,7 @@ TEST_CASE("netdev source include and exclude options", "[agent][netdev]") {
     REQUIRE(source.ok());
     RecordingWriter out;
     REQUIRE((*source)->Collect(out).ok());
-    CHECK(out.series.size() == 2 * 16);
+    CHECK(out.series.size() == 2 * 16 + 1);
     CHECK(out.series.count("node_network_receive_bytes_total{device=\"ifb1\"}") == 1);
   }
   SECTION("no filter keeps lo") {
@@ -65,6 +71,20 @@ TEST_CASE("netdev source include and exclude options", "[agent][netdev]") {
     CHECK(absl::IsInvalidArgument(source.status()));
     CHECK(source.status().message().find("--source.netdev.device-exclude: invalid regex") == 0);
   }
+}
+
+TEST_CASE("netdev source rejects a bad rx_nohandler", "[agent][netdev]") {
+  // The fixture's /proc/net/dev with a sysfs tree whose eth0 counter is not a number.
+  const std::string dir = std::string(HOSTMON_FIXTURE_DIR);
+  const common::FsRoot fs(dir + "/proc", dir + "/variants/netdev/sys", dir + "/rootfs");
+  auto source = Make(fs, {{"device-include", "^eth0$"}});
+  REQUIRE(source.ok());
+  testing::RecordingWriter out;
+  const absl::Status status = (*source)->Collect(out);
+  CHECK(absl::IsInvalidArgument(status));
+  CHECK(status.message() == dir +
+                                "/variants/netdev/sys/class/net/eth0/statistics/rx_nohandler: not "
+                                "an unsigned integer: \"x3\"");
 }
 
 TEST_CASE("netdev source without /proc/net/dev is NotFound", "[agent][netdev]") {
