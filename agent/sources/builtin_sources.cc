@@ -3,9 +3,17 @@
 // THE list of sources compiled into the agent. Adding a source = one folder under
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
+#include "agent/sources/arp/arp_source.h"
+#include "agent/sources/conntrack/conntrack_source.h"
 #include "agent/sources/cpu/cpu_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
+#include "agent/sources/netclass/netclass_source.h"
+#include "agent/sources/netdev/netdev_source.h"
+#include "agent/sources/netstat/netstat_source.h"
+#include "agent/sources/sockstat/sockstat_source.h"
+#include "agent/sources/softnet/softnet_source.h"
+#include "agent/sources/tcpstat/tcpstat_source.h"
 
 namespace hostmon::agent {
 namespace {
@@ -19,9 +27,47 @@ absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
 
 const std::vector<SourceInfo>& BuiltinSources() {
   static const auto* sources = new std::vector<SourceInfo>{
+      {"arp",
+       "ARP entries per device from /proc/net/arp",
+       true,
+       MakeArpSource,
+       {{"device-include", "",
+         "Regexp of arp devices to include (mutually exclusive to device-exclude)."},
+        {"device-exclude", "",
+         "Regexp of arp devices to exclude (mutually exclusive to device-include)."}}},
+      {"conntrack",
+       "Connection tracking table size and statistics from /proc/sys/net/netfilter and "
+       "/proc/net/stat/nf_conntrack",
+       true, Factory<MakeConntrackSource>},
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
+      {"netclass",
+       "Network interface properties from /sys/class/net",
+       true,
+       MakeNetclassSource,
+       {{"ignored-devices", "^$", "Regexp of net devices to ignore for netclass."},
+        {"ignore-invalid-speed", "false",
+         "Ignore devices where the speed is invalid (true/false)."}}},
+      {"netdev",
+       "Network device statistics from /proc/net/dev",
+       true,
+       MakeNetdevSource,
+       {{"device-include", "",
+         "Regexp of net devices to include (mutually exclusive to device-exclude)."},
+        {"device-exclude", "^lo$",
+         "Regexp of net devices to exclude (mutually exclusive to device-include)."}}},
+      {"netstat",
+       "Protocol counters from /proc/net/netstat, /proc/net/snmp and /proc/net/snmp6",
+       true,
+       MakeNetstatSource,
+       {{"fields", kNetstatDefaultFields, "Regexp of <Proto>_<Field> to export."}}},
+      {"sockstat", "Socket statistics from /proc/net/sockstat and /proc/net/sockstat6", true,
+       Factory<MakeSockstatSource>},
+      {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,
+       Factory<MakeSoftnetSource>},
+      {"tcpstat", "TCP connections by state from /proc/net/tcp and /proc/net/tcp6", false,
+       Factory<MakeTcpstatSource>},
   };
   return *sources;
 }

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/netclass/netclass_source.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "agent/sources/netclass/netclass_parser.h"
+#include "common/status_macros.h"
+#include "re2/re2.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr MetricDesc kUp{"node_network_up", kGauge,
+                         "Value is 1 if operstate is 'up', 0 otherwise."};
+constexpr MetricDesc kInfo{"node_network_info", kGauge,
+                           "Non-numeric data from /sys/class/net/<iface>, value is always 1."};
+constexpr MetricDesc kSpeed{"node_network_speed_bytes", kGauge,
+                            "Network device property: speed_bytes"};
+
+// Attribute files that exist but cannot be read on this device (speed or duplex of a link that
+// is down: EINVAL; phys_port_name: EOPNOTSUPP; root-only files: EACCES) are skipped, as
+// node_exporter's procfs does. ReadFileTo reports them by strerror text.
+bool IsUnreadable(const absl::Status& status) {
+  if (absl::IsNotFound(status)) return true;
+  for (int err : {EINVAL, EOPNOTSUPP, EACCES, EPERM}) {
+    if (absl::EndsWith(status.message(), std::strerror(err))) return true;
+  }
+  return false;
+}
+
+enum StringFile { kAddress, kBroadcast, kDuplex, kIfAlias, kOperState, kStringFiles };
+constexpr std::array<absl::string_view, kStringFiles> kStringFileNames = {
+    "address", "broadcast", "duplex", "ifalias", "operstate"};
+
+class NetclassSource : public Source {
+ public:
+  NetclassSource(const common::FsRoot& fs, ListDirsFn list_dirs, std::unique_ptr<RE2> ignored,
+                 bool ignore_invalid_speed)
+      : dir_(fs.Sys("class/net")),
+        list_dirs_(std::move(list_dirs)),
+        ignored_(std::move(ignored)),
+        ignore_invalid_speed_(ignore_invalid_speed) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    HM_RETURN_IF_ERROR(list_dirs_(dir_, &ifaces_));
+    // node_exporter reports interfaces in directory order, which Go sorts by name.
+    std::sort(ifaces_.begin(), ifaces_.end());
+    // Interfaces come and go (containers' veths); forget stale absent paths now and then.
+    if (absent_.size() > 64 * (ifaces_.size() + 1)) absent_.clear();
+    for (const std::string& iface : ifaces_) {
+      if (RE2::PartialMatch(iface, *ignored_)) continue;
+      HM_RETURN_IF_ERROR(CollectIface(iface, out));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // Reads <dir>/<iface>/<file> into *text; false when it is absent or unreadable.
+  absl::StatusOr<bool> Read(const std::string& iface, absl::string_view file, std::string* text) {
+    path_.clear();
+    absl::StrAppend(&path_, dir_, "/", iface, "/", file);
+    // A file that was absent last time is checked with access() first: a failed ReadFileTo
+    // costs an allocated error Status, and absent attributes are the same on every scrape.
+    const bool was_absent = absent_.contains(path_);
+    if (was_absent && ::access(path_.c_str(), F_OK) != 0) return false;
+    absl::Status status = common::ReadFileTo(path_, text);
+    if (status.ok()) {
+      if (was_absent) absent_.erase(path_);
+      return true;
+    }
+    if (absl::IsNotFound(status)) {
+      if (!was_absent) absent_.insert(path_);
+      return false;
+    }
+    if (IsUnreadable(status)) return false;
+    return status;
+  }
+
+  absl::Status CollectIface(const std::string& iface, SampleWriter& out) {
+    std::array<absl::string_view, kStringFiles> strings{};
+    for (int i = 0; i < kStringFiles; ++i) {
+      HM_ASSIGN_OR_RETURN(bool found, Read(iface, kStringFileNames[i], &string_text_[i]));
+      strings[i] = found ? NetClassString(string_text_[i]) : absl::string_view();
+    }
+    const LabelRef device[] = {{"device", iface}};
+    out.Add(kUp, device, strings[kOperState] == "up" ? 1 : 0);
+    const LabelRef info[] = {{"address", strings[kAddress]},
+                             {"broadcast", strings[kBroadcast]},
+                             {"device", iface},
+                             {"duplex", strings[kDuplex]},
+                             {"ifalias", strings[kIfAlias]},
+                             {"operstate", strings[kOperState]}};
+    out.Add(kInfo, info, 1);
+
+    int64_t value;
+    for (const NetClassNumeric& n : kNetClassNumericFiles) {
+      HM_ASSIGN_OR_RETURN(bool found, Read(iface, n.file, &text_));
+      if (!found) continue;
+      HM_RETURN_IF_ERROR(ParseNetClassNumber(text_, path_, &value));
+      out.Add(n.desc, device, static_cast<double>(value));
+    }
+    HM_ASSIGN_OR_RETURN(bool found, Read(iface, "speed", &text_));
+    if (found) {
+      HM_RETURN_IF_ERROR(ParseNetClassNumber(text_, path_, &value));
+      // Drivers that do not know the speed say -1; node_exporter 1.5.0 still exports it (as
+      // -125000) unless --collector.netclass.ignore-invalid-speed.
+      if (value >= 0 || !ignore_invalid_speed_) {
+        out.Add(kSpeed, device, static_cast<double>(value * 1000 * 1000 / 8));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  std::string dir_;
+  ListDirsFn list_dirs_;
+  std::unique_ptr<RE2> ignored_;
+  bool ignore_invalid_speed_;
+  std::vector<std::string> ifaces_;
+  // Attribute paths that did not exist at the last read (see Read). Bounded by the interfaces
+  // times the attribute files; entries of vanished interfaces are dropped when it grows large.
+  absl::flat_hash_set<std::string> absent_;
+  std::string path_;  // reused buffers: no allocation per file in steady state
+  std::string text_;
+  std::array<std::string, kStringFiles> string_text_;
+};
+
+}  // namespace
+
+absl::Status ListSubdirectories(const std::string& dir, std::vector<std::string>* names) {
+  // getdents64 into a stack buffer rather than opendir(), whose DIR buffer would be a heap
+  // allocation on every scrape.
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    std::string msg = absl::StrCat("open ", dir, ": ", std::strerror(err));
+    return err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
+  }
+  size_t count = 0;
+  alignas(8) char buf[8192];
+  while (true) {
+    const long n = ::syscall(SYS_getdents64, fd, buf, sizeof(buf));
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return absl::UnavailableError(absl::StrCat("getdents64 ", dir, ": ", std::strerror(err)));
+    }
+    if (n == 0) break;
+    for (long off = 0; off < n;) {
+      // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
+      const char* rec = buf + off;
+      uint16_t reclen;
+      std::memcpy(&reclen, rec + 16, sizeof(reclen));
+      const unsigned char type = static_cast<unsigned char>(rec[18]);
+      const absl::string_view name(rec + 19);
+      off += reclen;
+      if (name == "." || name == "..") continue;
+      bool is_dir = type == DT_DIR;
+      // /sys/class/net entries are symlinks into /sys/devices; plain files such as
+      // bonding_masters are not interfaces.
+      if (type == DT_LNK || type == DT_UNKNOWN) {
+        struct stat st;
+        is_dir = ::fstatat(fd, rec + 19, &st, 0) == 0 && S_ISDIR(st.st_mode);
+      }
+      if (!is_dir) continue;
+      if (names->size() <= count) names->emplace_back();
+      (*names)[count++].assign(name.data(), name.size());  // reuses the string's capacity
+    }
+  }
+  ::close(fd);
+  names->resize(count);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SourcePtr> MakeNetclassSourceWithLister(const SourceContext& ctx,
+                                                       ListDirsFn list_dirs) {
+  const std::string pattern = ctx.Option("ignored-devices");
+  RE2::Options options;
+  options.set_log_errors(false);
+  // An empty pattern would match every name; node_exporter's default "^$" matches none.
+  auto re = std::make_unique<RE2>(pattern.empty() ? "^$" : pattern, options);
+  if (!re->ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--source.netclass.ignored-devices: invalid regex \"", pattern, "\": ", re->error()));
+  }
+  const std::string speed = ctx.Option("ignore-invalid-speed");
+  if (speed != "" && speed != "true" && speed != "false") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--source.netclass.ignore-invalid-speed: expected true or false, got \"", speed, "\""));
+  }
+  return std::make_unique<NetclassSource>(*ctx.fs, std::move(list_dirs), std::move(re),
+                                          speed == "true");
+}
+
+absl::StatusOr<SourcePtr> MakeNetclassSource(const SourceContext& ctx) {
+  return MakeNetclassSourceWithLister(ctx, ListSubdirectories);
+}
+
+}  // namespace hostmon::agent

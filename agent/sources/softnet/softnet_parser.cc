@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/softnet/softnet_parser.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/text_parse.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr size_t kMinColumns = 9;
+
+}  // namespace
+
+absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out) {
+  constexpr absl::string_view kFile = "/proc/net/softnet_stat";
+  out->clear();
+  common::Fields fields;
+  absl::string_view line;
+  size_t line_no = 0;
+  while (common::NextLine(&text, &line)) {
+    ++line_no;
+    common::SplitFields(line, &fields);
+    if (fields.empty()) continue;
+    if (fields.size() < kMinColumns) {
+      return absl::InvalidArgumentError(absl::StrCat(kFile, " line ", line_no,
+                                                     ": expected at least ", kMinColumns,
+                                                     " columns, got ", fields.size()));
+    }
+    uint64_t values[3];
+    for (int i = 0; i < 3; ++i) {
+      // The kernel prints %08x; absl's hex parse is strict (no sign, no junk, range-checked).
+      if (fields[i].empty() || fields[i][0] == '-' || fields[i][0] == '+' ||
+          !absl::SimpleHexAtoi(fields[i], &values[i])) {
+        return absl::InvalidArgumentError(absl::StrCat(kFile, " line ", line_no, " column ", i + 1,
+                                                       ": not a hex number: \"", fields[i], "\""));
+      }
+    }
+    out->push_back(SoftnetLine{values[0], values[1], values[2]});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hostmon::agent

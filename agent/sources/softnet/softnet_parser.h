@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Parser for /proc/net/softnet_stat: one line per online CPU of 32-bit hex counters, the first
+// three being packets processed, packets dropped (backlog full) and time_squeeze (the NET_RX
+// softirq ran out of budget). Linux 6.x prints 15 columns:
+//
+//   00007ced 0000002a 00000011 00000000 00000000 00000000 00000000 00000000 00000000 ...
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace hostmon::agent {
+
+struct SoftnetLine {
+  uint64_t processed = 0;
+  uint64_t dropped = 0;
+  uint64_t time_squeezed = 0;
+};
+
+// Parses the file into *out (cleared first; capacity reused), one entry per line in file order.
+// Error on a line with fewer than 9 columns (node_exporter's procfs minimum, what Linux 2.6.32
+// already printed) or a column that is not a hex number fitting 64 bits.
+absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out);
+
+}  // namespace hostmon::agent

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "agent/source.h"
+
+namespace hostmon::agent {
+
+// node_softnet_{processed,dropped,times_squeezed}_total{cpu} from /proc/net/softnet_stat, as
+// node_exporter 1.5.0's softnet collector (cpu is the line index).
+SourcePtr MakeSoftnetSource(const SourceContext& ctx);
+
+}  // namespace hostmon::agent

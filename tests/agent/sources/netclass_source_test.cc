@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/netclass/netclass_source.h"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agent/sources/network_test_util.h"
+
+namespace hostmon::agent {
+namespace {
+
+absl::StatusOr<SourcePtr> Make(const common::FsRoot& fs,
+                               const std::map<std::string, std::string>& options) {
+  return MakeNetclassSource(SourceContext{&fs, &options});
+}
+
+TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
+          "[agent][netclass]") {
+  const common::FsRoot fs = testing::FixtureRoot();
+  auto source = Make(fs, {{"ignored-devices", "^$"}});
+  REQUIRE(source.ok());
+  testing::RecordingWriter out;
+  REQUIRE((*source)->Collect(out).ok());
+  // node_exporter 1.5.0 on the same tree: 19 series for eth0, 18 for lo (no speed: duplex and
+  // speed are unreadable there), 15 for ifb0 (no carrier, dormant, name_assign_type, speed).
+  CHECK(out.series.size() == 19 + 18 + 15);
+  std::map<std::string, double> eth0;
+  for (const auto& [key, value] : out.series) {
+    if (key.find("\"eth0\"") != std::string::npos) eth0[key] = value;
+  }
+  const std::map<std::string, double> want = {
+      {"node_network_address_assign_type{device=\"eth0\"}", 0},
+      {"node_network_carrier{device=\"eth0\"}", 1},
+      {"node_network_carrier_changes_total{device=\"eth0\"}", 2},
+      {"node_network_carrier_down_changes_total{device=\"eth0\"}", 1},
+      {"node_network_carrier_up_changes_total{device=\"eth0\"}", 1},
+      {"node_network_device_id{device=\"eth0\"}", 0},
+      {"node_network_dormant{device=\"eth0\"}", 0},
+      {"node_network_flags{device=\"eth0\"}", 4099},
+      {"node_network_iface_id{device=\"eth0\"}", 4},
+      {"node_network_iface_link{device=\"eth0\"}", 4},
+      {"node_network_iface_link_mode{device=\"eth0\"}", 0},
+      {"node_network_info{address=\"02:fc:00:00:00:01\",broadcast=\"ff:ff:ff:ff:ff:ff\","
+       "device=\"eth0\",duplex=\"unknown\",ifalias=\"\",operstate=\"up\"}",
+       1},
+      {"node_network_mtu_bytes{device=\"eth0\"}", 1400},
+      {"node_network_name_assign_type{device=\"eth0\"}", 1},
+      {"node_network_net_dev_group{device=\"eth0\"}", 0},
+      {"node_network_protocol_type{device=\"eth0\"}", 1},
+      {"node_network_speed_bytes{device=\"eth0\"}", -125000},
+      {"node_network_transmit_queue_length{device=\"eth0\"}", 1000},
+      {"node_network_up{device=\"eth0\"}", 1},
+  };
+  CHECK(eth0 == want);
+  CHECK(out.series.at("node_network_up{device=\"lo\"}") == 0);  // operstate "unknown"
+  CHECK(out.series.at("node_network_protocol_type{device=\"lo\"}") == 772);
+  CHECK(out.series.count("node_network_carrier{device=\"ifb0\"}") == 0);
+  CHECK(out.series.at(
+            "node_network_info{address=\"7e:f2:e2:53:08:91\",broadcast=\"ff:ff:ff:ff:ff:ff\","
+            "device=\"ifb0\",duplex=\"\",ifalias=\"\",operstate=\"down\"}") == 1);
+  CHECK(out.types.at("node_network_carrier_changes_total") == kCounter);
+  CHECK(out.types.at("node_network_mtu_bytes") == kGauge);
+  CHECK(out.help.at("node_network_info") ==
+        "Non-numeric data from /sys/class/net/<iface>, value is always 1.");
+  CHECK(out.help.at("node_network_iface_link_mode") == "Network device property: iface_link_mode");
+}
+
+TEST_CASE("netclass source options", "[agent][netclass]") {
+  const common::FsRoot fs = testing::FixtureRoot();
+  SECTION("ignored-devices") {
+    auto source = Make(fs, {{"ignored-devices", "^(lo|ifb.*)$"}});
+    REQUIRE(source.ok());
+    testing::RecordingWriter out;
+    REQUIRE((*source)->Collect(out).ok());
+    CHECK(out.series.size() == 19);
+  }
+  SECTION("ignore-invalid-speed drops the -1 speed") {
+    auto source = Make(fs, {{"ignore-invalid-speed", "true"}});
+    REQUIRE(source.ok());
+    testing::RecordingWriter out;
+    REQUIRE((*source)->Collect(out).ok());
+    CHECK(out.Count("node_network_speed_bytes") == 0);
+    CHECK(out.series.size() == 18 + 18 + 15);
+  }
+  SECTION("bad values") {
+    CHECK(absl::IsInvalidArgument(Make(fs, {{"ignored-devices", "("}}).status()));
+    CHECK(Make(fs, {{"ignore-invalid-speed", "yes"}}).status().message() ==
+          "--source.netclass.ignore-invalid-speed: expected true or false, got \"yes\"");
+  }
+}
+
+TEST_CASE("netclass source lists interfaces through the injected lister", "[agent][netclass]") {
+  const common::FsRoot fs = testing::FixtureRoot();
+  const std::map<std::string, std::string> options;
+  auto source = MakeNetclassSourceWithLister(
+      SourceContext{&fs, &options}, [](const std::string&, std::vector<std::string>* names) {
+        *names = {"gone0"};  // listed, but its files vanished before they were read
+        return absl::OkStatus();
+      });
+  REQUIRE(source.ok());
+  testing::RecordingWriter out;
+  REQUIRE((*source)->Collect(out).ok());
+  const std::map<std::string, double> want = {
+      {"node_network_info{address=\"\",broadcast=\"\",device=\"gone0\",duplex=\"\",ifalias=\"\","
+       "operstate=\"\"}",
+       1},
+      {"node_network_up{device=\"gone0\"}", 0}};
+  CHECK(out.series == want);
+}
+
+TEST_CASE("netclass source without /sys/class/net is NotFound", "[agent][netclass]") {
+  const common::FsRoot fs = testing::EmptyRoot();
+  auto source = Make(fs, {});
+  REQUIRE(source.ok());
+  testing::RecordingWriter out;
+  CHECK(absl::IsNotFound((*source)->Collect(out)));
+}
+
+TEST_CASE("ListSubdirectories lists the fixture's interfaces", "[agent][netclass]") {
+  std::vector<std::string> names;
+  REQUIRE(ListSubdirectories(std::string(HOSTMON_FIXTURE_DIR) + "/sys/class/net", &names).ok());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"eth0", "ifb0", "lo"});
+}
+
+}  // namespace
+}  // namespace hostmon::agent

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/netstat/netstat_source.h"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
+
+#include "agent/sources/network_test_util.h"
+
+namespace hostmon::agent {
+namespace {
+
+TEST_CASE("netstat source exports node_exporter's default fields", "[agent][netstat]") {
+  const common::FsRoot fs = testing::FixtureRoot();
+  const std::map<std::string, std::string> options = {{"fields", kNetstatDefaultFields}};
+  auto source = MakeNetstatSource(SourceContext{&fs, &options});
+  REQUIRE(source.ok());
+  testing::RecordingWriter out;
+  REQUIRE((*source)->Collect(out).ok());
+  // node_exporter 1.5.0 exports these 40 on the fixture tree.
+  CHECK(out.series.size() == 40);
+  CHECK(out.series.at("node_netstat_Tcp_OutRsts") == 335);
+  CHECK(out.series.at("node_netstat_IpExt_InOctets") == 85994738);
+  CHECK(out.series.at("node_netstat_Ip6_OutOctets") == 2840);
+  CHECK(out.series.at("node_netstat_Icmp6_OutMsgs") == 9);
+  CHECK(out.series.at("node_netstat_Ip_Forwarding") == 2);
+  CHECK(out.series.at("node_netstat_TcpExt_TCPTimeouts") == 2);
+  CHECK(out.series.count("node_netstat_UdpLite6_InErrors") == 1);
+  CHECK(out.series.count("node_netstat_TcpExt_TW") == 0);
+  CHECK(out.types.at("node_netstat_Tcp_OutRsts") == kUntyped);
+  CHECK(out.help.at("node_netstat_UdpLite6_InErrors") == "Statistic UdpLite6InErrors.");
+}
+
+TEST_CASE("netstat source fields option", "[agent][netstat]") {
+  const common::FsRoot fs = testing::FixtureRoot();
+  SECTION("custom regex") {
+    const std::map<std::string, std::string> options = {{"fields", "^TcpExt_TW$"}};
+    auto source = MakeNetstatSource(SourceContext{&fs, &options});
+    REQUIRE(source.ok());
+    testing::RecordingWriter out;
+    REQUIRE((*source)->Collect(out).ok());
+    const std::map<std::string, double> want = {{"node_netstat_TcpExt_TW", 3385}};
+    CHECK(out.series == want);
+  }
+  SECTION("absent option means the default") {
+    auto source = MakeNetstatSource(SourceContext{&fs});
+    REQUIRE(source.ok());
+    testing::RecordingWriter out;
+    REQUIRE((*source)->Collect(out).ok());
+    CHECK(out.series.size() == 40);
+  }
+  SECTION("bad regex") {
+    const std::map<std::string, std::string> options = {{"fields", "(("}};
+    auto source = MakeNetstatSource(SourceContext{&fs, &options});
+    CHECK(absl::IsInvalidArgument(source.status()));
+    CHECK(source.status().message().find("--source.netstat.fields: invalid regex") == 0);
+  }
+}
+
+TEST_CASE("netstat source without /proc/net/netstat is NotFound", "[agent][netstat]") {
+  const common::FsRoot fs = testing::EmptyRoot();
+  auto source = MakeNetstatSource(SourceContext{&fs});
+  REQUIRE(source.ok());
+  testing::RecordingWriter out;
+  CHECK(absl::IsNotFound((*source)->Collect(out)));
+}
+
+}  // namespace
+}  // namespace hostmon::agent

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// clang-format off: the benchmarking switch must precede the Catch2 header.
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include <string>
+#include <vector>
+
+#include "agent/sources/softnet/softnet_parser.h"
+#include "fakes/fixtures.h"
+
+namespace hostmon::agent {
+namespace {
+
+using hostmon::testing::ReadFixture;
+
+TEST_CASE("ParseSoftnet reads the hex counters of the fixture", "[agent][softnet]") {
+  const std::string text = ReadFixture("proc/net/softnet_stat");
+  std::vector<SoftnetLine> lines;
+  const absl::Status status = ParseSoftnet(text, &lines);
+  INFO(status.ToString());
+  REQUIRE(status.ok());
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].processed == 0x79a8);
+  CHECK(lines[0].dropped == 0);
+  CHECK(lines[1].processed == 0x7ced);
+  CHECK(lines[1].dropped == 42);
+  CHECK(lines[1].time_squeezed == 17);
+}
+
+TEST_CASE("ParseSoftnet on truncated input", "[agent][softnet]") {
+  std::vector<SoftnetLine> lines;
+  SECTION("empty input is no CPUs") {
+    REQUIRE(ParseSoftnet("", &lines).ok());
+    CHECK(lines.empty());
+  }
+  SECTION("a line cut short") {
+    CHECK(ParseSoftnet("00000001 00000002 00000003 0 0 0 0 0 0\n00000001 00000002", &lines)
+              .message() == "/proc/net/softnet_stat line 2: expected at least 9 columns, got 2");
+  }
+}
+
+TEST_CASE("ParseSoftnet rejects bad numbers", "[agent][softnet]") {
+  std::vector<SoftnetLine> lines;
+  SECTION("non-hex") {
+    CHECK(ParseSoftnet("00000001 0000000g 0 0 0 0 0 0 0\n", &lines).message() ==
+          "/proc/net/softnet_stat line 1 column 2: not a hex number: \"0000000g\"");
+  }
+  SECTION("overflow") {
+    CHECK(ParseSoftnet("1 2 10000000000000000 0 0 0 0 0 0\n", &lines).message() ==
+          "/proc/net/softnet_stat line 1 column 3: not a hex number: \"10000000000000000\"");
+  }
+  SECTION("sign") { CHECK(!ParseSoftnet("-1 2 3 0 0 0 0 0 0\n", &lines).ok()); }
+  SECTION("64-bit maximum fits") {
+    REQUIRE(ParseSoftnet("ffffffffffffffff 2 3 0 0 0 0 0 0\n", &lines).ok());
+    CHECK(lines[0].processed == 18446744073709551615u);
+  }
+}
+
+}  // namespace
+}  // namespace hostmon::agent
