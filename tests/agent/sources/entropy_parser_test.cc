@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// clang-format off: the benchmarking switch must precede the Catch2 header.
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "agent/sources/entropy/entropy_parser.h"
+#include "fakes/fixtures.h"
+
+namespace hostmon::agent {
+namespace {
+
+using testing::ReadFixture;
+
+TEST_CASE("ParseEntropyValue reads the fixture files", "[agent][entropy]") {
+  uint64_t value = 0;
+  REQUIRE(
+      ParseEntropyValue(ReadFixture("proc/sys/kernel/random/entropy_avail"), "avail", &value).ok());
+  CHECK(value == 256);
+  value = 0;
+  REQUIRE(
+      ParseEntropyValue(ReadFixture("proc/sys/kernel/random/poolsize"), "poolsize", &value).ok());
+  CHECK(value == 256);
+  REQUIRE(ParseEntropyValue("3871", "f", &value).ok());  // no trailing newline
+  CHECK(value == 3871);
+}
+
+TEST_CASE("ParseEntropyValue rejects broken input", "[agent][entropy]") {
+  uint64_t value = 0;
+  SECTION("empty (a truncated read)") {
+    const absl::Status status = ParseEntropyValue("", "entropy_avail", &value);
+    CHECK(absl::IsInvalidArgument(status));
+    CHECK(status.message() == "entropy_avail: expected one number, got 0 fields");
+  }
+  SECTION("two numbers") {
+    CHECK(absl::IsInvalidArgument(ParseEntropyValue("256 4096\n", "f", &value)));
+  }
+  SECTION("non-numeric") {
+    const absl::Status status = ParseEntropyValue("25six\n", "entropy_avail", &value);
+    CHECK(absl::IsInvalidArgument(status));
+    CHECK(absl::StartsWith(status.message(), "entropy_avail: "));
+  }
+  SECTION("negative") { CHECK(absl::IsInvalidArgument(ParseEntropyValue("-1\n", "f", &value))); }
+  SECTION("beyond uint64") {
+    CHECK(absl::IsInvalidArgument(ParseEntropyValue("18446744073709551616\n", "f", &value)));
+  }
+}
+
+}  // namespace
+}  // namespace hostmon::agent
