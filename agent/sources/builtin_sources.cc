@@ -4,6 +4,7 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
@@ -30,6 +31,8 @@ absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
 const std::vector<SourceInfo>& BuiltinSources() {
   static const auto* sources = new std::vector<SourceInfo>{
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
+      {"cpufreq", "CPU frequencies from /sys/devices/system/cpu/cpu*/cpufreq", true,
+       Factory<MakeCpufreqSource>},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true,
        Factory<MakeEntropySource>},
       {"filefd", "File handle counts from /proc/sys/fs/file-nr", true, Factory<MakeFilefdSource>},

@@ -16,9 +16,9 @@ std::vector<std::string> Names(const std::vector<const SourceInfo*>& v) {
 TEST_CASE("Built-in sources are registered by name", "[agent][registry]") {
   std::vector<std::string> names;
   for (const SourceInfo& s : BuiltinSources()) names.push_back(s.name);
-  CHECK(names == std::vector<std::string>{"cpu", "entropy", "filefd", "loadavg", "meminfo", "os",
-                                          "pressure", "schedstat", "stat", "time", "timex", "uname",
-                                          "vmstat"});
+  CHECK(names == std::vector<std::string>{"cpu", "cpufreq", "entropy", "filefd", "loadavg",
+                                          "meminfo", "os", "pressure", "schedstat", "stat", "time",
+                                          "timex", "uname", "vmstat"});
   common::FsRoot fs;
   for (const SourceInfo& s : BuiltinSources()) {
     INFO(s.name);
@@ -33,16 +33,16 @@ TEST_CASE("SelectSources applies defaults and switches", "[agent][registry]") {
   SECTION("defaults") {
     auto s = SelectSources(all, false, {});
     REQUIRE(s.ok());
-    CHECK(Names(*s) == std::vector<std::string>{"cpu", "entropy", "filefd", "loadavg", "meminfo",
-                                                "os", "pressure", "schedstat", "stat", "time",
-                                                "timex", "uname", "vmstat"});
+    CHECK(Names(*s) == std::vector<std::string>{"cpu", "cpufreq", "entropy", "filefd", "loadavg",
+                                                "meminfo", "os", "pressure", "schedstat", "stat",
+                                                "time", "timex", "uname", "vmstat"});
   }
   SECTION("--no-source.cpu") {
     auto s = SelectSources(all, false, {{"cpu", false}});
     REQUIRE(s.ok());
-    CHECK(Names(*s) == std::vector<std::string>{"entropy", "filefd", "loadavg", "meminfo", "os",
-                                                "pressure", "schedstat", "stat", "time", "timex",
-                                                "uname", "vmstat"});
+    CHECK(Names(*s) == std::vector<std::string>{"cpufreq", "entropy", "filefd", "loadavg",
+                                                "meminfo", "os", "pressure", "schedstat", "stat",
+                                                "time", "timex", "uname", "vmstat"});
   }
   SECTION("--source.disable-defaults --source.loadavg") {
     auto s = SelectSources(all, true, {{"loadavg", true}});
@@ -53,7 +53,7 @@ TEST_CASE("SelectSources applies defaults and switches", "[agent][registry]") {
     auto s = SelectSources(all, false, {{"cpux", true}});
     REQUIRE_FALSE(s.ok());
     CHECK_THAT(std::string(s.status().message()),
-               Catch::Contains("unknown source \"cpux\"") && Catch::Contains("cpu, entropy"));
+               Catch::Contains("unknown source \"cpux\"") && Catch::Contains("cpu, cpufreq"));
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include "agent/source_registry.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
 #include "agent/sources/os/os_source.h"
@@ -95,6 +96,32 @@ TEST_CASE("cpu source exports guest time per CPU", "[agent][sources][cpu]") {
   // 4 CPUs x (8 modes + 2 guest modes).
   CHECK(rec.samples.size() == 40);
   CHECK(rec.families.at("node_cpu_guest_seconds_total").type == kCounter);
+}
+
+TEST_CASE("cpufreq source converts kHz to Hz", "[agent][sources][cpufreq]") {
+  SourceContext ctx{&kFixtures};
+  const SampleRecorder rec = Collect(*MakeCpufreqSource(ctx));
+  // cpuinfo_cur_freq exists only for cpu0 in the fixture (it is root-only on real hosts).
+  CHECK(rec.samples.size() == 21);
+  CHECK(rec.samples.at("node_cpu_frequency_hertz{cpu=\"0\"}") == 2112000000);
+  CHECK(rec.samples.count("node_cpu_frequency_hertz{cpu=\"1\"}") == 0);
+  CHECK(rec.samples.at("node_cpu_frequency_max_hertz{cpu=\"3\"}") == 3600000000);
+  CHECK(rec.samples.at("node_cpu_frequency_min_hertz{cpu=\"2\"}") == 800000000);
+  CHECK(rec.samples.at("node_cpu_scaling_frequency_hertz{cpu=\"1\"}") == 1345678000);
+  CHECK(rec.samples.at("node_cpu_scaling_frequency_min_hertz{cpu=\"0\"}") == 800000000);
+  CHECK(rec.samples.at("node_cpu_scaling_frequency_max_hertz{cpu=\"0\"}") == 3600000000);
+  CHECK(rec.families.at("node_cpu_scaling_frequency_hertz").help ==
+        "Current scaled CPU thread frequency in hertz.");
+
+  // No sysfs at all, and CPUs without cpufreq (a VM): both NotFound.
+  SourceContext empty{&kEmpty};
+  SampleRecorder none;
+  CHECK(absl::IsNotFound(MakeCpufreqSource(empty)->Collect(none)));
+  const common::FsRoot no_cpufreq("/nonexistent", HOSTMON_FIXTURE_DIR "/variants/cpufreq/none",
+                                  "/nonexistent");
+  SourceContext vm{&no_cpufreq};
+  CHECK(absl::IsNotFound(MakeCpufreqSource(vm)->Collect(none)));
+  CHECK(none.adds == 0);
 }
 
 absl::Status FakeUname(struct utsname* u) {
