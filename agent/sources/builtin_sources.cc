@@ -7,6 +7,7 @@
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
+#include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/os/os_source.h"
@@ -36,6 +37,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"entropy", "Available entropy from /proc/sys/kernel/random", true,
        Factory<MakeEntropySource>},
       {"filefd", "File handle counts from /proc/sys/fs/file-nr", true, Factory<MakeFilefdSource>},
+      {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
+       Factory<MakeInterruptsSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
       {"os", "OS identification from /etc/os-release", true, Factory<MakeOsSource>},

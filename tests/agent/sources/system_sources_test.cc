@@ -19,6 +19,7 @@
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
+#include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/pressure/pressure_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
@@ -321,6 +322,21 @@ TEST_CASE("timex source converts adjtimex(2) units", "[agent][sources][timex]") 
   SampleRecorder none;
   CHECK(absl::IsNotFound(MakeTimexSourceWith(denied)->Collect(none)));
   CHECK(none.adds == 0);
+}
+
+TEST_CASE("interrupts source", "[agent][sources][interrupts]") {
+  SourceContext ctx{&kFixtures};
+  const SampleRecorder rec = Collect(*MakeInterruptsSource(ctx));
+  CHECK(rec.samples.size() == 66);  // 33 IRQs x 2 CPUs
+  CHECK(rec.samples.at("node_interrupts_total{cpu=\"1\",devices=\"4-edge "
+                       "ttyS0\",info=\"IO-APIC\",type=\"26\"}") == 15);
+  CHECK(rec.samples.at("node_interrupts_total{cpu=\"0\",devices=\"\",info=\"Local timer "
+                       "interrupts\",type=\"LOC\"}") == 609447);
+  CHECK(rec.families.at("node_interrupts_total").type == kCounter);
+  CHECK(rec.families.at("node_interrupts_total").help == "Interrupt details.");
+  SourceContext empty{&kEmpty};
+  SampleRecorder none;
+  CHECK(absl::IsNotFound(MakeInterruptsSource(empty)->Collect(none)));
 }
 
 TEST_CASE("entropy source", "[agent][sources][entropy]") {
