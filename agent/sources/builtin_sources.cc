@@ -12,6 +12,7 @@
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/pressure/pressure_source.h"
+#include "agent/sources/processes/processes_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
 #include "agent/sources/stat/stat_source.h"
 #include "agent/sources/time/time_source.h"
@@ -44,6 +45,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"os", "OS identification from /etc/os-release", true, Factory<MakeOsSource>},
       {"pressure", "Pressure stall information from /proc/pressure", true,
        Factory<MakePressureSource>},
+      {"processes", "Process and thread counts by state from /proc/<pid>/stat", false,
+       Factory<MakeProcessesSource>},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true,
        Factory<MakeSchedstatSource>},
       {"stat", "Boot time, context switches, forks, interrupts from /proc/stat", true,

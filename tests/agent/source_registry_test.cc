@@ -17,8 +17,8 @@ TEST_CASE("Built-in sources are registered by name", "[agent][registry]") {
   std::vector<std::string> names;
   for (const SourceInfo& s : BuiltinSources()) names.push_back(s.name);
   CHECK(names == std::vector<std::string>{"cpu", "cpufreq", "entropy", "filefd", "interrupts",
-                                          "loadavg", "meminfo", "os", "pressure", "schedstat",
-                                          "stat", "time", "timex", "uname", "vmstat"});
+                                          "loadavg", "meminfo", "os", "pressure", "processes",
+                                          "schedstat", "stat", "time", "timex", "uname", "vmstat"});
   common::FsRoot fs;
   for (const SourceInfo& s : BuiltinSources()) {
     INFO(s.name);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "agent/sources/cpufreq/cpufreq_parser.h"
 #include "common/status_macros.h"
+#include "common/text_parse.h"
 
 namespace hostmon::agent {
 namespace {
@@ -75,7 +76,7 @@ class CpufreqSource : public Source {
         if (access(path_.c_str(), R_OK) != 0) continue;
         HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
         uint64_t khz = 0;
-        HM_RETURN_IF_ERROR(ParseCpufreqKhz(text_, path_, &khz));
+        HM_RETURN_IF_ERROR(common::ParseUint64File(text_, path_, &khz));
         any = true;
         out.Add(*f.desc, labels, static_cast<double>(khz) * 1000.0);
       }

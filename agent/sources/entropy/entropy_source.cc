@@ -3,8 +3,8 @@
 
 #include <string>
 
-#include "agent/sources/entropy/entropy_parser.h"
 #include "common/status_macros.h"
+#include "common/text_parse.h"
 
 namespace hostmon::agent {
 namespace {
@@ -13,6 +13,7 @@ constexpr MetricDesc kAvailable{"node_entropy_available_bits", kGauge,
                                 "Bits of available entropy."};
 constexpr MetricDesc kPoolSize{"node_entropy_pool_size_bits", kGauge, "Bits of entropy pool."};
 
+// Both files hold one decimal number (random(4)), e.g. "256"; common::ParseUint64File parses it.
 class EntropySource : public Source {
  public:
   explicit EntropySource(const common::FsRoot& fs)
@@ -23,9 +24,9 @@ class EntropySource : public Source {
     // Both files are read before writing, so a failure reports neither (as node_exporter).
     uint64_t avail = 0, poolsize = 0;
     HM_RETURN_IF_ERROR(common::ReadFileTo(avail_path_, &text_));
-    HM_RETURN_IF_ERROR(ParseEntropyValue(text_, avail_path_, &avail));
+    HM_RETURN_IF_ERROR(common::ParseUint64File(text_, avail_path_, &avail));
     HM_RETURN_IF_ERROR(common::ReadFileTo(poolsize_path_, &text_));
-    HM_RETURN_IF_ERROR(ParseEntropyValue(text_, poolsize_path_, &poolsize));
+    HM_RETURN_IF_ERROR(common::ParseUint64File(text_, poolsize_path_, &poolsize));
     out.Add(kAvailable, {}, static_cast<double>(avail));
     out.Add(kPoolSize, {}, static_cast<double>(poolsize));
     return absl::OkStatus();

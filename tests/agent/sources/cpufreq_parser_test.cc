@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agent/sources/cpufreq/cpufreq_parser.h"
+#include "common/text_parse.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {
@@ -15,31 +16,33 @@ namespace {
 
 using testing::ReadFixture;
 
-TEST_CASE("ParseCpufreqKhz reads the fixture files", "[agent][cpufreq]") {
+TEST_CASE("cpufreq files parse with ParseUint64File", "[agent][cpufreq]") {
   uint64_t khz = 0;
-  REQUIRE(ParseCpufreqKhz(ReadFixture("sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"), "f",
-                          &khz)
+  REQUIRE(common::ParseUint64File(
+              ReadFixture("sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq"), "f", &khz)
               .ok());
   CHECK(khz == 3600000);
-  REQUIRE(ParseCpufreqKhz(ReadFixture("sys/devices/system/cpu/cpu3/cpufreq/scaling_cur_freq"), "f",
-                          &khz)
+  REQUIRE(common::ParseUint64File(
+              ReadFixture("sys/devices/system/cpu/cpu3/cpufreq/scaling_cur_freq"), "f", &khz)
               .ok());
   CHECK(khz == 2037034);
 }
 
-TEST_CASE("ParseCpufreqKhz rejects broken input", "[agent][cpufreq]") {
+TEST_CASE("ParseUint64File rejects broken cpufreq files", "[agent][cpufreq]") {
   uint64_t khz = 0;
   SECTION("empty (truncated)") {
-    const absl::Status status = ParseCpufreqKhz("", "/c/scaling_cur_freq", &khz);
+    const absl::Status status = common::ParseUint64File("", "/c/scaling_cur_freq", &khz);
     CHECK(absl::IsInvalidArgument(status));
     CHECK(status.message() == "/c/scaling_cur_freq: expected one number, got 0 fields");
   }
   SECTION("driver placeholder") {
-    CHECK(absl::IsInvalidArgument(ParseCpufreqKhz("<unknown>\n", "f", &khz)));
+    CHECK(absl::IsInvalidArgument(common::ParseUint64File("<unknown>\n", "f", &khz)));
   }
-  SECTION("two values") { CHECK(absl::IsInvalidArgument(ParseCpufreqKhz("1 2\n", "f", &khz))); }
+  SECTION("two values") {
+    CHECK(absl::IsInvalidArgument(common::ParseUint64File("1 2\n", "f", &khz)));
+  }
   SECTION("beyond uint64") {
-    CHECK(absl::IsInvalidArgument(ParseCpufreqKhz("18446744073709551616\n", "f", &khz)));
+    CHECK(absl::IsInvalidArgument(common::ParseUint64File("18446744073709551616\n", "f", &khz)));
   }
 }
 

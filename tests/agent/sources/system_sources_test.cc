@@ -22,6 +22,7 @@
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/pressure/pressure_source.h"
+#include "agent/sources/processes/processes_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
 #include "agent/sources/stat/stat_source.h"
 #include "agent/sources/time/time_source.h"
@@ -337,6 +338,29 @@ TEST_CASE("interrupts source", "[agent][sources][interrupts]") {
   SourceContext empty{&kEmpty};
   SampleRecorder none;
   CHECK(absl::IsNotFound(MakeInterruptsSource(empty)->Collect(none)));
+}
+
+TEST_CASE("processes source scans pids and tasks", "[agent][sources][processes]") {
+  SourceContext ctx{&kFixtures};
+  const SampleRecorder rec = Collect(*MakeProcessesSource(ctx));
+  CHECK(rec.samples == Samples{
+                           {"node_processes_max_processes", 32768},
+                           {"node_processes_max_threads", 192730},
+                           {"node_processes_pids", 4},
+                           {"node_processes_state{state=\"I\"}", 1},
+                           {"node_processes_state{state=\"S\"}", 2},
+                           {"node_processes_state{state=\"Z\"}", 1},
+                           {"node_processes_threads", 6},
+                           {"node_processes_threads_state{thread_state=\"I\"}", 1},
+                           {"node_processes_threads_state{thread_state=\"R\"}", 1},
+                           {"node_processes_threads_state{thread_state=\"S\"}", 3},
+                           {"node_processes_threads_state{thread_state=\"Z\"}", 1},
+                       });
+  CHECK(rec.families.at("node_processes_pids").help == "Number of PIDs");
+  SourceContext empty{&kEmpty};
+  SampleRecorder none;
+  CHECK(absl::IsNotFound(MakeProcessesSource(empty)->Collect(none)));
+  CHECK(none.adds == 0);
 }
 
 TEST_CASE("entropy source", "[agent][sources][entropy]") {
