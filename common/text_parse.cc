@@ -71,4 +71,17 @@ absl::Status ParseDouble(absl::string_view text, absl::string_view what, double*
   return absl::OkStatus();
 }
 
+absl::Status ParseUint64File(absl::string_view text, absl::string_view file, uint64_t* out) {
+  absl::string_view line;
+  Fields fields;
+  if (NextLine(&text, &line)) SplitFields(line, &fields);
+  if (fields.size() != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ": expected one number, got ", fields.size(), " fields"));
+  }
+  absl::Status status = ParseUint64(fields[0], "value", out);
+  if (!status.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", status.message()));
+  return absl::OkStatus();
+}
+
 }  // namespace hostmon::common

@@ -31,4 +31,9 @@ absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t*
 // Strict parse of a finite or infinite double ("1.5", "1e3"); rejects empty and trailing junk.
 absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out);
 
+// Parses the contents of a file that holds one decimal uint64 (/proc/sys/kernel/pid_max, a sysfs
+// attribute such as cpufreq/scaling_max_freq): one field on the first line, blanks and a trailing
+// newline allowed. Errors start with `file`.
+absl::Status ParseUint64File(absl::string_view text, absl::string_view file, uint64_t* out);
+
 }  // namespace hostmon::common

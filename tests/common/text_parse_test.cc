@@ -165,5 +165,20 @@ TEST_CASE("ParseDouble rejects tab and newline padding like it rejects spaces",
   }
 }
 
+TEST_CASE("ParseUint64File reads one-number files", "[common][text_parse]") {
+  uint64_t value = 0;
+  REQUIRE(ParseUint64File("4194304\n", "pid_max", &value).ok());
+  CHECK(value == 4194304);
+  REQUIRE(ParseUint64File(" 7 ", "f", &value).ok());
+  CHECK(value == 7);
+  const absl::Status empty = ParseUint64File("", "/proc/sys/kernel/pid_max", &value);
+  CHECK(empty.message() == "/proc/sys/kernel/pid_max: expected one number, got 0 fields");
+  CHECK(absl::IsInvalidArgument(ParseUint64File("1 2\n", "f", &value)));
+  const absl::Status junk = ParseUint64File("12a\n", "f", &value);
+  CHECK(absl::IsInvalidArgument(junk));
+  CHECK(junk.message().substr(0, 3) == "f: ");
+  CHECK(absl::IsInvalidArgument(ParseUint64File("18446744073709551616\n", "f", &value)));
+}
+
 }  // namespace
 }  // namespace hostmon::common

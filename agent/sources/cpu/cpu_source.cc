@@ -15,6 +15,8 @@ constexpr double kUserHz = 100.0;
 
 constexpr MetricDesc kCpuSeconds{"node_cpu_seconds_total", kCounter,
                                  "Seconds the CPUs spent in each mode."};
+constexpr MetricDesc kCpuGuestSeconds{"node_cpu_guest_seconds_total", kCounter,
+                                      "Seconds the CPUs spent in guests (VMs) for each mode."};
 
 class CpuSource : public Source {
  public:
@@ -33,6 +35,12 @@ class CpuSource : public Source {
         LabelRef labels[] = {{"cpu", c.cpu}, {"mode", mode}};
         out.Add(kCpuSeconds, labels, static_cast<double>(ticks) / kUserHz);
       }
+      // Guest time is also counted in user/nice (as in the kernel); node_exporter 1.5.0 exports
+      // it as is, without subtracting.
+      const LabelRef guest[] = {{"cpu", c.cpu}, {"mode", "user"}};
+      out.Add(kCpuGuestSeconds, guest, static_cast<double>(c.guest) / kUserHz);
+      const LabelRef guest_nice[] = {{"cpu", c.cpu}, {"mode", "nice"}};
+      out.Add(kCpuGuestSeconds, guest_nice, static_cast<double>(c.guest_nice) / kUserHz);
     }
     return absl::OkStatus();
   }

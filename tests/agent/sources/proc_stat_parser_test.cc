@@ -39,7 +39,7 @@ TEST_CASE("ParseProcStat reads the aggregate and per-CPU lines of the 4-CPU fixt
 
   CHECK(stat.total.cpu == "");
   CHECK(Columns(stat.total) ==
-        std::array<uint64_t, 10>{4732, 14, 1716, 130100, 407, 0, 81, 22, 0, 0});
+        std::array<uint64_t, 10>{4732, 14, 1716, 130100, 407, 0, 81, 22, 7, 2});
   REQUIRE(stat.cpus.size() == 4);
   CHECK(stat.cpus[0].cpu == "0");
   CHECK(stat.cpus[1].cpu == "1");
@@ -47,6 +47,8 @@ TEST_CASE("ParseProcStat reads the aggregate and per-CPU lines of the 4-CPU fixt
   CHECK(stat.cpus[3].cpu == "3");
   CHECK(Columns(stat.cpus[0]) ==
         std::array<uint64_t, 10>{1312, 3, 457, 32249, 210, 0, 13, 9, 0, 0});
+  CHECK(Columns(stat.cpus[2]) ==
+        std::array<uint64_t, 10>{1207, 11, 398, 32518, 96, 0, 17, 6, 7, 2});
   CHECK(Columns(stat.cpus[3]) == std::array<uint64_t, 10>{1089, 0, 441, 32702, 44, 0, 29, 4, 0, 0});
 
   // Names are views into the caller's buffer, not copies.

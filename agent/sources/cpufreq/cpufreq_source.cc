@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/cpufreq/cpufreq_source.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "agent/sources/cpufreq/cpufreq_parser.h"
+#include "common/status_macros.h"
+#include "common/text_parse.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr MetricDesc kFreq{"node_cpu_frequency_hertz", kGauge,
+                           "Current cpu thread frequency in hertz."};
+constexpr MetricDesc kFreqMin{"node_cpu_frequency_min_hertz", kGauge,
+                              "Minimum cpu thread frequency in hertz."};
+constexpr MetricDesc kFreqMax{"node_cpu_frequency_max_hertz", kGauge,
+                              "Maximum cpu thread frequency in hertz."};
+constexpr MetricDesc kScaling{"node_cpu_scaling_frequency_hertz", kGauge,
+                              "Current scaled CPU thread frequency in hertz."};
+constexpr MetricDesc kScalingMin{"node_cpu_scaling_frequency_min_hertz", kGauge,
+                                 "Minimum scaled CPU thread frequency in hertz."};
+constexpr MetricDesc kScalingMax{"node_cpu_scaling_frequency_max_hertz", kGauge,
+                                 "Maximum scaled CPU thread frequency in hertz."};
+
+struct FreqFile {
+  const char* name;
+  const MetricDesc* desc;
+};
+
+// cpuinfo_cur_freq is readable by root only, so it is often absent for the agent.
+constexpr FreqFile kFiles[] = {
+    {"cpuinfo_cur_freq", &kFreq},       {"cpuinfo_min_freq", &kFreqMin},
+    {"cpuinfo_max_freq", &kFreqMax},    {"scaling_cur_freq", &kScaling},
+    {"scaling_min_freq", &kScalingMin}, {"scaling_max_freq", &kScalingMax},
+};
+
+class CpufreqSource : public Source {
+ public:
+  explicit CpufreqSource(const common::FsRoot& fs) : dir_(fs.Sys("devices/system/cpu")) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    size_t count = 0;
+    DIR* dir = opendir(dir_.c_str());
+    if (dir == nullptr) {
+      const int err = errno;
+      if (err == ENOENT) return absl::NotFoundError(absl::StrCat(dir_, " does not exist"));
+      return absl::InternalError(absl::StrCat(dir_, ": ", std::strerror(err)));
+    }
+    while (struct dirent* entry = readdir(dir)) {
+      if (CpuDirNumber(entry->d_name).empty()) continue;
+      if (count == cpus_.size()) cpus_.emplace_back();
+      cpus_[count++].assign(entry->d_name);
+    }
+    closedir(dir);
+    std::sort(cpus_.begin(), cpus_.begin() + count);
+
+    size_t with_cpufreq = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const absl::string_view cpu = CpuDirNumber(cpus_[i]);
+      const LabelRef labels[] = {{"cpu", cpu}};
+      bool any = false;
+      for (const FreqFile& f : kFiles) {
+        path_.assign(dir_).append("/").append(cpus_[i]).append("/cpufreq/").append(f.name);
+        // Absent files (and cpuinfo_cur_freq, which only root may read) are skipped, as by
+        // node_exporter. Checked with access(2) first because building the error Status of a
+        // failed open would allocate on every collection.
+        if (access(path_.c_str(), R_OK) != 0) continue;
+        HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
+        uint64_t khz = 0;
+        HM_RETURN_IF_ERROR(common::ParseUint64File(text_, path_, &khz));
+        any = true;
+        out.Add(*f.desc, labels, static_cast<double>(khz) * 1000.0);
+      }
+      if (any) ++with_cpufreq;
+    }
+    if (with_cpufreq == 0) {
+      return absl::NotFoundError(absl::StrCat("no cpufreq files under ", dir_, "/cpu*/cpufreq"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string dir_;
+  // Reused across collections so that a steady state allocates nothing.
+  std::vector<std::string> cpus_;
+  std::string path_;
+  std::string text_;
+};
+
+}  // namespace
+
+SourcePtr MakeCpufreqSource(const SourceContext& ctx) {
+  return std::make_unique<CpufreqSource>(*ctx.fs);
+}
+
+}  // namespace hostmon::agent

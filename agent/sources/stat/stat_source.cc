@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/stat/stat_source.h"
+
+#include <string>
+
+#include "agent/sources/cpu/proc_stat_parser.h"
+#include "common/status_macros.h"
+
+namespace hostmon::agent {
+namespace {
+
+// node_exporter's names, types and help texts.
+constexpr MetricDesc kBootTime{"node_boot_time_seconds", kGauge, "Node boot time, in unixtime."};
+constexpr MetricDesc kContextSwitches{"node_context_switches_total", kCounter,
+                                      "Total number of context switches."};
+constexpr MetricDesc kForks{"node_forks_total", kCounter, "Total number of forks."};
+constexpr MetricDesc kIntr{"node_intr_total", kCounter, "Total number of interrupts serviced."};
+constexpr MetricDesc kProcsRunning{"node_procs_running", kGauge,
+                                   "Number of processes in runnable state."};
+constexpr MetricDesc kProcsBlocked{"node_procs_blocked", kGauge,
+                                   "Number of processes blocked waiting for I/O to complete."};
+
+class StatSource : public Source {
+ public:
+  explicit StatSource(const common::FsRoot& fs) : path_(fs.Proc("stat")) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
+    HM_RETURN_IF_ERROR(ParseProcStat(text_, &stat_));
+    // A line the kernel did not write is left out rather than reported as 0 (node_exporter
+    // reports 0), so that a reset counter cannot be confused with a missing one.
+    const struct {
+      const MetricDesc& desc;
+      bool present;
+      uint64_t value;
+    } lines[] = {
+        {kBootTime, stat_.has_btime, stat_.btime},
+        {kContextSwitches, stat_.has_ctxt, stat_.ctxt},
+        {kForks, stat_.has_processes, stat_.processes},
+        {kIntr, stat_.has_intr, stat_.intr_total},
+        {kProcsRunning, stat_.has_procs_running, stat_.procs_running},
+        {kProcsBlocked, stat_.has_procs_blocked, stat_.procs_blocked},
+    };
+    for (const auto& line : lines) {
+      if (line.present) out.Add(line.desc, {}, static_cast<double>(line.value));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string path_;
+  std::string text_;
+  ProcStat stat_;
+};
+
+}  // namespace
+
+SourcePtr MakeStatSource(const SourceContext& ctx) { return std::make_unique<StatSource>(*ctx.fs); }
+
+}  // namespace hostmon::agent

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/uname/uname_source.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr MetricDesc kUnameInfo{"node_uname_info", kGauge,
+                                "Labeled system information as provided by the uname system call."};
+
+// The utsname members are NUL-terminated within their fixed-size arrays.
+template <size_t N>
+absl::string_view Field(const char (&field)[N]) {
+  return absl::string_view(field, strnlen(field, N));
+}
+
+class UnameSource : public Source {
+ public:
+  explicit UnameSource(UnameFunction uname) : uname_(std::move(uname)) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    struct utsname u;
+    std::memset(&u, 0, sizeof(u));
+    absl::Status status = uname_(&u);
+    if (!status.ok()) return status;
+    // node_exporter's label order (alphabetical).
+    const LabelRef labels[] = {
+        {"domainname", Field(u.domainname)}, {"machine", Field(u.machine)},
+        {"nodename", Field(u.nodename)},     {"release", Field(u.release)},
+        {"sysname", Field(u.sysname)},       {"version", Field(u.version)},
+    };
+    out.Add(kUnameInfo, labels, 1);
+    return absl::OkStatus();
+  }
+
+ private:
+  UnameFunction uname_;
+};
+
+absl::Status SystemUname(struct utsname* out) {
+  if (::uname(out) != 0) {
+    const int err = errno;
+    return absl::InternalError(absl::StrCat("uname(2): ", std::strerror(err)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+SourcePtr MakeUnameSource(const SourceContext& /*ctx*/) { return MakeUnameSourceWith(SystemUname); }
+
+SourcePtr MakeUnameSourceWith(UnameFunction uname) {
+  return std::make_unique<UnameSource>(std::move(uname));
+}
+
+}  // namespace hostmon::agent
