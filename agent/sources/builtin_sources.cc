@@ -4,6 +4,7 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 
@@ -20,6 +21,9 @@ absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
 const std::vector<SourceInfo>& BuiltinSources() {
   static const auto* sources = new std::vector<SourceInfo>{
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
+      {"filesystem",
+       "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
+       MakeFilesystemSource, FilesystemOptions()},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
   };
