@@ -4,6 +4,7 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -21,6 +22,8 @@ absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
 const std::vector<SourceInfo>& BuiltinSources() {
   static const auto* sources = new std::vector<SourceInfo>{
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
+      {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
+       MakeDiskstatsSource, DiskstatsOptions()},
       {"filesystem",
        "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
        MakeFilesystemSource, FilesystemOptions()},
