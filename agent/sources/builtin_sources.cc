@@ -7,6 +7,7 @@
 #include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
+#include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 
 namespace hostmon::agent {
@@ -28,6 +29,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
        MakeFilesystemSource, FilesystemOptions()},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
+      {"mdadm", "Software RAID (md) state from /proc/mdstat", true, Factory<MakeMdadmSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
   };
   return *sources;
