@@ -9,6 +9,7 @@
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
+#include "agent/sources/nvme/nvme_source.h"
 
 namespace hostmon::agent {
 namespace {
@@ -31,6 +32,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, Factory<MakeMdadmSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
+      {"nvme", "NVMe controller info from /sys/class/nvme", true, Factory<MakeNvmeSource>},
   };
   return *sources;
 }
