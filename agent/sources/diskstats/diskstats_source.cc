@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/diskstats/diskstats_source.h"
 
+#include <unistd.h>
+
 #include <optional>
 #include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/diskstats/diskstats_parser.h"
 #include "common/log.h"
@@ -139,10 +142,15 @@ class DiskstatsSource : public Source {
   }
 
  private:
-  bool Ignored(absl::string_view device) const {
-    if (exclude_ && std::regex_search(device.begin(), device.end(), *exclude_)) return true;
-    if (include_ && !std::regex_search(device.begin(), device.end(), *include_)) return true;
-    return false;
+  bool Ignored(absl::string_view device) {
+    // Regex matching allocates; device names repeat, so decide each name only once.
+    auto it = ignored_.find(device);
+    if (it != ignored_.end()) return it->second;
+    bool ignored = false;
+    if (exclude_ && std::regex_search(device.begin(), device.end(), *exclude_)) ignored = true;
+    if (include_ && !std::regex_search(device.begin(), device.end(), *include_)) ignored = true;
+    ignored_.emplace(std::string(device), ignored);
+    return ignored;
   }
 
   // node_exporter 1.5.0's extra udev-derived series, each only when udev knows the property.
@@ -184,9 +192,16 @@ class DiskstatsSource : public Source {
   void ReadUdev(const DiskstatsLine& d) {
     udev_path_.assign(udev_dir_);
     absl::StrAppend(&udev_path_, "/b", d.major, ":", d.minor);
-    absl::Status status = common::ReadFileTo(udev_path_, &udev_text_);
+    // Checked first so that the common "no udev" case builds no error message (no allocation).
+    absl::Status status = ::access(udev_path_.c_str(), F_OK) == 0
+                              ? common::ReadFileTo(udev_path_, &udev_text_)
+                              : absl::NotFoundError("");
     if (!status.ok()) {
-      common::log::Debug("diskstats: no udev data", common::log::Kv("err", status.message()));
+      if (common::log::Enabled(common::log::Level::kDebug)) {
+        common::log::Debug("diskstats: no udev data",
+                           absl::StrCat(common::log::Kv("path", udev_path_),
+                                        common::log::Kv("err", status.message())));
+      }
       udev_text_.clear();
     }
     ParseUdevData(udev_text_, &udev_);
@@ -202,6 +217,7 @@ class DiskstatsSource : public Source {
   std::string udev_path_;
   std::string udev_text_;
   UdevDiskInfo udev_;
+  absl::flat_hash_map<std::string, bool> ignored_;  // device name -> filtered out
 };
 
 }  // namespace

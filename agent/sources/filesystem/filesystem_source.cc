@@ -8,6 +8,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -45,13 +46,55 @@ constexpr MetricDesc kDeviceError{
     "node_filesystem_device_error", kGauge,
     "Whether an error occurred while getting statistics for the given device."};
 
-// One statvfs call, shared by the collecting thread and the worker so that a worker stuck in
-// the kernel can outlive both the wait and the source.
-struct StatCall {
+// One statvfs request. Shared (shared_ptr) between the collecting thread and a worker, so that a
+// worker stuck in the kernel can outlive both the wait and the source. Reused round after round
+// unless it gets stuck, so a healthy steady state allocates nothing.
+struct StatJob {
+  std::string path;  // written only while no worker holds the job
+  // The fields below are guarded by the pool's mutex.
+  bool queued = false;
+  bool running = false;
+  bool done = false;
+  absl::Status status;
+  FsStats stats;
+};
+
+// Worker threads and their queue. Workers are started on demand and live until the source is
+// destroyed; one stuck in statvfs is replaced by a new one, so stuck calls never starve others.
+struct StatPool {
+  explicit StatPool(StatFsFunc f) : statfs(std::move(f)) {}
+
+  const StatFsFunc statfs;
   absl::Mutex mu;
-  bool done ABSL_GUARDED_BY(mu) = false;
-  absl::Status status ABSL_GUARDED_BY(mu);
-  FsStats stats ABSL_GUARDED_BY(mu);
+  std::vector<std::shared_ptr<StatJob>> queue ABSL_GUARDED_BY(mu);  // FIFO from `head`
+  size_t head ABSL_GUARDED_BY(mu) = 0;
+  int idle ABSL_GUARDED_BY(mu) = 0;
+  bool shutdown ABSL_GUARDED_BY(mu) = false;
+
+  static bool HasWork(StatPool* p) ABSL_NO_THREAD_SAFETY_ANALYSIS {  // called with mu held
+    return p->shutdown || p->head < p->queue.size();
+  }
+
+  static void Work(std::shared_ptr<StatPool> pool) {
+    absl::MutexLock lock(&pool->mu);
+    while (true) {
+      ++pool->idle;
+      pool->mu.Await(absl::Condition(&HasWork, pool.get()));
+      --pool->idle;
+      if (pool->shutdown) return;
+      std::shared_ptr<StatJob> job = std::move(pool->queue[pool->head++]);
+      job->queued = false;
+      job->running = true;
+      pool->mu.Unlock();
+      FsStats stats;
+      absl::Status status = pool->statfs(job->path, &stats);
+      pool->mu.Lock();
+      job->status = std::move(status);
+      job->stats = stats;
+      job->running = false;
+      job->done = true;
+    }
+  }
 };
 
 std::string OptionOr(const SourceContext& ctx, const std::string& name, const char* fallback) {
@@ -77,6 +120,10 @@ absl::string_view StripRootfs(absl::string_view mount_point, absl::string_view r
   return mount_point.empty() ? absl::string_view("/") : mount_point;
 }
 
+// Workers kept ready beyond the stuck ones: statvfs is normally microseconds, so two keep a
+// round fast while letting one slow mount not delay the rest.
+constexpr int kSpareWorkers = 2;
+
 class FilesystemSource : public Source {
  public:
   FilesystemSource(const common::FsRoot& fs, std::regex mount_points_exclude,
@@ -87,7 +134,13 @@ class FilesystemSource : public Source {
         mount_points_exclude_(std::move(mount_points_exclude)),
         fs_types_exclude_(std::move(fs_types_exclude)),
         timeout_(timeout),
-        statfs_(std::move(statfs)) {}
+        pool_(std::make_shared<StatPool>(std::move(statfs))) {}
+
+  ~FilesystemSource() override {
+    // Idle workers exit now; a stuck one exits when its call returns (it owns the pool).
+    absl::MutexLock lock(&pool_->mu);
+    pool_->shutdown = true;
+  }
 
   absl::Status Collect(SampleWriter& out) override {
     absl::Status read = common::ReadFileTo(mounts_path_, &text_);
@@ -98,11 +151,11 @@ class FilesystemSource : public Source {
 
     Select();
     const absl::Time deadline = absl::Now() + timeout_;
-    StartCalls();
-    for (Pending& p : pending_) {
-      if (p.call == nullptr) continue;
-      absl::MutexLock lock(&p.call->mu);
-      p.call->mu.AwaitWithDeadline(absl::Condition(&p.call->done), deadline);
+    Enqueue();
+    {
+      absl::MutexLock lock(&pool_->mu);
+      pool_->mu.AwaitWithDeadline(absl::Condition(this, &FilesystemSource::AllDone), deadline);
+      AbandonLateJobs();
     }
     Emit(out);
     return absl::OkStatus();
@@ -111,17 +164,38 @@ class FilesystemSource : public Source {
  private:
   struct Pending {
     const MountEntry* mount;
-    absl::string_view mount_point;   // relative to rootfs: the label and the stuck-map key
-    std::shared_ptr<StatCall> call;  // null: stuck from an earlier round, not called again
+    absl::string_view mount_point;  // relative to rootfs: the label and the stuck-map key
+    StatJob* job;                   // null: stuck from an earlier round, not called again
+    bool timed_out;
   };
+
+  bool Excluded(const MountEntry& m, absl::string_view mp) {
+    // Regex matching allocates; mount points and fs types repeat, so decide each only once.
+    auto by_mp = mount_point_excluded_.find(mp);
+    if (by_mp == mount_point_excluded_.end()) {
+      by_mp = mount_point_excluded_
+                  .emplace(std::string(mp),
+                           std::regex_search(mp.begin(), mp.end(), mount_points_exclude_))
+                  .first;
+    }
+    if (by_mp->second) return true;
+    auto by_type = fs_type_excluded_.find(m.fs_type);
+    if (by_type == fs_type_excluded_.end()) {
+      by_type =
+          fs_type_excluded_
+              .emplace(std::string(m.fs_type),
+                       std::regex_search(m.fs_type.begin(), m.fs_type.end(), fs_types_exclude_))
+              .first;
+    }
+    return by_type->second;
+  }
 
   // Applies the exclusions and node_exporter's de-duplication of identical label sets.
   void Select() {
     pending_.clear();
     for (const MountEntry& m : mounts_) {
       const absl::string_view mp = StripRootfs(m.mount_point, fs_.rootfs());
-      if (std::regex_search(mp.begin(), mp.end(), mount_points_exclude_)) continue;
-      if (std::regex_search(m.fs_type.begin(), m.fs_type.end(), fs_types_exclude_)) continue;
+      if (Excluded(m, mp)) continue;
       bool seen = false;
       for (const Pending& p : pending_) {
         if (p.mount_point == mp && p.mount->device == m.device && p.mount->fs_type == m.fs_type) {
@@ -129,45 +203,103 @@ class FilesystemSource : public Source {
           break;
         }
       }
-      if (!seen) pending_.push_back(Pending{&m, mp, nullptr});
+      if (!seen) pending_.push_back(Pending{&m, mp, nullptr, false});
     }
   }
 
-  // Starts one worker per mount point, except where an earlier call is still stuck.
-  void StartCalls() {
+  // Queues one job per mount point, except where an earlier call is still stuck, and makes
+  // sure enough unstuck workers exist.
+  void Enqueue() {
+    size_t used_jobs = 0;
+    int stuck_calls = 0;
+    absl::MutexLock lock(&pool_->mu);
     for (size_t i = 0; i < pending_.size(); ++i) {
       Pending& p = pending_[i];
       auto stuck = stuck_.find(p.mount_point);
       if (stuck != stuck_.end()) {
-        bool done;
-        {
-          absl::MutexLock lock(&stuck->second->mu);
-          done = stuck->second->done;
-        }
-        if (!done) continue;
+        if (!stuck->second->done) continue;
         common::log::Info("filesystem: mount point has recovered, monitoring resumes",
                           common::log::Kv("mountpoint", p.mount_point));
         stuck_.erase(stuck);
       }
       // Mounts stacked on one mount point share one call: statvfs sees only the top one anyway.
-      for (size_t j = 0; j < i; ++j) {
-        if (pending_[j].mount_point == p.mount_point && pending_[j].call != nullptr) {
-          p.call = pending_[j].call;
-          break;
-        }
+      for (size_t j = 0; j < i && p.job == nullptr; ++j) {
+        if (pending_[j].mount_point == p.mount_point) p.job = pending_[j].job;
       }
-      if (p.call != nullptr) continue;
-      p.call = std::make_shared<StatCall>();
-      // Detached: a statvfs stuck on a dead NFS server cannot be cancelled; the thread holds
-      // its own references, so it may safely finish after this source is destroyed.
-      std::thread([call = p.call, statfs = statfs_, path = fs_.Root(p.mount->mount_point)] {
-        FsStats stats;
-        absl::Status status = statfs(path, &stats);
-        absl::MutexLock lock(&call->mu);
-        call->status = std::move(status);
-        call->stats = stats;
-        call->done = true;
-      }).detach();
+      if (p.job != nullptr) continue;
+      if (used_jobs == jobs_.size()) jobs_.push_back(std::make_shared<StatJob>());
+      std::shared_ptr<StatJob>& job = jobs_[used_jobs++];
+      // FsRoot::Root's join, into the job's reused buffer: <rootfs>/<mount point>.
+      job->path.assign(fs_.rootfs());
+      if (job->path.empty() || job->path.back() != '/') job->path.push_back('/');
+      absl::string_view rel = p.mount->mount_point;
+      while (!rel.empty() && rel.front() == '/') rel.remove_prefix(1);
+      job->path.append(rel.data(), rel.size());
+      job->done = false;
+      job->queued = true;
+      job->status = absl::OkStatus();
+      p.job = job.get();
+      if (pool_->queue.size() == pool_->head) {  // drained: reuse the vector from the start
+        pool_->queue.clear();
+        pool_->head = 0;
+      }
+      pool_->queue.push_back(job);
+    }
+    for (const auto& [mount_point, job] : stuck_) {
+      if (job->running) ++stuck_calls;
+    }
+    // Idle workers plus the ones busy on healthy calls; a stuck call holds its worker for good.
+    while (workers_ - stuck_calls < kSpareWorkers && StartWorker()) {
+    }
+  }
+
+  bool StartWorker() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {
+    // std::thread reports failure by exception; confined here. Without a new worker the queued
+    // jobs are served by the existing ones or time out as device errors.
+    try {
+      std::thread(&StatPool::Work, pool_).detach();
+      ++workers_;
+      return true;
+    } catch (const std::system_error& e) {
+      common::log::Warn("filesystem: cannot start a statvfs worker",
+                        common::log::Kv("err", e.what()));
+      return false;
+    }
+  }
+
+  bool AllDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {
+    for (const Pending& p : pending_) {
+      if (p.job != nullptr && !p.job->done) return false;
+    }
+    return true;
+  }
+
+  // At the deadline: a running call is stuck (kept, never re-queued while it runs); a job still
+  // queued only waited behind stuck calls, so it is withdrawn and reported as an error this round.
+  void AbandonLateJobs() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {
+    for (size_t i = 0; i < jobs_.size(); ++i) {
+      std::shared_ptr<StatJob>& job = jobs_[i];
+      if (job->done || (!job->queued && !job->running)) continue;
+      for (Pending& p : pending_) {
+        if (p.job == job.get()) p.timed_out = true;
+      }
+      if (job->queued) {
+        for (size_t q = pool_->head; q < pool_->queue.size(); ++q) {
+          if (pool_->queue[q] == job) pool_->queue.erase(pool_->queue.begin() + q);
+        }
+        job->queued = false;
+        continue;
+      }
+      for (const Pending& p : pending_) {
+        if (p.job != job.get() || stuck_.find(p.mount_point) != stuck_.end()) continue;
+        common::log::Warn(
+            "filesystem: statvfs timed out, mount point will not be stat'ed until the call "
+            "returns",
+            absl::StrCat(common::log::Kv("mountpoint", p.mount_point),
+                         common::log::Kv("timeout", absl::FormatDuration(timeout_))));
+        stuck_.emplace(std::string(p.mount_point), job);
+      }
+      job = std::make_shared<StatJob>();  // the stuck worker keeps the old one
     }
   }
 
@@ -177,24 +309,15 @@ class FilesystemSource : public Source {
           {"device", p.mount->device}, {"fstype", p.mount->fs_type}, {"mountpoint", p.mount_point}};
       bool ok = false;
       FsStats stats;
-      if (p.call != nullptr) {
-        absl::MutexLock lock(&p.call->mu);
-        if (!p.call->done) {
-          if (stuck_.find(p.mount_point) == stuck_.end()) {
-            common::log::Warn(
-                "filesystem: statvfs timed out, mount point will not be stat'ed until the call "
-                "returns",
-                absl::StrCat(common::log::Kv("mountpoint", p.mount_point),
-                             common::log::Kv("timeout", absl::FormatDuration(timeout_))));
-            stuck_.emplace(std::string(p.mount_point), p.call);
-          }
-        } else if (!p.call->status.ok()) {
+      if (p.job != nullptr && !p.timed_out) {
+        absl::MutexLock lock(&pool_->mu);
+        if (p.job->status.ok()) {
+          ok = true;
+          stats = p.job->stats;
+        } else if (common::log::Enabled(common::log::Level::kDebug)) {
           common::log::Debug("filesystem: statvfs failed",
                              absl::StrCat(common::log::Kv("mountpoint", p.mount_point),
-                                          common::log::Kv("err", p.call->status.message())));
-        } else {
-          ok = true;
-          stats = p.call->stats;
+                                          common::log::Kv("err", p.job->status.message())));
         }
       }
       out.Add(kDeviceError, labels, ok ? 0 : 1);
@@ -215,13 +338,17 @@ class FilesystemSource : public Source {
   std::regex mount_points_exclude_;
   std::regex fs_types_exclude_;
   absl::Duration timeout_;
-  StatFsFunc statfs_;
+  std::shared_ptr<StatPool> pool_;
+  int workers_ = 0;  // started; each either idle, busy on a healthy call, or stuck
 
-  std::string text_;
+  std::string text_;  // reused buffers: no allocation per collection in steady state
   std::vector<MountEntry> mounts_;
   std::vector<Pending> pending_;
+  std::vector<std::shared_ptr<StatJob>> jobs_;
+  absl::flat_hash_map<std::string, bool> mount_point_excluded_;
+  absl::flat_hash_map<std::string, bool> fs_type_excluded_;
   // Mount point -> its call that did not return in time. At most one stuck call per mount point.
-  absl::flat_hash_map<std::string, std::shared_ptr<StatCall>> stuck_;
+  absl::flat_hash_map<std::string, std::shared_ptr<StatJob>> stuck_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/synchronization/notification.h"
@@ -29,7 +30,7 @@ const std::string kRun = "{device=\"tmpfs\",fstype=\"tmpfs\",mountpoint=\"/run\"
 // State shared with worker threads; held by shared_ptr so a blocked worker outlives the test.
 struct FakeFs {
   std::map<std::string, FsStats> stats;  // path -> stats; other paths fail with ENOENT
-  std::string hang_path;                 // this path blocks until `release`
+  std::set<std::string> hang_paths;      // these paths block until `release`
   absl::Notification release;
   std::atomic<int> hang_calls{0};
   std::atomic<int> calls{0};
@@ -38,7 +39,7 @@ struct FakeFs {
 StatFsFunc FakeStatFs(std::shared_ptr<FakeFs> fake) {
   return [fake](const std::string& path, FsStats* out) {
     ++fake->calls;
-    if (path == fake->hang_path) {
+    if (fake->hang_paths.count(path) != 0) {
       ++fake->hang_calls;
       fake->release.WaitForNotification();
       return absl::UnavailableError("released");
@@ -159,7 +160,7 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
   const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
   std::map<std::string, std::string> options{{"mount-timeout", "300ms"}};
   auto fake = MakeFakeFs(kFixtures + "/rootfs");
-  fake->hang_path = kFixtures + "/rootfs/srv/nfs";  // a dead NFS server
+  fake->hang_paths.insert(kFixtures + "/rootfs/srv/nfs");  // a dead NFS server
   auto source = MakeFilesystemSourceWithStatFs(SourceContext{&fs, &options}, FakeStatFs(fake));
   REQUIRE(source.ok());
 
@@ -188,7 +189,7 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
 
   // The server comes back: the call returns (with an error here) and the next round stats the
   // mount again, now successfully.
-  fake->hang_path.clear();
+  fake->hang_paths.clear();
   fake->release.Notify();
   const auto wait_until = Clock::now() + std::chrono::seconds(5);
   RecordingSampleWriter third;
@@ -200,6 +201,37 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
   CHECK(third.Get("node_filesystem_device_error" + kNfs) == 0);
   CHECK(third.Get("node_filesystem_size_bytes" + kNfs) == 7.0 * 65536);
   CHECK(fake->hang_calls == 1);
+}
+
+TEST_CASE("hung mounts that hold every worker do not block the others for good",
+          "[agent][filesystem]") {
+  const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
+  std::map<std::string, std::string> options{{"mount-timeout", "200ms"}};
+  auto fake = MakeFakeFs(kFixtures + "/rootfs");
+  // The first two mount points in the table: both spare workers get stuck.
+  fake->hang_paths = {kFixtures + "/rootfs/", kFixtures + "/rootfs/run"};
+  auto source = MakeFilesystemSourceWithStatFs(SourceContext{&fs, &options}, FakeStatFs(fake));
+  REQUIRE(source.ok());
+
+  RecordingSampleWriter first;
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE((*source)->Collect(first).ok());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
+  CHECK(first.Get("node_filesystem_device_error" + kRoot) == 1);
+  CHECK(first.Get("node_filesystem_device_error" + kRun) == 1);
+  // Queued behind the stuck calls: an error this round, but not marked stuck.
+  CHECK(first.Get("node_filesystem_device_error" + kBoot) == 1);
+  CHECK(fake->hang_calls == 2);
+
+  // New workers replace the stuck ones; the stuck mount points are not called again.
+  RecordingSampleWriter second;
+  REQUIRE((*source)->Collect(second).ok());
+  CHECK(second.Get("node_filesystem_device_error" + kBoot) == 0);
+  CHECK(second.Get("node_filesystem_size_bytes" + kBoot) == 200.0 * 1024);
+  CHECK(second.Get("node_filesystem_size_bytes" + kNfs) == 7.0 * 65536);
+  CHECK(second.Get("node_filesystem_device_error" + kRoot) == 1);
+  CHECK(fake->hang_calls == 2);
+  fake->release.Notify();
 }
 
 }  // namespace
