@@ -68,7 +68,6 @@ struct StatPool {
   absl::Mutex mu;
   std::vector<std::shared_ptr<StatJob>> queue ABSL_GUARDED_BY(mu);  // FIFO from `head`
   size_t head ABSL_GUARDED_BY(mu) = 0;
-  int idle ABSL_GUARDED_BY(mu) = 0;
   bool shutdown ABSL_GUARDED_BY(mu) = false;
 
   static bool HasWork(StatPool* p) ABSL_NO_THREAD_SAFETY_ANALYSIS {  // called with mu held
@@ -78,9 +77,7 @@ struct StatPool {
   static void Work(std::shared_ptr<StatPool> pool) {
     absl::MutexLock lock(&pool->mu);
     while (true) {
-      ++pool->idle;
       pool->mu.Await(absl::Condition(&HasWork, pool.get()));
-      --pool->idle;
       if (pool->shutdown) return;
       std::shared_ptr<StatJob> job = std::move(pool->queue[pool->head++]);
       job->queued = false;

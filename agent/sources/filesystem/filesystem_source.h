@@ -35,9 +35,10 @@ const std::vector<SourceOption>& FilesystemOptions();
 
 // node_filesystem_{size,free,avail}_bytes, _files, _files_free, _readonly, _device_error
 // {device,fstype,mountpoint} for the mounts in <procfs>/1/mounts (fallback <procfs>/mounts), as
-// node_exporter's filesystem collector. Each statvfs runs on its own thread with the
-// mount-timeout deadline; a mount whose call is stuck reports device_error 1 and is not called
-// again until that call returns. InvalidArgument (naming the option) on a bad option.
+// node_exporter's filesystem collector. The statvfs calls run on a small pool of worker threads
+// and a round waits at most mount-timeout for them; a mount whose call is stuck reports
+// device_error 1 and is not called again until that call returns (its worker is replaced, so at
+// most one stuck thread per mount point). InvalidArgument (naming the option) on a bad option.
 absl::StatusOr<SourcePtr> MakeFilesystemSource(const SourceContext& ctx);
 absl::StatusOr<SourcePtr> MakeFilesystemSourceWithStatFs(const SourceContext& ctx,
                                                          StatFsFunc statfs);
