@@ -7,14 +7,18 @@
 #include "agent/sources/conntrack/conntrack_source.h"
 #include "agent/sources/cpu/cpu_source.h"
 #include "agent/sources/cpufreq/cpufreq_source.h"
+#include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
+#include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
+#include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/netclass/netclass_source.h"
 #include "agent/sources/netdev/netdev_source.h"
 #include "agent/sources/netstat/netstat_source.h"
+#include "agent/sources/nvme/nvme_source.h"
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/pressure/pressure_source.h"
 #include "agent/sources/processes/processes_source.h"
@@ -55,12 +59,18 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
       {"cpufreq", "CPU frequencies from /sys/devices/system/cpu/cpu*/cpufreq", true,
        Factory<MakeCpufreqSource>},
+      {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
+       MakeDiskstatsSource, DiskstatsOptions()},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true,
        Factory<MakeEntropySource>},
       {"filefd", "File handle counts from /proc/sys/fs/file-nr", true, Factory<MakeFilefdSource>},
+      {"filesystem",
+       "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
+       MakeFilesystemSource, FilesystemOptions()},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        Factory<MakeInterruptsSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
+      {"mdadm", "Software RAID (md) state from /proc/mdstat", true, Factory<MakeMdadmSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
       {"netclass",
        "Network interface properties from /sys/class/net",
@@ -82,6 +92,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        true,
        MakeNetstatSource,
        {{"fields", kNetstatDefaultFields, "Regexp of <Proto>_<Field> to export."}}},
+      {"nvme", "NVMe controller info from /sys/class/nvme", true, Factory<MakeNvmeSource>},
       {"os", "OS identification from /etc/os-release", true, Factory<MakeOsSource>},
       {"pressure", "Pressure stall information from /proc/pressure", true,
        Factory<MakePressureSource>},

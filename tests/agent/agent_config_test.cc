@@ -149,10 +149,10 @@ TEST_CASE("LoadAgentConfigFile rejects unknown nested keys with their dotted pat
 }
 
 TEST_CASE("LoadAgentConfigFile rejects an unknown source name", "[agent][config]") {
-  Loaded l = Load("sources:\n  cpu: true\n  diskstats: true\n");
+  Loaded l = Load("sources:\n  cpu: true\n  diskstatz: true\n");
   CHECK(l.status.code() == absl::StatusCode::kInvalidArgument);
   CHECK_THAT(Msg(l.status), Catch::Contains(l.path + ":3"));
-  CHECK_THAT(Msg(l.status), Catch::Contains("\"sources.diskstats\""));
+  CHECK_THAT(Msg(l.status), Catch::Contains("\"sources.diskstatz\""));
   CHECK_THAT(Msg(l.status), Catch::Contains("unknown source"));
 }
 

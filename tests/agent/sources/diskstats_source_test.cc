@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// clang-format off: the benchmarking switch must precede the Catch2 header.
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include <map>
+#include <string>
+
+#include "agent/sources/diskstats/diskstats_source.h"
+#include "fakes/recording_sample_writer.h"
+
+namespace hostmon::agent {
+namespace {
+
+using testing::RecordingSampleWriter;
+
+const std::string kFixtures = HOSTMON_FIXTURE_DIR;
+
+common::FsRoot FixtureRoot() {
+  return common::FsRoot(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
+}
+
+TEST_CASE("diskstats source reports the fixture like node_exporter 1.5.0", "[agent][diskstats]") {
+  const common::FsRoot fs = FixtureRoot();
+  auto source = MakeDiskstatsSource(SourceContext{&fs});
+  REQUIRE(source.ok());
+  RecordingSampleWriter out;
+  REQUIRE((*source)->Collect(out).ok());
+
+  CHECK(out.Get("node_disk_reads_completed_total{device=\"vda\"}") == 28068);
+  CHECK(out.Get("node_disk_read_bytes_total{device=\"vda\"}") == 2336122.0 * 512);
+  CHECK(out.Get("node_disk_read_time_seconds_total{device=\"vda\"}") == 7078 * (1.0 / 1000.0));
+  CHECK(out.Get("node_disk_written_bytes_total{device=\"vda\"}") == 11205592.0 * 512);
+  CHECK(out.Get("node_disk_io_now{device=\"sda\"}") == 2);
+  CHECK(out.Get("node_disk_io_time_weighted_seconds_total{device=\"dm-0\"}") ==
+        10376677 * (1.0 / 1000.0));
+  CHECK(out.Get("node_disk_discarded_sectors_total{device=\"vda\"}") == 8417216);
+  CHECK(out.Get("node_disk_flush_requests_total{device=\"nvme0n1\"}") == 402211);
+  CHECK(out.Get("node_disk_flush_requests_time_seconds_total{device=\"sda\"}") == 21.875);
+  // sr0 has 15 counters: discards but no flushes.
+  CHECK(out.Has("node_disk_discard_time_seconds_total{device=\"sr0\"}"));
+  CHECK_FALSE(out.Has("node_disk_flush_requests_total{device=\"sr0\"}"));
+  // Default exclusions: partitions, loop, fd.
+  CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"sda1\"}"));
+  CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"nvme0n1p1\"}"));
+  CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"loop0\"}"));
+  CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"fd0\"}"));
+
+  CHECK(out.Get("node_disk_info{device=\"sda\",major=\"8\",minor=\"0\",model=\"WDC_WD40EFRX-"
+                "68N32N0\",path=\"pci-0000:00:17.0-ata-1\",revision=\"82.00A82\",serial=\"WD-"
+                "WCC7K1JXXY4Z\",wwn=\"0x50014ee2b6c2d9f1\"}") == 1);
+  CHECK(out.Get("node_disk_info{device=\"vda\",major=\"254\",minor=\"0\",model=\"\",path=\"\","
+                "revision=\"\",serial=\"\",wwn=\"\"}") == 1);
+  CHECK(out.Get("node_disk_filesystem_info{device=\"dm-0\",type=\"ext4\",usage=\"filesystem\","
+                "uuid=\"5f0b5c1e-8d2a-4f7e-9c3b-1a2b3c4d5e6f\",version=\"1.0\"}") == 1);
+  CHECK(
+      out.Get("node_disk_device_mapper_info{device=\"dm-0\",lv_layer=\"\",lv_name=\"root\","
+              "name=\"vg0-root\",uuid=\"LVM-Yc3k8H2mW1Zq0aBcDeFgHiJkLmNoPqRs\",vg_name=\"vg0\"}") ==
+      1);
+  CHECK(out.Get("node_disk_ata_rotation_rate_rpm{device=\"sda\"}") == 5400);
+  CHECK(out.Get("node_disk_ata_write_cache{device=\"sda\"}") == 1);
+  CHECK(out.Get("node_disk_ata_write_cache_enabled{device=\"sda\"}") == 0);
+
+  // Counted against node_exporter 1.5.0's output on the same tree.
+  CHECK(out.samples.size() == 129);
+  CHECK(out.types["node_disk_io_now"] == kGauge);
+  CHECK(out.types["node_disk_reads_completed_total"] == kCounter);
+  CHECK(out.helps["node_disk_flush_requests_total"] ==
+        "The total number of flush requests completed successfully");
+}
+
+TEST_CASE("diskstats source options", "[agent][diskstats]") {
+  const common::FsRoot fs = FixtureRoot();
+  std::map<std::string, std::string> options;
+  SourceContext ctx{&fs, &options};
+  RecordingSampleWriter out;
+  SECTION("include replaces the default exclude") {
+    options["device-exclude"] = DiskstatsOptions()[0].default_value;
+    options["device-include"] = "^sda";
+    auto source = MakeDiskstatsSource(ctx);
+    REQUIRE(source.ok());
+    REQUIRE((*source)->Collect(out).ok());
+    CHECK(out.Has("node_disk_reads_completed_total{device=\"sda\"}"));
+    CHECK(out.Has("node_disk_reads_completed_total{device=\"sda1\"}"));
+    CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"vda\"}"));
+  }
+  SECTION("a custom exclude and an include are mutually exclusive") {
+    options["device-exclude"] = "^loop";
+    options["device-include"] = "^sda";
+    auto source = MakeDiskstatsSource(ctx);
+    CHECK(absl::IsInvalidArgument(source.status()));
+  }
+  SECTION("an empty exclude keeps every device") {
+    options["device-exclude"] = "";
+    auto source = MakeDiskstatsSource(ctx);
+    REQUIRE(source.ok());
+    REQUIRE((*source)->Collect(out).ok());
+    CHECK(out.Has("node_disk_reads_completed_total{device=\"loop0\"}"));
+  }
+  SECTION("an invalid regex names the option") {
+    options["device-exclude"] = "(";
+    auto source = MakeDiskstatsSource(ctx);
+    REQUIRE(absl::IsInvalidArgument(source.status()));
+    CHECK(source.status().message().find("device-exclude") != absl::string_view::npos);
+  }
+}
+
+TEST_CASE("diskstats source is NotFound without /proc/diskstats", "[agent][diskstats]") {
+  const common::FsRoot fs(kFixtures + "/does-not-exist", kFixtures + "/sys", "/");
+  auto source = MakeDiskstatsSource(SourceContext{&fs});
+  REQUIRE(source.ok());
+  RecordingSampleWriter out;
+  CHECK(absl::IsNotFound((*source)->Collect(out)));
+}
+
+}  // namespace
+}  // namespace hostmon::agent
