@@ -12,6 +12,12 @@ namespace {
 constexpr MetricDesc kSourceSuccess{
     "hostmon_agent_source_success", kGauge,
     "Whether the source's last collection succeeded (1) or not (0)."};
+// node_exporter's names for the same two facts: dashboards (Node Exporter Full's "Node Exporter
+// Scrape" panels) and alert rules query these.
+constexpr MetricDesc kScrapeSuccess{"node_scrape_collector_success", kGauge,
+                                    "node_exporter: Whether a collector succeeded."};
+constexpr MetricDesc kScrapeDuration{"node_scrape_collector_duration_seconds", kGauge,
+                                     "node_exporter: Duration of a collector scrape."};
 constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kGauge,
                                      "Duration of the source's last collection in seconds."};
 
@@ -65,6 +71,9 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     LabelRef label{"source", s.name};
     writer.Add(kSourceSuccess, {&label, 1}, status.ok() ? 1.0 : 0.0);
     writer.Add(kSourceDuration, {&label, 1}, seconds);
+    LabelRef collector{"collector", s.name};
+    writer.Add(kScrapeSuccess, {&collector, 1}, status.ok() ? 1.0 : 0.0);
+    writer.Add(kScrapeDuration, {&collector, 1}, seconds);
     // Log transitions only: a source that fails every cycle must not flood the journal.
     std::string err = status.ok() ? "" : std::string(status.message());
     if (err != last_error_[i]) {

@@ -21,6 +21,7 @@
 #include "agent/sources/nvme/nvme_source.h"
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/pressure/pressure_source.h"
+#include "agent/sources/process/process_source.h"
 #include "agent/sources/processes/processes_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
@@ -96,6 +97,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"os", "OS identification from /etc/os-release", true, Factory<MakeOsSource>},
       {"pressure", "Pressure stall information from /proc/pressure", true,
        Factory<MakePressureSource>},
+      {"process",
+       "The agent's own CPU, memory and file descriptors (process_* metrics, as every Go "
+       "exporter has)",
+       true, Factory<MakeProcessSource>},
       {"processes", "Process and thread counts by state from /proc/<pid>/stat", false,
        Factory<MakeProcessesSource>},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true,

@@ -2,6 +2,7 @@
 #include "agent/sources/processes/pid_stat_parser.h"
 
 #include <cstddef>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/text_parse.h"
@@ -12,6 +13,11 @@ namespace {
 // After "pid (comm) ": state is field 3 of proc(5), num_threads field 20.
 constexpr size_t kStateIndex = 0;
 constexpr size_t kNumThreadsIndex = 20 - 3;
+constexpr size_t kUtimeIndex = 14 - 3;
+constexpr size_t kStimeIndex = 15 - 3;
+constexpr size_t kStarttimeIndex = 22 - 3;
+constexpr size_t kVsizeIndex = 23 - 3;
+constexpr size_t kRssIndex = 24 - 3;
 
 }  // namespace
 
@@ -23,10 +29,10 @@ absl::Status ParsePidStat(absl::string_view text, absl::string_view file, PidSta
   absl::string_view rest = text.substr(close + 2);
   absl::string_view line;
   common::NextLine(&rest, &line);
-  // Only the first 18 fields after the command are needed; the line is cut after them so that
+  // Only the first 22 fields after the command are needed; the line is cut after them so that
   // its 50-odd fields never spill the inline buffer of Fields onto the heap.
   size_t cut = 0;
-  for (size_t spaces = 0; spaces <= kNumThreadsIndex; ++spaces) {
+  for (size_t spaces = 0; spaces <= kRssIndex; ++spaces) {
     cut = line.find(' ', cut);
     if (cut == absl::string_view::npos) break;
     ++cut;
@@ -45,6 +51,21 @@ absl::Status ParsePidStat(absl::string_view text, absl::string_view file, PidSta
   absl::Status status =
       common::ParseUint64(fields[kNumThreadsIndex], "num_threads", &out->num_threads);
   if (!status.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", status.message()));
+  out->has_resources = false;
+  if (fields.size() > kRssIndex) {
+    const std::pair<size_t, uint64_t*> resources[] = {{kUtimeIndex, &out->utime_ticks},
+                                                      {kStimeIndex, &out->stime_ticks},
+                                                      {kStarttimeIndex, &out->starttime_ticks},
+                                                      {kVsizeIndex, &out->vsize_bytes},
+                                                      {kRssIndex, &out->rss_pages}};
+    for (const auto& [index, target] : resources) {
+      status = common::ParseUint64(fields[index], "resource field", target);
+      if (!status.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(file, ": ", status.message()));
+      }
+    }
+    out->has_resources = true;
+  }
   return absl::OkStatus();
 }
 

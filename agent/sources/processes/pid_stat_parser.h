@@ -17,6 +17,13 @@ namespace hostmon::agent {
 struct PidStat {
   char state = 0;            // field 3: R, S, D, Z, T, t, X, I, ...
   uint64_t num_threads = 0;  // field 20
+  // Fields 14, 15, 22, 23, 24, set only when the line has them (every kernel since 2.6 does).
+  bool has_resources = false;
+  uint64_t utime_ticks = 0;      // user time, USER_HZ
+  uint64_t stime_ticks = 0;      // system time, USER_HZ
+  uint64_t starttime_ticks = 0;  // start after boot, USER_HZ
+  uint64_t vsize_bytes = 0;      // virtual memory size
+  uint64_t rss_pages = 0;        // resident set size in pages
 };
 
 // Parses one stat line; `file` names it in errors. Error if there is no ") " after the command,

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/process/process_source.h"
+
+#include <unistd.h>
+
+#include <string>
+
+#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/process/limits_parser.h"
+#include "agent/sources/processes/pid_stat_parser.h"
+#include "common/status_macros.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr double kUserHz = 100.0;  // USER_HZ, fixed at 100 for userspace
+
+constexpr MetricDesc kCpu{"process_cpu_seconds_total", kCounter,
+                          "Total user and system CPU time spent in seconds."};
+constexpr MetricDesc kOpenFds{"process_open_fds", kGauge, "Number of open file descriptors."};
+constexpr MetricDesc kMaxFds{"process_max_fds", kGauge, "Maximum number of open file descriptors."};
+constexpr MetricDesc kVsize{"process_virtual_memory_bytes", kGauge,
+                            "Virtual memory size in bytes."};
+constexpr MetricDesc kVsizeMax{"process_virtual_memory_max_bytes", kGauge,
+                               "Maximum amount of virtual memory available in bytes."};
+constexpr MetricDesc kRss{"process_resident_memory_bytes", kGauge,
+                          "Resident memory size in bytes."};
+constexpr MetricDesc kStart{"process_start_time_seconds", kGauge,
+                            "Start time of the process since unix epoch in seconds."};
+
+class ProcessSource : public Source {
+ public:
+  explicit ProcessSource(const common::FsRoot& fs)
+      : stat_path_(fs.Proc("self/stat")),
+        limits_path_(fs.Proc("self/limits")),
+        fd_dir_(fs.Proc("self/fd")),
+        proc_stat_path_(fs.Proc("stat")),
+        page_size_(static_cast<double>(::sysconf(_SC_PAGESIZE))) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    HM_RETURN_IF_ERROR(common::ReadFileTo(stat_path_, &text_));
+    PidStat stat;
+    HM_RETURN_IF_ERROR(ParsePidStat(text_, stat_path_, &stat));
+    if (!stat.has_resources) {
+      return absl::InvalidArgumentError(stat_path_ + ": too few fields for CPU and memory");
+    }
+    HM_RETURN_IF_ERROR(common::ReadFileTo(limits_path_, &text_));
+    ProcessLimits limits;
+    HM_RETURN_IF_ERROR(ParseProcessLimits(text_, &limits));
+    size_t fds = 0;
+    HM_RETURN_IF_ERROR(common::ForEachDirEntry(fd_dir_, [&](absl::string_view) { ++fds; }));
+    if (boot_time_ < 0) {
+      // Boot time does not change while we run: read it once.
+      HM_RETURN_IF_ERROR(common::ReadFileTo(proc_stat_path_, &text_));
+      ProcStat proc_stat;
+      HM_RETURN_IF_ERROR(ParseProcStat(text_, &proc_stat));
+      if (!proc_stat.has_btime) return absl::InvalidArgumentError(proc_stat_path_ + ": no btime");
+      boot_time_ = static_cast<double>(proc_stat.btime);
+    }
+    out.Add(kCpu, {}, static_cast<double>(stat.utime_ticks + stat.stime_ticks) / kUserHz);
+    out.Add(kOpenFds, {}, static_cast<double>(fds));
+    out.Add(kMaxFds, {}, static_cast<double>(limits.max_open_files));
+    out.Add(kVsize, {}, static_cast<double>(stat.vsize_bytes));
+    out.Add(kVsizeMax, {}, static_cast<double>(limits.max_address_space));
+    out.Add(kRss, {}, static_cast<double>(stat.rss_pages) * page_size_);
+    out.Add(kStart, {}, boot_time_ + static_cast<double>(stat.starttime_ticks) / kUserHz);
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string stat_path_, limits_path_, fd_dir_, proc_stat_path_;
+  double page_size_;
+  double boot_time_ = -1;
+  std::string text_;
+};
+
+}  // namespace
+
+SourcePtr MakeProcessSource(const SourceContext& ctx) {
+  return std::make_unique<ProcessSource>(*ctx.fs);
+}
+
+}  // namespace hostmon::agent
