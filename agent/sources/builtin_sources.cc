@@ -6,6 +6,7 @@
 #include "agent/sources/cpu/cpu_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
+#include "agent/sources/textfile/textfile_source.h"
 
 namespace hostmon::agent {
 namespace {
@@ -22,6 +23,11 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
+      {"textfile",
+       "Samples from *.prom files in a directory (node_exporter's textfile)",
+       true,
+       Factory<MakeTextfileSource>,
+       {{"directory", "", "Directory (or glob) of *.prom files; empty reads nothing"}}},
   };
   return *sources;
 }

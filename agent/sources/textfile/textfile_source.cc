@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/textfile/textfile_source.h"
+
+#include <dirent.h>
+#include <glob.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "agent/sources/textfile/textfile_parser.h"
+#include "common/fs_root.h"
+#include "common/log.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr MetricDesc kMtime{"node_textfile_mtime_seconds", kGauge,
+                            "Unixtime mtime of textfiles successfully read."};
+constexpr MetricDesc kScrapeError{"node_textfile_scrape_error", kGauge,
+                                  "1 if there was an error opening or reading a file, 0 otherwise"};
+
+class RealDirOps : public TextfileDirOps {
+ public:
+  void Glob(const std::string& pattern, std::vector<std::string>* paths) override {
+    paths->clear();
+    glob_t g;
+    if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) paths->emplace_back(g.gl_pathv[i]);
+    }
+    ::globfree(&g);
+  }
+
+  absl::Status ListDir(const std::string& dir, std::vector<std::string>* names) override {
+    names->clear();
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) {
+      const int err = errno;
+      std::string msg = absl::StrCat("open ", dir, ": ", std::strerror(err));
+      return err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
+    }
+    while (const dirent* e = ::readdir(d)) {
+      const absl::string_view name = e->d_name;
+      if (name == "." || name == "..") continue;
+      names->emplace_back(name);
+    }
+    ::closedir(d);
+    std::sort(names->begin(), names->end());
+    return absl::OkStatus();
+  }
+
+  absl::Status MtimeSeconds(const std::string& path, int64_t* seconds) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      return absl::UnavailableError(absl::StrCat("stat ", path, ": ", std::strerror(errno)));
+    }
+    *seconds = static_cast<int64_t>(st.st_mtim.tv_sec);
+    return absl::OkStatus();
+  }
+};
+
+MetricType AgentType(TextfileType type) {
+  switch (type) {
+    case TextfileType::kCounter:
+      return kCounter;
+    case TextfileType::kGauge:
+      return kGauge;
+    default:
+      // The protocol carries gauge/counter/untyped only: summary and histogram samples go out
+      // as untyped series under their own names (foo{quantile}, foo_sum, foo_count, foo_bucket).
+      return kUntyped;
+  }
+}
+
+class TextfileSource : public Source {
+ public:
+  TextfileSource(std::string directory, std::unique_ptr<TextfileDirOps> ops)
+      : directory_(std::move(directory)), ops_(std::move(ops)) {}
+
+  absl::Status Collect(SampleWriter& out) override {
+    errors_.clear();
+    read_.clear();
+    if (!directory_.empty()) {
+      // As 1.5.0: the option is a glob; when it matches nothing it is taken as a directory.
+      ops_->Glob(directory_, &dirs_);
+      if (dirs_.empty()) dirs_.push_back(directory_);
+      for (const std::string& dir : dirs_) CollectDir(dir, out);
+    }
+    // node_exporter sorts the mtime series by path.
+    std::sort(read_.begin(), read_.end());
+    for (const auto& [file, mtime] : read_) {
+      LabelRef labels[] = {{"file", file}};
+      out.Add(kMtime, labels, static_cast<double>(mtime));
+    }
+    out.Add(kScrapeError, {}, errors_.empty() ? 0 : 1);
+    // Log once per change of the error set, not every cycle (a stale file stays broken).
+    if (errors_ != last_errors_) {
+      absl::string_view rest = errors_;
+      while (!rest.empty()) {
+        const size_t nl = rest.find('\n');
+        common::log::Error("textfile: skipped", common::log::Kv("err", rest.substr(0, nl)));
+        rest.remove_prefix(nl + 1);
+      }
+      std::swap(errors_, last_errors_);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  void AddError(absl::string_view message) { absl::StrAppend(&errors_, message, "\n"); }
+
+  void CollectDir(const std::string& dir, SampleWriter& out) {
+    absl::Status status = ops_->ListDir(dir, &names_);
+    if (!status.ok()) {
+      AddError(absl::StrCat("failed to read textfile collector directory: ", status.message()));
+      return;
+    }
+    for (const std::string& name : names_) {
+      if (!absl::EndsWith(name, ".prom")) continue;
+      // Go's filepath.Join(dir, name): the label and help name the file this way.
+      path_.assign(dir);
+      while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
+      if (path_ != "/") path_.push_back('/');
+      path_.append(name);
+      status = CollectFile(out);
+      if (!status.ok()) AddError(status.message());
+    }
+  }
+
+  absl::Status CollectFile(SampleWriter& out) {
+    absl::Status status = common::ReadFileTo(path_, &text_);
+    if (!status.ok()) return status;
+    status = ParseTextfile(path_, text_, &data_);
+    if (!status.ok()) return status;
+    if (data_.has_timestamps()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path_, ": contains unsupported client-side timestamps, skipping entire file"));
+    }
+    // Stat only after a successful parse, so that a failing file does not look fresh.
+    int64_t mtime = 0;
+    status = ops_->MtimeSeconds(path_, &mtime);
+    if (!status.ok()) return status;
+
+    default_help_.assign("Metric read from ");
+    default_help_.append(path_);
+    for (const TextfileSample& s : data_.samples) {
+      const TextfileFamily& family = data_.families[s.family];
+      labels_.assign(data_.labels.begin() + s.label_begin, data_.labels.begin() + s.label_end);
+      for (size_t i = family.union_begin; i < family.union_end; ++i) {
+        const absl::string_view name = data_.label_names[i];
+        bool present = false;
+        for (size_t l = s.label_begin; l < s.label_end; ++l)
+          present |= data_.labels[l].name == name;
+        if (!present) labels_.push_back({name, ""});
+      }
+      // node_exporter's samples carry their labels sorted by name.
+      std::sort(labels_.begin(), labels_.end(),
+                [](const LabelRef& a, const LabelRef& b) { return a.name < b.name; });
+      const absl::string_view help = family.has_help ? family.help : default_help_;
+      out.Add(MetricDesc{s.name, AgentType(family.type), help}, labels_, s.value);
+    }
+    read_.emplace_back(path_, mtime);
+    return absl::OkStatus();
+  }
+
+  const std::string directory_;
+  std::unique_ptr<TextfileDirOps> ops_;
+  // Reused buffers: no allocation per file or sample once warmed up (paths excepted).
+  std::vector<std::string> dirs_;
+  std::vector<std::string> names_;
+  std::string path_;
+  std::string text_;
+  std::string default_help_;
+  TextfileData data_;
+  std::vector<LabelRef> labels_;
+  std::vector<std::pair<std::string, int64_t>> read_;
+  std::string errors_;
+  std::string last_errors_;
+};
+
+}  // namespace
+
+std::unique_ptr<TextfileDirOps> RealTextfileDirOps() { return std::make_unique<RealDirOps>(); }
+
+SourcePtr MakeTextfileSourceWithOps(std::string directory, std::unique_ptr<TextfileDirOps> ops) {
+  return std::make_unique<TextfileSource>(std::move(directory), std::move(ops));
+}
+
+SourcePtr MakeTextfileSource(const SourceContext& ctx) {
+  return MakeTextfileSourceWithOps(ctx.Option("directory"), RealTextfileDirOps());
+}
+
+}  // namespace hostmon::agent
