@@ -4,6 +4,7 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/textfile/textfile_source.h"
@@ -21,6 +22,8 @@ absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
 const std::vector<SourceInfo>& BuiltinSources() {
   static const auto* sources = new std::vector<SourceInfo>{
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
+      {"hwmon", "Hardware sensors (temperature, fan, voltage, power) from /sys/class/hwmon", true,
+       Factory<MakeHwmonSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
       {"textfile",
