@@ -8,6 +8,7 @@
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/textfile/textfile_source.h"
+#include "agent/sources/thermal_zone/thermal_zone_source.h"
 
 namespace hostmon::agent {
 namespace {
@@ -31,6 +32,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
        true,
        Factory<MakeTextfileSource>,
        {{"directory", "", "Directory (or glob) of *.prom files; empty reads nothing"}}},
+      {"thermal_zone",
+       "Thermal zone temperatures and cooling device states from /sys/class/thermal", true,
+       Factory<MakeThermalZoneSource>},
   };
   return *sources;
 }
