@@ -4,6 +4,7 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/edac/edac_source.h"
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -23,6 +24,8 @@ absl::StatusOr<SourcePtr> Factory(const SourceContext& ctx) {
 const std::vector<SourceInfo>& BuiltinSources() {
   static const auto* sources = new std::vector<SourceInfo>{
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, Factory<MakeCpuSource>},
+      {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
+       Factory<MakeEdacSource>},
       {"hwmon", "Hardware sensors (temperature, fan, voltage, power) from /sys/class/hwmon", true,
        Factory<MakeHwmonSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
