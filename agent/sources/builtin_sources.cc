@@ -8,6 +8,7 @@
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
+#include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "agent/sources/textfile/textfile_source.h"
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
 
@@ -30,6 +31,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeHwmonSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
+      {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,
+       Factory<MakePowerSupplyClassSource>},
       {"textfile",
        "Samples from *.prom files in a directory (node_exporter's textfile)",
        true,
