@@ -9,6 +9,7 @@
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
+#include "agent/sources/rapl/rapl_source.h"
 #include "agent/sources/textfile/textfile_source.h"
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
 
@@ -33,6 +34,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
       {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,
        Factory<MakePowerSupplyClassSource>},
+      {"rapl", "RAPL energy counters from /sys/class/powercap", true, Factory<MakeRaplSource>},
       {"textfile",
        "Samples from *.prom files in a directory (node_exporter's textfile)",
        true,
