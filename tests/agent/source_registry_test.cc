@@ -16,7 +16,8 @@ std::vector<std::string> Names(const std::vector<const SourceInfo*>& v) {
 TEST_CASE("Built-in sources are registered by name", "[agent][registry]") {
   std::vector<std::string> names;
   for (const SourceInfo& s : BuiltinSources()) names.push_back(s.name);
-  CHECK(names == std::vector<std::string>{"cpu", "loadavg", "meminfo"});
+  CHECK(names == std::vector<std::string>{"cpu", "edac", "hwmon", "loadavg", "meminfo",
+                                          "powersupplyclass", "rapl", "textfile", "thermal_zone"});
   common::FsRoot fs;
   for (const SourceInfo& s : BuiltinSources()) {
     INFO(s.name);
@@ -31,12 +32,16 @@ TEST_CASE("SelectSources applies defaults and switches", "[agent][registry]") {
   SECTION("defaults") {
     auto s = SelectSources(all, false, {});
     REQUIRE(s.ok());
-    CHECK(Names(*s) == std::vector<std::string>{"cpu", "loadavg", "meminfo"});
+    CHECK(Names(*s) == std::vector<std::string>{"cpu", "edac", "hwmon", "loadavg", "meminfo",
+                                                "powersupplyclass", "rapl", "textfile",
+                                                "thermal_zone"});
   }
   SECTION("--no-source.cpu") {
     auto s = SelectSources(all, false, {{"cpu", false}});
     REQUIRE(s.ok());
-    CHECK(Names(*s) == std::vector<std::string>{"loadavg", "meminfo"});
+    CHECK(Names(*s) == std::vector<std::string>{"edac", "hwmon", "loadavg", "meminfo",
+                                                "powersupplyclass", "rapl", "textfile",
+                                                "thermal_zone"});
   }
   SECTION("--source.disable-defaults --source.loadavg") {
     auto s = SelectSources(all, true, {{"loadavg", true}});
@@ -46,8 +51,8 @@ TEST_CASE("SelectSources applies defaults and switches", "[agent][registry]") {
   SECTION("unknown source names the known ones") {
     auto s = SelectSources(all, false, {{"cpux", true}});
     REQUIRE_FALSE(s.ok());
-    CHECK_THAT(std::string(s.status().message()),
-               Catch::Contains("unknown source \"cpux\"") && Catch::Contains("cpu, loadavg"));
+    CHECK_THAT(std::string(s.status().message()), Catch::Contains("unknown source \"cpux\"") &&
+                                                      Catch::Contains("cpu, edac, hwmon, loadavg"));
   }
 }
 

@@ -28,10 +28,10 @@ class EdacSource : public Source {
   absl::Status Collect(SampleWriter& out) override {
     absl::Status status = ops_->ListDir(mc_dir_, &controllers_);
     if (!status.ok()) return status;  // NotFound: no EDAC driver loaded
-    for (const std::string& mc : controllers_) {
+    for (const absl::string_view mc : controllers_.names) {
       absl::string_view controller;
       if (!EdacIndex(mc, "mc", &controller)) continue;
-      dir_.assign(mc_dir_).append("/").append(mc);
+      dir_.assign(mc_dir_).append("/").append(mc.data(), mc.size());
       LabelRef labels[] = {{"controller", controller}};
       LabelRef unknown[] = {{"controller", controller}, {"csrow", "unknown"}};
       uint64_t value;
@@ -46,10 +46,10 @@ class EdacSource : public Source {
       out.Add(kCsrowUe, unknown, static_cast<double>(value));
 
       if (status = ops_->ListDir(dir_, &csrows_); !status.ok()) return status;
-      for (const std::string& row : csrows_) {
+      for (const absl::string_view row : csrows_.names) {
         absl::string_view csrow;
         if (!EdacIndex(row, "csrow", &csrow)) continue;
-        row_dir_.assign(dir_).append("/").append(row);
+        row_dir_.assign(dir_).append("/").append(row.data(), row.size());
         LabelRef row_labels[] = {{"controller", controller}, {"csrow", csrow}};
         if (status = Read(row_dir_, "ce_count", &value); !status.ok()) return status;
         out.Add(kCsrowCe, row_labels, static_cast<double>(value));
@@ -70,7 +70,7 @@ class EdacSource : public Source {
 
   const std::string mc_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  std::vector<std::string> controllers_, csrows_;
+  DirListing controllers_, csrows_;
   std::string dir_, row_dir_, path_, text_;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/text_parse.h"
 
@@ -79,17 +80,25 @@ bool HwmonChipFromDevicePath(absl::string_view device_path, std::string* out) {
   return false;
 }
 
-absl::Status ParseHwmonValue(absl::string_view text, double* out) {
+bool ParseHwmonValue(absl::string_view text, double* out) {
   while (!text.empty() && text.front() == '\n') text.remove_prefix(1);
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  absl::Status status = common::ParseDouble(text, "value", out);
-  // Go's ParseFloat fails with ErrRange where strtod rounds to infinity; node_exporter then
-  // skips the attribute.
-  if (status.ok() && std::isinf(*out) &&
-      absl::AsciiStrToLower(text).find("inf") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("value: number out of range: \"", text, "\""));
+  // Only digits, sign, '.', exponent and the letters of inf/nan get to ParseDouble, so its
+  // error Status (which allocates) is never built for ordinary garbage.
+  for (char c : text) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '+' && c != '.') return false;
   }
-  return status;
+  if (text.empty() || !absl::ascii_isdigit(text.back())) {
+    // "inf"/"nan" are all Go accepts besides numbers ending in a digit.
+    if (!absl::EqualsIgnoreCase(text, "inf") && !absl::EqualsIgnoreCase(text, "+inf") &&
+        !absl::EqualsIgnoreCase(text, "-inf") && !absl::EqualsIgnoreCase(text, "nan")) {
+      return false;
+    }
+    if (text.front() == '+') text.remove_prefix(1);
+  }
+  if (!common::ParseDouble(text, "value", out).ok()) return false;
+  // Go's ParseFloat fails with ErrRange where strtod rounds to infinity ("1e999").
+  return !std::isinf(*out) || !absl::ascii_isdigit(text.back());
 }
 
 void HwmonMetricFor(absl::string_view type, absl::string_view element, bool has_bare,

@@ -37,8 +37,11 @@ void CleanHwmonName(absl::string_view name, std::string* out);
 // the parent cleans to ""; false when the device dir cleans to "".
 bool HwmonChipFromDevicePath(absl::string_view device_path, std::string* out);
 
-// Parses an attribute's contents: newlines trimmed at both ends, then a decimal number.
-absl::Status ParseHwmonValue(absl::string_view text, double* out);
+// Parses an attribute's contents: newlines trimmed at both ends, then a number as Go's
+// ParseFloat reads it (out of range is an error, not infinity). False on anything else:
+// node_exporter skips such attributes silently, so there is no message to build (and no
+// allocation for a sensor that is broken every cycle).
+bool ParseHwmonValue(absl::string_view text, double* out);
 
 // Metric for one attribute of a sensor of type `type` ("temp") with property `element`
 // ("crit", "" for a bare "pwm1", "input"): writes its name and help into *name / *help, its

@@ -38,8 +38,8 @@ class HwmonSource : public Source {
     absl::Status status = ops_->ListDir(class_dir_, &chips_);
     if (!status.ok()) return status;  // NotFound: no hwmon on this host
     absl::Status last = absl::OkStatus();
-    for (const std::string& entry : chips_) {
-      dir_.assign(class_dir_).append("/").append(entry);
+    for (const absl::string_view entry : chips_.names) {
+      dir_.assign(class_dir_).append("/").append(entry.data(), entry.size());
       if (!ops_->IsDir(dir_)) continue;
       // As node_exporter: one bad chip does not hide the others, the last error is reported.
       absl::Status chip_status = CollectChip(out);
@@ -52,11 +52,12 @@ class HwmonSource : public Source {
   // node_exporter's hwmonName: device path, else name file, else the directory's own name.
   absl::Status ChipName() {
     path_.assign(dir_).append("/device");
-    if (ops_->RealPath(path_, &resolved_).ok() && HwmonChipFromDevicePath(resolved_, &chip_)) {
+    if (ops_->IsDir(path_) && ops_->RealPath(path_, &resolved_).ok() &&
+        HwmonChipFromDevicePath(resolved_, &chip_)) {
       return absl::OkStatus();
     }
     path_.assign(dir_).append("/name");
-    if (common::ReadFileTo(path_, &text_).ok()) {
+    if (ops_->IsFile(path_) && common::ReadFileTo(path_, &text_).ok()) {
       CleanHwmonName(text_, &chip_);
       if (!chip_.empty()) return absl::OkStatus();
     }
@@ -72,14 +73,14 @@ class HwmonSource : public Source {
   absl::Status ReadAttrs(const std::string& dir) {
     absl::Status status = ops_->ListDir(dir, &files_);
     if (!status.ok()) return status;
-    for (const std::string& file : files_) {
+    for (const absl::string_view file : files_.names) {
       absl::string_view type, prop;
       int num;
       if (!ExplodeSensorFilename(file, &type, &num, &prop) || !IsHwmonSensorType(type)) continue;
-      path_.assign(dir).append("/").append(file);
+      path_.assign(dir).append("/").append(file.data(), file.size());
       // Unreadable attributes (EIO from a sensor the chip lacks, sub-directories such as
       // device/power) are skipped silently, as node_exporter does.
-      if (!common::ReadFileTo(path_, &text_).ok()) continue;
+      if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) continue;
       absl::string_view value = text_;
       while (!value.empty() && value.front() == '\n') value.remove_prefix(1);
       while (!value.empty() && value.back() == '\n') value.remove_suffix(1);
@@ -118,7 +119,7 @@ class HwmonSource : public Source {
     }
 
     path_.assign(dir_).append("/name");
-    if (common::ReadFileTo(path_, &text_).ok()) {
+    if (ops_->IsFile(path_) && common::ReadFileTo(path_, &text_).ok()) {
       CleanHwmonName(text_, &chip_name_);
       if (!chip_name_.empty()) {
         LabelRef labels[] = {{"chip", chip_}, {"chip_name", chip_name_}};
@@ -152,12 +153,11 @@ class HwmonSource : public Source {
       return;
     }
     if (type == "vrm") {
-      if (bare != nullptr && ParseHwmonValue(bare->value, &value).ok())
-        out.Add(kVrm, labels, value);
+      if (bare != nullptr && ParseHwmonValue(bare->value, &value)) out.Add(kVrm, labels, value);
       return;
     }
     if (type == "update_interval") {
-      if (bare != nullptr && ParseHwmonValue(bare->value, &value).ok()) {
+      if (bare != nullptr && ParseHwmonValue(bare->value, &value)) {
         out.Add(kUpdateInterval, labels, value * 0.001);
       }
       return;
@@ -165,7 +165,7 @@ class HwmonSource : public Source {
     for (size_t i = 0; i < n_; ++i) {
       const Attr& a = attrs_[i];
       if (a.sensor != sensor || a.prop == "label") continue;
-      if (!ParseHwmonValue(a.value, &value).ok()) continue;  // skipped, as node_exporter
+      if (!ParseHwmonValue(a.value, &value)) continue;  // skipped, as node_exporter
       double scale, divisor;
       MetricType metric_type;
       HwmonMetricFor(type, a.prop, bare != nullptr, &name_, &help_, &scale, &divisor, &metric_type);
@@ -176,7 +176,7 @@ class HwmonSource : public Source {
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
   // Reused buffers: a steady-state collection does not allocate.
-  std::vector<std::string> chips_, files_;
+  DirListing chips_, files_;
   std::string dir_, device_dir_, path_, resolved_, text_, chip_, chip_name_, sensor_, name_, help_;
   std::vector<Attr> attrs_;
   size_t n_ = 0;  // attrs_ in use

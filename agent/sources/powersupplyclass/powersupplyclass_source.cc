@@ -29,17 +29,17 @@ class PowerSupplyClassSource : public Source {
   absl::Status Collect(SampleWriter& out) override {
     absl::Status status = ops_->ListDir(class_dir_, &supplies_);
     if (!status.ok()) return status;  // NotFound: no power_supply class
-    for (const std::string& supply : supplies_) {
-      dir_.assign(class_dir_).append("/").append(supply);
+    for (const absl::string_view supply : supplies_.names) {
+      dir_.assign(class_dir_).append("/").append(supply.data(), supply.size());
       if (status = ops_->ListDir(dir_, &files_); !status.ok()) return status;
       // Read and parse the whole supply first: node_exporter exports nothing when one
       // attribute is malformed.
       values_.clear();
       size_t n_info = 0;
-      for (const std::string& file : files_) {
+      for (const absl::string_view file : files_.names) {
         const PowerSupplyAttribute* attr = FindPowerSupplyAttribute(file);
         if (attr == nullptr) continue;
-        path_.assign(dir_).append("/").append(file);
+        path_.assign(dir_).append("/").append(file.data(), file.size());
         // Unreadable attributes (EIO/ENODATA while a battery is absent) are skipped.
         std::string& text = attr->info && n_info < kMaxInfo ? info_text_[n_info] : text_;
         if (!common::ReadFileTo(path_, &text).ok()) continue;
@@ -76,7 +76,7 @@ class PowerSupplyClassSource : public Source {
  private:
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  std::vector<std::string> supplies_, files_;
+  DirListing supplies_, files_;
   std::string dir_, path_, text_, name_, help_;
   std::string info_text_[kMaxInfo];  // the info label values point into these
   LabelRef info_[kMaxInfo + 1];

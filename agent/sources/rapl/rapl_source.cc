@@ -32,11 +32,11 @@ class RaplSource : public Source {
     if (!status.ok()) return status;  // NotFound: no powercap on this host
     size_t n = 0;
     size_t n_counts = 0;
-    for (const std::string& entry : entries_) {
-      dir_.assign(class_dir_).append("/").append(entry);
+    for (const absl::string_view entry : entries_.names) {
+      dir_.assign(class_dir_).append("/").append(entry.data(), entry.size());
       path_.assign(dir_).append("/name");
       // Only zones have a name file (the control type directory "intel-rapl" has none).
-      if (!common::ReadFileTo(path_, &text_).ok()) continue;
+      if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) continue;
       if (n == zones_.size()) zones_.emplace_back();
       Zone& z = zones_[n];
       const absl::string_view name = absl::StripAsciiWhitespace(text_);
@@ -87,7 +87,7 @@ class RaplSource : public Source {
  private:
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  std::vector<std::string> entries_;
+  DirListing entries_;
   std::string dir_, path_, text_, clean_, name_, help_;
   std::vector<Zone> zones_;
   std::vector<std::pair<std::string, int>> counts_;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/textfile/textfile_source.h"
 
-#include <dirent.h>
 #include <glob.h>
 #include <sys/stat.h>
 
@@ -26,31 +25,21 @@ constexpr MetricDesc kScrapeError{"node_textfile_scrape_error", kGauge,
 
 class RealDirOps : public TextfileDirOps {
  public:
-  void Glob(const std::string& pattern, std::vector<std::string>* paths) override {
-    paths->clear();
+  size_t Glob(const std::string& pattern, std::vector<std::string>* paths) override {
+    size_t n = 0;
     glob_t g;
     if (::glob(pattern.c_str(), 0, nullptr, &g) == 0) {
-      for (size_t i = 0; i < g.gl_pathc; ++i) paths->emplace_back(g.gl_pathv[i]);
+      for (; n < g.gl_pathc; ++n) {
+        if (n == paths->size()) paths->emplace_back();
+        (*paths)[n].assign(g.gl_pathv[n]);
+      }
     }
     ::globfree(&g);
+    return n;
   }
 
-  absl::Status ListDir(const std::string& dir, std::vector<std::string>* names) override {
-    names->clear();
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) {
-      const int err = errno;
-      std::string msg = absl::StrCat("open ", dir, ": ", std::strerror(err));
-      return err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
-    }
-    while (const dirent* e = ::readdir(d)) {
-      const absl::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      names->emplace_back(name);
-    }
-    ::closedir(d);
-    std::sort(names->begin(), names->end());
-    return absl::OkStatus();
+  absl::Status ListDir(const std::string& dir, DirListing* out) override {
+    return sysfs_->ListDir(dir, out);
   }
 
   absl::Status MtimeSeconds(const std::string& path, int64_t* seconds) override {
@@ -61,6 +50,9 @@ class RealDirOps : public TextfileDirOps {
     *seconds = static_cast<int64_t>(st.st_mtim.tv_sec);
     return absl::OkStatus();
   }
+
+ private:
+  std::unique_ptr<SysfsDirOps> sysfs_ = RealSysfsDirOps();
 };
 
 MetricType AgentType(TextfileType type) {
@@ -83,16 +75,21 @@ class TextfileSource : public Source {
 
   absl::Status Collect(SampleWriter& out) override {
     errors_.clear();
-    read_.clear();
+    n_read_ = 0;
     if (!directory_.empty()) {
       // As 1.5.0: the option is a glob; when it matches nothing it is taken as a directory.
-      ops_->Glob(directory_, &dirs_);
-      if (dirs_.empty()) dirs_.push_back(directory_);
-      for (const std::string& dir : dirs_) CollectDir(dir, out);
+      size_t n = ops_->Glob(directory_, &dirs_);
+      if (n == 0) {
+        if (dirs_.empty()) dirs_.emplace_back();
+        dirs_[0].assign(directory_);
+        n = 1;
+      }
+      for (size_t i = 0; i < n; ++i) CollectDir(dirs_[i], out);
     }
     // node_exporter sorts the mtime series by path.
-    std::sort(read_.begin(), read_.end());
-    for (const auto& [file, mtime] : read_) {
+    std::sort(read_.begin(), read_.begin() + n_read_);
+    for (size_t i = 0; i < n_read_; ++i) {
+      const auto& [file, mtime] = read_[i];
       LabelRef labels[] = {{"file", file}};
       out.Add(kMtime, labels, static_cast<double>(mtime));
     }
@@ -119,13 +116,13 @@ class TextfileSource : public Source {
       AddError(absl::StrCat("failed to read textfile collector directory: ", status.message()));
       return;
     }
-    for (const std::string& name : names_) {
+    for (const absl::string_view name : names_.names) {
       if (!absl::EndsWith(name, ".prom")) continue;
       // Go's filepath.Join(dir, name): the label and help name the file this way.
       path_.assign(dir);
       while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
       if (path_ != "/") path_.push_back('/');
-      path_.append(name);
+      path_.append(name.data(), name.size());
       status = CollectFile(out);
       if (!status.ok()) AddError(status.message());
     }
@@ -163,7 +160,10 @@ class TextfileSource : public Source {
       const absl::string_view help = family.has_help ? family.help : default_help_;
       out.Add(MetricDesc{s.name, AgentType(family.type), help}, labels_, s.value);
     }
-    read_.emplace_back(path_, mtime);
+    if (n_read_ == read_.size()) read_.emplace_back();
+    read_[n_read_].first.assign(path_);
+    read_[n_read_].second = mtime;
+    ++n_read_;
     return absl::OkStatus();
   }
 
@@ -171,13 +171,14 @@ class TextfileSource : public Source {
   std::unique_ptr<TextfileDirOps> ops_;
   // Reused buffers: no allocation per file or sample once warmed up (paths excepted).
   std::vector<std::string> dirs_;
-  std::vector<std::string> names_;
+  DirListing names_;
   std::string path_;
   std::string text_;
   std::string default_help_;
   TextfileData data_;
   std::vector<LabelRef> labels_;
-  std::vector<std::pair<std::string, int64_t>> read_;
+  std::vector<std::pair<std::string, int64_t>> read_;  // [0, n_read_) in use
+  size_t n_read_ = 0;
   std::string errors_;
   std::string last_errors_;
 };

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "agent/source.h"
+#include "agent/sources/hwmon/sysfs_dir.h"
 
 namespace hostmon::agent {
 
@@ -16,10 +17,11 @@ namespace hostmon::agent {
 class TextfileDirOps {
  public:
   virtual ~TextfileDirOps() = default;
-  // Paths matching the shell pattern, sorted (as Go's filepath.Glob); none when nothing matches.
-  virtual void Glob(const std::string& pattern, std::vector<std::string>* paths) = 0;
+  // Paths matching the shell pattern, sorted (as Go's filepath.Glob), written into the first
+  // slots of *paths (kept allocated across calls); returns how many matched.
+  virtual size_t Glob(const std::string& pattern, std::vector<std::string>* paths) = 0;
   // Names of the entries of `dir`, sorted, without "." and "..".
-  virtual absl::Status ListDir(const std::string& dir, std::vector<std::string>* names) = 0;
+  virtual absl::Status ListDir(const std::string& dir, DirListing* out) = 0;
   // Modification time of `path` in whole seconds since the epoch (symlinks followed).
   virtual absl::Status MtimeSeconds(const std::string& path, int64_t* seconds) = 0;
 };

@@ -33,11 +33,11 @@ class ThermalZoneSource : public Source {
     // Everything is read before anything is written: node_exporter exports no zone when one
     // zone's temp is malformed.
     size_t zones = 0;
-    for (const std::string& entry : entries_) {
+    for (const absl::string_view entry : entries_.names) {
       absl::string_view index;
       if (!ThermalIndex(entry, "thermal_zone", &index)) continue;
       Reading& r = Slot(&zones_, zones);
-      dir_.assign(class_dir_).append("/").append(entry);
+      dir_.assign(class_dir_).append("/").append(entry.data(), entry.size());
       // A zone without type, policy or temp (or whose sensor is not ready) is skipped.
       if (!Read("type", &r.type) || !Read("policy", &text_) || !Read("temp", &text_)) continue;
       status = ParseSysfsInt(text_, path_, &r.a);
@@ -47,11 +47,11 @@ class ThermalZoneSource : public Source {
     }
     size_t devices = 0;
     bool devices_ok = true;
-    for (const std::string& entry : entries_) {
+    for (const absl::string_view entry : entries_.names) {
       absl::string_view index;
       if (!ThermalIndex(entry, "cooling_device", &index)) continue;
       Reading& r = Slot(&devices_, devices);
-      dir_.assign(class_dir_).append("/").append(entry);
+      dir_.assign(class_dir_).append("/").append(entry.data(), entry.size());
       // node_exporter drops all cooling devices when one lacks a file, but keeps the zones.
       if (!Read("type", &r.type) || !Read("max_state", &text_)) {
         devices_ok = false;
@@ -101,7 +101,7 @@ class ThermalZoneSource : public Source {
 
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  std::vector<std::string> entries_;
+  DirListing entries_;
   std::string dir_, path_, text_;
   std::vector<Reading> zones_, devices_;
 };

@@ -22,7 +22,9 @@ TEST_CASE("hwmon over the fixture tree", "[agent][hwmon]") {
   testing::CaptureWriter w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
-  CHECK(s.size() == 68);
+  CHECK(s.size() == 69);
+  // thermal_zone0 (the acpitz device) has its own "temp" file, read like a sensor: sensor temp0.
+  CHECK(s.at("node_hwmon_temp_celsius{chip=\"thermal_thermal_zone0\",sensor=\"temp0\"}") == 27.8);
   CHECK(s.at("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\",sensor=\"temp1\"}") == 45);
   CHECK(s.at("node_hwmon_temp_crit_alarm_celsius{chip=\"platform_coretemp_0\",sensor=\"temp3\"}") ==
         0.001);

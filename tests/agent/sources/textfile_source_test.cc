@@ -18,11 +18,11 @@ namespace {
 // Real listing, fixed mtimes (a checkout's mtimes are whatever git wrote).
 class FixedMtimeOps : public TextfileDirOps {
  public:
-  void Glob(const std::string& pattern, std::vector<std::string>* paths) override {
-    real_->Glob(pattern, paths);
+  size_t Glob(const std::string& pattern, std::vector<std::string>* paths) override {
+    return real_->Glob(pattern, paths);
   }
-  absl::Status ListDir(const std::string& dir, std::vector<std::string>* names) override {
-    return real_->ListDir(dir, names);
+  absl::Status ListDir(const std::string& dir, DirListing* out) override {
+    return real_->ListDir(dir, out);
   }
   absl::Status MtimeSeconds(const std::string&, int64_t* seconds) override {
     *seconds = 1700000000;
