@@ -4,6 +4,11 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -11,9 +16,11 @@
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "agent/sources/rapl/rapl_source.h"
+#include "agent/sources/textfile/textfile_source.h"
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
 #include "common/fs_root.h"
 #include "fakes/alloc_counter.h"
+#include "fakes/fixtures.h"
 
 namespace hostmon::agent {
 namespace {
@@ -51,6 +58,31 @@ TEST_CASE("Hardware sources do not allocate in steady state", "[agent][hwmon][al
     CHECK(w.samples > 0);
     CHECK(allocations == 0);
   }
+}
+
+// textfile over good files only (its fixture directory also holds broken ones, whose error
+// Status allocates by design), copied into a scratch directory.
+TEST_CASE("textfile does not allocate in steady state", "[agent][textfile][alloc]") {
+  char tmpl[] = "/tmp/hostmon_textfile_XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  for (const char* name : {"app.prom", "raid.prom"}) {
+    std::ofstream(dir + "/" + name) << testing::ReadFixture(std::string("textfile/") + name);
+  }
+  auto source = MakeTextfileSourceWithOps(dir, RealTextfileDirOps());
+  NullWriter w;
+  REQUIRE(source->Collect(w).ok());
+  REQUIRE(source->Collect(w).ok());
+  size_t allocations;
+  {
+    testing::AllocationCounter counter;
+    REQUIRE(source->Collect(w).ok());
+    allocations = counter.count();
+  }
+  for (const char* name : {"app.prom", "raid.prom"}) std::remove((dir + "/" + name).c_str());
+  ::rmdir(dir.c_str());
+  CHECK(w.samples == 3 * (19 + 2 + 2 + 1));
+  CHECK(allocations == 0);
 }
 
 }  // namespace
