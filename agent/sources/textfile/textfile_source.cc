@@ -9,6 +9,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/textfile/textfile_parser.h"
@@ -55,6 +56,42 @@ class RealDirOps : public TextfileDirOps {
   std::unique_ptr<SysfsDirOps> sysfs_ = RealSysfsDirOps();
 };
 
+// A set of series hashes that keeps its memory across cycles (absl's clear() frees tables of more
+// than 127 slots, i.e. would allocate every cycle for a larger textfile directory).
+class HashSet {
+ public:
+  void Clear() {
+    std::fill(slots_.begin(), slots_.end(), 0);
+    used_ = 0;
+  }
+  // False when `h` was already present.
+  bool Insert(size_t h) {
+    if (h == 0) h = 1;  // 0 marks an empty slot
+    if ((used_ + 1) * 2 > slots_.size()) Grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == h) return false;
+      if (slots_[i] == 0) {
+        slots_[i] = h;
+        ++used_;
+        return true;
+      }
+    }
+  }
+
+ private:
+  void Grow() {
+    std::vector<size_t> old(std::max<size_t>(64, slots_.size() * 2), 0);
+    old.swap(slots_);
+    used_ = 0;
+    for (size_t h : old) {
+      if (h != 0) Insert(h);
+    }
+  }
+  std::vector<size_t> slots_;
+  size_t used_ = 0;
+};
+
 MetricType AgentType(TextfileType type) {
   switch (type) {
     case TextfileType::kCounter:
@@ -75,6 +112,8 @@ class TextfileSource : public Source {
 
   absl::Status Collect(SampleWriter& out) override {
     errors_.clear();
+    log_.clear();
+    seen_.Clear();
     n_read_ = 0;
     if (!directory_.empty()) {
       // As 1.5.0: the option is a glob; when it matches nothing it is taken as a directory.
@@ -95,14 +134,16 @@ class TextfileSource : public Source {
     }
     out.Add(kScrapeError, {}, errors_.empty() ? 0 : 1);
     // Log once per change of the error set, not every cycle (a stale file stays broken).
-    if (errors_ != last_errors_) {
-      absl::string_view rest = errors_;
+    // Dropped duplicates are logged too but, as in node_exporter, do not set scrape_error.
+    log_.append(errors_);
+    if (log_ != last_errors_) {
+      absl::string_view rest = log_;
       while (!rest.empty()) {
         const size_t nl = rest.find('\n');
         common::log::Error("textfile: skipped", common::log::Kv("err", rest.substr(0, nl)));
         rest.remove_prefix(nl + 1);
       }
-      std::swap(errors_, last_errors_);
+      std::swap(log_, last_errors_);
     }
     return absl::OkStatus();
   }
@@ -157,6 +198,18 @@ class TextfileSource : public Source {
       // node_exporter's samples carry their labels sorted by name.
       std::sort(labels_.begin(), labels_.end(),
                 [](const LabelRef& a, const LabelRef& b) { return a.name < b.name; });
+      // node_exporter's registry rejects a series collected twice (in one file or across files)
+      // and keeps the first; without this the agent would send both.
+      size_t key = absl::Hash<absl::string_view>()(s.name);
+      for (const LabelRef& l : labels_) {
+        key = key * 1000003 ^ absl::Hash<std::pair<absl::string_view, absl::string_view>>()(
+                                  std::make_pair(l.name, l.value));
+      }
+      if (!seen_.Insert(key)) {
+        absl::StrAppend(&log_, path_, ": series ", s.name,
+                        " was collected before with the same name and label values, dropped\n");
+        continue;
+      }
       const absl::string_view help = family.has_help ? family.help : default_help_;
       out.Add(MetricDesc{s.name, AgentType(family.type), help}, labels_, s.value);
     }
@@ -179,8 +232,10 @@ class TextfileSource : public Source {
   std::vector<LabelRef> labels_;
   std::vector<std::pair<std::string, int64_t>> read_;  // [0, n_read_) in use
   size_t n_read_ = 0;
-  std::string errors_;
-  std::string last_errors_;
+  std::string errors_;       // this cycle's file errors: scrape_error is 1 when non-empty
+  std::string log_;          // errors_ plus dropped duplicates, logged when it changes
+  std::string last_errors_;  // log_ of the last cycle that logged
+  HashSet seen_;             // hashes of the series written this cycle
 };
 
 }  // namespace

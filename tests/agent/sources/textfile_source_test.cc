@@ -4,6 +4,11 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,6 +93,25 @@ TEST_CASE("textfile accepts a glob and a trailing slash", "[agent][textfile]") {
     REQUIRE(source->Collect(w).ok());
     CHECK(w.samples.count("node_textfile_mtime_seconds{file=\"" + kDir + "/raid.prom\"}") == 1);
   }
+}
+
+TEST_CASE("textfile keeps the first of duplicate series, as node_exporter", "[agent][textfile]") {
+  char tmpl[] = "/tmp/hostmon_textfile_dup_XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  std::ofstream(dir + "/a.prom") << "dup{a=\"1\",b=\"2\"} 1\ndup{a=\"1\",b=\"2\"} 5\n";
+  std::ofstream(dir + "/b.prom") << "dup{b=\"2\",a=\"1\"} 2\ndup{a=\"1\"} 3\n";
+  auto source = MakeTextfileSourceWithOps(dir, std::make_unique<FixedMtimeOps>());
+  testing::CaptureWriter w;
+  REQUIRE(source->Collect(w).ok());
+  std::remove((dir + "/a.prom").c_str());
+  std::remove((dir + "/b.prom").c_str());
+  ::rmdir(dir.c_str());
+  CHECK(w.samples.at("dup{a=\"1\",b=\"2\"}") == 1);
+  CHECK(w.count.at("dup{a=\"1\",b=\"2\"}") == 1);
+  CHECK(w.samples.at("dup{a=\"1\",b=\"\"}") == 3);  // the file's label union
+  // A dropped duplicate is logged, but is not a file error.
+  CHECK(w.samples.at("node_textfile_scrape_error") == 0);
 }
 
 }  // namespace
