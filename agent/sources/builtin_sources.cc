@@ -8,9 +8,11 @@
 #include "agent/sources/cpu/cpu_source.h"
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
+#include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
 #include "agent/sources/filesystem/filesystem_source.h"
+#include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
@@ -20,14 +22,18 @@
 #include "agent/sources/netstat/netstat_source.h"
 #include "agent/sources/nvme/nvme_source.h"
 #include "agent/sources/os/os_source.h"
+#include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "agent/sources/pressure/pressure_source.h"
 #include "agent/sources/process/process_source.h"
 #include "agent/sources/processes/processes_source.h"
+#include "agent/sources/rapl/rapl_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
 #include "agent/sources/tcpstat/tcpstat_source.h"
+#include "agent/sources/textfile/textfile_source.h"
+#include "agent/sources/thermal_zone/thermal_zone_source.h"
 #include "agent/sources/time/time_source.h"
 #include "agent/sources/timex/timex_source.h"
 #include "agent/sources/uname/uname_source.h"
@@ -62,12 +68,16 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeCpufreqSource>},
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
        MakeDiskstatsSource, DiskstatsOptions()},
+      {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
+       Factory<MakeEdacSource>},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true,
        Factory<MakeEntropySource>},
       {"filefd", "File handle counts from /proc/sys/fs/file-nr", true, Factory<MakeFilefdSource>},
       {"filesystem",
        "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
        MakeFilesystemSource, FilesystemOptions()},
+      {"hwmon", "Hardware sensors (temperature, fan, voltage, power) from /sys/class/hwmon", true,
+       Factory<MakeHwmonSource>},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        Factory<MakeInterruptsSource>},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
@@ -95,6 +105,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        {{"fields", kNetstatDefaultFields, "Regexp of <Proto>_<Field> to export."}}},
       {"nvme", "NVMe controller info from /sys/class/nvme", true, Factory<MakeNvmeSource>},
       {"os", "OS identification from /etc/os-release", true, Factory<MakeOsSource>},
+      {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,
+       Factory<MakePowerSupplyClassSource>},
       {"pressure", "Pressure stall information from /proc/pressure", true,
        Factory<MakePressureSource>},
       {"process",
@@ -103,6 +115,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        true, Factory<MakeProcessSource>},
       {"processes", "Process and thread counts by state from /proc/<pid>/stat", false,
        Factory<MakeProcessesSource>},
+      {"rapl", "RAPL energy counters from /sys/class/powercap", true, Factory<MakeRaplSource>},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true,
        Factory<MakeSchedstatSource>},
       {"sockstat", "Socket statistics from /proc/net/sockstat and /proc/net/sockstat6", true,
@@ -113,6 +126,14 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeStatSource>},
       {"tcpstat", "TCP connections by state from /proc/net/tcp and /proc/net/tcp6", false,
        Factory<MakeTcpstatSource>},
+      {"textfile",
+       "Samples from *.prom files in a directory (node_exporter's textfile)",
+       true,
+       Factory<MakeTextfileSource>,
+       {{"directory", "", "Directory (or glob) of *.prom files; empty reads nothing"}}},
+      {"thermal_zone",
+       "Thermal zone temperatures and cooling device states from /sys/class/thermal", true,
+       Factory<MakeThermalZoneSource>},
       {"time", "System time, time zone and clocksources", true, Factory<MakeTimeSource>},
       {"timex", "Kernel clock synchronisation state from adjtimex(2)", true,
        Factory<MakeTimexSource>},

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <memory>
+
+#include "agent/source.h"
+#include "agent/sources/hwmon/sysfs_dir.h"
+
+namespace hostmon::agent {
+
+// node_exporter's hwmon collector: every sensor attribute of /sys/class/hwmon/hwmon*/ (and of
+// its device/ directory) as node_hwmon_<type>[_<property>]_<unit>{chip,sensor}, plus
+// node_hwmon_chip_names{chip,chip_name} and node_hwmon_sensor_label{chip,label,sensor}. The chip
+// label comes from the resolved hwmonN/device symlink ("platform_coretemp_0"), else the name
+// file, else "hwmonN". NotFound without /sys/class/hwmon.
+SourcePtr MakeHwmonSource(const SourceContext& ctx);
+SourcePtr MakeHwmonSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops);
+
+}  // namespace hostmon::agent

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "agent/source.h"
+#include "agent/sources/hwmon/sysfs_dir.h"
+
+namespace hostmon::agent {
+
+// The directory operations of the textfile source (not file reads, which go through
+// common::ReadFileTo), behind an interface so tests can fix mtimes and listing failures.
+class TextfileDirOps {
+ public:
+  virtual ~TextfileDirOps() = default;
+  // Paths matching the shell pattern, sorted (as Go's filepath.Glob), written into the first
+  // slots of *paths (kept allocated across calls); returns how many matched.
+  virtual size_t Glob(const std::string& pattern, std::vector<std::string>* paths) = 0;
+  // Names of the entries of `dir`, sorted, without "." and "..".
+  virtual absl::Status ListDir(const std::string& dir, DirListing* out) = 0;
+  // Modification time of `path` in whole seconds since the epoch (symlinks followed).
+  virtual absl::Status MtimeSeconds(const std::string& path, int64_t* seconds) = 0;
+};
+std::unique_ptr<TextfileDirOps> RealTextfileDirOps();
+
+// node_exporter's textfile collector: the samples of every `*.prom` file in `directory` (a glob
+// pattern is allowed, as in 1.5.0), node_textfile_mtime_seconds{file} per file read, and
+// node_textfile_scrape_error (1 when a directory or file could not be read or parsed; the other
+// files are still exported and the source still succeeds). An empty directory exports only
+// node_textfile_scrape_error 0. The directory is used as given, not below --path.rootfs, as
+// node_exporter does.
+SourcePtr MakeTextfileSource(const SourceContext& ctx);
+SourcePtr MakeTextfileSourceWithOps(std::string directory, std::unique_ptr<TextfileDirOps> ops);
+
+}  // namespace hostmon::agent

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// clang-format off: the benchmarking switch must precede the Catch2 header.
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "agent/sources/edac/edac_source.h"
+#include "agent/sources/hwmon/hwmon_source.h"
+#include "agent/sources/powersupplyclass/powersupplyclass_source.h"
+#include "agent/sources/rapl/rapl_source.h"
+#include "agent/sources/textfile/textfile_source.h"
+#include "agent/sources/thermal_zone/thermal_zone_source.h"
+#include "common/fs_root.h"
+#include "fakes/alloc_counter.h"
+#include "fakes/fixtures.h"
+
+namespace hostmon::agent {
+namespace {
+
+class NullWriter : public SampleWriter {
+ public:
+  void Add(const MetricDesc&, LabelSpan, double) override { ++samples; }
+  size_t samples = 0;
+};
+
+// Each hardware source, on its own, allocates nothing once warmed up (the collection-wide test
+// would only say that some source does). textfile is left out: its fixture directory holds
+// broken files on purpose, and reporting an error builds a Status, which allocates.
+TEST_CASE("Hardware sources do not allocate in steady state", "[agent][hwmon][alloc]") {
+  const common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
+                          HOSTMON_FIXTURE_DIR "/rootfs");
+  const std::pair<const char*, SourcePtr> sources[] = {
+      {"hwmon", MakeHwmonSourceWithOps(fs, RealSysfsDirOps())},
+      {"thermal_zone", MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps())},
+      {"edac", MakeEdacSourceWithOps(fs, RealSysfsDirOps())},
+      {"powersupplyclass", MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps())},
+      {"rapl", MakeRaplSourceWithOps(fs, RealSysfsDirOps())},
+  };
+  for (const auto& [name, source] : sources) {
+    INFO(name);
+    NullWriter w;
+    (void)source->Collect(w);
+    (void)source->Collect(w);
+    size_t allocations;
+    {
+      testing::AllocationCounter counter;
+      (void)source->Collect(w);
+      allocations = counter.count();
+    }
+    CHECK(w.samples > 0);
+    CHECK(allocations == 0);
+  }
+}
+
+// textfile over good files only (its fixture directory also holds broken ones, whose error
+// Status allocates by design), copied into a scratch directory.
+TEST_CASE("textfile does not allocate in steady state", "[agent][textfile][alloc]") {
+  char tmpl[] = "/tmp/hostmon_textfile_XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  for (const char* name : {"app.prom", "raid.prom"}) {
+    std::ofstream(dir + "/" + name) << testing::ReadFixture(std::string("textfile/") + name);
+  }
+  auto source = MakeTextfileSourceWithOps(dir, RealTextfileDirOps());
+  NullWriter w;
+  REQUIRE(source->Collect(w).ok());
+  REQUIRE(source->Collect(w).ok());
+  size_t allocations;
+  {
+    testing::AllocationCounter counter;
+    REQUIRE(source->Collect(w).ok());
+    allocations = counter.count();
+  }
+  for (const char* name : {"app.prom", "raid.prom"}) std::remove((dir + "/" + name).c_str());
+  ::rmdir(dir.c_str());
+  CHECK(w.samples == 3 * (19 + 2 + 2 + 1));
+  CHECK(allocations == 0);
+}
+
+}  // namespace
+}  // namespace hostmon::agent

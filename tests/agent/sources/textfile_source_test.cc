@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// clang-format off: the benchmarking switch must precede the Catch2 header.
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/sources/textfile/textfile_source.h"
+#include "fakes/hw_capture_writer.h"
+
+namespace hostmon::agent {
+namespace {
+
+// Real listing, fixed mtimes (a checkout's mtimes are whatever git wrote).
+class FixedMtimeOps : public TextfileDirOps {
+ public:
+  size_t Glob(const std::string& pattern, std::vector<std::string>* paths) override {
+    return real_->Glob(pattern, paths);
+  }
+  absl::Status ListDir(const std::string& dir, DirListing* out) override {
+    return real_->ListDir(dir, out);
+  }
+  absl::Status MtimeSeconds(const std::string&, int64_t* seconds) override {
+    *seconds = 1700000000;
+    return absl::OkStatus();
+  }
+
+ private:
+  std::unique_ptr<TextfileDirOps> real_ = RealTextfileDirOps();
+};
+
+const std::string kDir = HOSTMON_FIXTURE_DIR "/textfile";
+
+TEST_CASE("textfile exports good files and flags the broken ones", "[agent][textfile]") {
+  auto source = MakeTextfileSourceWithOps(kDir, std::make_unique<FixedMtimeOps>());
+  testing::CaptureWriter w;
+  REQUIRE(source->Collect(w).ok());
+  const auto& s = w.samples;
+  CHECK(s.at("node_textfile_scrape_error") == 1);
+  CHECK(s.at("node_textfile_mtime_seconds{file=\"" + kDir + "/app.prom\"}") == 1700000000);
+  CHECK(s.at("node_textfile_mtime_seconds{file=\"" + kDir + "/raid.prom\"}") == 1700000000);
+  // broken.prom (parse error) and timestamped.prom (timestamps) are skipped entirely.
+  CHECK(s.count("node_textfile_mtime_seconds{file=\"" + kDir + "/broken.prom\"}") == 0);
+  CHECK(s.count("ok_metric") == 0);
+  CHECK(s.count("stamped_metric") == 0);
+  CHECK(s.count("not_read") == 0);  // notes.txt is not *.prom
+
+  CHECK(s.at("raid_disks_failed{array=\"md1\"}") == 1);
+  CHECK(s.at("backup_runs_total{job=\"db\",note=\"\",result=\"ok\"}") == 42);
+  CHECK(s.at("apt_upgrades_pending{arch=\"\",origin=\"Debian\"}") == 12);
+  CHECK(s.at("reboot_required") == 1);
+  CHECK(s.at("job_duration_seconds{job=\"db\",quantile=\"0.99\"}") == 40);
+  CHECK(s.at("job_duration_seconds_count{job=\"db\"}") == 41);
+  CHECK(s.at("request_size_bytes_bucket{le=\"1000\"}") == 7);
+  CHECK(w.types.at("backup_runs_total") == kCounter);
+  CHECK(w.types.at("raid_disks_failed") == kGauge);
+  CHECK(w.types.at("apt_upgrades_pending") == kUntyped);
+  CHECK(w.types.at("job_duration_seconds_sum") == kUntyped);
+  CHECK(w.help.at("apt_upgrades_pending") == "Metric read from " + kDir + "/app.prom");
+  CHECK(w.help.at("raid_disks_failed") == "Failed disks per array.");
+  CHECK(w.samples.size() == 19 + 2 + 2 + 1);  // app, raid, 2 mtimes, error
+}
+
+TEST_CASE("textfile with no directory exports only the error gauge", "[agent][textfile]") {
+  auto source = MakeTextfileSourceWithOps("", std::make_unique<FixedMtimeOps>());
+  testing::CaptureWriter w;
+  REQUIRE(source->Collect(w).ok());
+  CHECK(w.samples.size() == 1);
+  CHECK(w.samples.at("node_textfile_scrape_error") == 0);
+}
+
+TEST_CASE("textfile with a missing directory reports the error and succeeds", "[agent][textfile]") {
+  auto source = MakeTextfileSourceWithOps(kDir + "/nonexistent", RealTextfileDirOps());
+  testing::CaptureWriter w;
+  REQUIRE(source->Collect(w).ok());
+  CHECK(w.samples.size() == 1);
+  CHECK(w.samples.at("node_textfile_scrape_error") == 1);
+}
+
+TEST_CASE("textfile accepts a glob and a trailing slash", "[agent][textfile]") {
+  for (const std::string& dir : {kDir + "/", std::string(HOSTMON_FIXTURE_DIR "/textfil*")}) {
+    auto source = MakeTextfileSourceWithOps(dir, std::make_unique<FixedMtimeOps>());
+    testing::CaptureWriter w;
+    REQUIRE(source->Collect(w).ok());
+    CHECK(w.samples.count("node_textfile_mtime_seconds{file=\"" + kDir + "/raid.prom\"}") == 1);
+  }
+}
+
+TEST_CASE("textfile keeps the first of duplicate series, as node_exporter", "[agent][textfile]") {
+  char tmpl[] = "/tmp/hostmon_textfile_dup_XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  std::ofstream(dir + "/a.prom") << "dup{a=\"1\",b=\"2\"} 1\ndup{a=\"1\",b=\"2\"} 5\n";
+  std::ofstream(dir + "/b.prom") << "dup{b=\"2\",a=\"1\"} 2\ndup{a=\"1\"} 3\n";
+  auto source = MakeTextfileSourceWithOps(dir, std::make_unique<FixedMtimeOps>());
+  testing::CaptureWriter w;
+  REQUIRE(source->Collect(w).ok());
+  std::remove((dir + "/a.prom").c_str());
+  std::remove((dir + "/b.prom").c_str());
+  ::rmdir(dir.c_str());
+  CHECK(w.samples.at("dup{a=\"1\",b=\"2\"}") == 1);
+  CHECK(w.count.at("dup{a=\"1\",b=\"2\"}") == 1);
+  CHECK(w.samples.at("dup{a=\"1\",b=\"\"}") == 3);  // the file's label union
+  // A dropped duplicate is logged, but is not a file error.
+  CHECK(w.samples.at("node_textfile_scrape_error") == 0);
+}
+
+}  // namespace
+}  // namespace hostmon::agent
