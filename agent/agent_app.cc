@@ -308,6 +308,10 @@ int AgentMain(int argc, const char* const* argv) {
                                               "Samples in batches dropped from the send queue."};
   static constexpr MetricDesc kConnected{"hostmon_agent_collector_connected", kGauge,
                                          "1 while a stream to the collector is established."};
+  static constexpr MetricDesc kDuplicates{
+      "hostmon_agent_duplicate_samples_total", kCounter,
+      "Samples dropped because another source already wrote the same series (e.g. a textfile "
+      "repeating a built-in metric)."};
   static constexpr MetricDesc kFailures{"hostmon_agent_stream_failures_total", kCounter,
                                         "Collector streams that failed or ended unexpectedly."};
   collection.SetExtraWriter([&](SampleWriter& w) {
@@ -318,6 +322,7 @@ int AgentMain(int argc, const char* const* argv) {
     w.Add(kDroppedSamples, {}, static_cast<double>(q.dropped_samples));
     w.Add(kConnected, {}, c.connected ? 1 : 0);
     w.Add(kFailures, {}, static_cast<double>(c.stream_failures));
+    w.Add(kDuplicates, {}, static_cast<double>(collection.duplicate_samples()));
   });
 
   log::Info("agent started",

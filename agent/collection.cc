@@ -23,11 +23,17 @@ constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kG
 
 class BatchWriter : public SampleWriter {
  public:
-  // `name_cache` outlives the writer so its capacity is reused across collections.
-  BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache)
-      : table_(table), batch_(batch), last_name_(*name_cache) {
+  // `name_cache` and `written` outlive the writer so their capacity is reused across
+  // collections; `written[ref] == cycle` marks a series already written in this collection.
+  BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache,
+              std::vector<uint32_t>* written, uint32_t cycle)
+      : table_(table), batch_(batch), last_name_(*name_cache), written_(*written), cycle_(cycle) {
     last_name_.clear();
   }
+
+  // Samples dropped because their series was already written in this collection.
+  uint64_t duplicates() const { return duplicates_; }
+  const std::string& first_duplicate() const { return first_duplicate_; }
 
   void Add(const MetricDesc& desc, LabelSpan labels, double value) override {
     // Sources emit one family many times in a row; remembering the last one skips a lookup.
@@ -36,7 +42,16 @@ class BatchWriter : public SampleWriter {
       last_family_ = table_->InternFamily(desc);
       last_name_.assign(desc.name.data(), desc.name.size());
     }
-    batch_->refs.push_back(table_->InternSeries(last_family_, labels));
+    uint32_t ref = table_->InternSeries(last_family_, labels);
+    if (ref >= written_.size()) written_.resize(ref + 1, 0);
+    if (written_[ref] == cycle_) {
+      // Two sources (typically a textfile repeating a built-in metric) wrote the same series:
+      // the first one wins, as node_exporter's registry rejects the later one at gather time.
+      if (duplicates_++ == 0) first_duplicate_.assign(desc.name.data(), desc.name.size());
+      return;
+    }
+    written_[ref] = cycle_;
+    batch_->refs.push_back(ref);
     batch_->values.push_back(value);
   }
 
@@ -44,6 +59,10 @@ class BatchWriter : public SampleWriter {
   SeriesTable* table_;
   CollectedBatch* batch_;
   std::string& last_name_;
+  std::vector<uint32_t>& written_;
+  const uint32_t cycle_;
+  uint64_t duplicates_ = 0;
+  std::string first_duplicate_;
   uint32_t last_family_ = 0;
 };
 
@@ -62,7 +81,12 @@ void Collection::CollectOnce(CollectedBatch* batch) {
   batch->values.reserve(last_size_);
   absl::Time start = clock_->Now();
   batch->timestamp_ms = absl::ToUnixMillis(start);
-  BatchWriter writer(table_, batch, &name_cache_);
+  // Cycle numbers start at 1 so that the zero-initialised marks never match.
+  if (++cycle_ == 0) {
+    std::fill(written_.begin(), written_.end(), 0);
+    cycle_ = 1;
+  }
+  BatchWriter writer(table_, batch, &name_cache_, &written_, cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
     absl::Time t0 = absl::Now();
@@ -90,6 +114,15 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     }
   }
   if (extra_) extra_(writer);
+  if (writer.duplicates() > 0) {
+    duplicate_samples_ += writer.duplicates();
+    if (!duplicates_logged_) {
+      common::log::Warn("duplicate series dropped (the first source's value is kept)",
+                        common::log::Kv("metric", writer.first_duplicate()) +
+                            common::log::Kv("samples", static_cast<int64_t>(writer.duplicates())));
+      duplicates_logged_ = true;
+    }
+  }
   last_size_ = batch->refs.size();
 }
 

@@ -40,6 +40,8 @@ class Collection {
   void CollectOnce(CollectedBatch* batch);
 
   const std::vector<NamedSource>& sources() const { return sources_; }
+  // Samples dropped because another source had already written the same series.
+  uint64_t duplicate_samples() const { return duplicate_samples_; }
 
  private:
   SeriesTable* table_;
@@ -49,6 +51,10 @@ class Collection {
   std::vector<std::string> last_error_;  // per source, to log state changes only
   size_t last_size_ = 0;
   std::string name_cache_;
+  std::vector<uint32_t> written_;  // per series ref: the cycle it was last written in
+  uint32_t cycle_ = 0;
+  uint64_t duplicate_samples_ = 0;
+  bool duplicates_logged_ = false;
 };
 
 // Writes a batch as Prometheus text exposition, families sorted by name (for --once).

@@ -2,6 +2,7 @@
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/collection.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
@@ -104,6 +105,37 @@ TEST_CASE("Refs are stable across collections", "[agent][collection]") {
   c.CollectOnce(&b);
   CHECK(a.refs == b.refs);
   CHECK(table.series_count() == a.refs.size());
+}
+
+// Writes node_load1 like the loadavg source would, twice (a buggy source or a textfile file).
+class DuplicatingSource : public Source {
+ public:
+  absl::Status Collect(SampleWriter& out) override {
+    static constexpr MetricDesc kLoad{"node_load1", kGauge, "1m load average."};
+    out.Add(kLoad, {}, 42);
+    out.Add(kLoad, {}, 43);
+    return absl::OkStatus();
+  }
+};
+
+TEST_CASE("A series written twice in one collection keeps the first value", "[agent][collection]") {
+  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", "/nonexistent", "/nonexistent");
+  std::vector<Collection::NamedSource> sources;
+  for (const SourceInfo& info : BuiltinSources()) {
+    if (info.name == "loadavg") sources.push_back({info.name, std::move(*info.factory({&fs}))});
+  }
+  sources.push_back({"textfile", std::make_unique<DuplicatingSource>()});
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, std::move(sources), &clock);
+  CollectedBatch batch;
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    c.CollectOnce(&batch);
+    auto s = Samples(table, batch);
+    CHECK(s.at("node_load1") == Approx(1.27));  // loadavg's, from the fixture
+    CHECK(std::count(batch.refs.begin(), batch.refs.end(), batch.refs[0]) == 1);
+  }
+  CHECK(c.duplicate_samples() == 4);  // two per collection
 }
 
 }  // namespace
