@@ -4,10 +4,10 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
+#include "agent/source_registry.h"
+
 #include <algorithm>
 #include <set>
-
-#include "agent/source_registry.h"
 
 namespace hostmon::agent {
 namespace {
