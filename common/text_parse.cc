@@ -1,10 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/text_parse.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace hostmon::common {
+
+absl::Status LineError(absl::string_view file, size_t line_no, absl::string_view line,
+                       absl::string_view problem) {
+  constexpr size_t kMaxQuoted = 80;
+  const absl::string_view shown = line.substr(0, kMaxQuoted);
+  return absl::InvalidArgumentError(
+      absl::StrCat(file, " line ", line_no, " (\"", absl::CEscape(shown),
+                   shown.size() < line.size() ? "..." : "", "\"): ", problem));
+}
 
 bool NextLine(absl::string_view* text, absl::string_view* line) {
   if (text->empty()) return false;

@@ -12,6 +12,11 @@
 
 namespace hostmon::common {
 
+// InvalidArgument error for line `line_no` of `file`, quoting the line (escaped, cut after 80
+// characters): `/proc/stat line 3 ("cpu0 1 2"): expected at least 4 time columns`.
+absl::Status LineError(absl::string_view file, size_t line_no, absl::string_view line,
+                       absl::string_view problem);
+
 // Whitespace-separated fields of one line, as views into the line (no copies).
 using Fields = absl::InlinedVector<absl::string_view, 24>;
 

@@ -15,7 +15,6 @@ namespace {
 constexpr absl::string_view kFile = "/proc/stat";
 
 // The intr line of a large machine runs to kilobytes; the head is enough to find it.
-constexpr size_t kMaxQuotedChars = 80;
 
 struct CpuColumn {
   absl::string_view name;
@@ -50,10 +49,7 @@ constexpr CounterLine kCounterLines[] = {
 
 // Quotes the offending line so that an operator can see exactly what the kernel wrote.
 absl::Status LineError(size_t line_no, absl::string_view line, absl::string_view problem) {
-  const absl::string_view shown = line.substr(0, kMaxQuotedChars);
-  return absl::InvalidArgumentError(
-      absl::StrCat(kFile, " line ", line_no, " (\"", absl::CEscape(shown),
-                   shown.size() < line.size() ? "..." : "", "\"): ", problem));
+  return common::LineError(kFile, line_no, line, problem);
 }
 
 // Takes the next space/tab separated token off the front of *rest. Used instead of SplitFields

@@ -12,8 +12,6 @@
 namespace hostmon::agent {
 namespace {
 
-constexpr size_t kMaxQuotedChars = 80;
-
 // Column names from Documentation/admin-guide/iostats.rst, for error messages.
 constexpr absl::string_view kCounterNames[kDiskstatsMaxCounters] = {
     "reads completed",  "reads merged",      "sectors read",          "ms reading",
@@ -42,10 +40,7 @@ constexpr absl::string_view kUdevKeyNames[kNumUdevKeys] = {"ID_PATH",
                                                            "ID_ATA_ROTATION_RATE_RPM"};
 
 absl::Status LineError(size_t line_no, absl::string_view line, absl::string_view problem) {
-  const absl::string_view shown = line.substr(0, kMaxQuotedChars);
-  return absl::InvalidArgumentError(
-      absl::StrCat("/proc/diskstats line ", line_no, " (\"", absl::CEscape(shown),
-                   shown.size() < line.size() ? "..." : "", "\"): ", problem));
+  return common::LineError("/proc/diskstats", line_no, line, problem);
 }
 
 absl::Status ParseDeviceNumber(absl::string_view text, absl::string_view what) {

@@ -14,8 +14,7 @@ namespace {
 constexpr absl::string_view kFile = "/proc/interrupts";
 
 absl::Status LineError(size_t line_no, absl::string_view line, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      kFile, " line ", line_no, " (\"", absl::CEscape(line.substr(0, 80)), "\"): ", problem));
+  return common::LineError(kFile, line_no, line, problem);
 }
 
 // Joins fields [from, end) with single spaces into *out (capacity reused).

@@ -12,14 +12,10 @@ namespace hostmon::agent {
 namespace {
 
 constexpr absl::string_view kFile = "/proc/meminfo";
-constexpr size_t kMaxQuotedChars = 80;
 
 // Quotes the offending line so that an operator can see exactly what the kernel wrote.
 absl::Status LineError(size_t line_no, absl::string_view line, absl::string_view problem) {
-  const absl::string_view shown = line.substr(0, kMaxQuotedChars);
-  return absl::InvalidArgumentError(
-      absl::StrCat(kFile, " line ", line_no, " (\"", absl::CEscape(shown),
-                   shown.size() < line.size() ? "..." : "", "\"): ", problem));
+  return common::LineError(kFile, line_no, line, problem);
 }
 
 bool IsBlank(absl::string_view text) {

@@ -37,8 +37,7 @@ constexpr Key kKeys[] = {
 };
 
 absl::Status LineError(size_t line_no, absl::string_view line, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      kFile, " line ", line_no, " (\"", absl::CEscape(line.substr(0, 80)), "\"): ", problem));
+  return common::LineError(kFile, line_no, line, problem);
 }
 
 bool IsKeyChar(char c, bool first) {

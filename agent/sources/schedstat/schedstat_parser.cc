@@ -15,8 +15,7 @@ constexpr absl::string_view kFile = "/proc/schedstat";
 constexpr size_t kMinFields = 10;  // "cpuN" + 9 numbers
 
 absl::Status LineError(size_t line_no, absl::string_view line, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      kFile, " line ", line_no, " (\"", absl::CEscape(line.substr(0, 80)), "\"): ", problem));
+  return common::LineError(kFile, line_no, line, problem);
 }
 
 }  // namespace
