@@ -36,6 +36,7 @@
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
 #include "agent/sources/time/time_source.h"
 #include "agent/sources/timex/timex_source.h"
+#include "agent/sources/udp_queues/udp_queues_source.h"
 #include "agent/sources/uname/uname_source.h"
 #include "agent/sources/vmstat/vmstat_source.h"
 
@@ -137,6 +138,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"time", "System time, time zone and clocksources", true, Factory<MakeTimeSource>},
       {"timex", "Kernel clock synchronisation state from adjtimex(2)", true,
        Factory<MakeTimexSource>},
+      {"udp_queues", "UDP send and receive queue bytes from /proc/net/udp and /proc/net/udp6", true,
+       Factory<MakeUdpQueuesSource>},
       {"uname", "Kernel and host identification from uname(2)", true, Factory<MakeUnameSource>},
       {"vmstat",
        "Virtual memory counters from /proc/vmstat",

@@ -13,11 +13,15 @@
 
 namespace hostmon::agent {
 
+// A superset of node_exporter 1.5.0's default: every field 1.5.0 matches is still matched, plus
+// TcpExt_TCPOFOQueue, TcpExt_TCPRcvQDrop (default in newer node_exporter releases) and
+// Tcp_MaxConn, which the Node Exporter Full dashboard queries. Exporting a few more series than
+// 1.5.0 costs little; missing ones leave dashboard panels empty.
 const char kNetstatDefaultFields[] =
     "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|"
-    "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|InSegs|OutSegs|"
-    "OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|"
-    "RcvbufErrors|SndbufErrors))$";
+    "TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|"
+    "Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab|MaxConn)|"
+    "Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
 
 namespace {
 

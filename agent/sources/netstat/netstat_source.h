@@ -11,7 +11,8 @@ namespace hostmon::agent {
 // "<Proto>_<Field>" (default node_exporter 1.5.0's).
 absl::StatusOr<SourcePtr> MakeNetstatSource(const SourceContext& ctx);
 
-// node_exporter 1.5.0's --collector.netstat.fields default.
+// node_exporter 1.5.0's --collector.netstat.fields default plus TcpExt_TCPOFOQueue,
+// TcpExt_TCPRcvQDrop and Tcp_MaxConn (a superset; see the definition).
 extern const char kNetstatDefaultFields[];
 
 }  // namespace hostmon::agent

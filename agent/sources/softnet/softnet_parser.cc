@@ -27,8 +27,11 @@ absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out)
                                                      ": expected at least ", kMinColumns,
                                                      " columns, got ", fields.size()));
     }
-    uint64_t values[3];
-    for (int i = 0; i < 3; ++i) {
+    // Columns used: 1-3 always, 10 (received_rps) and 11 (flow_limit_count) when present.
+    constexpr size_t kUsed[] = {0, 1, 2, 9, 10};
+    uint64_t values[11] = {};
+    for (size_t i : kUsed) {
+      if (i >= fields.size()) break;
       // The kernel prints %08x; absl's hex parse is strict (no sign, no junk, range-checked).
       if (fields[i].empty() || fields[i][0] == '-' || fields[i][0] == '+' ||
           !absl::SimpleHexAtoi(fields[i], &values[i])) {
@@ -36,7 +39,14 @@ absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out)
                                                        ": not a hex number: \"", fields[i], "\""));
       }
     }
-    out->push_back(SoftnetLine{values[0], values[1], values[2]});
+    SoftnetLine& entry = out->emplace_back();
+    entry.processed = values[0];
+    entry.dropped = values[1];
+    entry.time_squeezed = values[2];
+    entry.has_received_rps = fields.size() > 9;
+    entry.received_rps = values[9];
+    entry.has_flow_limit_count = fields.size() > 10;
+    entry.flow_limit_count = values[10];
   }
   return absl::OkStatus();
 }

@@ -19,11 +19,17 @@ struct SoftnetLine {
   uint64_t processed = 0;
   uint64_t dropped = 0;
   uint64_t time_squeezed = 0;
+  // Columns 10 and 11 (index 9, 10): RPS inter-processor wake-ups and flow-limit hits. Only
+  // kernels with RPS (2.6.35+) / flow limit (3.11+) print them; 0 when has_* is false.
+  uint64_t received_rps = 0;
+  uint64_t flow_limit_count = 0;
+  bool has_received_rps = false;
+  bool has_flow_limit_count = false;
 };
 
 // Parses the file into *out (cleared first; capacity reused), one entry per line in file order.
 // Error on a line with fewer than 9 columns (node_exporter's procfs minimum, what Linux 2.6.32
-// already printed) or a column that is not a hex number fitting 64 bits.
+// already printed) or a used column (1-3, 10, 11) that is not a hex number fitting 64 bits.
 absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out);
 
 }  // namespace hostmon::agent

@@ -16,6 +16,11 @@ constexpr MetricDesc kProcessed{"node_softnet_processed_total", kCounter,
 constexpr MetricDesc kDropped{"node_softnet_dropped_total", kCounter, "Number of dropped packets"};
 constexpr MetricDesc kSqueezed{"node_softnet_times_squeezed_total", kCounter,
                                "Number of times processing packets ran out of quota"};
+// Newer node_exporter (>= 1.6) columns, for the Node Exporter Full dashboard's Softnet RPS panel.
+constexpr MetricDesc kReceivedRps{"node_softnet_received_rps_total", kCounter,
+                                  "Number of times each cpu woke up received_rps"};
+constexpr MetricDesc kFlowLimitCount{"node_softnet_flow_limit_count_total", kCounter,
+                                     "Number of times flow limit has been reached"};
 
 class SoftnetSource : public Source {
  public:
@@ -31,6 +36,12 @@ class SoftnetSource : public Source {
       out.Add(kProcessed, labels, static_cast<double>(lines_[i].processed));
       out.Add(kDropped, labels, static_cast<double>(lines_[i].dropped));
       out.Add(kSqueezed, labels, static_cast<double>(lines_[i].time_squeezed));
+      if (lines_[i].has_received_rps) {
+        out.Add(kReceivedRps, labels, static_cast<double>(lines_[i].received_rps));
+      }
+      if (lines_[i].has_flow_limit_count) {
+        out.Add(kFlowLimitCount, labels, static_cast<double>(lines_[i].flow_limit_count));
+      }
     }
     return absl::OkStatus();
   }

@@ -17,8 +17,12 @@ TEST_CASE("netstat source exports node_exporter's default fields", "[agent][nets
   REQUIRE(source.ok());
   testing::RecordingWriter out;
   REQUIRE((*source)->Collect(out).ok());
-  // node_exporter 1.5.0 exports these 40 on the fixture tree.
-  CHECK(out.series.size() == 40);
+  // node_exporter 1.5.0 exports 40 on the fixture tree; the default adds TcpExt_TCPOFOQueue,
+  // TcpExt_TCPRcvQDrop and Tcp_MaxConn.
+  CHECK(out.series.size() == 43);
+  CHECK(out.series.at("node_netstat_TcpExt_TCPOFOQueue") == 0);
+  CHECK(out.series.at("node_netstat_TcpExt_TCPRcvQDrop") == 0);
+  CHECK(out.series.at("node_netstat_Tcp_MaxConn") == -1);
   CHECK(out.series.at("node_netstat_Tcp_OutRsts") == 335);
   CHECK(out.series.at("node_netstat_IpExt_InOctets") == 85994738);
   CHECK(out.series.at("node_netstat_Ip6_OutOctets") == 2840);
@@ -47,7 +51,28 @@ TEST_CASE("netstat source fields option", "[agent][netstat]") {
     REQUIRE(source.ok());
     testing::RecordingWriter out;
     REQUIRE((*source)->Collect(out).ok());
-    CHECK(out.series.size() == 40);
+    CHECK(out.series.size() == 43);
+  }
+  SECTION("the default is a superset of node_exporter 1.5.0's") {
+    const std::map<std::string, std::string> v150 = {
+        {"fields",
+         "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|"
+         "OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|"
+         "InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|"
+         "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$"}};
+    auto old_source = MakeNetstatSource(SourceContext{&fs, &v150});
+    auto new_source = MakeNetstatSource(SourceContext{&fs});
+    REQUIRE(old_source.ok());
+    REQUIRE(new_source.ok());
+    testing::RecordingWriter old_out;
+    testing::RecordingWriter new_out;
+    REQUIRE((*old_source)->Collect(old_out).ok());
+    REQUIRE((*new_source)->Collect(new_out).ok());
+    CHECK(old_out.series.size() == 40);
+    for (const auto& [key, value] : old_out.series) {
+      INFO(key);
+      CHECK(new_out.series.count(key) == 1);
+    }
   }
   SECTION("bad regex") {
     const std::map<std::string, std::string> options = {{"fields", "(("}};

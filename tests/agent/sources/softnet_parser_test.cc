@@ -27,6 +27,29 @@ TEST_CASE("ParseSoftnet reads the hex counters of the fixture", "[agent][softnet
   CHECK(lines[1].processed == 0x7ced);
   CHECK(lines[1].dropped == 42);
   CHECK(lines[1].time_squeezed == 17);
+  CHECK(lines[1].has_received_rps);
+  CHECK(lines[1].has_flow_limit_count);
+  CHECK(lines[1].received_rps == 0);
+}
+
+TEST_CASE("ParseSoftnet reads received_rps and flow_limit_count only when present",
+          "[agent][softnet]") {
+  std::vector<SoftnetLine> lines;
+  REQUIRE(ParseSoftnet("1 2 3 0 0 0 0 0 0\n"           // 2.6.32: 9 columns
+                       "1 2 3 0 0 0 0 0 0 0000001c\n"  // RPS, no flow limit: 10 columns
+                       "1 2 3 0 0 0 0 0 0 0000001c 0000000b 0 0 0 0\n",
+                       &lines)
+              .ok());
+  REQUIRE(lines.size() == 3);
+  CHECK(!lines[0].has_received_rps);
+  CHECK(!lines[0].has_flow_limit_count);
+  CHECK(lines[1].has_received_rps);
+  CHECK(lines[1].received_rps == 0x1c);
+  CHECK(!lines[1].has_flow_limit_count);
+  CHECK(lines[2].has_received_rps);
+  CHECK(lines[2].received_rps == 0x1c);
+  CHECK(lines[2].has_flow_limit_count);
+  CHECK(lines[2].flow_limit_count == 0xb);
 }
 
 TEST_CASE("ParseSoftnet on truncated input", "[agent][softnet]") {
@@ -50,6 +73,14 @@ TEST_CASE("ParseSoftnet rejects bad numbers", "[agent][softnet]") {
   SECTION("overflow") {
     CHECK(ParseSoftnet("1 2 10000000000000000 0 0 0 0 0 0\n", &lines).message() ==
           "/proc/net/softnet_stat line 1 column 3: not a hex number: \"10000000000000000\"");
+  }
+  SECTION("non-hex received_rps") {
+    CHECK(ParseSoftnet("1 2 3 0 0 0 0 0 0 1z\n", &lines).message() ==
+          "/proc/net/softnet_stat line 1 column 10: not a hex number: \"1z\"");
+  }
+  SECTION("overflowing flow_limit_count") {
+    CHECK(ParseSoftnet("1 2 3 0 0 0 0 0 0 1 10000000000000000\n", &lines).message() ==
+          "/proc/net/softnet_stat line 1 column 11: not a hex number: \"10000000000000000\"");
   }
   SECTION("sign") { CHECK(!ParseSoftnet("-1 2 3 0 0 0 0 0 0\n", &lines).ok()); }
   SECTION("64-bit maximum fits") {
