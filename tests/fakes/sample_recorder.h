@@ -35,11 +35,26 @@ class SampleRecorder : public SampleWriter {
     ++adds;
     samples[key] = value;
     families[std::string(desc.name)] = Family{desc.type, std::string(desc.help)};
+    types[std::string(desc.name)] = desc.type;
+    helps[std::string(desc.name)] = std::string(desc.help);
   }
 
+  // Value of a series; -12345 when absent, so a missing series fails equality checks loudly.
+  double Get(const std::string& key) const {
+    auto it = samples.find(key);
+    return it == samples.end() ? -12345 : it->second;
+  }
+  bool Has(const std::string& key) const { return samples.count(key) != 0; }
+
   std::map<std::string, double> samples;
+  std::map<std::string, MetricType> types;
+  std::map<std::string, std::string> helps;
   std::map<std::string, Family> families;
   size_t adds = 0;
 };
 
 }  // namespace hostmon::agent
+
+namespace hostmon::testing {
+using RecordingSampleWriter = agent::SampleRecorder;
+}  // namespace hostmon::testing

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "agent/sources/diskstats/diskstats_source.h"
-#include "fakes/recording_sample_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {

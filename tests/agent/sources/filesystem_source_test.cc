@@ -13,7 +13,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "agent/sources/filesystem/filesystem_source.h"
-#include "fakes/recording_sample_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {

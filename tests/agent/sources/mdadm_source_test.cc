@@ -7,7 +7,7 @@
 #include <string>
 
 #include "agent/sources/mdadm/mdadm_source.h"
-#include "fakes/recording_sample_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "agent/sources/nvme/nvme_source.h"
 #include "common/scoped_temp_dir.h"
-#include "fakes/recording_sample_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
