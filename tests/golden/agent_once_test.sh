@@ -3,7 +3,8 @@
 # tests/golden/agent_once.prom (minus the volatile per-source durations, and the samples of the
 # sources that read syscalls rather than files and so describe the build machine, not the
 # fixtures: time, timex, uname; their HELP/TYPE lines stay; statvfs results of the filesystem
-# source are masked to "<statvfs>" because they measure the disk holding the checkout), and the
+# source are masked to "<statvfs>" because they measure the disk holding the checkout; label values
+# that contain the fixture directory, such as rapl's sysfs path, show it as "<fixtures>"), and the
 # output must pass
 # `promtool check metrics`. Run with -u as the last argument to regenerate the golden file.
 set -euo pipefail
@@ -18,6 +19,7 @@ trap 'rm -f "$actual"' EXIT
   --path.procfs="$fixtures/proc" --path.sysfs="$fixtures/sys" --path.rootfs="$fixtures/rootfs" \
   | grep -Ev '^(hostmon_agent_source_duration_seconds\{|node_scrape_collector_duration_seconds\{|node_time_seconds |node_time_zone_offset_seconds\{|node_timex_[a-z_]+ |node_uname_info\{)' \
   | sed -E 's/^(node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{[^}]*\}) .*/\1 <statvfs>/' \
+  | sed "s|$fixtures|<fixtures>|g" \
     >"$actual"
 
 if [[ ${2:-} == -u ]]; then
