@@ -31,6 +31,7 @@
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
+#include "agent/sources/systemd/systemd_source.h"
 #include "agent/sources/tcpstat/tcpstat_source.h"
 #include "agent/sources/textfile/textfile_source.h"
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
@@ -125,6 +126,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeSoftnetSource>},
       {"stat", "Boot time, context switches, forks, interrupts from /proc/stat", true,
        Factory<MakeStatSource>},
+      {"systemd",
+       "systemd unit states and socket connections over D-Bus (sd-bus), as node_exporter's "
+       "systemd collector",
+       false, MakeSystemdSource, SystemdOptions()},
       {"tcpstat", "TCP connections by state from /proc/net/tcp and /proc/net/tcp6", false,
        Factory<MakeTcpstatSource>},
       {"textfile",

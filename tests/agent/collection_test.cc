@@ -18,6 +18,8 @@ std::vector<Collection::NamedSource> BuiltinsOver(const common::FsRoot& fs) {
   SourceContext ctx{&fs};
   std::vector<Collection::NamedSource> out;
   for (const SourceInfo& info : BuiltinSources()) {
+    // Reads D-Bus, not the fixture tree; covered with a fake client in systemd_source_test.cc.
+    if (info.name == "systemd") continue;
     auto src = info.factory(ctx);
     REQUIRE(src.ok());
     out.push_back({info.name, std::move(*src)});

@@ -394,6 +394,9 @@ class NullWriter : public SampleWriter {
 TEST_CASE("System sources do not allocate in steady state", "[agent][sources][alloc]") {
   SourceContext ctx{&kFixtures};
   for (const SourceInfo& info : BuiltinSources()) {
+    // Reads D-Bus, not the fixture tree; its steady state is checked with a fake client in
+    // systemd_source_test.cc.
+    if (info.name == "systemd") continue;
     INFO("source " << info.name);
     auto source = info.factory(ctx);
     REQUIRE(source.ok());
