@@ -10,7 +10,7 @@
 
 #include "agent/sources/systemd/systemd_client.h"
 #include "fakes/alloc_counter.h"
-#include "fakes/recording_sample_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
