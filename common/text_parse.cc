@@ -66,6 +66,12 @@ absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t*
   return absl::OkStatus();
 }
 
+bool ParseHexUint64(absl::string_view text, uint64_t* out) {
+  // absl's hex parse is strict about junk and range but accepts a sign; the kernel never prints
+  // one.
+  return !text.empty() && text[0] != '-' && text[0] != '+' && absl::SimpleHexAtoi(text, out);
+}
+
 absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out) {
   // SimpleAtod skips surrounding whitespace and accepts '+'; kernel and BMC numbers have neither,
   // so either means the text is not what the parser thinks it is.

@@ -33,6 +33,11 @@ absl::Status ParseUint64(absl::string_view text, absl::string_view what, uint64_
 // Strict parse of a signed 64-bit integer.
 absl::Status ParseInt64(absl::string_view text, absl::string_view what, int64_t* out);
 
+// Strict parse of an unsigned hexadecimal number as the kernel prints it ("%08x"): no sign, no
+// surrounding whitespace or junk, range-checked. False on anything else; callers word the error,
+// because these files identify a bad value by column rather than by name.
+bool ParseHexUint64(absl::string_view text, uint64_t* out);
+
 // Strict parse of a finite or infinite double ("1.5", "1e3"); rejects empty and trailing junk.
 absl::Status ParseDouble(absl::string_view text, absl::string_view what, double* out);
 

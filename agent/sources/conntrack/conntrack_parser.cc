@@ -3,7 +3,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/text_parse.h"
 
@@ -34,8 +33,7 @@ absl::Status ParseConntrackStat(absl::string_view text, ConntrackStat* out) {
     }
     uint64_t v[kColumns];
     for (size_t i = 0; i < kColumns; ++i) {
-      if (fields[i].empty() || fields[i][0] == '-' || fields[i][0] == '+' ||
-          !absl::SimpleHexAtoi(fields[i], &v[i])) {
+      if (!common::ParseHexUint64(fields[i], &v[i])) {
         return absl::InvalidArgumentError(absl::StrCat(kFile, " line ", line_no, " column ", i + 1,
                                                        ": not a hex number: \"", fields[i], "\""));
       }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/softnet/softnet_parser.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/text_parse.h"
 
@@ -32,9 +31,7 @@ absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out)
     uint64_t values[11] = {};
     for (size_t i : kUsed) {
       if (i >= fields.size()) break;
-      // The kernel prints %08x; absl's hex parse is strict (no sign, no junk, range-checked).
-      if (fields[i].empty() || fields[i][0] == '-' || fields[i][0] == '+' ||
-          !absl::SimpleHexAtoi(fields[i], &values[i])) {
+      if (!common::ParseHexUint64(fields[i], &values[i])) {
         return absl::InvalidArgumentError(absl::StrCat(kFile, " line ", line_no, " column ", i + 1,
                                                        ": not a hex number: \"", fields[i], "\""));
       }
