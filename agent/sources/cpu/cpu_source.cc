@@ -9,10 +9,6 @@
 namespace hostmon::agent {
 namespace {
 
-// /proc/stat counts in USER_HZ, which the kernel fixes at 100 for userspace on every
-// architecture (node_exporter's procfs uses the same constant).
-constexpr double kUserHz = 100.0;
-
 constexpr MetricDesc kCpuSeconds{"node_cpu_seconds_total", kCounter,
                                  "Seconds the CPUs spent in each mode."};
 constexpr MetricDesc kCpuGuestSeconds{"node_cpu_guest_seconds_total", kCounter,

@@ -25,6 +25,10 @@
 
 namespace hostmon::agent {
 
+// Clock ticks in /proc/stat and /proc/<pid>/stat are USER_HZ, which the kernel fixes at 100 for
+// userspace on every architecture (node_exporter's procfs uses the same constant).
+inline constexpr double kUserHz = 100.0;
+
 // One "cpu"/"cpuN" line. Kept as named members rather than an array because collectors map
 // each column to its own mode label.
 struct CpuTimesLine {

@@ -13,8 +13,6 @@
 namespace hostmon::agent {
 namespace {
 
-constexpr double kUserHz = 100.0;  // USER_HZ, fixed at 100 for userspace
-
 constexpr MetricDesc kCpu{"process_cpu_seconds_total", kCounter,
                           "Total user and system CPU time spent in seconds."};
 constexpr MetricDesc kOpenFds{"process_open_fds", kGauge, "Number of open file descriptors."};
