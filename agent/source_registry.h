@@ -29,6 +29,10 @@ struct SourceInfo {
   // Builds the source; an invalid option value is an InvalidArgument error naming the option.
   std::function<absl::StatusOr<SourcePtr>(const SourceContext&)> factory;
   std::vector<SourceOption> options = {};
+  // Sources that talk to devices or remote endpoints (BMCs, Redfish services, disks through
+  // smartctl) belong to the slow tier: they run on their own thread and schedule with a deadline,
+  // so a hung device can never delay the /proc sources (issue 5).
+  bool slow = false;
 };
 
 // All sources compiled into the agent, sorted by name.

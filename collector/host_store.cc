@@ -94,16 +94,26 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
                                  ? options_.staleness
                                  : interval * options_.staleness_intervals;
 
-  absl::MutexLock lock(&mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    AttachLocked(name, hello.epoch(), std::move(labels), staleness, stream);
+  }
+  NotifyHostEvent(*stream, HostEvent::kConnected);
+  return absl::OkStatus();
+}
+
+void HostStore::AttachLocked(const std::string& name, uint64_t epoch,
+                             std::vector<std::pair<std::string, std::string>> labels,
+                             absl::Duration staleness, StreamState* stream) {
   Host& host = hosts_[name];
   if (host.streams > 0) {
     log::Warn("a second agent stream for the same host name; their series will mix",
               log::Kv("host", name));
   }
-  if (host.epoch != hello.epoch()) {
+  if (host.epoch != epoch) {
     // A new sequence space (agent without its spool): earlier sequence numbers mean nothing now.
     host.applied.Reset();
-    host.epoch = hello.epoch();
+    host.epoch = epoch;
   }
   host.instance = name;
   host.labels = std::move(labels);
@@ -112,18 +122,42 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
   host.streams++;
   streams_++;
   stream->host = name;
-  stream->epoch = hello.epoch();
+  stream->host_labels = host.labels;
+  stream->epoch = epoch;
   stream->attached = true;
-  return absl::OkStatus();
+}
+
+void HostStore::NotifyHostEvent(const StreamState& stream, HostEvent event) {
+  absl::Time now = clock_->Now();
+  for (BatchObserver* o : observers_) o->OnHostEvent(stream.host, stream.host_labels, event, now);
 }
 
 void HostStore::Detach(StreamState* stream) {
   if (!stream->attached) return;
-  absl::MutexLock lock(&mu_);
-  stream->attached = false;
-  streams_--;
-  auto it = hosts_.find(stream->host);
-  if (it != hosts_.end()) it->second.streams--;
+  {
+    absl::MutexLock lock(&mu_);
+    stream->attached = false;
+    streams_--;
+    auto it = hosts_.find(stream->host);
+    if (it != hosts_.end()) it->second.streams--;
+  }
+  NotifyHostEvent(*stream, stream->goodbye   ? HostEvent::kGoodbye
+                           : stream->drained ? HostEvent::kDrained
+                                             : HostEvent::kStreamLost);
+}
+
+absl::string_view HostEventName(HostEvent event) {
+  switch (event) {
+    case HostEvent::kConnected:
+      return "connected";
+    case HostEvent::kGoodbye:
+      return "goodbye";
+    case HostEvent::kStreamLost:
+      return "stream_lost";
+    case HostEvent::kDrained:
+      return "drained";
+  }
+  return "unknown";
 }
 
 absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState& stream) const {
@@ -225,7 +259,23 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
 
   ApplyResult result;
   absl::Time now = clock_->Now();
-  absl::MutexLock lock(&mu_);
+  AppliedBatch applied;
+  {
+    absl::MutexLock lock(&mu_);
+    absl::StatusOr<ApplyResult> r = ApplyLocked(batch, stream, now, &applied);
+    if (!r.ok() || r->duplicate || observers_.empty()) return r;
+    result = *r;
+  }
+  // Observers run outside the lock; the series they point to belong to this stream, which only
+  // this thread mutates.
+  for (BatchObserver* o : observers_) o->OnBatch(applied);
+  return result;
+}
+
+absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(const pb::Batch& batch,
+                                                              StreamState* stream, absl::Time now,
+                                                              AppliedBatch* applied) {
+  ApplyResult result;
   auto hit = hosts_.find(stream->host);
   if (hit == hosts_.end()) return absl::InternalError("host of an attached stream vanished");
   Host& host = hit->second;
@@ -238,6 +288,16 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
     return result;
   }
   const bool has_offsets = batch.sample_timestamp_offsets_ms_size() > 0;
+  const bool observe = !observers_.empty();
+  if (observe) {
+    applied->host = host.instance;
+    applied->host_labels = host.labels;
+    applied->sequence = batch.sequence();
+    applied->replayed = batch.replayed();
+    applied->timestamp_ms = batch.timestamp_ms();
+    applied->arrival = now;
+    applied->samples.reserve(batch.series_refs_size());
+  }
   for (int i = 0; i < batch.series_refs_size(); ++i) {
     const StreamState::Series& s = stream->series.find(batch.series_refs(i))->second;
     int64_t ts = batch.timestamp_ms() + (has_offsets ? batch.sample_timestamp_offsets_ms(i) : 0);
@@ -257,6 +317,10 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
       e.timestamp_ms = ts;
       e.updated = now;
       e.family = s.family;
+    }
+    if (observe) {
+      applied->samples.push_back(
+          AppliedSample{&s.family->name, s.family->type, &s.labels, batch.values(i), ts});
     }
     result.samples++;
   }

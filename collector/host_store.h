@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "collector/batch_observer.h"
 #include "common/clock.h"
 #include "hostmon/ingest/v1/ingest.pb.h"
 
@@ -69,9 +70,11 @@ struct StreamState {
     std::string key;  // family name + labels; identifies the series within its host
   };
   std::string host;
+  std::vector<std::pair<std::string, std::string>> host_labels;  // as attached
   uint64_t epoch = 0;
   bool attached = false;
   bool goodbye = false;
+  bool drained = false;  // the collector closed the stream (shutdown), not the agent
   absl::flat_hash_map<uint32_t, std::shared_ptr<const Family>> families;
   absl::flat_hash_map<uint32_t, Series> series;
 };
@@ -85,6 +88,10 @@ class HostStore {
 
   HostStore(HostStoreOptions options, const common::Clock* clock)
       : options_(std::move(options)), clock_(clock) {}
+
+  // Registers a consumer of applied batches and host events; call before any stream attaches.
+  // The observer must outlive the store's streams.
+  void AddObserver(BatchObserver* observer) { observers_.push_back(observer); }
 
   // Validates the Hello and attaches the stream to its host (created if new).
   absl::Status Attach(const ::hostmon::ingest::v1::Hello& hello, StreamState* stream)
@@ -120,11 +127,20 @@ class HostStore {
     int streams = 0;
   };
 
+  absl::StatusOr<ApplyResult> ApplyLocked(const ::hostmon::ingest::v1::Batch& batch,
+                                          StreamState* stream, absl::Time now,
+                                          AppliedBatch* applied) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AttachLocked(const std::string& name, uint64_t epoch,
+                    std::vector<std::pair<std::string, std::string>> labels,
+                    absl::Duration staleness, StreamState* stream)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void NotifyHostEvent(const StreamState& stream, HostEvent event);
   absl::Status ValidateBatch(const ::hostmon::ingest::v1::Batch& batch,
                              const StreamState& stream) const;
 
   const HostStoreOptions options_;
   const common::Clock* clock_;
+  std::vector<BatchObserver*> observers_;  // fixed before streams start: read without the lock
   mutable absl::Mutex mu_;
   absl::node_hash_map<std::string, Host> hosts_ ABSL_GUARDED_BY(mu_);
   size_t streams_ ABSL_GUARDED_BY(mu_) = 0;

@@ -131,12 +131,13 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
 
   void OnDone() override {
     service_->Unregister(this);
-    store_->Detach(&state_);
     bool drained;
     {
       absl::MutexLock lock(&mu_);
       drained = drain_sent_;
     }
+    state_.drained = drained;
+    store_->Detach(&state_);
     if (drained) {
       log::Info("agent stream closed for drain", log::Kv("host", state_.host));
     } else if (state_.goodbye) {

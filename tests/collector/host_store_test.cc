@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "fakes/fake_clock.h"
 
 namespace hostmon::collector {
@@ -282,6 +283,52 @@ TEST_CASE("SequenceTracker tracks out-of-order sequences", "[collector][store]")
   CHECK(t.MarkApplied(2));
   CHECK(t.Seen(2));
   CHECK_FALSE(t.Seen(4));
+}
+
+struct RecordingObserver : BatchObserver {
+  std::vector<std::string> log;
+  void OnBatch(const AppliedBatch& b) override {
+    std::string line = absl::StrCat(b.host, " seq=", b.sequence, b.replayed ? " replayed" : "");
+    for (const AppliedSample& s : b.samples) {
+      absl::StrAppend(&line, " ", *s.family, "@", s.timestamp_ms, "=", s.value);
+    }
+    log.push_back(line);
+  }
+  void OnHostEvent(absl::string_view host, const LabelPairs& labels, HostEvent e,
+                   absl::Time) override {
+    log.push_back(absl::StrCat(host, " ", HostEventName(e), " labels=", labels.size()));
+  }
+};
+
+TEST_CASE("Observers see each applied batch once and every stream's end", "[collector][store]") {
+  Fixture f;
+  RecordingObserver obs;
+  f.store.AddObserver(&obs);
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 7), &f.stream).ok());
+  pb::Batch replay = ValuesBatch(2, 500, 2.0);
+  replay.set_replayed(true);
+  REQUIRE(f.store.Apply(replay, &f.stream).ok());
+  REQUIRE(f.store.Apply(ValuesBatch(2, 500, 2.0), &f.stream)->duplicate);  // not observed
+  f.stream.goodbye = true;
+  f.store.Detach(&f.stream);
+  StreamState s2;
+  REQUIRE(f.store.Attach(MakeHello("h"), &s2).ok());
+  f.store.Detach(&s2);
+  StreamState s3;
+  REQUIRE(f.store.Attach(MakeHello("h"), &s3).ok());
+  s3.drained = true;
+  f.store.Detach(&s3);
+  CHECK(obs.log == std::vector<std::string>{
+                       "h connected labels=2",
+                       "h seq=1 node_load1@1000=1 node_cpu_seconds_total@1000=7",
+                       "h seq=2 replayed node_load1@500=2",
+                       "h goodbye labels=2",
+                       "h connected labels=2",
+                       "h stream_lost labels=2",
+                       "h connected labels=2",
+                       "h drained labels=2",
+                   });
 }
 
 }  // namespace
