@@ -9,17 +9,41 @@
 namespace hostmon::collector {
 namespace {
 
+constexpr size_t kMaxRequestBody = 1 << 20;
+
 class RouteHandler : public CivetHandler {
  public:
   explicit RouteHandler(WebServer::Handler handler) : handler_(std::move(handler)) {}
+  explicit RouteHandler(WebServer::RequestHandler handler) : request_handler_(std::move(handler)) {}
   bool handleGet(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
   bool handleHead(CivetServer*, mg_connection* conn) override { return Serve(conn, false); }
+  bool handlePost(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
+  bool handlePut(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
+  bool handleDelete(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
 
  private:
   bool Serve(mg_connection* conn, bool with_body) {
     std::string body;
     std::string content_type = "text/plain; charset=utf-8";
-    int code = handler_(&body, &content_type);
+    const mg_request_info* info = mg_get_request_info(conn);
+    const std::string method = info->request_method != nullptr ? info->request_method : "";
+    int code;
+    if (request_handler_) {
+      WebServer::Request request;
+      request.method = method;
+      if (info->query_string != nullptr) request.query = info->query_string;
+      char buf[8192];
+      int n;
+      while ((n = mg_read(conn, buf, sizeof(buf))) > 0 && request.body.size() < kMaxRequestBody) {
+        request.body.append(buf, static_cast<size_t>(n));
+      }
+      code = request_handler_(request, &body, &content_type);
+    } else if (method == "GET" || method == "HEAD") {
+      code = handler_(&body, &content_type);
+    } else {
+      code = 405;
+      body = absl::StrCat("method ", method, " not allowed; use GET\n");
+    }
     mg_printf(conn,
               "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
               "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
@@ -28,6 +52,7 @@ class RouteHandler : public CivetHandler {
     return true;
   }
   WebServer::Handler handler_;
+  WebServer::RequestHandler request_handler_;
 };
 
 }  // namespace
@@ -36,8 +61,9 @@ WebServer::~WebServer() {
   if (server_) server_->close();
 }
 
-absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& address,
-                                                            std::map<std::string, Handler> routes) {
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
+    const std::string& address, std::map<std::string, Handler> routes,
+    std::map<std::string, RequestHandler> request_routes) {
   // civetweb spells "all interfaces" as a bare port.
   std::string host;
   std::string port_spec = address;
@@ -61,6 +87,11 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& a
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address, " for HTTP"));
   }
   for (auto& [path, handler] : routes) {
+    auto h = std::make_unique<RouteHandler>(std::move(handler));
+    web->server_->addHandler(path, h.get());
+    web->handlers_[path] = std::move(h);
+  }
+  for (auto& [path, handler] : request_routes) {
     auto h = std::make_unique<RouteHandler>(std::move(handler));
     web->server_->addHandler(path, h.get());
     web->handlers_[path] = std::move(h);

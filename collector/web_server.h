@@ -19,13 +19,24 @@ namespace hostmon::collector {
 
 class WebServer {
  public:
-  // A handler fills the body and content type and returns the HTTP status code.
+  // A handler fills the body and content type and returns the HTTP status code. Routes with a
+  // plain Handler answer GET and HEAD (other methods get 405).
   using Handler = std::function<int(std::string* body, std::string* content_type)>;
+  // What a RequestHandler sees of the request: any method; the body is read up to 1 MiB.
+  struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string query;   // the raw query string, without '?'
+    std::string body;
+  };
+  // For endpoints that depend on the method or body (POST /-/reload).
+  using RequestHandler =
+      std::function<int(const Request& request, std::string* body, std::string* content_type)>;
 
   ~WebServer();
   // Listens on `address` ("host:port", ":port"; port 0 picks a free one).
-  static absl::StatusOr<std::unique_ptr<WebServer>> Start(const std::string& address,
-                                                          std::map<std::string, Handler> routes);
+  static absl::StatusOr<std::unique_ptr<WebServer>> Start(
+      const std::string& address, std::map<std::string, Handler> routes,
+      std::map<std::string, RequestHandler> request_routes = {});
   // The address actually bound, e.g. "127.0.0.1:9711".
   const std::string& bound_address() const { return bound_address_; }
 
