@@ -5,7 +5,9 @@
 
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "collector/alerting/rule_evaluator.h"
 #include "collector/ingest_service.h"
 #include "collector/web_server.h"
 #include "common/exposition.h"
@@ -20,9 +22,98 @@ namespace {
 
 namespace log = common::log;
 
+absl::Status PositiveDuration(const common::YamlConfig& y, const YAML::Node& map, const char* key,
+                              const char* path, absl::Duration* out) {
+  if (absl::Status s = y.GetDuration(map, key, path, out); !s.ok()) return s;
+  if (map[key] && *out <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(map[key]), ": field \"", path, ".", key, "\": must be positive"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PositiveInt(const common::YamlConfig& y, const YAML::Node& map, const char* key,
+                         const char* path, int64_t* out) {
+  if (absl::Status s = y.GetInt(map, key, path, out); !s.ok()) return s;
+  if (map[key] && *out < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(map[key]), ": field \"", path, ".", key, "\": must be positive"));
+  }
+  return absl::OkStatus();
+}
+
+// The `alerting:` section (rules and Alertmanager push).
+absl::Status LoadAlerting(const common::YamlConfig& y, const YAML::Node& root,
+                          alerting::AlertingOptions* a) {
+  YAML::Node al, am, basic;
+  absl::Status s;
+  if (s = y.GetMap(root, "alerting", "", &al); !s.ok()) return s;
+  if (!al) return absl::OkStatus();
+  if (s = y.CheckKeys(al, "alerting",
+                      {"rule_files", "evaluation_tick", "resend_interval", "alertmanagers"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetStringList(al, "rule_files", "alerting", &a->rule_files); !s.ok()) return s;
+  if (s = PositiveDuration(y, al, "evaluation_tick", "alerting", &a->evaluation_tick); !s.ok()) {
+    return s;
+  }
+  if (s = PositiveDuration(y, al, "resend_interval", "alerting", &a->resend_interval); !s.ok()) {
+    return s;
+  }
+  if (s = y.GetMap(al, "alertmanagers", "alerting", &am); !s.ok()) return s;
+  if (!am) return absl::OkStatus();
+  constexpr const char* kAm = "alerting.alertmanagers";
+  if (s = y.CheckKeys(am, kAm,
+                      {"urls", "timeout", "queue_capacity", "max_batch_size", "retry_min_backoff",
+                       "retry_max_backoff", "retry_give_up_after", "tls_ca_file",
+                       "bearer_token_file", "basic_auth"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetStringList(am, "urls", kAm, &a->alertmanager_urls); !s.ok()) return s;
+  if (am["urls"]) {
+    for (size_t i = 0; i < a->alertmanager_urls.size(); ++i) {
+      const std::string& url = a->alertmanager_urls[i];
+      if (!absl::StartsWith(url, "http://") && !absl::StartsWith(url, "https://")) {
+        return absl::InvalidArgumentError(absl::StrCat(y.Where(am["urls"][i]), ": field \"", kAm,
+                                                       ".urls[", i, "]\": \"", url,
+                                                       "\" must start with http:// or https://"));
+      }
+    }
+  }
+  if (s = PositiveDuration(y, am, "timeout", kAm, &a->alertmanager_timeout); !s.ok()) return s;
+  if (s = PositiveInt(y, am, "queue_capacity", kAm, &a->alertmanager_queue_capacity); !s.ok()) {
+    return s;
+  }
+  if (s = PositiveInt(y, am, "max_batch_size", kAm, &a->alertmanager_max_batch_size); !s.ok()) {
+    return s;
+  }
+  if (s = PositiveDuration(y, am, "retry_min_backoff", kAm, &a->alertmanager_min_backoff);
+      !s.ok()) {
+    return s;
+  }
+  if (s = PositiveDuration(y, am, "retry_max_backoff", kAm, &a->alertmanager_max_backoff);
+      !s.ok()) {
+    return s;
+  }
+  if (s = PositiveDuration(y, am, "retry_give_up_after", kAm, &a->alertmanager_give_up_after);
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(am, "tls_ca_file", kAm, &a->http.ca_file); !s.ok()) return s;
+  if (s = y.GetString(am, "bearer_token_file", kAm, &a->http.bearer_token_file); !s.ok()) return s;
+  if (s = y.GetMap(am, "basic_auth", kAm, &basic); !s.ok()) return s;
+  if (!basic) return absl::OkStatus();
+  constexpr const char* kBasic = "alerting.alertmanagers.basic_auth";
+  if (s = y.CheckKeys(basic, kBasic, {"username", "password_file"}); !s.ok()) return s;
+  if (s = y.GetString(basic, "username", kBasic, &a->http.basic_auth_username); !s.ok()) return s;
+  return y.GetString(basic, "password_file", kBasic, &a->http.basic_auth_password_file);
+}
+
 absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(root, "", {"grpc", "web", "hosts", "log"});
+  absl::Status s = y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting"});
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
@@ -66,7 +157,8 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   c->hosts.max_series_per_host = static_cast<size_t>(max_series);
   if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
   if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
-  return y.GetString(logn, "level", "log", &c->log_level);
+  if (s = y.GetString(logn, "level", "log", &c->log_level); !s.ok()) return s;
+  return LoadAlerting(y, root, &c->alerting);
 }
 
 }  // namespace
@@ -88,7 +180,20 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   if (c.hosts.default_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("hosts.default_interval must be positive");
   }
-  return log::ValidateLevel(c.log_level);
+  if (absl::Status s = log::ValidateLevel(c.log_level); !s.ok()) return s;
+  return alerting::ValidateAlertingOptions(c.alerting);
+}
+
+int CheckRules(const std::string& file) {
+  std::unique_ptr<alerting::RuleEvaluator> engine =
+      alerting::NewRuleEvaluator(&common::RealClock::Get());
+  absl::Status s = engine->LoadRules({file});
+  if (!s.ok()) {
+    std::cerr << "FAILED: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << "SUCCESS: " << file << " is valid\n";
+  return 0;
 }
 
 int CollectorMain(int argc, const char* const* argv) {
@@ -102,6 +207,7 @@ int CollectorMain(int argc, const char* const* argv) {
     }
   }
   bool check_config = false;
+  std::string check_rules;
   common::FlagSet flags("hostmon-collector");
   flags.String("config.file", &config_file, "YAML config file; flags override its values");
   flags.Bool("check-config", &check_config, "Validate the configuration and exit");
@@ -118,6 +224,18 @@ int CollectorMain(int argc, const char* const* argv) {
   flags.Duration("staleness", &config.hosts.staleness,
                  "Drop a host's series after this long without data (0: 5 x the agent's interval)");
   flags.String("log.level", &config.log_level, "debug, info, warn or error");
+  flags.String("check-rules", &check_rules, "Validate this rules file and exit (0: valid, 1: not)");
+  flags.StringList("rules.file", &config.alerting.rule_files,
+                   "Alerting rules file (repeatable; replaces alerting.rule_files)");
+  flags.Duration("rules.evaluation-tick", &config.alerting.evaluation_tick,
+                 "How often time-driven rule evaluation runs (for, host down)");
+  flags.Duration("alerting.resend-interval", &config.alerting.resend_interval,
+                 "Re-send firing alerts to Alertmanager this often");
+  flags.StringList("alertmanager.url", &config.alerting.alertmanager_urls,
+                   "Alertmanager base URL, e.g. http://127.0.0.1:9093 (repeatable; all get every "
+                   "alert)");
+  flags.Duration("alertmanager.timeout", &config.alerting.alertmanager_timeout,
+                 "Timeout of one POST to an Alertmanager");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     log::Error("invalid command line", log::Kv("err", s.message()));
     return 2;
@@ -126,11 +244,16 @@ int CollectorMain(int argc, const char* const* argv) {
     std::cout << flags.Usage();
     return 0;
   }
+  if (!check_rules.empty()) return CheckRules(check_rules);
   if (absl::Status s = ValidateCollectorConfig(config); !s.ok()) {
     log::Error("invalid configuration", log::Kv("err", s.message()));
     return 2;
   }
   if (check_config) {
+    // The rule files are part of the configuration: a broken one must fail the check too.
+    for (const std::string& file : config.alerting.rule_files) {
+      if (CheckRules(file) != 0) return 1;
+    }
     std::cout << "configuration OK\n";
     return 0;
   }
@@ -152,6 +275,15 @@ int CollectorMain(int argc, const char* const* argv) {
   }
   CollectorMetrics metrics;
   HostStore store(config.hosts, &common::RealClock::Get());
+  std::unique_ptr<alerting::RuleEvaluator> engine =
+      alerting::NewRuleEvaluator(&common::RealClock::Get());
+  alerting::AlertingService alerts(config.alerting, engine.get(), &common::RealClock::Get(),
+                                   &metrics.registry());
+  if (absl::Status s = alerts.LoadInitialRules(); !s.ok()) {
+    log::Error("cannot load rules", log::Kv("err", s.message()));
+    return 2;
+  }
+  store.AddObserver(&alerts);
   IngestService service(&store, &metrics);
   grpc::ServerBuilder builder;
   int grpc_port = 0;
@@ -179,6 +311,7 @@ int CollectorMain(int argc, const char* const* argv) {
   routes["/metrics"] = [&](std::string* body, std::string* content_type) {
     std::string hosts_text;
     store.WriteExposition(&hosts_text);
+    alerts.WriteExposition(&hosts_text);
     metrics.connected_agents.Set(static_cast<double>(store.connected_streams()));
     metrics.hosts.Set(static_cast<double>(store.host_count()));
     *body = prometheus::TextSerializer().Serialize(metrics.registry().Collect());
@@ -199,22 +332,38 @@ int CollectorMain(int argc, const char* const* argv) {
     *body =
         "<html><head><title>hostmon collector</title></head><body><h1>hostmon collector</h1>"
         "<p><a href=\"/metrics\">/metrics</a> &middot; <a href=\"/-/healthy\">/-/healthy</a> "
-        "&middot; <a href=\"/-/ready\">/-/ready</a></p></body></html>\n";
+        "&middot; <a href=\"/-/ready\">/-/ready</a> &middot; <a "
+        "href=\"/api/v1/alerts\">/api/v1/alerts</a></p></body></html>\n";
     return 200;
   };
-  auto web = WebServer::Start(config.web_listen_address, std::move(routes));
+  routes["/api/v1/alerts"] = [&](std::string* body, std::string* content_type) {
+    return alerts.ServeAlerts(body, content_type);
+  };
+  std::map<std::string, WebServer::RequestHandler> request_routes;
+  request_routes["/-/reload"] = [&](const WebServer::Request& r, std::string* body,
+                                    std::string* content_type) {
+    return alerts.ServeReload(r.method, body, content_type);
+  };
+  auto web =
+      WebServer::Start(config.web_listen_address, std::move(routes), std::move(request_routes));
   if (!web.ok()) {
     log::Error("cannot start", log::Kv("err", web.status().message()));
     server->Shutdown();
     return 1;
   }
   log::Info("web listening", log::Kv("web_address", (*web)->bound_address()));
+  alerts.Start();
+  log::Info(
+      "alerting started",
+      log::Kv("rule_files", static_cast<int64_t>(config.alerting.rule_files.size())) +
+          log::Kv("alertmanagers", static_cast<int64_t>(config.alerting.alertmanager_urls.size())));
 
   while (true) {
     int sig = 0;
     sigwait(&signals, &sig);
     if (sig == SIGHUP) {
-      log::Info("SIGHUP received; nothing to reload yet");
+      // The reloader logs the outcome; a broken file keeps the old rules.
+      alerts.Reload("SIGHUP").IgnoreError();
       continue;
     }
     log::Info("stopping", log::Kv("signal", strsignal(sig)));
@@ -222,6 +371,7 @@ int CollectorMain(int argc, const char* const* argv) {
   }
   web->reset();
   service.DrainAll("shutting down");
+  alerts.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   log::Info("stopped");
   return 0;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "collector/alerting/alerting_service.h"
 #include "collector/host_store.h"
 #include "common/grpc_tls.h"
 
@@ -17,6 +18,7 @@ struct CollectorConfig {
   std::string web_listen_address = ":9711";
   HostStoreOptions hosts;
   std::string log_level = "info";
+  alerting::AlertingOptions alerting;
 };
 
 absl::Status LoadCollectorConfigFile(const std::string& path, CollectorConfig* config);

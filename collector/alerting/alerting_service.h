@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The collector's alerting wiring: feeds applied batches and host events to the rule engine,
+// ticks it every second (host-down and `for` must progress without new batches), periodically
+// re-sends the firing set to Alertmanager, reloads rules atomically, and serves the engine's
+// state on /metrics, /api/v1/alerts and /-/reload. The engine sits behind RuleEvaluator so this
+// wiring is unit-tested with a scripted evaluator.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "collector/alerting/alert.h"
+#include "collector/alerting/alertmanager_client.h"
+#include "collector/alerting/curl_transport.h"
+#include "collector/alerting/rules_reloader.h"
+#include "collector/batch_observer.h"
+#include "common/clock.h"
+#include "prometheus/registry.h"
+
+namespace hostmon::collector::alerting {
+
+// What the wiring needs from the rule engine (RuleEngine, adapted in rule_evaluator.cc).
+class RuleEvaluator : public BatchObserver {
+ public:
+  // Parses and validates every file; installs all of them or, on any error, none (the previous
+  // rules stay). The error names file:line:field.
+  virtual absl::Status LoadRules(const std::vector<std::string>& files) = 0;
+  virtual void SetNotificationSink(NotificationSink* sink) = 0;
+  // Time-driven evaluation: `for` and host-down progress without batches.
+  virtual void Tick(absl::Time now) = 0;
+  virtual std::vector<Alert> Alerts() const = 0;
+  // hostmon_alerts{alertname,alertstate,severity,instance,...} and the evaluated values.
+  virtual void WriteExposition(std::string* out) const = 0;
+  // Every firing alert (and recently resolved ones) for the periodic re-send.
+  virtual std::vector<Notification> NotificationsToResend(absl::Time now) = 0;
+};
+
+struct AlertingOptions {
+  std::vector<std::string> rule_files;
+  absl::Duration evaluation_tick = absl::Seconds(1);
+  // Firing alerts are re-sent this often (Prometheus's --rules.alert.resend-delay is 1m);
+  // Alertmanager needs re-sends to know an alert is still firing.
+  absl::Duration resend_interval = absl::Minutes(1);
+  std::vector<std::string> alertmanager_urls;
+  absl::Duration alertmanager_timeout = absl::Seconds(10);
+  int64_t alertmanager_queue_capacity = 10000;
+  int64_t alertmanager_max_batch_size = 64;
+  absl::Duration alertmanager_min_backoff = absl::Milliseconds(500);
+  absl::Duration alertmanager_max_backoff = absl::Seconds(30);
+  absl::Duration alertmanager_give_up_after = absl::Minutes(2);
+  HttpClientOptions http;
+};
+
+// Checks values and that referenced files exist; errors name the field.
+absl::Status ValidateAlertingOptions(const AlertingOptions& options);
+
+class AlertingService : public BatchObserver {
+ public:
+  // `evaluator`, `clock` and `registry` must outlive the service. `transport` may be null (then
+  // libcurl is used).
+  AlertingService(AlertingOptions options, RuleEvaluator* evaluator, const common::Clock* clock,
+                  prometheus::Registry* registry,
+                  std::unique_ptr<HttpTransport> transport = nullptr);
+  ~AlertingService() override;  // Stop()s
+
+  // Loads the rule files (an error here is fatal at startup: the caller exits).
+  absl::Status LoadInitialRules();
+  // Starts the Alertmanager senders and the ticker thread.
+  void Start();
+  void Stop();
+
+  // One tick (what the ticker thread does every evaluation_tick); for tests.
+  void TickOnce(absl::Time now);
+
+  // SIGHUP and POST /-/reload.
+  absl::Status Reload(absl::string_view trigger) { return reloader_.Reload(trigger); }
+
+  // HTTP: GET /api/v1/alerts, POST|PUT /-/reload (405 otherwise), /metrics addition.
+  int ServeAlerts(std::string* body, std::string* content_type) const;
+  int ServeReload(const std::string& method, std::string* body, std::string* content_type);
+  void WriteExposition(std::string* out) const { evaluator_->WriteExposition(out); }
+
+  // BatchObserver: forwards to the engine, marking the batch's arrival as the cause of any
+  // notification it triggers (for the arrival -> Alertmanager delay metric).
+  void OnBatch(const AppliedBatch& batch) override;
+  void OnHostEvent(absl::string_view host, const LabelPairs& host_labels, HostEvent event,
+                   absl::Time when) override;
+
+  AlertmanagerClient* client() { return client_.get(); }
+
+ private:
+  void Run();
+
+  const AlertingOptions options_;
+  RuleEvaluator* const evaluator_;
+  const common::Clock* const clock_;
+  std::unique_ptr<HttpTransport> transport_;
+  std::unique_ptr<AlertmanagerClient> client_;  // null without Alertmanager URLs
+  RulesReloader reloader_;
+  absl::Mutex mu_;
+  absl::Time last_resend_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Notification stop_;
+  std::thread ticker_;
+};
+
+}  // namespace hostmon::collector::alerting
