@@ -159,3 +159,60 @@ class ProcStat:
     def stop(self):
         self._stop.set()
         self._thread.join(2.0)
+
+
+class Stack:
+    """Alertmanager + collector (with rules) + agent reading a rewritable fixture procfs."""
+
+    def __init__(self, args, procs, runner, workdir, rules_text, host, interval="500ms",
+                 collector_args=(), start_agent=True, use_alertmanager=True):
+        self.procs, self.runner, self.workdir, self.host = procs, runner, workdir, host
+        self.args = args
+        self.interval = interval
+        self.am_base = None
+        if use_alertmanager:
+            runner.require("%s exists (Debian package prometheus-alertmanager)" % ALERTMANAGER_BIN,
+                           os.access(ALERTMANAGER_BIN, os.X_OK), "")
+            self.am, self.am_base = start_alertmanager(procs, workdir)
+            runner.require("alertmanager is ready (/-/ready 200)", self.am_base,
+                           "alertmanager did not become ready")
+        self.rules_path = os.path.join(workdir, "rules.yml")
+        with open(self.rules_path, "w") as f:
+            f.write(rules_text)
+        argv = [os.path.join(args.bin_dir, "hostmon-collector"),
+                "--grpc.listen-address=127.0.0.1:0", "--web.listen-address=127.0.0.1:0",
+                "--rules.file=" + self.rules_path, "--alerting.resend-interval=2s",
+                "--log.level=debug"]
+        if self.am_base:
+            argv.append("--alertmanager.url=" + self.am_base)
+        self.collector = procs.start("collector", argv + list(collector_args))
+        grpc, web = h.wait_for_collector_addresses(self.collector, timeout=10.0)
+        runner.require("collector starts with the rules file and logs its addresses",
+                       grpc and web, self.collector.tail())
+        self.grpc_addr = "%s:%d" % grpc
+        self.web_base = "http://%s:%d" % web
+        self.proc = ProcStat(workdir, busy=0.05)
+        self.agents = []
+        if start_agent:
+            self.start_agent(host)
+
+    def start_agent(self, host, procfs=None):
+        agent = self.procs.start("agent-" + host, [
+            os.path.join(self.args.bin_dir, "hostmon-agent"),
+            "--collector.address=" + self.grpc_addr,
+            "--collection.interval=" + self.interval,
+            "--hostname=" + host,
+            "--path.procfs=" + (procfs or self.proc.root),
+            "--source.disable-defaults", "--source.cpu", "--source.meminfo", "--source.loadavg",
+        ])
+        self.agents.append(agent)
+        return agent
+
+    def wait_for_host(self, host, timeout=15.0):
+        def present():
+            s = h.scrape(self.web_base + "/metrics")
+            return s and h.select(s, "node_cpu_seconds_total", instance=host)
+        return h.wait_until(present, timeout, 0.2)
+
+    def close(self):
+        self.proc.stop()

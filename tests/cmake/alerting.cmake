@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: Apache-2.0
+# Issue 4 (alerting): end to end with a real Alertmanager, and the latency benchmark's smoke run.
+add_test(NAME e2e.alerting
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/alerting_e2e_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
+add_test(NAME bench.alert_latency_smoke
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/alert_latency.py --smoke
+          --bin-dir ${HOSTMON_BIN_DIR})
+set_tests_properties(e2e.alerting bench.alert_latency_smoke PROPERTIES
+  TIMEOUT 120 RESOURCE_LOCK loopback_peers)
