@@ -27,26 +27,29 @@ ALERT = "HostCpuHigh"
 # Rules in the engine's format (deploy/rules/README.md): CPU busy % over a short window, a short
 # `for`, and host down after a short grace.
 RULES = """\
+settings:
+  flap_window: 0s        # every resolve is notified at once (the test checks it in Alertmanager)
+host_down:
+  grace: %(grace)ds
 rules:
-  - alert: HostCpuHigh
-    expr:
-      metric: node_cpu_seconds_total
-      match: {mode: idle}
-      function: rate
+  - name: HostCpuHigh
+    expr:                # CPU busy %% = 100 x (1 - avg over CPUs of rate(idle seconds))
+      func: rate
       window: 2s
+      select: 'node_cpu_seconds_total{mode="idle"}'
       aggregate: avg
-      transform: busy_percent
+      complement: true
+      scale: 100
+    op: ">"
     for: %(for)ds
     severities:
-      critical: {above: 80, clear_below: 50}
+      critical: {threshold: 80, clear: 50}
     labels: {team: e2e}
     annotations:
       summary: "CPU busy {{ $value }}%% on {{ $labels.instance }}"
-host_down:
-  grace: %(grace)ds
 """ % {"for": FOR_S, "grace": HOST_DOWN_GRACE_S}
 
-BROKEN_RULES = "rules:\n  - alert: Broken\n    expr: {metric: }\n    for: soon\n"
+BROKEN_RULES = "rules:\n  - name: Broken\n    expr: {func: rate}\n    for: soon\n"
 
 
 def body(args, procs, runner, workdir):
