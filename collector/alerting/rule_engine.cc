@@ -1,0 +1,866 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "collector/alerting/rule_engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/exposition.h"
+
+namespace hostmon::collector::alerting {
+namespace {
+
+// Protects the collector from a tiny agent interval combined with long windows; the oldest
+// samples go first, so a window then covers less time than configured.
+constexpr size_t kMaxSamplesPerSeries = 4096;
+constexpr absl::Duration kDefaultInterval = absl::Seconds(15);
+constexpr char kSep = '\xff';  // cannot occur in valid UTF-8 label values
+
+std::string LabelsKey(const LabelPairs& labels) {
+  std::string key;
+  for (const auto& [k, v] : labels) absl::StrAppend(&key, k, "=", v, std::string(1, kSep));
+  return key;
+}
+
+LabelPairs WithSeverity(const LabelPairs& base, const std::string& severity) {
+  LabelPairs out = base;
+  out.emplace_back("severity", severity);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::string_view FindLabel(const LabelPairs& labels, absl::string_view name) {
+  for (const auto& [k, v] : labels) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+}  // namespace
+
+struct RuleEngine::Instance {
+  std::string host;
+  LabelPairs base;   // alertname + series/by labels + host labels + rule labels, sorted
+  LabelPairs group;  // the `by` labels with their values
+  bool has_value = false;
+  double value = 0;
+  struct Level {
+    absl::Time pending_since = absl::InfiniteFuture();
+    bool firing = false;
+    absl::Time fired_at = absl::InfinitePast();
+    absl::Time false_since = absl::InfiniteFuture();  // keep_firing_for
+  };
+  std::vector<Level> levels;
+  std::string announced;  // key into announced_ of the severity Alertmanager sees firing
+};
+
+struct RuleEngine::RuleRuntime {
+  std::string name;
+  std::string definition;
+  const Rule* rule = nullptr;                   // user rules
+  const HostAlertConfig* host_alert = nullptr;  // HostDown / AgentSilent
+  std::vector<SeverityLevel> levels;
+  Comparison op = Comparison::kGt;
+  const std::vector<std::pair<std::string, Template>>* annotations = nullptr;
+  int num_term = -1;
+  int den_term = -1;
+  // host -> group key -> instance
+  absl::node_hash_map<std::string, absl::node_hash_map<std::string, Instance>> instances;
+};
+
+struct RuleEngine::Announced {
+  Notification n;
+  enum State { kFiring, kHeld, kResolved } state = kFiring;
+  absl::Time resolved_at = absl::InfinitePast();
+};
+
+struct RuleEngine::HostState {
+  std::string name;
+  LabelPairs labels;
+  absl::node_hash_map<std::string, SeriesWindow> series;
+  absl::flat_hash_map<std::string, bool> ignored;  // series of referenced families no term wants
+  int64_t newest_ts_ms = 0;
+  int64_t last_batch_ts_ms = 0;
+  std::deque<absl::Duration> gaps;
+  absl::Duration interval = kDefaultInterval;
+  absl::Time last_activity = absl::InfinitePast();  // last batch (any) or connect
+  absl::Time last_live = absl::InfinitePast();      // last evaluated batch
+  int streams = 0;
+  enum Conn { kUnknown, kConnected, kLost, kStopped } conn = kUnknown;
+  absl::Time lost_at = absl::InfinitePast();
+};
+
+RuleEngine::RuleEngine(RuleSet rules, const common::Clock* clock) : clock_(clock) {
+  absl::MutexLock lock(&mu_);
+  InstallRulesLocked(std::move(rules));
+}
+
+RuleEngine::~RuleEngine() = default;
+
+void RuleEngine::SetNotificationSink(NotificationSink* sink) {
+  absl::MutexLock lock(&sink_mu_);
+  sink_ = sink;
+}
+
+void RuleEngine::Deliver(std::vector<Notification> notifications) {
+  if (notifications.empty()) return;
+  absl::MutexLock lock(&sink_mu_);
+  if (sink_ != nullptr) sink_->Notify(std::move(notifications));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+void RuleEngine::InstallRulesLocked(RuleSet rules) {
+  rules_ = std::move(rules);
+  terms_.clear();
+  family_terms_.clear();
+  auto old = std::move(runtimes_);
+  runtimes_.clear();
+
+  auto adopt = [&](std::unique_ptr<RuleRuntime> fresh) {
+    auto it = old.find(fresh->name);
+    if (it != old.end() && it->second->definition == fresh->definition) {
+      fresh->instances = std::move(it->second->instances);
+      old.erase(it);
+    }
+    runtimes_[fresh->name] = std::move(fresh);
+  };
+
+  for (size_t i = 0; i < rules_.rules.size(); ++i) {
+    const Rule& r = rules_.rules[i];
+    auto rt = std::make_unique<RuleRuntime>();
+    rt->name = r.name;
+    rt->definition = r.definition;
+    rt->rule = &r;
+    rt->levels = r.severities;
+    rt->op = r.op;
+    rt->annotations = &r.annotations;
+    rt->num_term = static_cast<int>(terms_.size());
+    terms_.push_back({static_cast<int>(i), false, &r.expr.numerator});
+    if (r.expr.has_denominator) {
+      rt->den_term = static_cast<int>(terms_.size());
+      terms_.push_back({static_cast<int>(i), true, &r.expr.denominator});
+    }
+    adopt(std::move(rt));
+  }
+  for (const HostAlertConfig* c : {&rules_.host_down, &rules_.agent_silent}) {
+    auto rt = std::make_unique<RuleRuntime>();
+    rt->name = c->alertname;
+    rt->definition =
+        absl::StrCat(c->alertname, "|", c->enabled, "|", c->severity, "|", LabelsKey(c->labels));
+    rt->host_alert = c;
+    SeverityLevel l;
+    l.name = c->severity;
+    l.for_duration = c == &rules_.host_down ? c->grace : absl::ZeroDuration();
+    rt->levels.push_back(l);
+    rt->annotations = &c->annotations;
+    adopt(std::move(rt));
+  }
+  // Removed or changed rules: their alerts end now. Their firing notifications are resolved at
+  // once (no flap hold: the operator changed the rule deliberately) by the caller's Tick/flush.
+  for (auto& [name, rt] : old) {
+    for (auto& [host, groups] : rt->instances) {
+      for (auto& [gk, inst] : groups) {
+        if (!inst.announced.empty()) {
+          auto it = announced_.find(inst.announced);
+          if (it != announced_.end() && it->second->state != Announced::kResolved) {
+            it->second->state = Announced::kHeld;
+            // Expire immediately at the next Tick regardless of the flap window.
+            it->second->resolved_at = absl::InfinitePast();
+          }
+        }
+      }
+    }
+  }
+  for (auto& [name, host] : hosts_) {
+    host->ignored.clear();
+    for (auto it = host->series.begin(); it != host->series.end();) {
+      RetermSeriesLocked(&it->second);
+      if (it->second.terms.empty()) {
+        host->series.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+void RuleEngine::ReplaceRules(RuleSet rules) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++reloads_;
+    InstallRulesLocked(std::move(rules));
+  }
+  Tick(clock_->Now());
+}
+
+size_t RuleEngine::rule_count() const {
+  absl::MutexLock lock(&mu_);
+  return rules_.rules.size();
+}
+
+size_t RuleEngine::tracked_series() const {
+  absl::MutexLock lock(&mu_);
+  size_t n = 0;
+  for (const auto& [name, host] : hosts_) n += host->series.size();
+  return n;
+}
+
+const std::vector<int>& RuleEngine::TermsForFamilyLocked(const std::string& family) {
+  auto it = family_terms_.find(family);
+  if (it != family_terms_.end()) return it->second;
+  std::vector<int> ids;
+  for (size_t i = 0; i < terms_.size(); ++i) {
+    if (terms_[i].term->selector.MatchesName(family)) ids.push_back(static_cast<int>(i));
+  }
+  return family_terms_.emplace(family, std::move(ids)).first->second;
+}
+
+void RuleEngine::RetermSeriesLocked(SeriesWindow* series) const {
+  series->terms.clear();
+  series->keep = absl::ZeroDuration();
+  for (size_t i = 0; i < terms_.size(); ++i) {
+    const Term& t = *terms_[i].term;
+    if (t.selector.MatchesName(series->family) && t.selector.MatchesLabels(series->labels)) {
+      series->terms.push_back(static_cast<int>(i));
+      series->keep = std::max(series->keep, t.window);
+    }
+  }
+}
+
+absl::Duration RuleEngine::StalenessLocked(const HostState& host) const {
+  if (rules_.settings.staleness > absl::ZeroDuration()) return rules_.settings.staleness;
+  return host.interval * rules_.settings.staleness_intervals;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+void RuleEngine::OnBatch(const AppliedBatch& batch) {
+  std::vector<Notification> out;
+  {
+    absl::MutexLock lock(&mu_);
+    std::unique_ptr<HostState>& slot = hosts_[batch.host];
+    if (slot == nullptr) {
+      slot = std::make_unique<HostState>();
+      slot->name = batch.host;
+    }
+    HostState* host = slot.get();
+    if (!batch.host_labels.empty()) host->labels = batch.host_labels;
+    host->last_activity = batch.arrival;
+    // Data flowing means a stream is open, even if the engine missed the hello.
+    if (host->conn != HostState::kConnected) {
+      host->conn = HostState::kConnected;
+      host->streams = std::max(host->streams, 1);
+    }
+    // The agent's interval is not announced to observers: the smallest of the last gaps between
+    // batch timestamps estimates it (an outage makes one gap long, never a short one).
+    if (batch.timestamp_ms > host->last_batch_ts_ms) {
+      if (host->last_batch_ts_ms > 0) {
+        host->gaps.push_back(absl::Milliseconds(batch.timestamp_ms - host->last_batch_ts_ms));
+        if (host->gaps.size() > 4) host->gaps.pop_front();
+        host->interval = *std::min_element(host->gaps.begin(), host->gaps.end());
+      }
+      host->last_batch_ts_ms = batch.timestamp_ms;
+    }
+
+    std::string key;
+    for (const AppliedSample& s : batch.samples) {
+      if (TermsForFamilyLocked(*s.family).empty()) continue;
+      key.assign(*s.family);
+      key.push_back(kSep);
+      for (const auto& [k, v] : *s.labels) absl::StrAppend(&key, k, "=", v, std::string(1, kSep));
+      auto it = host->series.find(key);
+      if (it == host->series.end()) {
+        if (host->ignored.contains(key)) continue;
+        SeriesWindow w;
+        w.family = *s.family;
+        w.labels = *s.labels;
+        RetermSeriesLocked(&w);
+        if (w.terms.empty()) {
+          host->ignored.emplace(key, true);
+          continue;
+        }
+        it = host->series.emplace(key, std::move(w)).first;
+      }
+      SeriesWindow& w = it->second;
+      const int64_t ts = s.timestamp_ms != 0 ? s.timestamp_ms : batch.timestamp_ms;
+      // Windows stay in time order: a sample not newer than the last one (a replay overlapping
+      // live data) is dropped rather than inserted into the past.
+      if (!w.samples.empty() && ts <= w.samples.back().ts_ms) continue;
+      w.samples.push_back({ts, s.value});
+      const int64_t horizon = ts - absl::ToInt64Milliseconds(w.keep);
+      while (w.samples.size() > 1 &&
+             (w.samples.front().ts_ms < horizon || w.samples.size() > kMaxSamplesPerSeries)) {
+        w.samples.pop_front();
+      }
+      host->newest_ts_ms = std::max(host->newest_ts_ms, ts);
+    }
+    // Replayed batches (the agent's backlog after an outage) only fill windows: their data is
+    // older than what the alerts already reflect, and evaluating them would replay old
+    // transitions as if they happened now.
+    if (!batch.replayed) {
+      host->last_live = batch.arrival;
+      EvaluateHostLocked(host, batch.arrival, &out);
+      HostAlertsLocked(host, batch.arrival, &out);
+    }
+  }
+  Deliver(std::move(out));
+}
+
+void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host_labels,
+                             HostEvent event, absl::Time when) {
+  std::vector<Notification> out;
+  {
+    absl::MutexLock lock(&mu_);
+    std::unique_ptr<HostState>& slot = hosts_[std::string(host_name)];
+    if (slot == nullptr) {
+      slot = std::make_unique<HostState>();
+      slot->name = std::string(host_name);
+    }
+    HostState* host = slot.get();
+    if (!host_labels.empty()) host->labels = host_labels;
+    switch (event) {
+      case HostEvent::kConnected:
+        ++host->streams;
+        host->conn = HostState::kConnected;
+        host->last_activity = when;
+        break;
+      case HostEvent::kGoodbye:
+      case HostEvent::kStreamLost:
+      case HostEvent::kDrained:
+        host->streams = std::max(0, host->streams - 1);
+        if (host->streams == 0) {
+          // Only a lost stream can become HostDown: a goodbye is a deliberate stop and a drain
+          // is the collector's own shutdown.
+          host->conn = event == HostEvent::kStreamLost ? HostState::kLost : HostState::kStopped;
+          host->lost_at = when;
+        }
+        break;
+    }
+    HostAlertsLocked(host, when, &out);
+  }
+  Deliver(std::move(out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+namespace {
+
+struct Acc {
+  double sum = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  int64_t count = 0;
+  LabelPairs group;
+  void Add(double v) {
+    sum += v;
+    min = std::min(min, v);
+    max = std::max(max, v);
+    ++count;
+  }
+  double Get(Aggregate a) const {
+    switch (a) {
+      case Aggregate::kSum:
+        return sum;
+      case Aggregate::kAvg:
+        return sum / static_cast<double>(count);
+      case Aggregate::kMax:
+        return max;
+      case Aggregate::kMin:
+        return min;
+      case Aggregate::kCount:
+        return static_cast<double>(count);
+    }
+    return sum;
+  }
+};
+
+// func over the samples of one series within [end - window, end]; false when there is not
+// enough data (rate/increase need two samples).
+template <typename Samples>
+bool ApplyFunc(const Term& t, const Samples& samples, int64_t end_ms, double* out) {
+  if (samples.empty()) return false;
+  if (t.func == Func::kLast) {
+    *out = samples.back().value;
+    return true;
+  }
+  const int64_t start = end_ms - absl::ToInt64Milliseconds(t.window);
+  auto first = std::lower_bound(samples.begin(), samples.end(), start,
+                                [](const auto& s, int64_t ts) { return s.ts_ms < ts; });
+  if (first == samples.end()) return false;
+  switch (t.func) {
+    case Func::kRate:
+    case Func::kIncrease: {
+      if (std::next(first) == samples.end()) return false;
+      double inc = 0;
+      for (auto it = std::next(first); it != samples.end(); ++it) {
+        const double prev = std::prev(it)->value;
+        // A counter that went down was reset (agent or kernel restart): its new value is what
+        // it counted since, as in Prometheus's rate().
+        inc += it->value >= prev ? it->value - prev : it->value;
+      }
+      if (t.func == Func::kIncrease) {
+        *out = inc;
+        return true;
+      }
+      const double seconds = static_cast<double>(samples.back().ts_ms - first->ts_ms) / 1000.0;
+      if (seconds <= 0) return false;
+      *out = inc / seconds;
+      return true;
+    }
+    case Func::kAvgOverTime:
+    case Func::kMaxOverTime:
+    case Func::kMinOverTime: {
+      Acc a;
+      for (auto it = first; it != samples.end(); ++it) a.Add(it->value);
+      *out = t.func == Func::kAvgOverTime   ? a.sum / static_cast<double>(a.count)
+             : t.func == Func::kMaxOverTime ? a.max
+                                            : a.min;
+      return true;
+    }
+    case Func::kLast:
+      break;
+  }
+  return false;
+}
+
+}  // namespace
+
+void RuleEngine::EvaluateHostLocked(HostState* host, absl::Time now,
+                                    std::vector<Notification>* out) {
+  ++evaluations_;
+  const int64_t end = host->newest_ts_ms;
+  const int64_t stale_before = end - absl::ToInt64Milliseconds(StalenessLocked(*host));
+  std::vector<absl::flat_hash_map<std::string, Acc>> acc(terms_.size());
+  std::string gk;
+  for (auto it = host->series.begin(); it != host->series.end();) {
+    SeriesWindow& w = it->second;
+    // A series that stopped arriving (disk removed, interface gone) must not keep its alert
+    // frozen at the last value: it leaves the evaluation and its window is freed.
+    if (w.samples.empty() || w.samples.back().ts_ms < stale_before) {
+      host->series.erase(it++);
+      continue;
+    }
+    for (int t : w.terms) {
+      const TermRef& ref = terms_[t];
+      double v;
+      if (!ApplyFunc(*ref.term, w.samples, end, &v)) continue;
+      const Expression& e = rules_.rules[ref.rule].expr;
+      gk.clear();
+      for (const std::string& l : e.by) {
+        absl::StrAppend(&gk, FindLabel(w.labels, l), std::string(1, kSep));
+      }
+      Acc& a = acc[t][gk];
+      if (a.count == 0) {
+        for (const std::string& l : e.by) {
+          absl::string_view lv = FindLabel(w.labels, l);
+          if (!lv.empty()) a.group.emplace_back(l, std::string(lv));
+        }
+      }
+      a.Add(v);
+    }
+    ++it;
+  }
+
+  for (auto& [name, rt] : runtimes_) {
+    if (rt->rule == nullptr) continue;
+    const Rule& rule = *rt->rule;
+    auto& groups = rt->instances[host->name];
+    for (auto& [k, inst] : groups) inst.has_value = false;
+    for (auto& [key, num] : acc[rt->num_term]) {
+      double v = num.Get(rule.expr.numerator.aggregate);
+      if (rt->den_term >= 0) {
+        auto d = acc[rt->den_term].find(key);
+        // No denominator or a zero one (an idle disk has no completed I/O to divide by): the
+        // group has no value this time, which is "not breaching", never a division by zero.
+        if (d == acc[rt->den_term].end()) continue;
+        const double den = d->second.Get(rule.expr.denominator.aggregate);
+        if (den == 0 || !std::isfinite(den)) continue;
+        v /= den;
+      }
+      if (rule.expr.complement) v = 1 - v;
+      v *= rule.expr.scale;
+      if (!std::isfinite(v)) continue;
+      auto [iit, created] = groups.try_emplace(key);
+      Instance& inst = iit->second;
+      if (created) {
+        std::map<std::string, std::string> labels;
+        for (const auto& [lk, lv] : num.group) labels[lk] = lv;
+        for (const auto& [lk, lv] : host->labels) labels[lk] = lv;
+        for (const auto& [lk, lv] : rule.labels) labels[lk] = lv;
+        labels["alertname"] = rule.name;
+        labels.erase("severity");
+        labels.erase("alertstate");
+        inst.base.assign(labels.begin(), labels.end());
+        inst.group = num.group;
+        inst.host = host->name;
+        inst.levels.resize(rt->levels.size());
+      }
+      inst.has_value = true;
+      inst.value = v;
+    }
+    for (auto it = groups.begin(); it != groups.end();) {
+      UpdateInstanceLocked(rt.get(), &it->second, now, out);
+      const Instance& inst = it->second;
+      bool active = !inst.announced.empty() || inst.has_value;
+      for (const Instance::Level& l : inst.levels) {
+        active = active || l.firing || l.pending_since != absl::InfiniteFuture();
+      }
+      if (!active) {
+        groups.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+    if (groups.empty()) rt->instances.erase(host->name);
+  }
+}
+
+void RuleEngine::UpdateInstanceLocked(RuleRuntime* rt, Instance* inst, absl::Time now,
+                                      std::vector<Notification>* out) {
+  for (size_t i = 0; i < rt->levels.size(); ++i) {
+    const SeverityLevel& cfg = rt->levels[i];
+    Instance::Level& l = inst->levels[i];
+    bool cond = inst->has_value;
+    if (rt->rule != nullptr && cond) {
+      // Hysteresis: a firing level holds until the value crosses its clear threshold.
+      cond = Compare(rt->op, inst->value, l.firing ? cfg.clear : cfg.threshold);
+    }
+    if (cond) {
+      l.false_since = absl::InfiniteFuture();
+      if (l.pending_since == absl::InfiniteFuture()) l.pending_since = now;
+      if (!l.firing && now - l.pending_since >= cfg.for_duration) {
+        l.firing = true;
+        l.fired_at = now;
+      }
+    } else if (l.firing) {
+      if (l.false_since == absl::InfiniteFuture()) l.false_since = now;
+      if (now - l.false_since >= cfg.keep_firing_for) {
+        l = Instance::Level();
+      }
+    } else {
+      l = Instance::Level();
+    }
+  }
+  AnnounceLocked(rt, inst, now, out);
+}
+
+void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Time now,
+                                std::vector<Notification>* out) {
+  int top = -1;
+  for (size_t i = 0; i < inst->levels.size(); ++i) {
+    if (inst->levels[i].firing) top = static_cast<int>(i);
+  }
+  LabelPairs labels;
+  std::string key;
+  if (top >= 0) {
+    labels = WithSeverity(inst->base, rt->levels[top].name);
+    key = LabelsKey(labels);
+  }
+  if (key != inst->announced) {
+    if (!inst->announced.empty()) {
+      ResolveAnnouncedLocked(inst->announced, now,
+                             rules_.settings.flap_window > absl::ZeroDuration(), out);
+    }
+    inst->announced = key;
+    if (top >= 0) {
+      std::unique_ptr<Announced>& a = announced_[key];
+      if (a != nullptr && a->state == Announced::kHeld && a->resolved_at != absl::InfinitePast()) {
+        // Fired again within the flap window: Alertmanager still believes it is firing, so
+        // nothing is sent; the original start time stays.
+        a->state = Announced::kFiring;
+        a->resolved_at = absl::InfinitePast();
+        ++flaps_suppressed_;
+      } else {
+        a = std::make_unique<Announced>();
+        a->n.labels = labels;
+        a->n.starts_at = inst->levels[top].pending_since;
+        a->n.ends_at = absl::InfiniteFuture();
+        a->state = Announced::kFiring;
+        for (const auto& [k, t] : *rt->annotations) {
+          a->n.annotations.emplace_back(k, t.Render(inst->value, labels));
+        }
+        ++notifications_;
+        out->push_back(a->n);
+        return;
+      }
+    }
+  }
+  // Keep the texts of a firing alert current for re-sends ({{ $value }} moves).
+  if (top >= 0 && inst->has_value) {
+    Announced& a = *announced_.at(key);
+    a.n.annotations.clear();
+    for (const auto& [k, t] : *rt->annotations) {
+      a.n.annotations.emplace_back(k, t.Render(inst->value, a.n.labels));
+    }
+  }
+}
+
+void RuleEngine::ResolveAnnouncedLocked(const std::string& key, absl::Time now, bool hold,
+                                        std::vector<Notification>* out) {
+  auto it = announced_.find(key);
+  if (it == announced_.end()) return;
+  Announced& a = *it->second;
+  if (a.state != Announced::kFiring) return;
+  a.resolved_at = now;
+  if (hold) {
+    a.state = Announced::kHeld;
+    return;
+  }
+  a.state = Announced::kResolved;
+  a.n.ends_at = now;
+  ++notifications_;
+  out->push_back(a.n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host alerts and time
+
+void RuleEngine::SetHostAlertLocked(RuleRuntime* rt, HostState* host, bool condition, double value,
+                                    absl::Time now, std::vector<Notification>* out) {
+  auto& groups = rt->instances[host->name];
+  auto it = groups.find("");
+  if (it == groups.end()) {
+    if (!condition) {
+      if (groups.empty()) rt->instances.erase(host->name);
+      return;
+    }
+    it = groups.try_emplace("").first;
+    std::map<std::string, std::string> labels;
+    for (const auto& [k, v] : host->labels) labels[k] = v;
+    if (labels.find("instance") == labels.end()) labels["instance"] = host->name;
+    for (const auto& [k, v] : rt->host_alert->labels) labels[k] = v;
+    labels["alertname"] = rt->name;
+    labels.erase("severity");
+    it->second.base.assign(labels.begin(), labels.end());
+    it->second.host = host->name;
+    it->second.levels.resize(rt->levels.size());
+  }
+  Instance& inst = it->second;
+  inst.has_value = condition;
+  inst.value = value;
+  UpdateInstanceLocked(rt, &inst, now, out);
+  bool active = !inst.announced.empty() || inst.has_value;
+  for (const Instance::Level& l : inst.levels) active = active || l.firing;
+  if (!active) groups.erase(it);
+  if (groups.empty()) rt->instances.erase(host->name);
+}
+
+void RuleEngine::HostAlertsLocked(HostState* host, absl::Time now, std::vector<Notification>* out) {
+  auto down = runtimes_.find(rules_.host_down.alertname);
+  if (down != runtimes_.end()) {
+    const bool cond = rules_.host_down.enabled && host->conn == HostState::kLost;
+    SetHostAlertLocked(down->second.get(), host, cond,
+                       cond ? absl::ToDoubleSeconds(now - host->lost_at) : 0, now, out);
+  }
+  auto silent = runtimes_.find(rules_.agent_silent.alertname);
+  if (silent != runtimes_.end()) {
+    const HostAlertConfig& c = rules_.agent_silent;
+    absl::Duration grace = c.grace > absl::ZeroDuration()
+                               ? c.grace
+                               : std::max(c.min_grace, host->interval * c.intervals);
+    const absl::Duration quiet = now - host->last_activity;
+    const bool cond = c.enabled && host->conn == HostState::kConnected && quiet >= grace;
+    SetHostAlertLocked(silent->second.get(), host, cond, cond ? absl::ToDoubleSeconds(quiet) : 0,
+                       now, out);
+  }
+}
+
+void RuleEngine::Tick(absl::Time now) {
+  std::vector<Notification> out;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [name, host] : hosts_) {
+      // A host that sends nothing (silent agent, lost stream, clean stop) must not keep its
+      // alerts frozen: once all its data is stale they are evaluated as having no value.
+      if (!host->series.empty() && now - host->last_activity > StalenessLocked(*host)) {
+        host->series.clear();
+        host->ignored.clear();
+        for (auto& [rname, rt] : runtimes_) {
+          if (rt->rule == nullptr) continue;
+          auto g = rt->instances.find(name);
+          if (g == rt->instances.end()) continue;
+          for (auto& [k, inst] : g->second) inst.has_value = false;
+        }
+      }
+      HostAlertsLocked(host.get(), now, &out);
+    }
+    for (auto& [rname, rt] : runtimes_) {
+      if (rt->rule == nullptr) continue;
+      for (auto hit = rt->instances.begin(); hit != rt->instances.end();) {
+        auto& groups = hit->second;
+        for (auto it = groups.begin(); it != groups.end();) {
+          UpdateInstanceLocked(rt.get(), &it->second, now, &out);
+          const Instance& inst = it->second;
+          bool active = !inst.announced.empty() || inst.has_value;
+          for (const Instance::Level& l : inst.levels) {
+            active = active || l.firing || l.pending_since != absl::InfiniteFuture();
+          }
+          if (!active) {
+            groups.erase(it++);
+          } else {
+            ++it;
+          }
+        }
+        if (groups.empty()) {
+          rt->instances.erase(hit++);
+        } else {
+          ++hit;
+        }
+      }
+    }
+    for (auto it = announced_.begin(); it != announced_.end();) {
+      Announced& a = *it->second;
+      if (a.state == Announced::kHeld && (a.resolved_at == absl::InfinitePast() ||
+                                          now - a.resolved_at >= rules_.settings.flap_window)) {
+        // The hold ends: Alertmanager learns of the resolution, dated when it really happened.
+        if (a.resolved_at == absl::InfinitePast()) a.resolved_at = now;
+        a.state = Announced::kResolved;
+        a.n.ends_at = a.resolved_at;
+        ++notifications_;
+        out.push_back(a.n);
+      }
+      if (a.state == Announced::kResolved &&
+          now - a.resolved_at > rules_.settings.resolved_retention) {
+        announced_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+  Deliver(std::move(out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+std::vector<Alert> RuleEngine::Alerts() const {
+  std::vector<Alert> alerts;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [name, rt] : runtimes_) {
+    for (const auto& [host, groups] : rt->instances) {
+      for (const auto& [gk, inst] : groups) {
+        int firing = -1, pending = -1;
+        for (size_t i = 0; i < inst.levels.size(); ++i) {
+          if (inst.levels[i].firing) firing = static_cast<int>(i);
+          if (inst.levels[i].pending_since != absl::InfiniteFuture()) {
+            pending = static_cast<int>(i);
+          }
+        }
+        const int level = firing >= 0 ? firing : pending;
+        if (level < 0) continue;
+        Alert a;
+        a.labels = WithSeverity(inst.base, rt->levels[level].name);
+        for (const auto& [k, t] : *rt->annotations) {
+          a.annotations.emplace_back(k, t.Render(inst.value, a.labels));
+        }
+        a.state = firing >= 0 ? AlertState::kFiring : AlertState::kPending;
+        a.value = inst.value;
+        a.active_at = inst.levels[level].pending_since;
+        if (firing >= 0) a.fired_at = inst.levels[level].fired_at;
+        alerts.push_back(std::move(a));
+      }
+    }
+  }
+  std::sort(alerts.begin(), alerts.end(),
+            [](const Alert& a, const Alert& b) { return a.labels < b.labels; });
+  return alerts;
+}
+
+std::vector<Notification> RuleEngine::NotificationsToResend(absl::Time now) const {
+  std::vector<Notification> out;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [key, a] : announced_) {
+    if (a->state == Announced::kResolved) {
+      if (now - a->resolved_at <= rules_.settings.resolved_retention) out.push_back(a->n);
+    } else {
+      // Held resolutions are still firing as far as Alertmanager knows.
+      Notification n = a->n;
+      n.ends_at = absl::InfiniteFuture();
+      out.push_back(std::move(n));
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Notification& a, const Notification& b) { return a.labels < b.labels; });
+  return out;
+}
+
+void RuleEngine::WriteExposition(std::string* out) const {
+  const std::vector<Alert> alerts = Alerts();
+  common::ExpositionWriter w(out);
+  using common::LabelRef;
+  w.BeginFamily("hostmon_alerts", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
+                "Pending and firing alerts of the collector's rule engine (like ALERTS).");
+  auto refs = [](const LabelPairs& labels, absl::string_view skip) {
+    std::vector<LabelRef> r;
+    for (const auto& [k, v] : labels) {
+      if (k != skip) r.push_back({k, v});
+    }
+    return r;
+  };
+  for (const Alert& a : alerts) {
+    const LabelRef first[] = {
+        {"alertname", FindLabel(a.labels, "alertname")},
+        {"alertstate", a.state == AlertState::kFiring ? "firing" : "pending"}};
+    w.Sample("hostmon_alerts", first, refs(a.labels, "alertname"), 1);
+  }
+  w.BeginFamily("hostmon_alerts_for_state", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
+                "Unix time at which each pending or firing alert became active (like "
+                "ALERTS_FOR_STATE).");
+  for (const Alert& a : alerts) {
+    const LabelRef first[] = {{"alertname", FindLabel(a.labels, "alertname")}};
+    w.Sample("hostmon_alerts_for_state", first, refs(a.labels, "alertname"),
+             absl::ToDoubleSeconds(a.active_at - absl::UnixEpoch()));
+  }
+  absl::MutexLock lock(&mu_);
+  w.BeginFamily("hostmon_rule_value", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
+                "Latest value of each alerting rule's expression per host and group.");
+  std::vector<std::pair<LabelPairs, double>> values;
+  for (const auto& [name, rt] : runtimes_) {
+    if (rt->rule == nullptr) continue;
+    for (const auto& [host, groups] : rt->instances) {
+      for (const auto& [gk, inst] : groups) {
+        if (inst.has_value) values.emplace_back(inst.base, inst.value);
+      }
+    }
+  }
+  std::sort(values.begin(), values.end());
+  for (const auto& [labels, v] : values) {
+    const LabelRef first[] = {{"rule", FindLabel(labels, "alertname")}};
+    w.Sample("hostmon_rule_value", first, refs(labels, "alertname"), v);
+  }
+  size_t series = 0;
+  for (const auto& [name, host] : hosts_) series += host->series.size();
+  const struct {
+    const char* name;
+    common::MetricType type;
+    const char* help;
+    double value;
+  } stats[] = {
+      {"hostmon_alerting_rules", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE, "Alerting rules loaded.",
+       static_cast<double>(rules_.rules.size())},
+      {"hostmon_alerting_tracked_series", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
+       "Series kept in rule windows (only those a rule references).", static_cast<double>(series)},
+      {"hostmon_alerting_evaluations_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
+       "Host evaluations (one per live batch).", static_cast<double>(evaluations_)},
+      {"hostmon_alerting_notifications_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
+       "Firing and resolved notifications decided.", static_cast<double>(notifications_)},
+      {"hostmon_alerting_flaps_suppressed_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
+       "Re-firings within the flap window that sent no notification.",
+       static_cast<double>(flaps_suppressed_)},
+      {"hostmon_alerting_rule_reloads_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
+       "Successful rule replacements.", static_cast<double>(reloads_)},
+  };
+  for (const auto& s : stats) {
+    w.BeginFamily(s.name, s.type, s.help);
+    w.Sample(s.name, {}, {}, s.value);
+  }
+}
+
+}  // namespace hostmon::collector::alerting
