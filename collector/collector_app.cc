@@ -49,8 +49,9 @@ absl::Status LoadAlerting(const common::YamlConfig& y, const YAML::Node& root,
   absl::Status s;
   if (s = y.GetMap(root, "alerting", "", &al); !s.ok()) return s;
   if (!al) return absl::OkStatus();
-  if (s = y.CheckKeys(al, "alerting",
-                      {"rule_files", "evaluation_tick", "resend_interval", "alertmanagers"});
+  if (s = y.CheckKeys(
+          al, "alerting",
+          {"rule_files", "evaluation_tick", "resend_interval", "external_url", "alertmanagers"});
       !s.ok()) {
     return s;
   }
@@ -61,6 +62,7 @@ absl::Status LoadAlerting(const common::YamlConfig& y, const YAML::Node& root,
   if (s = PositiveDuration(y, al, "resend_interval", "alerting", &a->resend_interval); !s.ok()) {
     return s;
   }
+  if (s = y.GetString(al, "external_url", "alerting", &a->external_url); !s.ok()) return s;
   if (s = y.GetMap(al, "alertmanagers", "alerting", &am); !s.ok()) return s;
   if (!am) return absl::OkStatus();
   constexpr const char* kAm = "alerting.alertmanagers";
@@ -231,6 +233,8 @@ int CollectorMain(int argc, const char* const* argv) {
                  "How often time-driven rule evaluation runs (for, host down)");
   flags.Duration("alerting.resend-interval", &config.alerting.resend_interval,
                  "Re-send firing alerts to Alertmanager this often");
+  flags.String("web.external-url", &config.alerting.external_url,
+               "URL under which users reach this collector (generatorURL of alerts)");
   flags.StringList("alertmanager.url", &config.alerting.alertmanager_urls,
                    "Alertmanager base URL, e.g. http://127.0.0.1:9093 (repeatable; all get every "
                    "alert)");
@@ -352,7 +356,7 @@ int CollectorMain(int argc, const char* const* argv) {
     return 1;
   }
   log::Info("web listening", log::Kv("web_address", (*web)->bound_address()));
-  alerts.Start();
+  alerts.Start((*web)->bound_address());
   log::Info(
       "alerting started",
       log::Kv("rule_files", static_cast<int64_t>(config.alerting.rule_files.size())) +

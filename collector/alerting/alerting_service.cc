@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "collector/alerting/alerting_service.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -39,6 +42,10 @@ absl::Status ValidateAlertingOptions(const AlertingOptions& o) {
   }
   if (o.evaluation_tick < absl::Milliseconds(100) || o.evaluation_tick > absl::Minutes(1)) {
     return absl::InvalidArgumentError("alerting.evaluation_tick must be between 100ms and 1m");
+  }
+  if (!o.external_url.empty() && !absl::StartsWith(o.external_url, "http://") &&
+      !absl::StartsWith(o.external_url, "https://")) {
+    return absl::InvalidArgumentError("alerting.external_url must start with http:// or https://");
   }
   if (o.resend_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("alerting.resend_interval must be positive");
@@ -87,8 +94,20 @@ absl::Status AlertingService::LoadInitialRules() {
   return s;
 }
 
-void AlertingService::Start() {
-  if (client_) client_->Start();
+void AlertingService::Start(const std::string& web_address) {
+  if (client_) {
+    std::string base = options_.external_url;
+    if (base.empty()) {
+      char host[256] = {0};
+      if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+      const size_t colon = web_address.rfind(':');
+      base = absl::StrCat("http://", host[0] != '\0' ? host : "localhost", ":",
+                          colon == std::string::npos ? "9711" : web_address.substr(colon + 1));
+    }
+    while (absl::EndsWith(base, "/")) base.pop_back();
+    client_->SetGeneratorUrl(absl::StrCat(base, "/api/v1/alerts"));
+    client_->Start();
+  }
   {
     absl::MutexLock lock(&mu_);
     last_resend_ = clock_->Now();

@@ -49,6 +49,9 @@ struct AlertingOptions {
   // Firing alerts are re-sent this often (Prometheus's --rules.alert.resend-delay is 1m);
   // Alertmanager needs re-sends to know an alert is still firing.
   absl::Duration resend_interval = absl::Minutes(1);
+  // How users reach this collector (Prometheus's --web.external-url); alerts sent to Alertmanager
+  // carry <external_url>/api/v1/alerts as generatorURL. Empty: http://<hostname>:<web port>.
+  std::string external_url;
   std::vector<std::string> alertmanager_urls;
   absl::Duration alertmanager_timeout = absl::Seconds(10);
   int64_t alertmanager_queue_capacity = 10000;
@@ -73,8 +76,9 @@ class AlertingService : public BatchObserver {
 
   // Loads the rule files (an error here is fatal at startup: the caller exits).
   absl::Status LoadInitialRules();
-  // Starts the Alertmanager senders and the ticker thread.
-  void Start();
+  // Starts the Alertmanager senders and the ticker thread. `web_address` is the bound web address
+  // ("host:port"), for the default external URL.
+  void Start(const std::string& web_address = "");
   void Stop();
 
   // One tick (what the ticker thread does every evaluation_tick); for tests.

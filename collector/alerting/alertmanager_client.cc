@@ -36,7 +36,8 @@ std::string FormatRfc3339(absl::Time t) {
 }
 
 std::string EncodePostableAlerts(const std::vector<Notification>& notifications, absl::Time now,
-                                 absl::Duration firing_valid_for) {
+                                 absl::Duration firing_valid_for,
+                                 const std::string& default_generator_url) {
   nlohmann::json array = nlohmann::json::array();
   for (const Notification& n : notifications) {
     nlohmann::json a = nlohmann::json::object();
@@ -51,7 +52,11 @@ std::string EncodePostableAlerts(const std::vector<Notification>& notifications,
       a["endsAt"] = FormatRfc3339(now + firing_valid_for);
     }
     // The schema declares format "uri"; an empty string is left out rather than sent.
-    if (!n.generator_url.empty()) a["generatorURL"] = n.generator_url;
+    if (!n.generator_url.empty()) {
+      a["generatorURL"] = n.generator_url;
+    } else if (!default_generator_url.empty()) {
+      a["generatorURL"] = default_generator_url;
+    }
     array.push_back(std::move(a));
   }
   return array.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -185,8 +190,14 @@ void AlertmanagerClient::Post(Target& t, const std::vector<Queued>& batch) {
   std::vector<Notification> ns;
   ns.reserve(batch.size());
   for (const Queued& q : batch) ns.push_back(q.notification);
+  std::string generator_url;
+  {
+    absl::MutexLock lock(&mu_);
+    generator_url = generator_url_;
+  }
   const absl::Time start = clock_->Now();
-  const std::string body = EncodePostableAlerts(ns, start, options_.firing_valid_for);
+  const std::string body =
+      EncodePostableAlerts(ns, start, options_.firing_valid_for, generator_url);
   absl::StatusOr<HttpResponse> r = transport_->PostJson(t.endpoint, body, options_.timeout);
   const absl::Time end = clock_->Now();
   const double n = static_cast<double>(batch.size());
@@ -301,6 +312,11 @@ void AlertmanagerClient::Stop() {
   for (auto& tp : targets_) {
     if (tp->thread.joinable()) tp->thread.join();
   }
+}
+
+void AlertmanagerClient::SetGeneratorUrl(std::string url) {
+  absl::MutexLock lock(&mu_);
+  generator_url_ = std::move(url);
 }
 
 size_t AlertmanagerClient::queue_length(size_t alertmanager) const {

@@ -57,8 +57,10 @@ std::string FormatRfc3339(absl::Time t);
 // endsAt = now + firing_valid_for, as Prometheus does (4 x its resend delay), so Alertmanager
 // resolves it by itself if the collector dies; with firing_valid_for = 0 endsAt is left out and
 // Alertmanager's resolve_timeout applies. Invalid UTF-8 is replaced, never thrown on.
+// A notification without generator_url gets `default_generator_url` (when not empty).
 std::string EncodePostableAlerts(const std::vector<Notification>& notifications, absl::Time now,
-                                 absl::Duration firing_valid_for);
+                                 absl::Duration firing_valid_for,
+                                 const std::string& default_generator_url = "");
 
 struct AlertmanagerClientOptions {
   // Base URLs, e.g. "http://127.0.0.1:9093" or "https://am.example.org/prefix"; the client appends
@@ -116,6 +118,9 @@ class AlertmanagerClient : public NotificationSink {
   // When the next attempt for that Alertmanager may happen (InfinitePast when none is pending).
   absl::Time next_attempt(size_t alertmanager) const;
   const std::vector<std::string>& urls() const { return options_.urls; }
+  // generatorURL of notifications that carry none (the engine leaves it to the outputs): where
+  // the collector's alerts can be seen, e.g. http://collector:9711/api/v1/alerts.
+  void SetGeneratorUrl(std::string url) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Queued {
@@ -158,6 +163,7 @@ class AlertmanagerClient : public NotificationSink {
   absl::CondVar cv_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
+  std::string generator_url_ ABSL_GUARDED_BY(mu_);
   absl::BitGen rng_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<Target>> targets_;  // fixed at construction
 };

@@ -46,7 +46,7 @@ rules:
       critical: {threshold: 80, clear: 50}
     labels: {team: e2e}
     annotations:
-      summary: "CPU busy {{ $value }}%% on {{ $labels.instance }}"
+      summary: 'CPU busy {{ printf "%%.0f" $value }}%% on {{ $labels.instance }}'
 """ % {"for": FOR_S, "grace": HOST_DOWN_GRACE_S}
 
 BROKEN_RULES = "rules:\n  - name: Broken\n    expr: {func: rate}\n    for: soon\n"
