@@ -149,7 +149,6 @@ void AlertingService::OnBatch(const AppliedBatch& batch) {
 
 void AlertingService::OnHostEvent(absl::string_view host, const LabelPairs& host_labels,
                                   HostEvent event, absl::Time when) {
-  ScopedNotificationCause cause(when);
   evaluator_->OnHostEvent(host, host_labels, event, when);
 }
 

@@ -128,7 +128,8 @@ AlertmanagerClient::~AlertmanagerClient() { Stop(); }
 
 void AlertmanagerClient::Notify(std::vector<Notification> notifications) {
   if (notifications.empty() || targets_.empty()) return;
-  const absl::Time cause = tls_cause != absl::InfinitePast() ? tls_cause : clock_->Now();
+  const bool from_batch = tls_cause != absl::InfinitePast();
+  const absl::Time cause = from_batch ? tls_cause : clock_->Now();
   absl::MutexLock lock(&mu_);
   for (auto& tp : targets_) {
     Target& t = *tp;
@@ -139,7 +140,7 @@ void AlertmanagerClient::Notify(std::vector<Notification> notifications) {
         ++dropped;
       }
       if (t.queue.size() + t.in_flight.size() < options_.queue_capacity) {
-        t.queue.push_back(Queued{n, cause});
+        t.queue.push_back(Queued{n, cause, from_batch});
       } else {
         ++dropped;  // capacity smaller than the batch in flight: the new one cannot be kept
       }

@@ -126,6 +126,7 @@ class AlertmanagerClient : public NotificationSink {
   struct Queued {
     Notification notification;
     absl::Time cause;
+    bool caused_by_batch;  // else by a tick, a re-send or a host event
   };
   struct Target {
     std::string name;      // the base URL, the alertmanager label

@@ -32,13 +32,15 @@ import harness as h  # noqa: E402
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from alerting_e2e_test import RULES, ALERT  # noqa: E402
 
-_LINE = re.compile(r'msg="alertmanager notified".* alertname=(\S+) state=(\S+) .*'
+_LINE = re.compile(r'msg="alertmanager notified".* alertname=(\S+) state=(\S+) cause=(\S+) .*'
                    r'delay_seconds=([0-9.e+-]+)')
 
 
-def delays(stderr, state):
-    return [float(m.group(3)) * 1000.0 for m in _LINE.finditer(stderr)
-            if m.group(1) == ALERT and m.group(2) == state]
+def delays(stderr, state, cause=None):
+    """Delays in ms of the notifications of ALERT in `state`; cause "batch" (decided on a
+    batch's arrival) or "other" (decided by the 1 s tick, measured from the tick)."""
+    return [float(m.group(4)) * 1000.0 for m in _LINE.finditer(stderr)
+            if m.group(1) == ALERT and m.group(2) == state and cause in (None, m.group(3))]
 
 
 def fmt(values):
@@ -73,6 +75,10 @@ def body(args, procs, runner, workdir):
               "interval 250 ms, 1 Alertmanager on loopback):" % n)
         print("  firing:   %s" % fmt(f))
         print("  resolved: %s" % fmt(r))
+        print("  decided on a batch's arrival: %d of %d firings, %d of %d resolves (the others "
+              "by the 1 s tick, measured from the tick)"
+              % (len(delays(err, "firing", "batch")), len(f), len(delays(err, "resolved", "batch")),
+                 len(r)))
         runner.check("figures printed", f and r, "")
     finally:
         stack.close()
