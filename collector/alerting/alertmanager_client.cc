@@ -223,6 +223,7 @@ void AlertmanagerClient::Post(Target& t, const std::vector<Queued>& batch) {
             log::Kv("alertmanager", t.name) + log::Kv("alertname", name) +
                 log::Kv("state",
                         q.notification.ends_at == absl::InfiniteFuture() ? "firing" : "resolved") +
+                log::Kv("cause", q.caused_by_batch ? "batch" : "other") +
                 log::Kv("delay_ms", absl::ToInt64Microseconds(end - q.cause) / 1000) +
                 absl::StrCat(" delay_seconds=", delay));
       }
