@@ -259,8 +259,9 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
     }
     // The agent's interval is not announced to observers: the smallest of the last gaps between
     // batch timestamps estimates it (an outage makes one gap long, never a short one).
-    if (batch.timestamp_ms > host->last_batch_ts_ms) {
-      if (host->last_batch_ts_ms > 0) {
+    if (batch.timestamp_ms > host->last_batch_ts_ms ||
+        host->last_batch_ts_ms - batch.timestamp_ms > absl::ToInt64Milliseconds(absl::Hours(1))) {
+      if (host->last_batch_ts_ms > 0 && batch.timestamp_ms > host->last_batch_ts_ms) {
         host->gaps.push_back(absl::Milliseconds(batch.timestamp_ms - host->last_batch_ts_ms));
         if (host->gaps.size() > 4) host->gaps.pop_front();
         host->interval = *std::min_element(host->gaps.begin(), host->gaps.end());
@@ -269,6 +270,8 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
     }
 
     std::string key;
+    const int64_t stale_ms = absl::ToInt64Milliseconds(StalenessLocked(*host));
+    int64_t batch_newest = 0;
     for (const AppliedSample& s : batch.samples) {
       if (TermsForFamilyLocked(*s.family).empty()) continue;
       key.assign(*s.family);
@@ -290,20 +293,27 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
       SeriesWindow& w = it->second;
       const int64_t ts = s.timestamp_ms != 0 ? s.timestamp_ms : batch.timestamp_ms;
       // Windows stay in time order: a sample not newer than the last one (a replay overlapping
-      // live data) is dropped rather than inserted into the past.
-      if (!w.samples.empty() && ts <= w.samples.back().ts_ms) continue;
+      // live data) is dropped rather than inserted into the past, unless it is older by more
+      // than the staleness period: then the agent's clock was stepped back and the window
+      // restarts instead of ignoring the host until its clock catches up.
+      if (!w.samples.empty() && ts <= w.samples.back().ts_ms) {
+        if (w.samples.back().ts_ms - ts <= stale_ms) continue;
+        w.samples.clear();
+      }
       w.samples.push_back({ts, s.value});
       const int64_t horizon = ts - absl::ToInt64Milliseconds(w.keep);
       while (w.samples.size() > 1 &&
              (w.samples.front().ts_ms < horizon || w.samples.size() > kMaxSamplesPerSeries)) {
         w.samples.pop_front();
       }
-      host->newest_ts_ms = std::max(host->newest_ts_ms, ts);
+      batch_newest = std::max(batch_newest, ts);
     }
     // Replayed batches (the agent's backlog after an outage) only fill windows: their data is
     // older than what the alerts already reflect, and evaluating them would replay old
     // transitions as if they happened now.
     if (!batch.replayed) {
+      // Windows and staleness are measured on the agent's clock, at the newest live sample.
+      if (batch_newest > 0) host->newest_ts_ms = batch_newest;
       host->last_live = batch.arrival;
       EvaluateHostLocked(host, batch.arrival, &out);
       HostAlertsLocked(host, batch.arrival, &out);
