@@ -105,10 +105,17 @@ void RuleEngine::SetNotificationSink(NotificationSink* sink) {
   sink_ = sink;
 }
 
-void RuleEngine::Deliver(std::vector<Notification> notifications) {
-  if (notifications.empty()) return;
-  absl::MutexLock lock(&sink_mu_);
+void RuleEngine::UnlockAndDeliver(std::vector<Notification> notifications) {
+  if (notifications.empty()) {
+    mu_.Unlock();
+    return;
+  }
+  // The sink lock is taken before mu_ is released so that notifications decided on different
+  // threads (a batch resolving what a Tick just fired) reach the sink in decision order.
+  sink_mu_.Lock();
+  mu_.Unlock();
   if (sink_ != nullptr) sink_->Notify(std::move(notifications));
+  sink_mu_.Unlock();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,12 +197,13 @@ void RuleEngine::InstallRulesLocked(RuleSet rules) {
 }
 
 void RuleEngine::ReplaceRules(RuleSet rules) {
-  {
-    absl::MutexLock lock(&mu_);
-    ++reloads_;
-    InstallRulesLocked(std::move(rules));
-  }
-  Tick(clock_->Now());
+  std::vector<Notification> out;
+  mu_.Lock();
+  ++reloads_;
+  InstallRulesLocked(std::move(rules));
+  // Resolves the alerts of removed or changed rules right away.
+  TickLocked(clock_->Now(), &out);
+  UnlockAndDeliver(std::move(out));
 }
 
 size_t RuleEngine::rule_count() const {
@@ -242,8 +250,8 @@ absl::Duration RuleEngine::StalenessLocked(const HostState& host) const {
 
 void RuleEngine::OnBatch(const AppliedBatch& batch) {
   std::vector<Notification> out;
+  mu_.Lock();
   {
-    absl::MutexLock lock(&mu_);
     std::unique_ptr<HostState>& slot = hosts_[batch.host];
     if (slot == nullptr) {
       slot = std::make_unique<HostState>();
@@ -319,14 +327,14 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
       HostAlertsLocked(host, batch.arrival, &out);
     }
   }
-  Deliver(std::move(out));
+  UnlockAndDeliver(std::move(out));
 }
 
 void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host_labels,
                              HostEvent event, absl::Time when) {
   std::vector<Notification> out;
+  mu_.Lock();
   {
-    absl::MutexLock lock(&mu_);
     std::unique_ptr<HostState>& slot = hosts_[std::string(host_name)];
     if (slot == nullptr) {
       slot = std::make_unique<HostState>();
@@ -354,7 +362,7 @@ void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host
     }
     HostAlertsLocked(host, when, &out);
   }
-  Deliver(std::move(out));
+  UnlockAndDeliver(std::move(out));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -684,8 +692,14 @@ void RuleEngine::HostAlertsLocked(HostState* host, absl::Time now, std::vector<N
 
 void RuleEngine::Tick(absl::Time now) {
   std::vector<Notification> out;
+  mu_.Lock();
+  TickLocked(now, &out);
+  UnlockAndDeliver(std::move(out));
+}
+
+void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out_ptr) {
+  std::vector<Notification>& out = *out_ptr;
   {
-    absl::MutexLock lock(&mu_);
     for (auto& [name, host] : hosts_) {
       // A host that sends nothing (silent agent, lost stream, clean stop) must not keep its
       // alerts frozen: once all its data is stale they are evaluated as having no value.
@@ -700,6 +714,20 @@ void RuleEngine::Tick(absl::Time now) {
         }
       }
       HostAlertsLocked(host.get(), now, &out);
+    }
+    // Hosts that said goodbye (or were drained) and have nothing left are forgotten, so the
+    // host table does not grow with every short-lived machine.
+    for (auto it = hosts_.begin(); it != hosts_.end();) {
+      const HostState& host = *it->second;
+      bool idle = host.conn == HostState::kStopped && host.series.empty();
+      for (const auto& [rname, rt] : runtimes_) {
+        idle = idle && rt->instances.find(host.name) == rt->instances.end();
+      }
+      if (idle) {
+        hosts_.erase(it++);
+      } else {
+        ++it;
+      }
     }
     for (auto& [rname, rt] : runtimes_) {
       if (rt->rule == nullptr) continue;
@@ -744,7 +772,6 @@ void RuleEngine::Tick(absl::Time now) {
       }
     }
   }
-  Deliver(std::move(out));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -807,10 +834,12 @@ void RuleEngine::WriteExposition(std::string* out) const {
   using common::LabelRef;
   w.BeginFamily("hostmon_alerts", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
                 "Pending and firing alerts of the collector's rule engine (like ALERTS).");
-  auto refs = [](const LabelPairs& labels, absl::string_view skip) {
+  // `skip2` drops a series/host label that would duplicate one written first ("rule").
+  auto refs = [](const LabelPairs& labels, absl::string_view skip,
+                 absl::string_view skip2 = absl::string_view()) {
     std::vector<LabelRef> r;
     for (const auto& [k, v] : labels) {
-      if (k != skip) r.push_back({k, v});
+      if (k != skip && k != skip2) r.push_back({k, v});
     }
     return r;
   };
@@ -843,7 +872,7 @@ void RuleEngine::WriteExposition(std::string* out) const {
   std::sort(values.begin(), values.end());
   for (const auto& [labels, v] : values) {
     const LabelRef first[] = {{"rule", FindLabel(labels, "alertname")}};
-    w.Sample("hostmon_rule_value", first, refs(labels, "alertname"), v);
+    w.Sample("hostmon_rule_value", first, refs(labels, "alertname", "rule"), v);
   }
   size_t series = 0;
   for (const auto& [name, host] : hosts_) series += host->series.size();
