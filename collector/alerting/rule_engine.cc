@@ -105,10 +105,17 @@ void RuleEngine::SetNotificationSink(NotificationSink* sink) {
   sink_ = sink;
 }
 
-void RuleEngine::Deliver(std::vector<Notification> notifications) {
-  if (notifications.empty()) return;
-  absl::MutexLock lock(&sink_mu_);
+void RuleEngine::UnlockAndDeliver(std::vector<Notification> notifications) {
+  if (notifications.empty()) {
+    mu_.Unlock();
+    return;
+  }
+  // The sink lock is taken before mu_ is released so that notifications decided on different
+  // threads (a batch resolving what a Tick just fired) reach the sink in decision order.
+  sink_mu_.Lock();
+  mu_.Unlock();
   if (sink_ != nullptr) sink_->Notify(std::move(notifications));
+  sink_mu_.Unlock();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,12 +197,13 @@ void RuleEngine::InstallRulesLocked(RuleSet rules) {
 }
 
 void RuleEngine::ReplaceRules(RuleSet rules) {
-  {
-    absl::MutexLock lock(&mu_);
-    ++reloads_;
-    InstallRulesLocked(std::move(rules));
-  }
-  Tick(clock_->Now());
+  std::vector<Notification> out;
+  mu_.Lock();
+  ++reloads_;
+  InstallRulesLocked(std::move(rules));
+  // Resolves the alerts of removed or changed rules right away.
+  TickLocked(clock_->Now(), &out);
+  UnlockAndDeliver(std::move(out));
 }
 
 size_t RuleEngine::rule_count() const {
@@ -242,8 +250,8 @@ absl::Duration RuleEngine::StalenessLocked(const HostState& host) const {
 
 void RuleEngine::OnBatch(const AppliedBatch& batch) {
   std::vector<Notification> out;
+  mu_.Lock();
   {
-    absl::MutexLock lock(&mu_);
     std::unique_ptr<HostState>& slot = hosts_[batch.host];
     if (slot == nullptr) {
       slot = std::make_unique<HostState>();
@@ -259,8 +267,9 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
     }
     // The agent's interval is not announced to observers: the smallest of the last gaps between
     // batch timestamps estimates it (an outage makes one gap long, never a short one).
-    if (batch.timestamp_ms > host->last_batch_ts_ms) {
-      if (host->last_batch_ts_ms > 0) {
+    if (batch.timestamp_ms > host->last_batch_ts_ms ||
+        host->last_batch_ts_ms - batch.timestamp_ms > absl::ToInt64Milliseconds(absl::Hours(1))) {
+      if (host->last_batch_ts_ms > 0 && batch.timestamp_ms > host->last_batch_ts_ms) {
         host->gaps.push_back(absl::Milliseconds(batch.timestamp_ms - host->last_batch_ts_ms));
         if (host->gaps.size() > 4) host->gaps.pop_front();
         host->interval = *std::min_element(host->gaps.begin(), host->gaps.end());
@@ -269,6 +278,8 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
     }
 
     std::string key;
+    const int64_t stale_ms = absl::ToInt64Milliseconds(StalenessLocked(*host));
+    int64_t batch_newest = 0;
     for (const AppliedSample& s : batch.samples) {
       if (TermsForFamilyLocked(*s.family).empty()) continue;
       key.assign(*s.family);
@@ -290,33 +301,40 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
       SeriesWindow& w = it->second;
       const int64_t ts = s.timestamp_ms != 0 ? s.timestamp_ms : batch.timestamp_ms;
       // Windows stay in time order: a sample not newer than the last one (a replay overlapping
-      // live data) is dropped rather than inserted into the past.
-      if (!w.samples.empty() && ts <= w.samples.back().ts_ms) continue;
+      // live data) is dropped rather than inserted into the past, unless it is older by more
+      // than the staleness period: then the agent's clock was stepped back and the window
+      // restarts instead of ignoring the host until its clock catches up.
+      if (!w.samples.empty() && ts <= w.samples.back().ts_ms) {
+        if (w.samples.back().ts_ms - ts <= stale_ms) continue;
+        w.samples.clear();
+      }
       w.samples.push_back({ts, s.value});
       const int64_t horizon = ts - absl::ToInt64Milliseconds(w.keep);
       while (w.samples.size() > 1 &&
              (w.samples.front().ts_ms < horizon || w.samples.size() > kMaxSamplesPerSeries)) {
         w.samples.pop_front();
       }
-      host->newest_ts_ms = std::max(host->newest_ts_ms, ts);
+      batch_newest = std::max(batch_newest, ts);
     }
     // Replayed batches (the agent's backlog after an outage) only fill windows: their data is
     // older than what the alerts already reflect, and evaluating them would replay old
     // transitions as if they happened now.
     if (!batch.replayed) {
+      // Windows and staleness are measured on the agent's clock, at the newest live sample.
+      if (batch_newest > 0) host->newest_ts_ms = batch_newest;
       host->last_live = batch.arrival;
       EvaluateHostLocked(host, batch.arrival, &out);
       HostAlertsLocked(host, batch.arrival, &out);
     }
   }
-  Deliver(std::move(out));
+  UnlockAndDeliver(std::move(out));
 }
 
 void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host_labels,
                              HostEvent event, absl::Time when) {
   std::vector<Notification> out;
+  mu_.Lock();
   {
-    absl::MutexLock lock(&mu_);
     std::unique_ptr<HostState>& slot = hosts_[std::string(host_name)];
     if (slot == nullptr) {
       slot = std::make_unique<HostState>();
@@ -344,7 +362,7 @@ void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host
     }
     HostAlertsLocked(host, when, &out);
   }
-  Deliver(std::move(out));
+  UnlockAndDeliver(std::move(out));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -674,8 +692,14 @@ void RuleEngine::HostAlertsLocked(HostState* host, absl::Time now, std::vector<N
 
 void RuleEngine::Tick(absl::Time now) {
   std::vector<Notification> out;
+  mu_.Lock();
+  TickLocked(now, &out);
+  UnlockAndDeliver(std::move(out));
+}
+
+void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out_ptr) {
+  std::vector<Notification>& out = *out_ptr;
   {
-    absl::MutexLock lock(&mu_);
     for (auto& [name, host] : hosts_) {
       // A host that sends nothing (silent agent, lost stream, clean stop) must not keep its
       // alerts frozen: once all its data is stale they are evaluated as having no value.
@@ -690,6 +714,20 @@ void RuleEngine::Tick(absl::Time now) {
         }
       }
       HostAlertsLocked(host.get(), now, &out);
+    }
+    // Hosts that said goodbye (or were drained) and have nothing left are forgotten, so the
+    // host table does not grow with every short-lived machine.
+    for (auto it = hosts_.begin(); it != hosts_.end();) {
+      const HostState& host = *it->second;
+      bool idle = host.conn == HostState::kStopped && host.series.empty();
+      for (const auto& [rname, rt] : runtimes_) {
+        idle = idle && rt->instances.find(host.name) == rt->instances.end();
+      }
+      if (idle) {
+        hosts_.erase(it++);
+      } else {
+        ++it;
+      }
     }
     for (auto& [rname, rt] : runtimes_) {
       if (rt->rule == nullptr) continue;
@@ -734,7 +772,6 @@ void RuleEngine::Tick(absl::Time now) {
       }
     }
   }
-  Deliver(std::move(out));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -797,10 +834,12 @@ void RuleEngine::WriteExposition(std::string* out) const {
   using common::LabelRef;
   w.BeginFamily("hostmon_alerts", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
                 "Pending and firing alerts of the collector's rule engine (like ALERTS).");
-  auto refs = [](const LabelPairs& labels, absl::string_view skip) {
+  // `skip2` drops a series/host label that would duplicate one written first ("rule").
+  auto refs = [](const LabelPairs& labels, absl::string_view skip,
+                 absl::string_view skip2 = absl::string_view()) {
     std::vector<LabelRef> r;
     for (const auto& [k, v] : labels) {
-      if (k != skip) r.push_back({k, v});
+      if (k != skip && k != skip2) r.push_back({k, v});
     }
     return r;
   };
@@ -833,7 +872,7 @@ void RuleEngine::WriteExposition(std::string* out) const {
   std::sort(values.begin(), values.end());
   for (const auto& [labels, v] : values) {
     const LabelRef first[] = {{"rule", FindLabel(labels, "alertname")}};
-    w.Sample("hostmon_rule_value", first, refs(labels, "alertname"), v);
+    w.Sample("hostmon_rule_value", first, refs(labels, "alertname", "rule"), v);
   }
   size_t series = 0;
   for (const auto& [name, host] : hosts_) series += host->series.size();

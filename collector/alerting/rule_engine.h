@@ -7,7 +7,8 @@
 //
 // Threading: OnBatch/OnHostEvent arrive on gRPC stream threads, Tick on the outputs' timer
 // thread, the readers on HTTP threads; one mutex guards everything (an evaluation is a pass over
-// the host's few retained series). The sink is called after the mutex is released.
+// the host's few retained series). The sink is called after the mutex is released, in decision
+// order; NotificationSink::Notify must queue and return and must not call back into the engine.
 #pragma once
 
 #include <cstdint>
@@ -95,11 +96,13 @@ class RuleEngine : public BatchObserver {
                               std::vector<Notification>* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Removed or changed rules' firing alerts are marked for immediate resolution at the next Tick.
   void InstallRulesLocked(RuleSet rules) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TickLocked(absl::Time now, std::vector<Notification>* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RetermSeriesLocked(SeriesWindow* series) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   const std::vector<int>& TermsForFamilyLocked(const std::string& family)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Duration StalenessLocked(const HostState& host) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void Deliver(std::vector<Notification> notifications);
+  void UnlockAndDeliver(std::vector<Notification> notifications) ABSL_UNLOCK_FUNCTION(mu_);
 
   const common::Clock* clock_;
   mutable absl::Mutex mu_;
