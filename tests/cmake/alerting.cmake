@@ -8,3 +8,7 @@ add_test(NAME bench.alert_latency_smoke
           --bin-dir ${HOSTMON_BIN_DIR})
 set_tests_properties(e2e.alerting bench.alert_latency_smoke PROPERTIES
   TIMEOUT 120 RESOURCE_LOCK loopback_peers)
+# The shipped default rules must pass the collector's own check.
+add_test(NAME config.default_rules
+  COMMAND ${HOSTMON_BIN_DIR}/hostmon-collector --check-rules ${CMAKE_SOURCE_DIR}/deploy/config/rules.yml)
+set_tests_properties(config.default_rules PROPERTIES TIMEOUT 30)
