@@ -51,7 +51,8 @@ class Receiver(http.server.BaseHTTPRequestHandler):
             except ValueError:
                 body = raw
             Receiver.posts.append((time.monotonic(), status, body, self.path,
-                                   self.headers.get("Content-Type")))
+                                   self.headers.get("Content-Type"),
+                                   self.headers.get("Authorization")))
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -95,12 +96,16 @@ def run(args, procs, runner, workdir, ca, https_url, am_port, am_url):
     rules = os.path.join(workdir, "rules.yml")
     with open(rules, "w") as f:
         f.write(RULES)
+    token = os.path.join(workdir, "am.token")
+    with open(token, "w") as f:
+        f.write("s3cret-token\n")
     config = os.path.join(workdir, "collector.yml")
     with open(config, "w") as f:
         f.write("alerting:\n  rule_files: [%s]\n  resend_interval: 1h\n  alertmanagers:\n"
                 "    urls: [%s, %s]\n    timeout: 2s\n    retry_min_backoff: 500ms\n"
-                "    retry_max_backoff: 2s\n    tls_ca_file: %s\n"
-                % (json.dumps(rules), json.dumps(https_url), json.dumps(am_url), json.dumps(ca)))
+                "    retry_max_backoff: 2s\n    tls_ca_file: %s\n    bearer_token_file: %s\n"
+                % (json.dumps(rules), json.dumps(https_url), json.dumps(am_url), json.dumps(ca),
+                   json.dumps(token)))
     collector = procs.start("collector", [
         os.path.join(args.bin_dir, "hostmon-collector"), "--config.file=" + config,
         "--grpc.listen-address=127.0.0.1:0", "--web.listen-address=127.0.0.1:0",
@@ -133,7 +138,9 @@ def run(args, procs, runner, workdir, ca, https_url, am_port, am_url):
                      posts)
         p = posts[2]
         runner.check("POST path is <url>/api/v2/alerts with Content-Type application/json",
-                     p[3] == "/am/api/v2/alerts" and p[4] == "application/json", p[3:])
+                     p[3] == "/am/api/v2/alerts" and p[4] == "application/json", p[3:5])
+        runner.check("Authorization: Bearer <bearer_token_file contents, trimmed>",
+                     p[5] == "Bearer s3cret-token", p[5])
         a = p[2][0] if isinstance(p[2], list) and p[2] else {}
         runner.check("postableAlert has labels, annotations, startsAt, endsAt, generatorURL",
                      a.get("labels", {}).get("alertname") == ALERT

@@ -119,6 +119,13 @@ def run(args, stack, runner, workdir, host):
                                       alertstate="firing", instance=host) if s[2] == 1.0],
                  [s for s in samples if s[0] == "hostmon_alerts"])
 
+    status, text = h.http_get(stack.web_base + "/metrics")
+    lint = subprocess.run([os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools",
+                                        "check_exposition.sh")], input=text, capture_output=True,
+                          text=True, timeout=30)
+    runner.check("/metrics with a firing alert passes promtool check metrics",
+                 status == 200 and lint.returncode == 0, lint.stdout + lint.stderr)
+
     in_am = h.wait_until(lambda: [x for x in ap.am_alerts(stack.am_base, ALERT) or []
                                   if x["status"]["state"] == "active"
                                   and x["labels"].get("instance") == host], 10.0, 0.1)
