@@ -186,17 +186,23 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   return alerting::ValidateAlertingOptions(c.alerting);
 }
 
-int CheckRules(const std::string& file) {
+namespace {
+
+// --check-rules and --check-config: the files are loaded together, as at startup, so a rule name
+// defined in two files is caught too.
+int CheckRules(const std::vector<std::string>& files) {
   std::unique_ptr<alerting::RuleEvaluator> engine =
       alerting::NewRuleEvaluator(&common::RealClock::Get());
-  absl::Status s = engine->LoadRules({file});
+  absl::Status s = engine->LoadRules(files);
   if (!s.ok()) {
     std::cerr << "FAILED: " << s.message() << "\n";
     return 1;
   }
-  std::cout << "SUCCESS: " << file << " is valid\n";
+  for (const std::string& file : files) std::cout << "SUCCESS: " << file << " is valid\n";
   return 0;
 }
+
+}  // namespace
 
 int CollectorMain(int argc, const char* const* argv) {
   CollectorConfig config;
@@ -248,16 +254,14 @@ int CollectorMain(int argc, const char* const* argv) {
     std::cout << flags.Usage();
     return 0;
   }
-  if (!check_rules.empty()) return CheckRules(check_rules);
+  if (!check_rules.empty()) return CheckRules({check_rules});
   if (absl::Status s = ValidateCollectorConfig(config); !s.ok()) {
     log::Error("invalid configuration", log::Kv("err", s.message()));
     return 2;
   }
   if (check_config) {
     // The rule files are part of the configuration: a broken one must fail the check too.
-    for (const std::string& file : config.alerting.rule_files) {
-      if (CheckRules(file) != 0) return 1;
-    }
+    if (CheckRules(config.alerting.rule_files) != 0) return 1;
     std::cout << "configuration OK\n";
     return 0;
   }
