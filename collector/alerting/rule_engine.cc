@@ -206,6 +206,13 @@ void RuleEngine::ReplaceRules(RuleSet rules) {
   UnlockAndDeliver(std::move(out));
 }
 
+absl::Status RuleEngine::ReloadFromFile(const std::string& path) {
+  absl::StatusOr<RuleSet> rules = LoadRulesFile(path);
+  if (!rules.ok()) return rules.status();
+  ReplaceRules(*std::move(rules));
+  return absl::OkStatus();
+}
+
 size_t RuleEngine::rule_count() const {
   absl::MutexLock lock(&mu_);
   return rules_.rules.size();

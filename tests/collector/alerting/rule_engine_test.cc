@@ -2,7 +2,12 @@
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "collector/alerting/rule_engine.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -437,10 +442,21 @@ TEST_CASE("Reload keeps the state of unchanged rules and resets changed ones", "
   for (int i = 0; i < 20; ++i) h.Step({Temp(60)});
   CHECK(h.Find("Slow")->state == AlertState::kFiring);
 
-  // A broken file never reaches the engine: the loader fails first and the old rules stay.
-  absl::StatusOr<RuleSet> broken = ParseRules("rules:\n  - name: [\n", "rules.yml");
-  CHECK_FALSE(broken.ok());
+  // A broken file never reaches the engine: the loader fails first and the old rules stay,
+  // with their state.
+  const std::string path = absl::StrCat(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
+                                        "/hostmon_reload_test_", getpid(), ".yml");
+  {
+    std::ofstream f(path);
+    f << "rules:\n  - name: Slow\n    expr: {select: temp}\n    op: \">\"\n    threshold: x\n";
+  }
+  CHECK(h.sink.Take().size() == 2);  // Slow fired; Fast (new threshold 55) fired again
+  absl::Status s = h.engine->ReloadFromFile(path);
+  std::remove(path.c_str());
+  CHECK(absl::StrContains(s.message(), absl::StrCat(path, ":5: field \"rules[0].threshold\"")));
   CHECK(h.engine->rule_count() == 2);
+  CHECK(h.Find("Slow")->state == AlertState::kFiring);
+  CHECK(h.sink.Take().empty());
 }
 
 TEST_CASE("Exposition mirrors ALERTS and exports rule values", "[alerting]") {
