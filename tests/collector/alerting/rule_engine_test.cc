@@ -517,3 +517,40 @@ TEST_CASE("Concurrent batches, events and ticks are safe", "[alerting]") {
 
 }  // namespace
 }  // namespace hostmon::collector::alerting
+
+namespace hostmon::collector::alerting {
+namespace {
+
+TEST_CASE("Old replayed samples are dropped; a stepped-back agent clock restarts windows",
+          "[alerting]") {
+  testing::Harness h(
+      "agent_silent:\n  enabled: false\n"
+      "rules:\n"
+      "  - name: Rate\n"
+      "    expr: {func: rate, window: 5m, select: c_total}\n"
+      "    op: \">=\"\n"
+      "    threshold: 0\n");
+  double v = 0;
+  for (int i = 0; i < 5; ++i) h.Step({{"c_total", {}, v += 15}});
+  REQUIRE(h.Find("Rate") != nullptr);
+  CHECK(h.Find("Rate")->value == Approx(1));
+  // Backlog older than the live data (sent after it): ignored, the window is intact.
+  const int64_t now_ms = absl::ToUnixMillis(h.clock.Now());
+  h.Deliver({{"c_total", {}, 0}}, "web1", /*replayed=*/true, now_ms - 600000);
+  h.Step({{"c_total", {}, v += 15}});
+  CHECK(h.Find("Rate")->value == Approx(1));
+  // The agent's clock jumps back an hour: the window restarts from the new sample (one sample:
+  // no rate yet), instead of the host being ignored until its clock catches up.
+  h.clock.Advance(absl::Seconds(15));
+  h.Deliver({{"c_total", {}, v += 15}}, "web1", false,
+            absl::ToUnixMillis(h.clock.Now() - absl::Hours(1)));
+  CHECK(h.Find("Rate") == nullptr);
+  h.clock.Advance(absl::Seconds(15));
+  h.Deliver({{"c_total", {}, v += 30}}, "web1", false,
+            absl::ToUnixMillis(h.clock.Now() - absl::Hours(1)));
+  REQUIRE(h.Find("Rate") != nullptr);
+  CHECK(h.Find("Rate")->value == Approx(2));
+}
+
+}  // namespace
+}  // namespace hostmon::collector::alerting
