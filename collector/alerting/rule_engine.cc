@@ -206,6 +206,13 @@ void RuleEngine::ReplaceRules(RuleSet rules) {
   UnlockAndDeliver(std::move(out));
 }
 
+absl::Status RuleEngine::ReloadFromFile(const std::string& path) {
+  absl::StatusOr<RuleSet> rules = LoadRulesFile(path);
+  if (!rules.ok()) return rules.status();
+  ReplaceRules(*std::move(rules));
+  return absl::OkStatus();
+}
+
 size_t RuleEngine::rule_count() const {
   absl::MutexLock lock(&mu_);
   return rules_.rules.size();
@@ -268,7 +275,8 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
     // The agent's interval is not announced to observers: the smallest of the last gaps between
     // batch timestamps estimates it (an outage makes one gap long, never a short one).
     if (batch.timestamp_ms > host->last_batch_ts_ms ||
-        host->last_batch_ts_ms - batch.timestamp_ms > absl::ToInt64Milliseconds(absl::Hours(1))) {
+        (!batch.replayed &&
+         host->last_batch_ts_ms - batch.timestamp_ms > absl::ToInt64Milliseconds(absl::Hours(1)))) {
       if (host->last_batch_ts_ms > 0 && batch.timestamp_ms > host->last_batch_ts_ms) {
         host->gaps.push_back(absl::Milliseconds(batch.timestamp_ms - host->last_batch_ts_ms));
         if (host->gaps.size() > 4) host->gaps.pop_front();
@@ -305,7 +313,7 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
       // than the staleness period: then the agent's clock was stepped back and the window
       // restarts instead of ignoring the host until its clock catches up.
       if (!w.samples.empty() && ts <= w.samples.back().ts_ms) {
-        if (w.samples.back().ts_ms - ts <= stale_ms) continue;
+        if (batch.replayed || w.samples.back().ts_ms - ts <= stale_ms) continue;
         w.samples.clear();
       }
       w.samples.push_back({ts, s.value});

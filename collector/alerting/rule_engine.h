@@ -20,6 +20,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "collector/alerting/alert.h"
@@ -47,6 +48,9 @@ class RuleEngine : public BatchObserver {
   // Swaps the rules atomically. Rules whose name and definition are unchanged keep their alert
   // state and windows; firing alerts of removed or changed rules are resolved (notified).
   void ReplaceRules(RuleSet rules);
+  // LoadRulesFile + ReplaceRules: a file that does not load changes nothing and the error (file,
+  // line, field) is returned for the log. For SIGHUP and /-/reload.
+  absl::Status ReloadFromFile(const std::string& path);
 
   // Pending and firing alerts, sorted by labels.
   std::vector<Alert> Alerts() const;

@@ -2,7 +2,12 @@
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "collector/alerting/rule_engine.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -437,10 +442,21 @@ TEST_CASE("Reload keeps the state of unchanged rules and resets changed ones", "
   for (int i = 0; i < 20; ++i) h.Step({Temp(60)});
   CHECK(h.Find("Slow")->state == AlertState::kFiring);
 
-  // A broken file never reaches the engine: the loader fails first and the old rules stay.
-  absl::StatusOr<RuleSet> broken = ParseRules("rules:\n  - name: [\n", "rules.yml");
-  CHECK_FALSE(broken.ok());
+  // A broken file never reaches the engine: the loader fails first and the old rules stay,
+  // with their state.
+  const std::string path = absl::StrCat(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp",
+                                        "/hostmon_reload_test_", getpid(), ".yml");
+  {
+    std::ofstream f(path);
+    f << "rules:\n  - name: Slow\n    expr: {select: temp}\n    op: \">\"\n    threshold: x\n";
+  }
+  CHECK(h.sink.Take().size() == 2);  // Slow fired; Fast (new threshold 55) fired again
+  absl::Status s = h.engine->ReloadFromFile(path);
+  std::remove(path.c_str());
+  CHECK(absl::StrContains(s.message(), absl::StrCat(path, ":5: field \"rules[0].threshold\"")));
   CHECK(h.engine->rule_count() == 2);
+  CHECK(h.Find("Slow")->state == AlertState::kFiring);
+  CHECK(h.sink.Take().empty());
 }
 
 TEST_CASE("Exposition mirrors ALERTS and exports rule values", "[alerting]") {
@@ -497,6 +513,43 @@ TEST_CASE("Concurrent batches, events and ticks are safe", "[alerting]") {
   h.Step({Temp(90)}, absl::Seconds(1), "a");
   h.Step({Temp(90)}, absl::Seconds(0), "b");
   CHECK(h.engine->tracked_series() == 2);
+}
+
+}  // namespace
+}  // namespace hostmon::collector::alerting
+
+namespace hostmon::collector::alerting {
+namespace {
+
+TEST_CASE("Old replayed samples are dropped; a stepped-back agent clock restarts windows",
+          "[alerting]") {
+  testing::Harness h(
+      "agent_silent:\n  enabled: false\n"
+      "rules:\n"
+      "  - name: Rate\n"
+      "    expr: {func: rate, window: 5m, select: c_total}\n"
+      "    op: \">=\"\n"
+      "    threshold: 0\n");
+  double v = 0;
+  for (int i = 0; i < 5; ++i) h.Step({{"c_total", {}, v += 15}});
+  REQUIRE(h.Find("Rate") != nullptr);
+  CHECK(h.Find("Rate")->value == Approx(1));
+  // Backlog older than the live data (sent after it): ignored, the window is intact.
+  const int64_t now_ms = absl::ToUnixMillis(h.clock.Now());
+  h.Deliver({{"c_total", {}, 0}}, "web1", /*replayed=*/true, now_ms - 600000);
+  h.Step({{"c_total", {}, v += 15}});
+  CHECK(h.Find("Rate")->value == Approx(1));
+  // The agent's clock jumps back an hour: the window restarts from the new sample (one sample:
+  // no rate yet), instead of the host being ignored until its clock catches up.
+  h.clock.Advance(absl::Seconds(15));
+  h.Deliver({{"c_total", {}, v += 15}}, "web1", false,
+            absl::ToUnixMillis(h.clock.Now() - absl::Hours(1)));
+  CHECK(h.Find("Rate") == nullptr);
+  h.clock.Advance(absl::Seconds(15));
+  h.Deliver({{"c_total", {}, v += 30}}, "web1", false,
+            absl::ToUnixMillis(h.clock.Now() - absl::Hours(1)));
+  REQUIRE(h.Find("Rate") != nullptr);
+  CHECK(h.Find("Rate")->value == Approx(2));
 }
 
 }  // namespace
