@@ -98,7 +98,9 @@ def run(args, stack, runner, workdir, host):
                  a["labels"].get("instance") == host and a["labels"].get("severity") and
                  a["labels"].get("team") == "e2e" and host in a["annotations"].get("summary", ""),
                  "alert: %r" % a)
-    runner.check("pending alert's value is ~95", 85 <= float(a["value"]) <= 100, a["value"])
+    # The 2 s rate window still holds some idle time when the threshold is first crossed.
+    runner.check("pending alert's value is above the threshold (80)",
+                 80 < float(a["value"]) <= 100, a["value"])
     runner.check("pending alert has an RFC 3339 activeAt", a.get("activeAt", "").endswith("Z"),
                  a)
 
@@ -108,6 +110,8 @@ def run(args, stack, runner, workdir, host):
     runner.require("%s fires within for + 10 s" % ALERT, firing,
                    "alerts: %r" % ap.collector_alerts(stack.web_base))
     h.log("firing %.1fs after pending" % (t_firing - t_pending))
+    runner.check("firing alert's value is ~95 (the window is all busy by now)",
+                 90 <= float(firing[0]["value"]) <= 100, firing[0]["value"])
     runner.check("%s fired no earlier than `for` (%ds) after pending (0.5 s polling slack)"
                  % (ALERT, FOR_S), t_firing - t_pending >= FOR_S - 0.5,
                  "fired %.2fs after pending" % (t_firing - t_pending))
