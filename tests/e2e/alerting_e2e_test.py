@@ -141,6 +141,16 @@ def run(args, stack, runner, workdir, host):
                      in_am[0]["labels"].get("severity") and in_am[0]["annotations"].get("summary")
                      and in_am[0].get("generatorURL"), in_am[0])
 
+    if in_am:
+        # The collector runs with --alerting.resend-interval=2s: Alertmanager must see the
+        # firing alert again (updatedAt moves, endsAt is pushed out).
+        first = in_am[0]
+        again = h.wait_until(lambda: [x for x in ap.am_alerts(stack.am_base, ALERT) or []
+                                      if x["updatedAt"] > first["updatedAt"]
+                                      and x["endsAt"] > first["endsAt"]], 6.0, 0.2)
+        runner.check("firing alert is re-sent (Alertmanager's updatedAt and endsAt advance)",
+                     again, ap.am_alerts(stack.am_base, ALERT))
+
     m = h.scrape(stack.web_base + "/metrics") or []
     runner.check("hostmon_collector_alertmanager_notifications_sent_total > 0",
                  [s for s in h.select(m, "hostmon_collector_alertmanager_notifications_sent_total",
