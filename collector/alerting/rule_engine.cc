@@ -75,6 +75,8 @@ struct RuleEngine::Announced {
   Notification n;
   enum State { kFiring, kHeld, kResolved } state = kFiring;
   absl::Time resolved_at = absl::InfinitePast();
+  // kHeld: the resolution is sent when this passes (InfinitePast: at the next Tick).
+  absl::Time hold_until = absl::InfinitePast();
 };
 
 struct RuleEngine::HostState {
@@ -176,8 +178,9 @@ void RuleEngine::InstallRulesLocked(RuleSet rules) {
           auto it = announced_.find(inst.announced);
           if (it != announced_.end() && it->second->state != Announced::kResolved) {
             it->second->state = Announced::kHeld;
-            // Expire immediately at the next Tick regardless of the flap window.
+            // Expire at the next Tick regardless of the flap window.
             it->second->resolved_at = absl::InfinitePast();
+            it->second->hold_until = absl::InfinitePast();
           }
         }
       }
@@ -597,7 +600,7 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
     inst->announced = key;
     if (top >= 0) {
       std::unique_ptr<Announced>& a = announced_[key];
-      if (a != nullptr && a->state == Announced::kHeld && a->resolved_at != absl::InfinitePast()) {
+      if (a != nullptr && a->state == Announced::kHeld && a->hold_until != absl::InfinitePast()) {
         // Fired again within the flap window: Alertmanager still believes it is firing, so
         // nothing is sent; the original start time stays.
         a->state = Announced::kFiring;
@@ -637,6 +640,7 @@ void RuleEngine::ResolveAnnouncedLocked(const std::string& key, absl::Time now, 
   a.resolved_at = now;
   if (hold) {
     a.state = Announced::kHeld;
+    a.hold_until = now + rules_.settings.flap_window;
     return;
   }
   a.state = Announced::kResolved;
@@ -763,8 +767,7 @@ void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out_ptr) 
     }
     for (auto it = announced_.begin(); it != announced_.end();) {
       Announced& a = *it->second;
-      if (a.state == Announced::kHeld && (a.resolved_at == absl::InfinitePast() ||
-                                          now - a.resolved_at >= rules_.settings.flap_window)) {
+      if (a.state == Announced::kHeld && now >= a.hold_until) {
         // The hold ends: Alertmanager learns of the resolution, dated when it really happened.
         if (a.resolved_at == absl::InfinitePast()) a.resolved_at = now;
         a.state = Announced::kResolved;
