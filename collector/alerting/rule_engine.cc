@@ -11,6 +11,7 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/exposition.h"
 #include "common/fs_root.h"
@@ -101,6 +102,11 @@ struct RuleEngine::HostState {
   bool drained = false;  // stopped because the collector closed the stream (shutdown)
   absl::Time lost_at = absl::InfinitePast();
 };
+
+bool IsEngineMetricName(absl::string_view name) {
+  return name == "hostmon_alerts" || name == "hostmon_alerts_for_state" ||
+         name == "hostmon_rule_value" || absl::StartsWith(name, "hostmon_alerting_");
+}
 
 RuleEngine::RuleEngine(RuleSet rules, const common::Clock* clock) : clock_(clock) {
   absl::MutexLock lock(&mu_);

@@ -30,6 +30,11 @@
 
 namespace hostmon::collector::alerting {
 
+// The families WriteExposition writes (hostmon_alerts, hostmon_alerts_for_state,
+// hostmon_rule_value, hostmon_alerting_*): agents must not send them (HostStore rejects them),
+// or /metrics would carry a family twice.
+bool IsEngineMetricName(absl::string_view name);
+
 class RuleEngine : public BatchObserver {
  public:
   RuleEngine(RuleSet rules, const common::Clock* clock);
