@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "collector/alerting/rule_engine.h"
 #include "common/exposition.h"
 #include "common/log.h"
 
@@ -170,10 +171,11 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": invalid metric name \"", f.name().substr(0, 200), "\""));
     }
-    if (absl::StartsWith(f.name(), kReservedPrefix)) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": metric names starting with ",
-                                                     kReservedPrefix,
-                                                     " are reserved for the collector"));
+    if (absl::StartsWith(f.name(), kReservedPrefix) || alerting::IsEngineMetricName(f.name())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": metric name \"", f.name(), "\" is reserved for the collector (",
+                       kReservedPrefix, "*, hostmon_alerts, hostmon_alerts_for_state, ",
+                       "hostmon_rule_value, hostmon_alerting_*)"));
     }
     if (f.type() != pb::METRIC_TYPE_GAUGE && f.type() != pb::METRIC_TYPE_COUNTER &&
         f.type() != pb::METRIC_TYPE_UNTYPED) {

@@ -2,13 +2,20 @@
 #include "collector/alerting/rule_engine.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/exposition.h"
+#include "common/fs_root.h"
+#include "nlohmann/json.hpp"
 
 namespace hostmon::collector::alerting {
 namespace {
@@ -75,6 +82,8 @@ struct RuleEngine::Announced {
   Notification n;
   enum State { kFiring, kHeld, kResolved } state = kFiring;
   absl::Time resolved_at = absl::InfinitePast();
+  // kHeld: the resolution is sent when this passes (InfinitePast: at the next Tick).
+  absl::Time hold_until = absl::InfinitePast();
 };
 
 struct RuleEngine::HostState {
@@ -90,8 +99,14 @@ struct RuleEngine::HostState {
   absl::Time last_live = absl::InfinitePast();      // last evaluated batch
   int streams = 0;
   enum Conn { kUnknown, kConnected, kLost, kStopped } conn = kUnknown;
+  bool drained = false;  // stopped because the collector closed the stream (shutdown)
   absl::Time lost_at = absl::InfinitePast();
 };
+
+bool IsEngineMetricName(absl::string_view name) {
+  return name == "hostmon_alerts" || name == "hostmon_alerts_for_state" ||
+         name == "hostmon_rule_value" || absl::StartsWith(name, "hostmon_alerting_");
+}
 
 RuleEngine::RuleEngine(RuleSet rules, const common::Clock* clock) : clock_(clock) {
   absl::MutexLock lock(&mu_);
@@ -176,8 +191,9 @@ void RuleEngine::InstallRulesLocked(RuleSet rules) {
           auto it = announced_.find(inst.announced);
           if (it != announced_.end() && it->second->state != Announced::kResolved) {
             it->second->state = Announced::kHeld;
-            // Expire immediately at the next Tick regardless of the flap window.
+            // Expire at the next Tick regardless of the flap window.
             it->second->resolved_at = absl::InfinitePast();
+            it->second->hold_until = absl::InfinitePast();
           }
         }
       }
@@ -353,6 +369,7 @@ void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host
     switch (event) {
       case HostEvent::kConnected:
         ++host->streams;
+        host->drained = false;
         host->conn = HostState::kConnected;
         host->last_activity = when;
         break;
@@ -364,6 +381,7 @@ void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host
           // Only a lost stream can become HostDown: a goodbye is a deliberate stop and a drain
           // is the collector's own shutdown.
           host->conn = event == HostEvent::kStreamLost ? HostState::kLost : HostState::kStopped;
+          host->drained = event == HostEvent::kDrained;
           host->lost_at = when;
         }
         break;
@@ -597,7 +615,7 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
     inst->announced = key;
     if (top >= 0) {
       std::unique_ptr<Announced>& a = announced_[key];
-      if (a != nullptr && a->state == Announced::kHeld && a->resolved_at != absl::InfinitePast()) {
+      if (a != nullptr && a->state == Announced::kHeld && a->hold_until != absl::InfinitePast()) {
         // Fired again within the flap window: Alertmanager still believes it is firing, so
         // nothing is sent; the original start time stays.
         a->state = Announced::kFiring;
@@ -637,6 +655,7 @@ void RuleEngine::ResolveAnnouncedLocked(const std::string& key, absl::Time now, 
   a.resolved_at = now;
   if (hold) {
     a.state = Announced::kHeld;
+    a.hold_until = now + rules_.settings.flap_window;
     return;
   }
   a.state = Announced::kResolved;
@@ -649,7 +668,8 @@ void RuleEngine::ResolveAnnouncedLocked(const std::string& key, absl::Time now, 
 // Host alerts and time
 
 void RuleEngine::SetHostAlertLocked(RuleRuntime* rt, HostState* host, bool condition, double value,
-                                    absl::Time now, std::vector<Notification>* out) {
+                                    absl::Time since, absl::Time now,
+                                    std::vector<Notification>* out) {
   auto& groups = rt->instances[host->name];
   auto it = groups.find("");
   if (it == groups.end()) {
@@ -671,6 +691,11 @@ void RuleEngine::SetHostAlertLocked(RuleRuntime* rt, HostState* host, bool condi
   Instance& inst = it->second;
   inst.has_value = condition;
   inst.value = value;
+  // The grace counts from the event (a restored host: from the restart), not from the first
+  // Tick that looked at the host.
+  for (Instance::Level& l : inst.levels) {
+    if (condition && l.pending_since == absl::InfiniteFuture()) l.pending_since = since;
+  }
   UpdateInstanceLocked(rt, &inst, now, out);
   bool active = !inst.announced.empty() || inst.has_value;
   for (const Instance::Level& l : inst.levels) active = active || l.firing;
@@ -683,7 +708,8 @@ void RuleEngine::HostAlertsLocked(HostState* host, absl::Time now, std::vector<N
   if (down != runtimes_.end()) {
     const bool cond = rules_.host_down.enabled && host->conn == HostState::kLost;
     SetHostAlertLocked(down->second.get(), host, cond,
-                       cond ? absl::ToDoubleSeconds(now - host->lost_at) : 0, now, out);
+                       cond ? absl::ToDoubleSeconds(now - host->lost_at) : 0, host->lost_at, now,
+                       out);
   }
   auto silent = runtimes_.find(rules_.agent_silent.alertname);
   if (silent != runtimes_.end()) {
@@ -694,7 +720,7 @@ void RuleEngine::HostAlertsLocked(HostState* host, absl::Time now, std::vector<N
     const absl::Duration quiet = now - host->last_activity;
     const bool cond = c.enabled && host->conn == HostState::kConnected && quiet >= grace;
     SetHostAlertLocked(silent->second.get(), host, cond, cond ? absl::ToDoubleSeconds(quiet) : 0,
-                       now, out);
+                       now, now, out);
   }
 }
 
@@ -727,7 +753,7 @@ void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out_ptr) 
     // host table does not grow with every short-lived machine.
     for (auto it = hosts_.begin(); it != hosts_.end();) {
       const HostState& host = *it->second;
-      bool idle = host.conn == HostState::kStopped && host.series.empty();
+      bool idle = host.conn == HostState::kStopped && !host.drained && host.series.empty();
       for (const auto& [rname, rt] : runtimes_) {
         idle = idle && rt->instances.find(host.name) == rt->instances.end();
       }
@@ -763,8 +789,7 @@ void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out_ptr) 
     }
     for (auto it = announced_.begin(); it != announced_.end();) {
       Announced& a = *it->second;
-      if (a.state == Announced::kHeld && (a.resolved_at == absl::InfinitePast() ||
-                                          now - a.resolved_at >= rules_.settings.flap_window)) {
+      if (a.state == Announced::kHeld && now >= a.hold_until) {
         // The hold ends: Alertmanager learns of the resolution, dated when it really happened.
         if (a.resolved_at == absl::InfinitePast()) a.resolved_at = now;
         a.state = Announced::kResolved;
@@ -908,6 +933,180 @@ void RuleEngine::WriteExposition(std::string* out) const {
     w.BeginFamily(s.name, s.type, s.help);
     w.Sample(s.name, {}, {}, s.value);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// State across restarts
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kStateVersion = 1;
+
+json TimeToJson(absl::Time t) {
+  if (t == absl::InfiniteFuture()) return nullptr;
+  return absl::ToUnixMillis(t);
+}
+
+absl::Time TimeFromJson(const json& j) {
+  if (j.is_null()) return absl::InfiniteFuture();
+  return absl::FromUnixMillis(j.get<int64_t>());
+}
+
+json PairsToJson(const LabelPairs& pairs) {
+  json o = json::object();
+  for (const auto& [k, v] : pairs) o[k] = v;
+  return o;
+}
+
+LabelPairs PairsFromJson(const json& o) {
+  LabelPairs out;
+  for (auto it = o.begin(); it != o.end(); ++it)
+    out.emplace_back(it.key(), it.value().get<std::string>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+std::string RuleEngine::SaveState() const {
+  absl::MutexLock lock(&mu_);
+  json hosts = json::array();
+  for (const auto& [name, host] : hosts_) {
+    // Hosts that said goodbye are not expected back; all others are, after the restart.
+    const bool lost = host->conn == HostState::kLost;
+    if (!lost && host->conn != HostState::kConnected && !host->drained) continue;
+    hosts.push_back({{"name", host->name},
+                     {"labels", PairsToJson(host->labels)},
+                     {"lost_at_ms", lost ? json(absl::ToUnixMillis(host->lost_at)) : json(nullptr)},
+                     {"interval_ms", absl::ToInt64Milliseconds(host->interval)}});
+  }
+  json alerts = json::array();
+  for (const auto& [key, a] : announced_) {
+    const char* state = a->state == Announced::kResolved ? "resolved" : "firing";
+    alerts.push_back({{"labels", PairsToJson(a->n.labels)},
+                      {"annotations", PairsToJson(a->n.annotations)},
+                      {"starts_at_ms", TimeToJson(a->n.starts_at)},
+                      {"ends_at_ms", TimeToJson(a->n.ends_at)},
+                      {"state", state}});
+  }
+  json root = {{"version", kStateVersion}, {"hosts", hosts}, {"alerts", alerts}};
+  return root.dump(1);
+}
+
+absl::Status RuleEngine::RestoreState(absl::string_view text) {
+  struct RestoredHost {
+    std::string name;
+    LabelPairs labels;
+    absl::Time lost_at;
+    absl::Duration interval;
+  };
+  std::vector<RestoredHost> hosts;
+  std::vector<std::pair<Notification, bool>> alerts;  // bool: still firing
+  // Parse everything first: bad input must not leave half a state behind. nlohmann::json
+  // throws on syntax and type errors; nothing escapes this module.
+  try {
+    const json root = json::parse(text.begin(), text.end());
+    if (!root.is_object() || root.value("version", 0) != kStateVersion) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("alert state: expected an object with \"version\": ", kStateVersion));
+    }
+    const absl::Time now = clock_->Now();
+    for (const json& h : root.at("hosts")) {
+      RestoredHost r;
+      r.name = h.at("name").get<std::string>();
+      r.labels = PairsFromJson(h.at("labels"));
+      // A host connected at shutdown gets the full grace from the restart to come back.
+      r.lost_at = h.at("lost_at_ms").is_null() ? now : TimeFromJson(h.at("lost_at_ms"));
+      r.interval = absl::Milliseconds(h.at("interval_ms").get<int64_t>());
+      if (r.interval <= absl::ZeroDuration()) r.interval = kDefaultInterval;
+      hosts.push_back(std::move(r));
+    }
+    for (const json& a : root.at("alerts")) {
+      Notification n;
+      n.labels = PairsFromJson(a.at("labels"));
+      n.annotations = PairsFromJson(a.at("annotations"));
+      n.starts_at = TimeFromJson(a.at("starts_at_ms"));
+      n.ends_at = TimeFromJson(a.at("ends_at_ms"));
+      const std::string state = a.at("state").get<std::string>();
+      if (state != "firing" && state != "resolved") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("alert state: unknown state \"", state, "\""));
+      }
+      alerts.emplace_back(std::move(n), state == "firing");
+    }
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("alert state: ", e.what()));
+  }
+
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = clock_->Now();
+  for (RestoredHost& r : hosts) {
+    std::unique_ptr<HostState>& slot = hosts_[r.name];
+    if (slot != nullptr) continue;  // already seen live: that is newer
+    slot = std::make_unique<HostState>();
+    slot->name = r.name;
+    slot->labels = std::move(r.labels);
+    slot->conn = HostState::kLost;
+    slot->lost_at = r.lost_at;
+    slot->interval = r.interval;
+  }
+  for (auto& [n, firing] : alerts) {
+    const std::string key = LabelsKey(n.labels);
+    if (announced_.contains(key)) continue;
+    auto a = std::make_unique<Announced>();
+    if (firing) {
+      // Held, as if it had just resolved: if it fires again once its rule has data and its
+      // `for` elapsed, nothing is sent and startsAt stays; otherwise its resolution is sent.
+      absl::Duration longest_for = absl::ZeroDuration();
+      auto rt = runtimes_.find(std::string(FindLabel(n.labels, "alertname")));
+      if (rt != runtimes_.end()) {
+        for (const SeverityLevel& l : rt->second->levels) {
+          longest_for = std::max(longest_for, l.for_duration);
+        }
+      }
+      a->state = Announced::kHeld;
+      a->resolved_at = now;
+      a->hold_until = now + longest_for + std::max(rules_.settings.flap_window, absl::Minutes(1));
+      n.ends_at = absl::InfiniteFuture();
+    } else {
+      a->state = Announced::kResolved;
+      a->resolved_at = n.ends_at;
+    }
+    a->n = std::move(n);
+    announced_[key] = std::move(a);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RuleEngine::SaveStateFile(const std::string& path) const {
+  const std::string text = SaveState();
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.flush();
+    if (!f.good()) {
+      return absl::UnavailableError(
+          absl::StrCat("alert state: cannot write ", tmp, ": ", std::strerror(errno)));
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("alert state: cannot rename ", tmp, " to ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RuleEngine::RestoreStateFile(const std::string& path) {
+  std::string text;
+  absl::Status s = common::ReadFileTo(path, &text);
+  if (absl::IsNotFound(s)) return absl::OkStatus();
+  if (!s.ok()) return s;
+  s = RestoreState(text);
+  if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+  return absl::OkStatus();
 }
 
 }  // namespace hostmon::collector::alerting

@@ -30,6 +30,11 @@
 
 namespace hostmon::collector::alerting {
 
+// The families WriteExposition writes (hostmon_alerts, hostmon_alerts_for_state,
+// hostmon_rule_value, hostmon_alerting_*): agents must not send them (HostStore rejects them),
+// or /metrics would carry a family twice.
+bool IsEngineMetricName(absl::string_view name);
+
 class RuleEngine : public BatchObserver {
  public:
   RuleEngine(RuleSet rules, const common::Clock* clock);
@@ -65,6 +70,19 @@ class RuleEngine : public BatchObserver {
   // the sender sets its own ends_at) and those resolved within settings.resolved_retention.
   std::vector<Notification> NotificationsToResend(absl::Time now) const;
 
+  // State across a collector restart (README "Alerting rules"): what Alertmanager was told
+  // (firing, held and recently resolved alerts) and which hosts had streams, so that a host that
+  // does not come back after the restart still raises HostDown, and an alert that fires again
+  // after the restart continues (same startsAt, no new notification) instead of paging anew.
+  // Windows and pending timers are not kept. Versioned JSON.
+  std::string SaveState() const;
+  // Call before traffic starts. Bad input changes nothing and returns InvalidArgument.
+  absl::Status RestoreState(absl::string_view json);
+  // SaveState written to `path` atomically (temporary file + rename).
+  absl::Status SaveStateFile(const std::string& path) const;
+  // RestoreState from `path`; a missing file is not an error (first start).
+  absl::Status RestoreStateFile(const std::string& path);
+
   size_t rule_count() const;
   size_t tracked_series() const;  // series kept in windows (bounded: only those rules reference)
 
@@ -92,7 +110,7 @@ class RuleEngine : public BatchObserver {
   void HostAlertsLocked(HostState* host, absl::Time now, std::vector<Notification>* out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetHostAlertLocked(RuleRuntime* rt, HostState* host, bool condition, double value,
-                          absl::Time now, std::vector<Notification>* out)
+                          absl::Time since, absl::Time now, std::vector<Notification>* out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Time now,
                       std::vector<Notification>* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

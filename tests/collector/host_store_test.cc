@@ -217,6 +217,10 @@ TEST_CASE("Invalid batches are rejected whole, naming the field",
     b.mutable_family_defs(0)->set_name("hostmon_collector_connected_agents");
     CHECK_THAT(reason(b), Catch::Contains("reserved"));
   }
+  SECTION("rule engine family") {
+    b.mutable_family_defs(0)->set_name("hostmon_alerts");
+    CHECK_THAT(reason(b), Catch::Contains("reserved"));
+  }
   SECTION("unspecified type") {
     b.mutable_family_defs(1)->set_type(pb::METRIC_TYPE_UNSPECIFIED);
     CHECK_THAT(reason(b), Catch::Contains("batch.family_defs[1]: invalid metric type"));

@@ -554,3 +554,100 @@ TEST_CASE("Old replayed samples are dropped; a stepped-back agent clock restarts
 
 }  // namespace
 }  // namespace hostmon::collector::alerting
+
+namespace hostmon::collector::alerting {
+namespace {
+
+constexpr char kRestartRules[] =
+    "settings:\n  flap_window: 2m\n"
+    "host_down:\n  grace: 1m\n"
+    "agent_silent:\n  enabled: false\n"
+    "rules:\n"
+    "  - name: Hot\n"
+    "    expr: {select: temp}\n"
+    "    op: \">\"\n"
+    "    threshold: 50\n"
+    "    for: 30s\n";
+
+TEST_CASE("State across a restart: firing alerts continue, absent hosts become HostDown",
+          "[alerting]") {
+  testing::Harness before(kRestartRules);
+  for (const char* host : {"web1", "web2", "web3"}) before.Event(HostEvent::kConnected, host);
+  before.Step({Temp(90)}, absl::Seconds(15), "web1");
+  before.Step({Temp(90)}, absl::Seconds(30), "web1");
+  std::vector<Notification> fired = before.sink.Take();
+  REQUIRE(fired.size() == 1);
+  before.Event(HostEvent::kGoodbye, "web3");  // stopped on purpose before the restart
+  // Collector shutdown: every remaining stream is drained.
+  before.Event(HostEvent::kDrained, "web1");
+  before.Event(HostEvent::kDrained, "web2");
+  before.Tick(absl::Seconds(1));
+  CHECK(before.sink.Take().empty());
+  const std::string state = before.engine->SaveState();
+  INFO(state);
+
+  testing::Harness after(kRestartRules);
+  after.clock.Advance(absl::Minutes(1));
+  REQUIRE(after.engine->RestoreState(state).ok());
+  // Alertmanager keeps seeing Hot as firing, with its original start.
+  std::vector<Notification> resend = after.engine->NotificationsToResend(after.clock.Now());
+  REQUIRE(resend.size() == 1);
+  CHECK(resend[0].starts_at == fired[0].starts_at);
+  CHECK(resend[0].ends_at == absl::InfiniteFuture());
+  // web1 comes back and is still hot: after `for`, the alert continues without a notification.
+  after.Event(HostEvent::kConnected, "web1");
+  after.Step({Temp(90)}, absl::Seconds(15), "web1");
+  after.Step({Temp(90)}, absl::Seconds(30), "web1");
+  REQUIRE(after.Find("Hot") != nullptr);
+  CHECK(after.Find("Hot")->state == AlertState::kFiring);
+  // web2 never comes back: HostDown after the grace counted from the restart; web3 said goodbye.
+  after.Tick(absl::Seconds(20));
+  std::vector<Notification> n = after.sink.Take();
+  REQUIRE(n.size() == 1);
+  CHECK(Label(n[0].labels, "alertname") == "HostDown");
+  CHECK(Label(n[0].labels, "instance") == "web2");
+  CHECK(Label(n[0].labels, "job") == "node");
+  resend = after.engine->NotificationsToResend(after.clock.Now());
+  REQUIRE(resend.size() == 2);
+  CHECK(resend[1].starts_at == fired[0].starts_at);  // sorted: HostDown, Hot
+
+  // A restored firing alert that does not fire again is resolved after its hold.
+  testing::Harness idle(kRestartRules);
+  REQUIRE(idle.engine->RestoreState(state).ok());
+  idle.Event(HostEvent::kConnected, "web1");
+  idle.Event(HostEvent::kConnected, "web2");
+  idle.Tick(absl::Minutes(2));
+  CHECK(idle.sink.Take().empty());
+  idle.Tick(absl::Seconds(31));
+  n = idle.sink.Take();
+  REQUIRE(n.size() == 1);
+  CHECK(Label(n[0].labels, "alertname") == "Hot");
+  CHECK(n[0].ends_at != absl::InfiniteFuture());
+}
+
+TEST_CASE("Bad alert state is refused and changes nothing", "[alerting]") {
+  testing::Harness h(kRestartRules);
+  for (const char* bad :
+       {"", "[]", "{\"version\": 2, \"hosts\": [], \"alerts\": []}",
+        "{\"version\": 1, \"hosts\": [{\"name\": 5}], \"alerts\": []}",
+        "{\"version\": 1, \"hosts\": [], \"alerts\": [{\"labels\": {}, \"annotations\": {}, "
+        "\"starts_at_ms\": 1, \"ends_at_ms\": null, \"state\": \"weird\"}]}",
+        "{\"version\": 1, \"hosts\": [{\"name\": \"x\", \"labels\": {}, \"lost_at_ms\": null, "
+        "\"interval_ms\": 1000}]"}) {
+    INFO(bad);
+    CHECK_FALSE(h.engine->RestoreState(bad).ok());
+  }
+  h.Tick(absl::Minutes(5));
+  CHECK(h.engine->Alerts().empty());
+  CHECK(h.engine->NotificationsToResend(h.clock.Now()).empty());
+  // A missing state file is a first start, not an error.
+  CHECK(h.engine->RestoreStateFile("/nonexistent/hostmon-alert-state.json").ok());
+  // Round trip through a file.
+  const std::string path = absl::StrCat("/tmp/hostmon_state_test_", getpid(), ".json");
+  REQUIRE(h.engine->SaveStateFile(path).ok());
+  CHECK(h.engine->RestoreStateFile(path).ok());
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace hostmon::collector::alerting
