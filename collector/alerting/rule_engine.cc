@@ -115,6 +115,11 @@ RuleEngine::RuleEngine(RuleSet rules, const common::Clock* clock) : clock_(clock
 
 RuleEngine::~RuleEngine() = default;
 
+void RuleEngine::SetGeneratorUrl(std::string url) {
+  absl::MutexLock lock(&mu_);
+  generator_url_ = std::move(url);
+}
+
 void RuleEngine::SetNotificationSink(NotificationSink* sink) {
   absl::MutexLock lock(&sink_mu_);
   sink_ = sink;
@@ -624,6 +629,7 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
       } else {
         a = std::make_unique<Announced>();
         a->n.labels = labels;
+        a->n.generator_url = generator_url_;
         a->n.starts_at = inst->levels[top].pending_since;
         a->n.ends_at = absl::InfiniteFuture();
         a->state = Announced::kFiring;
@@ -1075,6 +1081,7 @@ absl::Status RuleEngine::RestoreState(absl::string_view text) {
       a->resolved_at = n.ends_at;
     }
     a->n = std::move(n);
+    a->n.generator_url = generator_url_;
     announced_[key] = std::move(a);
   }
   return absl::OkStatus();

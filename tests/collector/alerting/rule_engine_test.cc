@@ -82,6 +82,7 @@ TEST_CASE("for: an alert is pending until the condition held for the duration", 
 
 TEST_CASE("Hysteresis: a firing alert clears only below its clear threshold", "[alerting]") {
   Harness h(GaugeRule("    threshold: 80\n    clear: 70\n"));
+  h.engine->SetGeneratorUrl("http://c:9711/api/v1/alerts");
   h.Step({Temp(85)});
   REQUIRE(h.Find("Hot") != nullptr);
   CHECK(h.Find("Hot")->state == AlertState::kFiring);
@@ -95,6 +96,7 @@ TEST_CASE("Hysteresis: a firing alert clears only below its clear threshold", "[
   std::vector<Notification> n = h.sink.Take();
   REQUIRE(n.size() == 1);
   CHECK(n[0].ends_at == h.clock.Now());
+  CHECK(n[0].generator_url == "http://c:9711/api/v1/alerts");
   // Not firing, so 75 is judged against the threshold again: nothing.
   h.Step({Temp(75)});
   CHECK(h.Find("Hot") == nullptr);
