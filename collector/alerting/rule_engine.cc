@@ -84,6 +84,7 @@ struct RuleEngine::Announced {
   absl::Time resolved_at = absl::InfinitePast();
   // kHeld: the resolution is sent when this passes (InfinitePast: at the next Tick).
   absl::Time hold_until = absl::InfinitePast();
+  double rendered_value = std::numeric_limits<double>::quiet_NaN();  // of the annotations
 };
 
 struct RuleEngine::HostState {
@@ -636,6 +637,7 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
         for (const auto& [k, t] : *rt->annotations) {
           a->n.annotations.emplace_back(k, t.Render(inst->value, labels));
         }
+        a->rendered_value = inst->value;
         ++notifications_;
         out->push_back(a->n);
         return;
@@ -645,6 +647,8 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
   // Keep the texts of a firing alert current for re-sends ({{ $value }} moves).
   if (top >= 0 && inst->has_value) {
     Announced& a = *announced_.at(key);
+    if (a.rendered_value == inst->value) return;
+    a.rendered_value = inst->value;
     a.n.annotations.clear();
     for (const auto& [k, t] : *rt->annotations) {
       a.n.annotations.emplace_back(k, t.Render(inst->value, a.n.labels));
