@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Rule engine cost (hidden tag: not part of the test run). Run:
-//   build/tests/hostmon_unit_tests "[.bench][alerting]" --benchmark-samples 20
+//   build/tests/hostmon_unit_tests "[.bench][alerting-bench]" --benchmark-samples 20
 // What one live batch costs the gRPC thread that delivers it (evaluation on arrival, with the
 // shipped default rules) and what a Tick costs with many hosts.
 // clang-format off
@@ -65,7 +65,7 @@ std::vector<Point> BigHost(int step) {
   return p;
 }
 
-TEST_CASE("Rule engine cost per batch and per tick", "[.bench][alerting]") {
+TEST_CASE("Rule engine cost per batch and per tick", "[.bench][alerting-bench]") {
   absl::StatusOr<RuleSet> rules =
       LoadRulesFile(std::string(HOSTMON_FIXTURE_DIR) + "/../../deploy/config/rules.yml");
   REQUIRE(rules.ok());
