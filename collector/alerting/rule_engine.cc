@@ -440,9 +440,11 @@ bool ApplyFunc(const Term& t, const Samples& samples, int64_t end_ms, double* ou
     *out = samples.back().value;
     return true;
   }
+  // (end - window, end], left-open as Prometheus 3's range selectors: a 1m window over a 15s
+  // interval holds 4 samples, not 5.
   const int64_t start = end_ms - absl::ToInt64Milliseconds(t.window);
-  auto first = std::lower_bound(samples.begin(), samples.end(), start,
-                                [](const auto& s, int64_t ts) { return s.ts_ms < ts; });
+  auto first = std::upper_bound(samples.begin(), samples.end(), start,
+                                [](int64_t ts, const auto& s) { return ts < s.ts_ms; });
   if (first == samples.end()) return false;
   switch (t.func) {
     case Func::kRate:

@@ -653,3 +653,60 @@ TEST_CASE("Bad alert state is refused and changes nothing", "[alerting]") {
 
 }  // namespace
 }  // namespace hostmon::collector::alerting
+
+namespace hostmon::collector::alerting {
+namespace {
+
+TEST_CASE("Window functions and aggregations over the series of a group", "[alerting]") {
+  auto rule = [](const std::string& name, const std::string& func, const std::string& agg) {
+    return absl::StrCat("  - name: ", name, "\n    expr: {func: ", func,
+                        ", window: 1m, select: 'v{k!=\"skip\"}', aggregate: ", agg,
+                        "}\n    op: \">=\"\n    threshold: -1000\n");
+  };
+  testing::Harness h(
+      absl::StrCat("agent_silent:\n  enabled: false\nrules:\n", rule("Inc", "increase", "sum"),
+                   rule("Avg", "avg_over_time", "avg"), rule("Max", "max_over_time", "max"),
+                   rule("Min", "min_over_time", "min"), rule("Count", "avg_over_time", "count")));
+  // Series a: 1, 5, 3, 4, 10 (the first falls out of the 1m window); b: 100 each; skip: ignored.
+  const double a[] = {1, 5, 3, 4, 10};
+  for (double v : a) {
+    h.Step({{"v", {{"k", "a"}}, v}, {"v", {{"k", "b"}}, 100}, {"v", {{"k", "skip"}}, 1e9}});
+  }
+  auto value = [&](const std::string& name) {
+    auto alert = h.Find(name);
+    REQUIRE(alert != nullptr);
+    return alert->value;
+  };
+  // increase: a went 5 -> 3 (a reset: +3), 3 -> 4 (+1), 4 -> 10 (+6) = 10; b + 0.
+  CHECK(value("Inc") == Approx(10));
+  CHECK(value("Avg") == Approx(((5 + 3 + 4 + 10) / 4.0 + 100) / 2));
+  CHECK(value("Max") == Approx(100));
+  CHECK(value("Min") == Approx(3));
+  CHECK(value("Count") == Approx(2));
+}
+
+TEST_CASE("A below-threshold rule clears above its clear threshold", "[alerting]") {
+  testing::Harness h(
+      "settings:\n  flap_window: 0s\n"
+      "agent_silent:\n  enabled: false\n"
+      "rules:\n"
+      "  - name: LowSpace\n"
+      "    expr: {select: free_percent}\n"
+      "    op: \"<\"\n"
+      "    severities:\n"
+      "      info: {threshold: 20}\n"
+      "      critical: {threshold: 5, clear: 8}\n");
+  h.Step({{"free_percent", {}, 15}});
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "info");
+  h.Step({{"free_percent", {}, 4}});
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "critical");
+  h.Step({{"free_percent", {}, 7}});  // above 5, below the clear threshold 8
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "critical");
+  h.Step({{"free_percent", {}, 9}});
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "info");
+  h.Step({{"free_percent", {}, 25}});
+  CHECK(h.Find("LowSpace") == nullptr);
+}
+
+}  // namespace
+}  // namespace hostmon::collector::alerting
