@@ -20,7 +20,7 @@
 //   every resend interval: push engine.NotificationsToResend(clock.Now())
 //   /metrics: engine.WriteExposition(&out); /api/v1/alerts: engine.Alerts()
 //   SIGHUP, /-/reload: engine.ReloadFromFile(path)     // error: old rules stay; log it
-//   shutdown, after the streams were drained: engine.SaveStateFile(state_path)
+//   every minute and at shutdown (after the streams were drained): engine.SaveStateFile(path)
 #pragma once
 
 #include <cstdint>
