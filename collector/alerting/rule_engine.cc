@@ -84,6 +84,7 @@ struct RuleEngine::Announced {
   absl::Time resolved_at = absl::InfinitePast();
   // kHeld: the resolution is sent when this passes (InfinitePast: at the next Tick).
   absl::Time hold_until = absl::InfinitePast();
+  double rendered_value = std::numeric_limits<double>::quiet_NaN();  // of the annotations
 };
 
 struct RuleEngine::HostState {
@@ -114,6 +115,11 @@ RuleEngine::RuleEngine(RuleSet rules, const common::Clock* clock) : clock_(clock
 }
 
 RuleEngine::~RuleEngine() = default;
+
+void RuleEngine::SetGeneratorUrl(std::string url) {
+  absl::MutexLock lock(&mu_);
+  generator_url_ = std::move(url);
+}
 
 void RuleEngine::SetNotificationSink(NotificationSink* sink) {
   absl::MutexLock lock(&sink_mu_);
@@ -434,9 +440,11 @@ bool ApplyFunc(const Term& t, const Samples& samples, int64_t end_ms, double* ou
     *out = samples.back().value;
     return true;
   }
+  // (end - window, end], left-open as Prometheus 3's range selectors: a 1m window over a 15s
+  // interval holds 4 samples, not 5.
   const int64_t start = end_ms - absl::ToInt64Milliseconds(t.window);
-  auto first = std::lower_bound(samples.begin(), samples.end(), start,
-                                [](const auto& s, int64_t ts) { return s.ts_ms < ts; });
+  auto first = std::upper_bound(samples.begin(), samples.end(), start,
+                                [](int64_t ts, const auto& s) { return ts < s.ts_ms; });
   if (first == samples.end()) return false;
   switch (t.func) {
     case Func::kRate:
@@ -624,12 +632,14 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
       } else {
         a = std::make_unique<Announced>();
         a->n.labels = labels;
+        a->n.generator_url = generator_url_;
         a->n.starts_at = inst->levels[top].pending_since;
         a->n.ends_at = absl::InfiniteFuture();
         a->state = Announced::kFiring;
         for (const auto& [k, t] : *rt->annotations) {
           a->n.annotations.emplace_back(k, t.Render(inst->value, labels));
         }
+        a->rendered_value = inst->value;
         ++notifications_;
         out->push_back(a->n);
         return;
@@ -639,6 +649,8 @@ void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Tim
   // Keep the texts of a firing alert current for re-sends ({{ $value }} moves).
   if (top >= 0 && inst->has_value) {
     Announced& a = *announced_.at(key);
+    if (a.rendered_value == inst->value) return;
+    a.rendered_value = inst->value;
     a.n.annotations.clear();
     for (const auto& [k, t] : *rt->annotations) {
       a.n.annotations.emplace_back(k, t.Render(inst->value, a.n.labels));
@@ -1075,6 +1087,7 @@ absl::Status RuleEngine::RestoreState(absl::string_view text) {
       a->resolved_at = n.ends_at;
     }
     a->n = std::move(n);
+    a->n.generator_url = generator_url_;
     announced_[key] = std::move(a);
   }
   return absl::OkStatus();

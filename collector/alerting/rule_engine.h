@@ -9,6 +9,18 @@
 // thread, the readers on HTTP threads; one mutex guards everything (an evaluation is a pass over
 // the host's few retained series). The sink is called after the mutex is released, in decision
 // order; NotificationSink::Notify must queue and return and must not call back into the engine.
+//
+// Wiring (collector_app):
+//   auto rules = LoadRulesFile(path);                  // fail start-up / --check-rules on error
+//   RuleEngine engine(*std::move(rules), &clock);
+//   engine.RestoreStateFile(state_path);               // optional, before traffic
+//   engine.SetNotificationSink(&alertmanager_queue);   // Notify(): firing/resolved, at once
+//   host_store.AddObserver(&engine);                   // before streams start
+//   every 1 s: engine.Tick(clock.Now());
+//   every resend interval: push engine.NotificationsToResend(clock.Now())
+//   /metrics: engine.WriteExposition(&out); /api/v1/alerts: engine.Alerts()
+//   SIGHUP, /-/reload: engine.ReloadFromFile(path)     // error: old rules stay; log it
+//   every minute and at shutdown (after the streams were drained): engine.SaveStateFile(path)
 #pragma once
 
 #include <cstdint>
@@ -66,6 +78,8 @@ class RuleEngine : public BatchObserver {
   // Receives firing / resolved / severity-change notifications as they are decided. Not owned;
   // nullptr disables. Set before traffic starts or at any time (guarded).
   void SetNotificationSink(NotificationSink* sink);
+  // Notification::generator_url of new notifications (e.g. "http://collector:9711/api/v1/alerts").
+  void SetGeneratorUrl(std::string url);
   // For periodic re-sends: alerts Alertmanager should consider firing (ends_at InfiniteFuture;
   // the sender sets its own ends_at) and those resolved within settings.resolved_retention.
   std::vector<Notification> NotificationsToResend(absl::Time now) const;
@@ -142,6 +156,7 @@ class RuleEngine : public BatchObserver {
   absl::node_hash_map<std::string, std::unique_ptr<HostState>> hosts_ ABSL_GUARDED_BY(mu_);
   // What Alertmanager has been told, by the alert's full label set.
   absl::node_hash_map<std::string, std::unique_ptr<Announced>> announced_ ABSL_GUARDED_BY(mu_);
+  std::string generator_url_ ABSL_GUARDED_BY(mu_);
   uint64_t evaluations_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t notifications_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t flaps_suppressed_ ABSL_GUARDED_BY(mu_) = 0;

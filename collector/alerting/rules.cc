@@ -426,7 +426,8 @@ class RulesParser {
     HM_RETURN_IF_ERROR(cfg_.GetDuration(m, "window", path, &t->window));
     if (t->func != Func::kLast && t->window <= absl::ZeroDuration()) {
       return Err(m["window"] ? m["window"] : m, Path(path, "window"),
-                 absl::StrCat(func, " needs a window > 0 (e.g. 5m)"));
+                 absl::StrCat(m["func"] || defaults == nullptr ? func : "the inherited function",
+                              " needs a window > 0 (e.g. 5m)"));
     }
     std::string agg;
     HM_RETURN_IF_ERROR(cfg_.GetString(m, "aggregate", path, &agg));

@@ -82,6 +82,7 @@ TEST_CASE("for: an alert is pending until the condition held for the duration", 
 
 TEST_CASE("Hysteresis: a firing alert clears only below its clear threshold", "[alerting]") {
   Harness h(GaugeRule("    threshold: 80\n    clear: 70\n"));
+  h.engine->SetGeneratorUrl("http://c:9711/api/v1/alerts");
   h.Step({Temp(85)});
   REQUIRE(h.Find("Hot") != nullptr);
   CHECK(h.Find("Hot")->state == AlertState::kFiring);
@@ -95,6 +96,7 @@ TEST_CASE("Hysteresis: a firing alert clears only below its clear threshold", "[
   std::vector<Notification> n = h.sink.Take();
   REQUIRE(n.size() == 1);
   CHECK(n[0].ends_at == h.clock.Now());
+  CHECK(n[0].generator_url == "http://c:9711/api/v1/alerts");
   // Not firing, so 75 is judged against the threshold again: nothing.
   h.Step({Temp(75)});
   CHECK(h.Find("Hot") == nullptr);
@@ -647,6 +649,63 @@ TEST_CASE("Bad alert state is refused and changes nothing", "[alerting]") {
   REQUIRE(h.engine->SaveStateFile(path).ok());
   CHECK(h.engine->RestoreStateFile(path).ok());
   std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace hostmon::collector::alerting
+
+namespace hostmon::collector::alerting {
+namespace {
+
+TEST_CASE("Window functions and aggregations over the series of a group", "[alerting]") {
+  auto rule = [](const std::string& name, const std::string& func, const std::string& agg) {
+    return absl::StrCat("  - name: ", name, "\n    expr: {func: ", func,
+                        ", window: 1m, select: 'v{k!=\"skip\"}', aggregate: ", agg,
+                        "}\n    op: \">=\"\n    threshold: -1000\n");
+  };
+  testing::Harness h(
+      absl::StrCat("agent_silent:\n  enabled: false\nrules:\n", rule("Inc", "increase", "sum"),
+                   rule("Avg", "avg_over_time", "avg"), rule("Max", "max_over_time", "max"),
+                   rule("Min", "min_over_time", "min"), rule("Count", "avg_over_time", "count")));
+  // Series a: 1, 5, 3, 4, 10 (the first falls out of the 1m window); b: 100 each; skip: ignored.
+  const double a[] = {1, 5, 3, 4, 10};
+  for (double v : a) {
+    h.Step({{"v", {{"k", "a"}}, v}, {"v", {{"k", "b"}}, 100}, {"v", {{"k", "skip"}}, 1e9}});
+  }
+  auto value = [&](const std::string& name) {
+    auto alert = h.Find(name);
+    REQUIRE(alert != nullptr);
+    return alert->value;
+  };
+  // increase: a went 5 -> 3 (a reset: +3), 3 -> 4 (+1), 4 -> 10 (+6) = 10; b + 0.
+  CHECK(value("Inc") == Approx(10));
+  CHECK(value("Avg") == Approx(((5 + 3 + 4 + 10) / 4.0 + 100) / 2));
+  CHECK(value("Max") == Approx(100));
+  CHECK(value("Min") == Approx(3));
+  CHECK(value("Count") == Approx(2));
+}
+
+TEST_CASE("A below-threshold rule clears above its clear threshold", "[alerting]") {
+  testing::Harness h(
+      "settings:\n  flap_window: 0s\n"
+      "agent_silent:\n  enabled: false\n"
+      "rules:\n"
+      "  - name: LowSpace\n"
+      "    expr: {select: free_percent}\n"
+      "    op: \"<\"\n"
+      "    severities:\n"
+      "      info: {threshold: 20}\n"
+      "      critical: {threshold: 5, clear: 8}\n");
+  h.Step({{"free_percent", {}, 15}});
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "info");
+  h.Step({{"free_percent", {}, 4}});
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "critical");
+  h.Step({{"free_percent", {}, 7}});  // above 5, below the clear threshold 8
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "critical");
+  h.Step({{"free_percent", {}, 9}});
+  CHECK(Label(h.Find("LowSpace")->labels, "severity") == "info");
+  h.Step({{"free_percent", {}, 25}});
+  CHECK(h.Find("LowSpace") == nullptr);
 }
 
 }  // namespace
