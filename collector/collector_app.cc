@@ -63,6 +63,11 @@ absl::Status LoadAlerting(const common::YamlConfig& y, const YAML::Node& root,
     return s;
   }
   if (s = y.GetString(al, "external_url", "alerting", &a->external_url); !s.ok()) return s;
+  if (s = y.GetString(al, "state_file", "alerting", &a->state_file); !s.ok()) return s;
+  if (s = PositiveDuration(y, al, "state_save_interval", "alerting", &a->state_save_interval);
+      !s.ok()) {
+    return s;
+  }
   if (s = y.GetMap(al, "alertmanagers", "alerting", &am); !s.ok()) return s;
   if (!am) return absl::OkStatus();
   constexpr const char* kAm = "alerting.alertmanagers";
@@ -239,6 +244,8 @@ int CollectorMain(int argc, const char* const* argv) {
                  "How often time-driven rule evaluation runs (for, host down)");
   flags.Duration("alerting.resend-interval", &config.alerting.resend_interval,
                  "Re-send firing alerts to Alertmanager this often");
+  flags.String("alerting.state-file", &config.alerting.state_file,
+               "Alert state saved here (every minute, at shutdown) and restored at start-up");
   flags.String("web.external-url", &config.alerting.external_url,
                "URL under which users reach this collector (generatorURL of alerts)");
   flags.StringList("alertmanager.url", &config.alerting.alertmanager_urls,
@@ -379,8 +386,9 @@ int CollectorMain(int argc, const char* const* argv) {
   }
   web->reset();
   service.DrainAll("shutting down");
-  alerts.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  // After the streams ended, so the saved alert state records their hosts as at shutdown.
+  alerts.Stop();
   log::Info("stopped");
   return 0;
 }

@@ -47,6 +47,9 @@ absl::Status ValidateAlertingOptions(const AlertingOptions& o) {
       !absl::StartsWith(o.external_url, "https://")) {
     return absl::InvalidArgumentError("alerting.external_url must start with http:// or https://");
   }
+  if (o.state_save_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("alerting.state_save_interval must be positive");
+  }
   if (o.resend_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("alerting.resend_interval must be positive");
   }
@@ -91,7 +94,28 @@ AlertingService::~AlertingService() { Stop(); }
 absl::Status AlertingService::LoadInitialRules() {
   absl::Status s = evaluator_->LoadRules(options_.rule_files);
   reloader_.RecordInitial(s);
+  if (!s.ok() || options_.state_file.empty()) return s;
+  if (absl::Status r = evaluator_->RestoreStateFile(options_.state_file); !r.ok()) {
+    log::Error("cannot restore alert state; starting without it",
+               log::Kv("file", options_.state_file) + log::Kv("err", r.message()));
+  } else {
+    log::Info("alert state restored", log::Kv("file", options_.state_file));
+  }
   return s;
+}
+
+void AlertingService::SaveState() {
+  if (options_.state_file.empty()) return;
+  absl::Status s = evaluator_->SaveStateFile(options_.state_file);
+  absl::MutexLock lock(&mu_);
+  if (!s.ok() && !save_failing_) {
+    // Once per failure streak: a full disk must not flood the log every minute.
+    log::Error("cannot save alert state",
+               log::Kv("file", options_.state_file) + log::Kv("err", s.message()));
+  } else if (s.ok() && save_failing_) {
+    log::Info("alert state saved again", log::Kv("file", options_.state_file));
+  }
+  save_failing_ = !s.ok();
 }
 
 void AlertingService::Start(const std::string& web_address) {
@@ -111,14 +135,22 @@ void AlertingService::Start(const std::string& web_address) {
   {
     absl::MutexLock lock(&mu_);
     last_resend_ = clock_->Now();
+    last_save_ = clock_->Now();
   }
   ticker_ = std::thread([this] { Run(); });
 }
 
 void AlertingService::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
   if (!stop_.HasBeenNotified()) stop_.Notify();
-  if (ticker_.joinable()) ticker_.join();
+  const bool was_running = ticker_.joinable();
+  if (was_running) ticker_.join();
   if (client_) client_->Stop();
+  if (was_running) SaveState();
 }
 
 void AlertingService::Run() {
@@ -129,6 +161,15 @@ void AlertingService::Run() {
 
 void AlertingService::TickOnce(absl::Time now) {
   evaluator_->Tick(now);
+  bool save = false;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!options_.state_file.empty() && now - last_save_ >= options_.state_save_interval) {
+      last_save_ = now;
+      save = true;
+    }
+  }
+  if (save) SaveState();
   if (!client_) return;
   {
     absl::MutexLock lock(&mu_);

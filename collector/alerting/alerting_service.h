@@ -41,6 +41,10 @@ class RuleEvaluator : public BatchObserver {
   virtual void WriteExposition(std::string* out) const = 0;
   // Every firing alert (and recently resolved ones) for the periodic re-send.
   virtual std::vector<Notification> NotificationsToResend(absl::Time now) = 0;
+  // Alert state across a restart (what Alertmanager was told, which hosts had streams); the
+  // file is written atomically. Restore before traffic; a missing file is not an error.
+  virtual absl::Status SaveStateFile(const std::string& path) const = 0;
+  virtual absl::Status RestoreStateFile(const std::string& path) = 0;
 };
 
 struct AlertingOptions {
@@ -60,6 +64,10 @@ struct AlertingOptions {
   absl::Duration alertmanager_max_backoff = absl::Seconds(30);
   absl::Duration alertmanager_give_up_after = absl::Minutes(2);
   HttpClientOptions http;
+  // Alert state is saved here every state_save_interval and at shutdown, and restored at
+  // start-up (empty: alert state does not survive a restart).
+  std::string state_file;
+  absl::Duration state_save_interval = absl::Minutes(1);
 };
 
 // Checks values and that referenced files exist; errors name the field.
@@ -74,11 +82,17 @@ class AlertingService : public BatchObserver {
                   std::unique_ptr<HttpTransport> transport = nullptr);
   ~AlertingService() override;  // Stop()s
 
-  // Loads the rule files (an error here is fatal at startup: the caller exits).
+  // Loads the rule files (an error here is fatal at startup: the caller exits), then restores
+  // the saved alert state if a state file is configured (an unreadable or corrupt state file is
+  // logged and the engine starts empty).
   absl::Status LoadInitialRules();
+  // Writes the state file now (no-op without one); logs a failure.
+  void SaveState();
   // Starts the Alertmanager senders and the ticker thread. `web_address` is the bound web address
   // ("host:port"), for the default external URL.
   void Start(const std::string& web_address = "");
+  // Stops the ticker and the senders and saves the state a last time: call after the agent
+  // streams ended, so that their hosts are recorded as they were at shutdown.
   void Stop();
 
   // One tick (what the ticker thread does every evaluation_tick); for tests.
@@ -111,6 +125,9 @@ class AlertingService : public BatchObserver {
   RulesReloader reloader_;
   absl::Mutex mu_;
   absl::Time last_resend_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  absl::Time last_save_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool save_failing_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   absl::Notification stop_;
   std::thread ticker_;
 };

@@ -55,6 +55,12 @@ class EngineEvaluator : public RuleEvaluator {
   std::vector<Notification> NotificationsToResend(absl::Time now) override {
     return engine_.NotificationsToResend(now);
   }
+  absl::Status SaveStateFile(const std::string& path) const override {
+    return engine_.SaveStateFile(path);
+  }
+  absl::Status RestoreStateFile(const std::string& path) override {
+    return engine_.RestoreStateFile(path);
+  }
   void OnBatch(const AppliedBatch& batch) override { engine_.OnBatch(batch); }
   void OnHostEvent(absl::string_view host, const LabelPairs& host_labels, HostEvent event,
                    absl::Time when) override {

@@ -42,6 +42,14 @@ class FakeEvaluator : public RuleEvaluator {
     ++resend_calls;
     return resend;
   }
+  absl::Status SaveStateFile(const std::string& path) const override {
+    saved.push_back(path);
+    return save_error;
+  }
+  absl::Status RestoreStateFile(const std::string& path) override {
+    restored.push_back(path);
+    return absl::OkStatus();
+  }
   void OnBatch(const AppliedBatch& batch) override {
     // Evaluation on arrival decides to fire: the notification goes out from here.
     Notification n;
@@ -57,6 +65,9 @@ class FakeEvaluator : public RuleEvaluator {
   std::vector<Alert> alerts;
   std::vector<Notification> resend;
   int resend_calls = 0;
+  mutable std::vector<std::string> saved;
+  absl::Status save_error;
+  std::vector<std::string> restored;
 };
 
 class RecordingTransport : public HttpTransport {
@@ -142,6 +153,36 @@ TEST_CASE("AlertingService ticks the engine and re-sends every resend_interval",
   // Firing alerts carry endsAt = now + 4 x resend_interval so Alertmanager resolves them itself
   // if the collector stops re-sending.
   CHECK(doc[0]["endsAt"] == FormatRfc3339(clock.Now() + absl::Minutes(4)));
+}
+
+TEST_CASE("AlertingService restores state at start, saves periodically and at Stop", "[alerting]") {
+  testing::FakeClock clock;
+  FakeEvaluator engine;
+  prometheus::Registry registry;
+  AlertingOptions o = Opts();
+  o.alertmanager_urls.clear();
+  o.state_file = "/var/lib/hostmon-collector/alerts.json";
+  o.state_save_interval = absl::Seconds(60);
+  o.evaluation_tick = absl::Milliseconds(100);
+  AlertingService service(o, &engine, &clock, &registry);
+  REQUIRE(service.LoadInitialRules().ok());
+  CHECK(engine.restored == std::vector<std::string>{o.state_file});
+  service.TickOnce(clock.Now());  // never saved before: saves
+  CHECK(engine.saved.size() == 1);
+  clock.Advance(absl::Seconds(59));
+  service.TickOnce(clock.Now());
+  CHECK(engine.saved.size() == 1);
+  clock.Advance(absl::Seconds(1));
+  engine.save_error = absl::UnavailableError("disk full");
+  service.TickOnce(clock.Now());  // fails; logged once, retried next period
+  CHECK(engine.saved.size() == 2);
+  engine.save_error = absl::OkStatus();
+  service.Start();
+  service.Stop();  // the last save, after the streams ended
+  CHECK(engine.saved.size() == 3);
+  CHECK(engine.saved.back() == o.state_file);
+  service.Stop();  // idempotent
+  CHECK(engine.saved.size() == 3);
 }
 
 TEST_CASE("AlertingService: batches reach the engine; delay counted from arrival", "[alerting]") {
