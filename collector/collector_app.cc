@@ -49,9 +49,9 @@ absl::Status LoadAlerting(const common::YamlConfig& y, const YAML::Node& root,
   absl::Status s;
   if (s = y.GetMap(root, "alerting", "", &al); !s.ok()) return s;
   if (!al) return absl::OkStatus();
-  if (s = y.CheckKeys(
-          al, "alerting",
-          {"rule_files", "evaluation_tick", "resend_interval", "external_url", "alertmanagers"});
+  if (s = y.CheckKeys(al, "alerting",
+                      {"rule_files", "evaluation_tick", "resend_interval", "external_url",
+                       "state_file", "state_save_interval", "alertmanagers"});
       !s.ok()) {
     return s;
   }

@@ -6,10 +6,14 @@ add_test(NAME e2e.alerting
 add_test(NAME e2e.alerting_delivery
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/alerting_delivery_test.py
           --bin-dir ${HOSTMON_BIN_DIR})
+add_test(NAME e2e.alerting_restart
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/alerting_restart_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
 add_test(NAME bench.alert_latency_smoke
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/alert_latency.py --smoke
           --bin-dir ${HOSTMON_BIN_DIR})
-set_tests_properties(e2e.alerting e2e.alerting_delivery bench.alert_latency_smoke PROPERTIES
+set_tests_properties(e2e.alerting e2e.alerting_delivery e2e.alerting_restart
+  bench.alert_latency_smoke PROPERTIES
   TIMEOUT 120 RESOURCE_LOCK loopback_peers)
 # The shipped default rules must pass the collector's own check.
 add_test(NAME config.default_rules

@@ -249,6 +249,8 @@ TEST_CASE("Collector config: alerting section with file:line:field errors", "[al
   rule_files: [/etc/hostmon/rules.yml, /etc/hostmon/more.yml]
   evaluation_tick: 500ms
   resend_interval: 30s
+  state_file: /var/lib/hostmon-collector/alert-state.json
+  state_save_interval: 5m
   alertmanagers:
     urls: [http://127.0.0.1:9093, "https://am.example.org/am"]
     timeout: 3s
@@ -265,6 +267,8 @@ TEST_CASE("Collector config: alerting section with file:line:field errors", "[al
         std::vector<std::string>{"/etc/hostmon/rules.yml", "/etc/hostmon/more.yml"});
   CHECK(c.alerting.evaluation_tick == absl::Milliseconds(500));
   CHECK(c.alerting.resend_interval == absl::Seconds(30));
+  CHECK(c.alerting.state_file == "/var/lib/hostmon-collector/alert-state.json");
+  CHECK(c.alerting.state_save_interval == absl::Minutes(5));
   CHECK(c.alerting.alertmanager_urls.size() == 2);
   CHECK(c.alerting.alertmanager_timeout == absl::Seconds(3));
   CHECK(c.alerting.alertmanager_queue_capacity == 100);
