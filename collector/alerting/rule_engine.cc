@@ -24,6 +24,7 @@ namespace {
 // samples go first, so a window then covers less time than configured.
 constexpr size_t kMaxSamplesPerSeries = 4096;
 constexpr absl::Duration kDefaultInterval = absl::Seconds(15);
+constexpr size_t kMaxCachedFamilies = 100000;
 constexpr char kSep = '\xff';  // cannot occur in valid UTF-8 label values
 
 std::string LabelsKey(const LabelPairs& labels) {
@@ -254,6 +255,8 @@ const std::vector<int>& RuleEngine::TermsForFamilyLocked(const std::string& fami
   for (size_t i = 0; i < terms_.size(); ++i) {
     if (terms_[i].term->selector.MatchesName(family)) ids.push_back(static_cast<int>(i));
   }
+  // The cache holds every family name seen; agents inventing names must not grow it forever.
+  if (family_terms_.size() >= kMaxCachedFamilies) family_terms_.clear();
   return family_terms_.emplace(family, std::move(ids)).first->second;
 }
 
