@@ -79,6 +79,18 @@ std::string LastSegment(const std::string& uri) {
   return slash == std::string::npos ? u : u.substr(slash + 1);
 }
 
+// The id label of a collection member: its Id, unless that is empty or already used by another
+// member of the same kind in the same scope (firmware copy-paste: two PSUs both "Bay1"); then the
+// last segment of its URI, which is unique within the collection.
+std::string UniqueId(std::set<std::string>* used, const std::string& id, const std::string& uri) {
+  std::string out = id.empty() ? LastSegment(uri) : id;
+  if (!used->insert(out).second) {
+    out = LastSegment(uri);
+    used->insert(out);
+  }
+  return out;
+}
+
 // Fetches a level's links in one batch; remembers bodies by path.
 class Level {
  public:
@@ -429,24 +441,26 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
   level.Run();
   for (auto& cw : chassis) {
     if (!cw.psus) continue;
+    std::set<std::string> used;
     for (const auto& m : cw.psus->members) {
       std::vector<std::string> problems;
       auto ps = w.Read<PowerSupply>(
           m, [&problems](absl::string_view j) { return ParsePowerSupply(j, &problems); });
       w.Problems(m, problems);
       if (!ps) continue;
-      if (ps->id.empty()) ps->id = LastSegment(m);
+      ps->id = UniqueId(&used, ps->id, m);
       cw.psu_list.emplace_back(m, std::move(*ps));
     }
   }
   std::set<std::string> drives_done;
+  std::map<std::string, std::set<std::string>> drive_ids;  // per system
   for (const auto& sw : storages) {
     for (const auto& d : sw.st.drives) {
       if (!drives_done.insert(Normalize(d)).second) continue;
       auto drive = w.Read<Drive>(d, ParseDrive);
       if (!drive) continue;
       w.Problems(d, drive->problems);
-      std::string id = drive->id.empty() ? LastSegment(d) : drive->id;
+      std::string id = UniqueId(&drive_ids[sw.system], drive->id, d);
       const Labels l = {{"system", sw.system}, {"id", id}, {"storage_id", sw.st.id}};
       w.Add(Family::kDriveInfo,
             {{"system", sw.system},
@@ -483,11 +497,12 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
     };
     const std::string& cid = cw.c.id;
     if (cw.fans) {
+      std::set<std::string> used;
       for (const auto& m : cw.fans->members) {
         auto fan = w.Read<Fan>(m, ParseFan);
         if (!fan) continue;
         w.Problems(m, fan->problems);
-        std::string id = fan->id.empty() ? LastSegment(m) : fan->id;
+        std::string id = UniqueId(&used, fan->id, m);
         Labels l = {{"chassis", cid}, {"id", id}, {"name", fan->name}};
         if (fan->percent) {
           Labels lu = l;
@@ -524,7 +539,7 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
             *cw.env->power_watts.reading);
       claim(cw.env->power_watts.data_source_uri);
     }
-    std::set<std::string> in_sensors;
+    std::set<std::string> in_sensors, sensor_ids;
     if (cw.sensors) {
       for (const auto& m : cw.sensors->members) {
         in_sensors.insert(Normalize(m));
@@ -538,7 +553,7 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
         // once, from here; the legacy resource of the other domain was not read.
         const bool thermal = type == "Temperature" || type == "Rotational";
         if (thermal ? !cw.thermal_new : !cw.power_new) continue;
-        std::string id = s->id.empty() ? LastSegment(m) : s->id;
+        std::string id = UniqueId(&sensor_ids, s->id, m);
         Labels l = {{"chassis", cid}, {"id", id}, {"name", s->name}};
         if (s->reading) {
           Labels lu = l;
