@@ -29,6 +29,7 @@
 #include "agent/sources/rapl/rapl_source.h"
 #include "agent/sources/redfish/redfish_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
+#include "agent/sources/smart/smart_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
@@ -125,6 +126,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
        false, MakeRedfishSource, RedfishOptions(), /*slow=*/true},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true,
        Factory<MakeSchedstatSource>},
+      {"smart",
+       "SMART/NVMe disk health via smartctl --json (--nocheck=standby: sleeping disks stay "
+       "asleep), as smartctl_exporter; slow tier; needs CAP_SYS_RAWIO/CAP_SYS_ADMIN (README)",
+       false, MakeSmartSource, SmartOptions(), /*slow=*/true},
       {"sockstat", "Socket statistics from /proc/net/sockstat and /proc/net/sockstat6", true,
        Factory<MakeSockstatSource>},
       {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,
