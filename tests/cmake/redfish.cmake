@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Redfish source against our Redfish test server (tests/tools/redfish_server.py) serving the DMTF
 # mockups of tests/fixtures/redfish/, read by the real agent (--once). One CTest per scenario.
-foreach(scenario legacy new_only both drives slow error garbage auth tls)
+foreach(scenario legacy new_only both drives slow error garbage auth tls slow_tier)
   add_test(NAME redfish.${scenario}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/redfish/redfish_test.py
             --bin-dir ${HOSTMON_BIN_DIR} --scenario ${scenario})

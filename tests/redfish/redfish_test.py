@@ -5,7 +5,7 @@
 real agent (`hostmon-agent --once --source.redfish --source.redfish.config=FILE`).
 
 Usage: redfish_test.py --bin-dir build/bin --scenario NAME [--keep-tmp]
-Scenarios: legacy, new_only, both, drives, slow, error, garbage, auth, tls.
+Scenarios: legacy, new_only, both, drives, slow, error, garbage, auth, tls, slow_tier.
 Every server binds 127.0.0.1:0 and is stopped by PID (harness.Processes).
 """
 
@@ -310,10 +310,69 @@ def scenario_tls(env):
                 "certificate verification is OFF" in err, err[-800:])
 
 
+def scenario_slow_tier(env):
+    """A hung BMC does not delay the /proc sources: the agent streams to a real collector every
+    500 ms while one Redfish target never answers (its service root sleeps 60 s)."""
+    hung_port, _ = env.server("public-rackmount1", "--slow", "/redfish/v1=60")
+    fast_port, _ = env.server("public-liquid-cooled-server")
+    targets = env.targets(target("hung", hung_port, timeout="10s", deadline="20s"),
+                          target("fast", fast_port))
+    collector = env.procs.start("collector", [
+        os.path.join(env.args.bin_dir, "hostmon-collector"),
+        "--grpc.listen-address=127.0.0.1:0", "--web.listen-address=127.0.0.1:0"])
+    grpc, web = h.wait_for_collector_addresses(collector, timeout=10.0)
+    env.r.require("collector addresses", grpc and web, collector.tail())
+    agent = env.procs.start("agent", [
+        os.path.join(env.args.bin_dir, "hostmon-agent"),
+        "--collector.address=%s:%d" % grpc, "--hostname=bmchost",
+        "--collection.interval=500ms", "--source.disable-defaults", "--source.loadavg",
+        "--source.redfish", "--source.redfish.config=" + targets,
+        # The tier's backstop is 8 s; the hung target's 20 s deadline is shortened to fit it.
+        "--source.redfish.interval=9s", "--source.redfish.timeout=8s"])
+    url = "http://%s:%d/metrics" % web
+    observations = []  # (t, batches, redfish_up hung, fast up, in_flight, node_load1)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 12.0:
+        s = h.scrape(url) or []
+        observations.append((
+            time.monotonic() - t0,
+            value(s, "hostmon_collector_batches_received_total"),
+            value(s, "redfish_up", target="hung", instance="bmchost"),
+            value(s, "redfish_up", target="fast", instance="bmchost"),
+            value(s, "hostmon_agent_slow_source_in_flight", source="redfish"),
+            count(s, "node_load1", instance="bmchost")))
+        time.sleep(0.2)
+    batches = [(t, b) for t, b, *_ in observations if b is not None]
+    stall, last_change = 0.0, None
+    for i in range(1, len(batches)):
+        if batches[i][1] != batches[i - 1][1]:
+            if last_change is not None:
+                stall = max(stall, batches[i][0] - last_change)
+            last_change = batches[i][0]
+    rate = (batches[-1][1] - batches[0][1]) / (batches[-1][0] - batches[0][0]) if batches else 0
+    print("fast cycle while a BMC hangs: %.2f batches/s (interval 500 ms), longest gap %.2f s"
+          % (rate, stall))
+    env.r.check("batches keep arriving (>= 1 per second over 12 s)", rate >= 1.0, rate)
+    env.r.check("no gap in the fast cycle near the 7 s Redfish deadline (< 3 s)", stall < 3.0,
+                stall)
+    env.r.check("a Redfish collection was in flight while batches arrived",
+                any(o[4] == 1 for o in observations))
+    env.r.check("/proc source exported throughout", all(o[5] == 1 for o in observations[10:]))
+    env.r.check("hung target: redfish_up 0 once its deadline passed",
+                any(o[2] == 0 for o in observations), observations[-1])
+    env.r.check("the other target: redfish_up 1", any(o[3] == 1 for o in observations),
+                observations[-1])
+    env.r.check("agent still running", agent.alive(), agent.tail())
+    env.r.check("deadline shortening logged",
+                "target deadline shortened to fit the source timeout" in agent.stderr(),
+                agent.tail())
+
+
 SCENARIOS = {
     "legacy": scenario_legacy, "new_only": scenario_new_only, "both": scenario_both,
     "drives": scenario_drives, "slow": scenario_slow, "error": scenario_error,
     "garbage": scenario_garbage, "auth": scenario_auth, "tls": scenario_tls,
+    "slow_tier": scenario_slow_tier,
 }
 
 

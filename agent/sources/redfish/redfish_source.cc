@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/redfish/redfish_source.h"
 
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -285,6 +286,24 @@ absl::StatusOr<SourcePtr> MakeRedfishSource(const SourceContext& ctx) {
   if (!config.ok()) return config.status();
   if (config->targets.empty()) {
     return absl::InvalidArgumentError("source redfish: " + path + " lists no targets");
+  }
+  // The slow tier's timeout (--source.redfish.timeout) drops every value of a collection that
+  // overruns it. A target's own deadline therefore ends a little before it, so that a slow BMC
+  // costs only its own series (redfish_up 0), not those of the other targets.
+  absl::Duration tier_timeout;
+  if (const std::string t = ctx.Option("timeout");
+      !t.empty() && absl::ParseDuration(t, &tier_timeout) && tier_timeout > absl::Seconds(1)) {
+    const absl::Duration cap = tier_timeout - std::min(tier_timeout / 10, absl::Seconds(2));
+    for (auto& target : config->targets) {
+      if (target.deadline > cap) {
+        common::log::Warn("redfish: target deadline shortened to fit the source timeout",
+                          common::log::Kv("target", target.name) +
+                              common::log::Kv("deadline", absl::FormatDuration(cap)) +
+                              common::log::Kv("source_timeout", t));
+        target.deadline = cap;
+        target.timeout = std::min(target.timeout, cap);
+      }
+    }
   }
   redfish::InitCurlOnce();
   std::vector<std::unique_ptr<RedfishTarget>> targets;
