@@ -7,3 +7,8 @@ foreach(scenario legacy new_only both drives slow error garbage auth tls slow_ti
             --bin-dir ${HOSTMON_BIN_DIR} --scenario ${scenario})
   set_tests_properties(redfish.${scenario} PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)
 endforeach()
+# Smoke run of the benchmark script (figures are printed, never asserted).
+add_test(NAME bench.redfish_smoke
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/redfish_bench.py
+          --bin-dir ${HOSTMON_BIN_DIR} --runs 1 --warm-s 3)
+set_tests_properties(bench.redfish_smoke PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)

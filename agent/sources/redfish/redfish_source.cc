@@ -216,6 +216,11 @@ class RedfishSource : public Source {
       if (!r.up) down.push_back(absl::StrCat(config.name, " (", r.down_reason, ")"));
       LogErrors(config.name, r);
     }
+    if (invalid_ > 0) {
+      common::log::Warn("redfish: samples dropped: label value is not valid UTF-8",
+                        common::log::Kv("count", invalid_));
+      invalid_ = 0;
+    }
     if (!down.empty()) {
       return absl::UnavailableError(absl::StrCat("targets down: ", absl::StrJoin(down, ", ")));
     }

@@ -5,6 +5,7 @@
 #include "agent/sources/redfish/redfish_walk.h"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -12,6 +13,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace hostmon::agent::redfish {
 namespace {
@@ -300,6 +303,22 @@ TEST_CASE("redfish walk: unreadable Chassis collection means the target is not u
   CHECK_FALSE(r.collections_ok);
   CHECK(r.errors == std::vector<std::string>{"/redfish/v1/Chassis: timed out"});
   CHECK(CountFamily(r, Family::kSystemHealth) == 1);
+}
+
+// CPU cost of parsing and walking one collection of public-rackmount1 (files read from disk by
+// the fetcher, so this is an upper bound of the agent's own work). Prints, never asserts.
+TEST_CASE("redfish walk cost, public-rackmount1 from disk", "[.bench][redfish]") {
+  MockupFetcher f("public-rackmount1");
+  const ServiceRoot root = f.Root();
+  constexpr int kRuns = 50;
+  size_t samples = 0;
+  const absl::Time t0 = absl::Now();
+  for (int i = 0; i < kRuns; ++i) samples = Walk(f, root).samples.size();
+  const double ms = absl::ToDoubleMilliseconds(absl::Now() - t0) / kRuns;
+  std::printf(
+      "redfish walk of public-rackmount1: %.3f ms per collection (%zu samples, %zu "
+      "resources, read from disk)\n",
+      ms, samples, f.requested.size() / kRuns);
 }
 
 }  // namespace
