@@ -314,7 +314,7 @@ def scenario_slow_tier(env):
     """A hung BMC does not delay the /proc sources: the agent streams to a real collector every
     500 ms while one Redfish target never answers (its service root sleeps 60 s)."""
     hung_port, _ = env.server("public-rackmount1", "--slow", "/redfish/v1=60")
-    fast_port, _ = env.server("public-liquid-cooled-server")
+    fast_port, fast_log = env.server("public-liquid-cooled-server")
     targets = env.targets(target("hung", hung_port, timeout="10s", deadline="20s"),
                           target("fast", fast_port))
     collector = env.procs.start("collector", [
@@ -363,6 +363,12 @@ def scenario_slow_tier(env):
     env.r.check("the other target: redfish_up 1", any(o[3] == 1 for o in observations),
                 observations[-1])
     env.r.check("agent still running", agent.alive(), agent.tail())
+    reqs = requests(fast_log)
+    gets = len([r for r in reqs if r[0] == "GET"])
+    conns = len([r for r in reqs if r[0] == "CONNECT"])
+    print("fast target: %d GETs over %d TCP connections" % (gets, conns))
+    env.r.check("connections kept between collections (2 collections, <= 8 connections)",
+                gets >= 2 * 50 and conns <= 8, (gets, conns))
     env.r.check("deadline shortening logged",
                 "target deadline shortened to fit the source timeout" in agent.stderr(),
                 agent.tail())

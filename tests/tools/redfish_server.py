@@ -17,7 +17,8 @@ Fault injection (repeatable; PATH is the URL path without a trailing slash):
   --session-max-requests N  a session token stops working after N requests (401), to test re-login
 TLS: --tls-cert/--tls-key serve HTTPS.
 Binds 127.0.0.1:0 and writes the chosen port to --port-file (and stdout). Every request is
-appended to --log as "METHOD PATH STATUS" (tests assert logins/logouts from it). The test stops
+appended to --log as "METHOD PATH STATUS" (tests assert logins/logouts from it), every new TCP
+connection as "CONNECT - -". The test stops
 the server by PID.
 """
 
@@ -59,6 +60,10 @@ class Handler(BaseHTTPRequestHandler):
         # Without this, headers and body go out as two segments and Nagle + delayed ACK add
         # ~40 ms to every keep-alive response: the test would measure the server, not the agent.
         self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # One "CONNECT - -" line per TCP connection: tests count them to prove keep-alive.
+        if self.server.state.args.log:
+            with self.server.state.lock, open(self.server.state.args.log, "a") as f:
+                f.write("CONNECT - -\n")
 
     def log_message(self, fmt, *args):  # quiet; the --log file records requests
         pass
