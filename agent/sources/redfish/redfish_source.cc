@@ -195,6 +195,10 @@ class RedfishSource : public Source {
   }
 
   absl::Status Collect(SampleWriter& out) override {
+    if (targets_.empty()) {
+      return absl::FailedPreconditionError(
+          "no targets: set --source.redfish.config=FILE (a targets file)");
+    }
     // Targets are independent services: collect them at the same time, so the source takes as
     // long as its slowest target (bounded by that target's deadline), not the sum.
     std::vector<RedfishTarget::Result> results(targets_.size());
@@ -279,13 +283,15 @@ const std::vector<SourceOption>& RedfishOptions() {
 
 absl::StatusOr<SourcePtr> MakeRedfishSource(const SourceContext& ctx) {
   const std::string path = ctx.Option("config");
-  if (path.empty()) {
-    return absl::InvalidArgumentError(
-        "source redfish: option config (--source.redfish.config=FILE) is required");
-  }
   const std::string prefix = ctx.Option("metrics-prefix");
   if (!common::IsValidMetricName(prefix + "_up")) {
     return absl::InvalidArgumentError("source redfish: invalid metrics-prefix \"" + prefix + "\"");
+  }
+  if (path.empty()) {
+    // Constructible without options like every source; each collection then fails with the
+    // reason (logged as a warning once), so switching the source on without targets is visible.
+    return SourcePtr(
+        std::make_unique<RedfishSource>(std::vector<std::unique_ptr<RedfishTarget>>{}, prefix));
   }
   auto config = redfish::LoadRedfishConfig(path);
   if (!config.ok()) return config.status();
