@@ -2,6 +2,7 @@
 #include "agent/sources/redfish/redfish_http.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <deque>
@@ -15,10 +16,84 @@
 
 namespace hostmon::agent::redfish {
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+namespace {
+
+// libcurl is loaded with dlopen when the redfish source is created, not linked: linked, it and
+// the ~26 libraries it pulls in (LDAP, Kerberos, SSH, RTMP, ...) would add about 4 MB to the RSS
+// of every agent, including the many that never read a BMC.
+struct CurlApi {
+  decltype(&curl_global_init) global_init = nullptr;
+  decltype(&curl_easy_init) easy_init = nullptr;
+  decltype(&curl_easy_reset) easy_reset = nullptr;
+  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&curl_multi_init) multi_init = nullptr;
+  decltype(&curl_multi_cleanup) multi_cleanup = nullptr;
+  decltype(&curl_multi_setopt) multi_setopt = nullptr;
+  decltype(&curl_multi_add_handle) multi_add_handle = nullptr;
+  decltype(&curl_multi_remove_handle) multi_remove_handle = nullptr;
+  decltype(&curl_multi_perform) multi_perform = nullptr;
+  decltype(&curl_multi_poll) multi_poll = nullptr;
+  decltype(&curl_multi_info_read) multi_info_read = nullptr;
+  decltype(&curl_slist_append) slist_append = nullptr;
+  decltype(&curl_slist_free_all) slist_free_all = nullptr;
+  absl::Status status;
+};
+
+template <typename F>
+bool Load(void* lib, const char* name, F* out, std::string* missing) {
+  *out = reinterpret_cast<F>(dlsym(lib, name));
+  if (*out == nullptr) *missing = name;
+  return *out != nullptr;
 }
+
+const CurlApi& Curl() {
+  static const CurlApi* api = [] {
+    auto* a = new CurlApi;
+    void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      const char* err = dlerror();
+      a->status = absl::FailedPreconditionError(
+          absl::StrCat("the redfish source needs libcurl.so.4 (Debian package libcurl4): ",
+                       err != nullptr ? err : "dlopen failed"));
+      return a;
+    }
+    std::string missing;
+    const bool ok = Load(lib, "curl_global_init", &a->global_init, &missing) &&
+                    Load(lib, "curl_easy_init", &a->easy_init, &missing) &&
+                    Load(lib, "curl_easy_reset", &a->easy_reset, &missing) &&
+                    Load(lib, "curl_easy_cleanup", &a->easy_cleanup, &missing) &&
+                    Load(lib, "curl_easy_setopt", &a->easy_setopt, &missing) &&
+                    Load(lib, "curl_easy_getinfo", &a->easy_getinfo, &missing) &&
+                    Load(lib, "curl_easy_strerror", &a->easy_strerror, &missing) &&
+                    Load(lib, "curl_multi_init", &a->multi_init, &missing) &&
+                    Load(lib, "curl_multi_cleanup", &a->multi_cleanup, &missing) &&
+                    Load(lib, "curl_multi_setopt", &a->multi_setopt, &missing) &&
+                    Load(lib, "curl_multi_add_handle", &a->multi_add_handle, &missing) &&
+                    Load(lib, "curl_multi_remove_handle", &a->multi_remove_handle, &missing) &&
+                    Load(lib, "curl_multi_perform", &a->multi_perform, &missing) &&
+                    Load(lib, "curl_multi_poll", &a->multi_poll, &missing) &&
+                    Load(lib, "curl_multi_info_read", &a->multi_info_read, &missing) &&
+                    Load(lib, "curl_slist_append", &a->slist_append, &missing) &&
+                    Load(lib, "curl_slist_free_all", &a->slist_free_all, &missing);
+    if (!ok) {
+      a->status = absl::FailedPreconditionError(
+          absl::StrCat("libcurl.so.4 lacks ", missing, " (libcurl >= 7.85 needed)"));
+      return a;
+    }
+    if (a->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      a->status = absl::InternalError("curl_global_init failed");
+    }
+    return a;
+  }();
+  return *api;
+}
+
+}  // namespace
+
+absl::Status InitCurlOnce() { return Curl().status; }
 
 namespace {
 
@@ -59,21 +134,27 @@ size_t ReadHeader(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 HttpClient::HttpClient(const TargetConfig& config) : config_(config) {
-  InitCurlOnce();
-  multi_ = curl_multi_init();
+  if (!InitCurlOnce().ok()) return;  // Run() then reports the reason for every request
+  multi_ = Curl().multi_init();
   // Connections are cached per multi handle; keep enough for the parallel requests.
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(config_.max_parallel));
-  curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(config_.max_parallel));
+  Curl().multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(config_.max_parallel));
+  Curl().multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(config_.max_parallel));
 }
 
 HttpClient::~HttpClient() {
-  for (void* h : idle_handles_) curl_easy_cleanup(static_cast<CURL*>(h));
-  if (multi_ != nullptr) curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  for (void* h : idle_handles_) Curl().easy_cleanup(static_cast<CURL*>(h));
+  if (multi_ != nullptr) Curl().multi_cleanup(static_cast<CURLM*>(multi_));
 }
 
 std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<HttpRequest>& requests,
                                                           absl::Time deadline) {
   CURLM* multi = static_cast<CURLM*>(multi_);
+  if (multi == nullptr) {
+    absl::Status s = InitCurlOnce();
+    if (s.ok()) s = absl::InternalError("curl_multi_init failed");
+    return std::vector<absl::StatusOr<HttpResponse>>(requests.size(), s);
+  }
   std::vector<absl::StatusOr<HttpResponse>> results(
       requests.size(),
       absl::DeadlineExceededError("collection deadline passed before the request"));
@@ -89,54 +170,54 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
     if (!idle_handles_.empty()) {
       t->easy = static_cast<CURL*>(idle_handles_.back());
       idle_handles_.pop_back();
-      curl_easy_reset(t->easy);  // keeps the connection cache and TLS session ids
+      Curl().easy_reset(t->easy);  // keeps the connection cache and TLS session ids
     } else {
-      t->easy = curl_easy_init();
+      t->easy = Curl().easy_init();
     }
     const HttpRequest& r = requests[index];
     CURL* e = t->easy;
     const long timeout_ms =
         std::max<long>(1, absl::ToInt64Milliseconds(std::min(left, config_.timeout)));
     const std::string url = config_.url + r.path;
-    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, WriteBody);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, ReadHeader);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "hostmon-agent");
-    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate if the BMC offers it
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, config_.insecure ? 0L : 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, config_.insecure ? 0L : 2L);
-    if (!config_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, config_.ca_file.c_str());
-    t->headers = curl_slist_append(t->headers, "Accept: application/json");
-    t->headers = curl_slist_append(t->headers, "OData-Version: 4.0");
+    Curl().easy_setopt(e, CURLOPT_URL, url.c_str());
+    Curl().easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    Curl().easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    Curl().easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
+    Curl().easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    Curl().easy_setopt(e, CURLOPT_WRITEFUNCTION, WriteBody);
+    Curl().easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    Curl().easy_setopt(e, CURLOPT_HEADERFUNCTION, ReadHeader);
+    Curl().easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    Curl().easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+    Curl().easy_setopt(e, CURLOPT_USERAGENT, "hostmon-agent");
+    Curl().easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate if the BMC offers it
+    Curl().easy_setopt(e, CURLOPT_SSL_VERIFYPEER, config_.insecure ? 0L : 1L);
+    Curl().easy_setopt(e, CURLOPT_SSL_VERIFYHOST, config_.insecure ? 0L : 2L);
+    if (!config_.ca_file.empty()) Curl().easy_setopt(e, CURLOPT_CAINFO, config_.ca_file.c_str());
+    t->headers = Curl().slist_append(t->headers, "Accept: application/json");
+    t->headers = Curl().slist_append(t->headers, "OData-Version: 4.0");
     if (!token_.empty()) {
-      t->headers = curl_slist_append(t->headers, ("X-Auth-Token: " + token_).c_str());
+      t->headers = Curl().slist_append(t->headers, ("X-Auth-Token: " + token_).c_str());
     } else if (config_.auth == Auth::kBasic) {
-      curl_easy_setopt(e, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-      curl_easy_setopt(e, CURLOPT_USERNAME, config_.username.c_str());
-      curl_easy_setopt(e, CURLOPT_PASSWORD, config_.password.c_str());
+      Curl().easy_setopt(e, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+      Curl().easy_setopt(e, CURLOPT_USERNAME, config_.username.c_str());
+      Curl().easy_setopt(e, CURLOPT_PASSWORD, config_.password.c_str());
     }
     if (r.method == "POST") {
-      t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
-      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
-      curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, r.body.c_str());
+      t->headers = Curl().slist_append(t->headers, "Content-Type: application/json");
+      Curl().easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(r.body.size()));
+      Curl().easy_setopt(e, CURLOPT_COPYPOSTFIELDS, r.body.c_str());
     } else if (r.method == "DELETE") {
-      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
+      Curl().easy_setopt(e, CURLOPT_CUSTOMREQUEST, "DELETE");
     }
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-    curl_multi_add_handle(multi, e);
+    Curl().easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    Curl().multi_add_handle(multi, e);
     active.push_back(std::move(t));
   };
 
   auto finish = [&](Transfer* t, absl::StatusOr<HttpResponse> result) {
-    curl_multi_remove_handle(multi, t->easy);
-    curl_slist_free_all(t->headers);
+    Curl().multi_remove_handle(multi, t->easy);
+    Curl().slist_free_all(t->headers);
     t->headers = nullptr;
     results[t->index] = std::move(result);
     idle_handles_.push_back(t->easy);
@@ -152,10 +233,10 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
     }
     if (active.empty()) continue;  // the deadline passed: the rest stays DeadlineExceeded
     int running = 0;
-    curl_multi_perform(multi, &running);
+    Curl().multi_perform(multi, &running);
     CURLMsg* msg;
     int left_msgs = 0;
-    while ((msg = curl_multi_info_read(multi, &left_msgs)) != nullptr) {
+    while ((msg = Curl().multi_info_read(multi, &left_msgs)) != nullptr) {
       if (msg->msg != CURLMSG_DONE) continue;
       Transfer* t = nullptr;
       for (auto& a : active) {
@@ -165,7 +246,7 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
       const CURLcode code = msg->data.result;
       const std::string& path = requests[t->index].path;
       if (code == CURLE_OK) {
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->response.code);
+        Curl().easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->response.code);
         finish(t, std::move(t->response));
       } else if (t->too_large) {
         finish(t, absl::ResourceExhaustedError(
@@ -174,7 +255,7 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
         finish(t, absl::DeadlineExceededError(absl::StrCat(path, ": timed out: ", t->error)));
       } else {
         finish(t, absl::UnavailableError(absl::StrCat(
-                      path, ": ", t->error[0] != 0 ? t->error : curl_easy_strerror(code))));
+                      path, ": ", t->error[0] != 0 ? t->error : Curl().easy_strerror(code))));
       }
     }
     if (active.empty()) continue;
@@ -190,7 +271,7 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
     }
     const int wait_ms = static_cast<int>(
         std::clamp<int64_t>(absl::ToInt64Milliseconds(deadline - absl::Now()), 1, 100));
-    curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
+    Curl().multi_poll(multi, nullptr, 0, wait_ms, nullptr);
   }
   return results;
 }

@@ -56,7 +56,8 @@ class HttpClient {
   std::vector<void*> idle_handles_;  // CURL* kept for reuse (they keep their TLS session ids)
 };
 
-// Process-wide libcurl initialisation (call once before any HttpClient; thread-safe).
-void InitCurlOnce();
+// Loads libcurl (dlopen, once, thread-safe) and initialises it. Must succeed before any
+// HttpClient is created; the error names the missing library or symbol.
+absl::Status InitCurlOnce();
 
 }  // namespace hostmon::agent::redfish

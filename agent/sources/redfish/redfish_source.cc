@@ -316,7 +316,7 @@ absl::StatusOr<SourcePtr> MakeRedfishSource(const SourceContext& ctx) {
       }
     }
   }
-  redfish::InitCurlOnce();
+  if (absl::Status s = redfish::InitCurlOnce(); !s.ok()) return s;
   std::vector<std::unique_ptr<RedfishTarget>> targets;
   for (auto& t : config->targets) targets.push_back(std::make_unique<RedfishTarget>(std::move(t)));
   return SourcePtr(std::make_unique<RedfishSource>(std::move(targets), prefix));
