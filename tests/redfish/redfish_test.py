@@ -216,6 +216,25 @@ def scenario_slow(env):
                 "slowroot" in err, err[-600:])
     env.r.check("/proc source still collected", count(s, "node_load1") == 1)
 
+    # The collection deadline, not only the per-request timeout: each of the 41 sensors takes
+    # 0.8 s (under the 1 s timeout); 4 in parallel would need ~8 s; the 2 s deadline cuts it.
+    many_port, _ = env.server("public-rackmount1", "--slow", "/redfish/v1/Chassis/1U/Sensors/*=0.8")
+    s, _, seconds, _ = env.agent_once(env.targets(
+        target("many", many_port, timeout="1s", deadline="2s")))
+    duration = value(s, "redfish_collection_duration_seconds", target="many")
+    errors = value(s, "redfish_collection_errors", target="many")
+    print("41 sensors at 0.8 s each, 2 s deadline: collection %.2f s, %s errors" % (
+        duration or -1, errors))
+    env.r.check("deadline holds: collection ends near 2 s (< 3 s)",
+                duration is not None and duration < 3.0, duration)
+    env.r.check("deadline: unfinished sensors are errors, target still up",
+                value(s, "redfish_up", target="many") == 1 and errors is not None and
+                errors >= 20, errors)
+    env.r.check("deadline: what was read before it is exported (sensors are read last)",
+                count(s, "redfish_sensors_fan_speed", target="many") == 8 and
+                count(s, "redfish_power_supply_health", target="many") == 1 and
+                value(s, "redfish_system_health", target="many") == 0)
+
 
 def scenario_error(env):
     port, _ = env.server("public-rackmount1",

@@ -11,7 +11,7 @@ Authentication (--auth):
            X-Auth-Token and Location; then X-Auth-Token *or* Basic auth is accepted;
            DELETE <Location> ends the session
 Fault injection (repeatable; PATH is the URL path without a trailing slash):
-  --slow PATH=SECONDS    sleep before answering PATH
+  --slow PATH=SECONDS    sleep before answering PATH (PREFIX/* = every path below PREFIX)
   --error PATH=CODE      answer PATH with that HTTP status (e.g. 500, 503)
   --garbage PATH         answer PATH with 200 and bytes that are not JSON
   --session-max-requests N  a session token stops working after N requests (401), to test re-login
@@ -123,6 +123,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _faults(self, path):
         delay = self.st.slow.get(path)
+        if delay is None:  # "PREFIX/*=SECONDS" slows every path below PREFIX
+            for pattern, seconds in self.st.slow.items():
+                if pattern.endswith("/*") and path.startswith(pattern[:-1]):
+                    delay = seconds
         if delay:
             time.sleep(delay)
         code = self.st.error.get(path)

@@ -384,16 +384,13 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
     }
   }
 
-  // Level 4: fan and PSU collections, thermal metrics, sensors, storage resources.
+  // Level 4: fan and PSU collections, thermal metrics, storage resources.
   for (const auto& cw : chassis) {
     if (cw.thermal_sub) {
       level.Want(cw.thermal_sub->fans);
       level.Want(cw.thermal_sub->thermal_metrics);
     }
     if (cw.power_sub) level.Want(cw.power_sub->power_supplies);
-    if (cw.sensors) {
-      for (const auto& m : cw.sensors->members) level.Want(m);
-    }
   }
   for (const auto& sw : systems) {
     if (sw.storage) {
@@ -483,9 +480,14 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
     }
   }
 
-  // Level 6: power supply metrics.
+  // Level 6: power supply metrics and the Sensors members. The sensors (dozens per chassis) come
+  // last on purpose: when a slow BMC runs into the collection deadline, the health of fans,
+  // PSUs and drives has already been read.
   for (const auto& cw : chassis) {
     for (const auto& [link, ps] : cw.psu_list) level.Want(ps.metrics);
+    if (cw.sensors) {
+      for (const auto& m : cw.sensors->members) level.Want(m);
+    }
   }
   level.Run();
 
