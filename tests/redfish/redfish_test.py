@@ -277,13 +277,15 @@ def scenario_auth(env):
     relogin_port, relogin_log = env.server("public-rackmount1", "--session-max-requests", "40",
                                            auth="session")
     basic_port, _ = env.server("public-rackmount1", auth="basic")
+    protected_port, _ = env.server("public-rackmount1", "--protect-root", auth="session")
     with open(os.path.join(env.dir, "wrongpw"), "w") as f:
         f.write("not-the-password\n")
     s, err, _, _ = env.agent_once(env.targets(
         target("wrong", port, auth="session", password_file="wrongpw"),
         target("relogin", relogin_port, auth="session"),
         target("basicbad", basic_port, auth="basic", password_file="wrongpw"),
-        target("noauth", basic_port)))
+        target("noauth", basic_port),
+        target("protected", protected_port, auth="session")))
     env.r.check("wrong password (session): down, login error logged",
                 value(s, "redfish_up", target="wrong") == 0 and "session login" in err and
                 "HTTP status 401" in err, err[-800:])
@@ -296,6 +298,9 @@ def scenario_auth(env):
                 value(s, "redfish_up", target="basicbad") == 0)
     env.r.check("no credentials against a basic-auth service: down",
                 value(s, "redfish_up", target="noauth") == 0)
+    env.r.check("service root behind authentication: login first, then collected",
+                value(s, "redfish_up", target="protected") == 1 and
+                value(s, "redfish_collection_errors", target="protected") == 0)
     env.r.check("password never logged", PASSWORD not in err and "not-the-password" not in err)
 
 

@@ -15,6 +15,7 @@ Fault injection (repeatable; PATH is the URL path without a trailing slash):
   --error PATH=CODE      answer PATH with that HTTP status (e.g. 500, 503)
   --garbage PATH         answer PATH with 200 and bytes that are not JSON
   --session-max-requests N  a session token stops working after N requests (401), to test re-login
+  --protect-root         the service root requires authentication too (some BMCs do)
 TLS: --tls-cert/--tls-key serve HTTPS.
 Binds 127.0.0.1:0 and writes the chosen port to --port-file (and stdout). Every request is
 appended to --log as "METHOD PATH STATUS" (tests assert logins/logouts from it), every new TCP
@@ -98,7 +99,7 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "none":
             return True
         path = self._path()
-        if path in ("/redfish", "/redfish/v1"):
+        if path in ("/redfish", "/redfish/v1") and not self.st.args.protect_root:
             return True  # the service root is public (DSP0266)
         auth = self.headers.get("Authorization", "")
         if auth.startswith("Basic "):
@@ -210,6 +211,8 @@ def main():
     p.add_argument("--error", action="append", default=[])
     p.add_argument("--garbage", action="append", default=[])
     p.add_argument("--session-max-requests", type=int, default=0)
+    p.add_argument("--protect-root", action="store_true",
+                   help="require authentication for the service root too (some BMCs do)")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()

@@ -51,8 +51,17 @@ class RedfishTarget::Impl : public redfish::Fetcher {
       res.duration = absl::Now() - start;
       return std::move(res);
     };
-    // The service root needs no authentication (Redfish spec DSP0266, 13.3.2).
+    // The service root needs no authentication (Redfish spec DSP0266, 13.3.2); a service that
+    // asks for it anyway gets a login at the standard Sessions path first.
     auto root_body = GetAll({kServiceRoot});
+    if (!root_body[0].ok() && config_.auth == Auth::kSession && token_.empty() &&
+        absl::EndsWith(root_body[0].status().message(), "HTTP status 401")) {
+      if (absl::Status s = Login(redfish::ServiceRoot{}); !s.ok()) {
+        r.down_reason = std::string(s.message());
+        return done(r);
+      }
+      root_body = GetAll({kServiceRoot});
+    }
     if (!root_body[0].ok()) {
       r.down_reason = std::string(root_body[0].status().message());
       return done(r);
