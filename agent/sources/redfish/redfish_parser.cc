@@ -367,6 +367,22 @@ absl::StatusOr<System> ParseSystem(absl::string_view json) {
   out.cpu_count = cpu.Num("Count");
   out.cpu_model = cpu.Str("Model");
   out.storage = o.Link("Storage");
+  out.simple_storage = o.Link("SimpleStorage");
+  return out;
+}
+
+absl::StatusOr<SimpleStorage> ParseSimpleStorage(absl::string_view json) {
+  auto doc = ParseObject(json, "SimpleStorage");
+  if (!doc.ok()) return doc.status();
+  SimpleStorage out;
+  Obj o(*doc, "", &out.problems);
+  out.id = o.Str("Id");
+  out.name = o.Str("Name");
+  out.status = o.ReadStatus();
+  for (const Obj& d : o.Array("Devices")) {
+    out.devices.push_back(SimpleStorageDevice{d.Str("Name"), d.Str("Manufacturer"), d.Str("Model"),
+                                              d.Num("CapacityBytes"), d.ReadStatus()});
+  }
   return out;
 }
 

@@ -217,9 +217,26 @@ struct System {
   std::optional<double> cpu_count;   // ProcessorSummary.Count
   std::string cpu_model;             // ProcessorSummary.Model
   std::string storage;               // StorageCollection link
+  std::string simple_storage;        // SimpleStorageCollection link (older services)
   std::vector<std::string> problems;
 };
 absl::StatusOr<System> ParseSystem(absl::string_view json);
+
+// SimpleStorage.v1_3_2 (older services; superseded by Storage): Devices[] inline.
+struct SimpleStorageDevice {
+  std::string name;
+  std::string manufacturer, model;
+  std::optional<double> capacity_bytes;
+  Status status;
+};
+struct SimpleStorage {
+  std::string id;
+  std::string name;
+  Status status;
+  std::vector<SimpleStorageDevice> devices;
+  std::vector<std::string> problems;
+};
+absl::StatusOr<SimpleStorage> ParseSimpleStorage(absl::string_view json);
 
 // Storage.v1_15_0: identity, status and Drives[] links.
 struct Storage {

@@ -183,6 +183,7 @@ struct SystemWork {
   std::string link;
   System s;
   std::optional<Collection> storage;
+  std::optional<Collection> simple_storage;  // only when the system links no Storage
 };
 
 const char* TypeOfUnits(const std::string& units) {
@@ -250,7 +251,7 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
       auto s = w.Read<System>(m, ParseSystem);
       if (!s) continue;
       w.Problems(m, s->problems);
-      SystemWork sw{m, std::move(*s), std::nullopt};
+      SystemWork sw{m, std::move(*s), std::nullopt, std::nullopt};
       if (sw.s.id.empty()) sw.s.id = LastSegment(m);
       systems.push_back(std::move(sw));
     }
@@ -271,7 +272,10 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
     }
     if (cw.thermal_new || cw.power_new) level.Want(cw.c.sensors);
   }
-  for (const auto& sw : systems) level.Want(sw.s.storage);
+  for (const auto& sw : systems) {
+    // Storage supersedes SimpleStorage; a service with both describes the same disks twice.
+    level.Want(sw.s.storage.empty() ? sw.s.simple_storage : sw.s.storage);
+  }
   level.Run();
 
   for (auto& cw : chassis) {
@@ -381,6 +385,9 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
     if (!sw.s.storage.empty()) {
       sw.storage = w.Read<Collection>(sw.s.storage, ParseCollection);
       if (sw.storage) w.Problems(sw.s.storage, sw.storage->problems);
+    } else if (!sw.s.simple_storage.empty()) {
+      sw.simple_storage = w.Read<Collection>(sw.s.simple_storage, ParseCollection);
+      if (sw.simple_storage) w.Problems(sw.s.simple_storage, sw.simple_storage->problems);
     }
   }
 
@@ -395,6 +402,9 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
   for (const auto& sw : systems) {
     if (sw.storage) {
       for (const auto& m : sw.storage->members) level.Want(m);
+    }
+    if (sw.simple_storage) {
+      for (const auto& m : sw.simple_storage->members) level.Want(m);
     }
   }
   level.Run();
@@ -420,6 +430,38 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
       if (st->id.empty()) st->id = LastSegment(m);
       w.AddHealth(Family::kStorageHealth, {{"system", sw.s.id}, {"id", st->id}}, st->status);
       storages.push_back(StorageWork{sw.s.id, std::move(*st)});
+    }
+  }
+  for (const auto& sw : systems) {
+    if (!sw.simple_storage) continue;
+    std::set<std::string> used;
+    for (const auto& m : sw.simple_storage->members) {
+      auto ss = w.Read<SimpleStorage>(m, ParseSimpleStorage);
+      if (!ss) continue;
+      w.Problems(m, ss->problems);
+      const std::string sid = ss->id.empty() ? LastSegment(m) : ss->id;
+      w.AddHealth(Family::kStorageHealth, {{"system", sw.s.id}, {"id", sid}}, ss->status);
+      for (size_t i = 0; i < ss->devices.size(); ++i) {
+        const SimpleStorageDevice& d = ss->devices[i];
+        if (d.status.state == "Absent") continue;  // an empty bay, not a drive
+        // Devices have no Id: the name, or the position when names repeat.
+        std::string id = UniqueId(&used, d.name, absl::StrCat(m, "/", i));
+        const Labels l = {{"system", sw.s.id}, {"id", id}, {"storage_id", sid}};
+        w.Add(Family::kDriveInfo,
+              {{"system", sw.s.id},
+               {"id", id},
+               {"storage_id", sid},
+               {"manufacturer", d.manufacturer},
+               {"mediatype", ""},
+               {"model", d.model},
+               {"name", d.name},
+               {"protocol", ""},
+               {"serial", ""},
+               {"slot", ""}},
+              1);
+        w.AddHealth(Family::kDriveHealth, l, d.status);
+        w.AddOpt(Family::kDriveCapacity, l, d.capacity_bytes);
+      }
     }
   }
 
@@ -457,6 +499,7 @@ WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root) {
       auto drive = w.Read<Drive>(d, ParseDrive);
       if (!drive) continue;
       w.Problems(d, drive->problems);
+      if (drive->status.state == "Absent") continue;  // an empty bay, not a drive
       std::string id = UniqueId(&drive_ids[sw.system], drive->id, d);
       const Labels l = {{"system", sw.system}, {"id", id}, {"storage_id", sw.st.id}};
       w.Add(Family::kDriveInfo,

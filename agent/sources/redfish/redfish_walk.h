@@ -16,7 +16,9 @@
 //   names; the Sensors collection exports only unclaimed sensors; ThermalMetrics'
 //   TemperatureReadingsCelsius only entries whose sensor is not in the Sensors collection.
 // - drives are read through Systems/*/Storage/*; a drive listed by two Storage resources is
-//   exported once (first Storage in collection order).
+//   exported once (first Storage in collection order). Only a system that links no Storage is
+//   read through the older SimpleStorage (its Devices); "Absent" drives/devices (empty bays) are
+//   not exported.
 #pragma once
 
 #include <string>

@@ -176,6 +176,22 @@ TEST_CASE("redfish System and Storage: health, rollup, drives", "[redfish]") {
   CHECK(st->drives.size() == 8);
 }
 
+TEST_CASE("redfish SimpleStorage (older services): inline devices", "[redfish]") {
+  auto ss = ParseSimpleStorage(Rack("Systems/437XR1138R2/SimpleStorage/1"));
+  REQUIRE(ss.ok());
+  CHECK(ss->id == "1");
+  CHECK(ss->status.health_rollup == "Warning");
+  REQUIRE(ss->devices.size() == 4);
+  CHECK(ss->devices[1].name == "SATA Bay 2");
+  CHECK(ss->devices[1].status.health == "Warning");
+  CHECK(ss->devices[1].capacity_bytes == 4000000000000.0);
+  CHECK(ss->devices[2].status.state == "Absent");
+  auto sys = ParseSystem(Rack("Systems/437XR1138R2"));
+  REQUIRE(sys.ok());
+  CHECK(sys->simple_storage == "/redfish/v1/Systems/437XR1138R2/SimpleStorage");
+  CHECK(sys->storage.empty());
+}
+
 TEST_CASE("redfish parsers: truncated JSON and garbage are clear errors", "[redfish]") {
   const std::string thermal = Rack("Chassis/1U/Thermal");
   auto t = ParseThermal(thermal.substr(0, thermal.size() / 2));

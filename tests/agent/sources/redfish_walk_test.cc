@@ -229,9 +229,11 @@ TEST_CASE("redfish walk, drives through Systems/*/Storage (public-tower)", "[red
   WalkResult r = Walk(f, f.Root());
   CHECK(r.errors.empty());
   auto s = Series(r);
-  // 8 SAS + 8 NVMe + 2 M.2, each once even if two Storage resources list it.
-  CHECK(CountFamily(r, Family::kDriveInfo) == 18);
-  CHECK(CountFamily(r, Family::kDriveHealth) == 18);
+  // 4 SAS + 4 NVMe + 2 M.2 present, each once even if two Storage resources list it; the 8
+  // bays with "State": "Absent" (Disk-1-4..7, Disk-2-4..7) are empty, not drives.
+  CHECK(CountFamily(r, Family::kDriveInfo) == 10);
+  CHECK(CountFamily(r, Family::kDriveHealth) == 10);
+  for (const auto& [key, value] : s) CHECK_FALSE(absl::StrContains(key, "Disk-1-4"));
   CHECK(
       s.at(
           R"(storage_drive_health{system="437XR1238R2",id="Disk-1-0",storage_id="RAIDIntegrated",status="OK",state="Enabled"})") ==
@@ -263,6 +265,25 @@ TEST_CASE("redfish walk, drives through Systems/*/Storage (public-tower)", "[red
   // The mockup's PowerSupplies/Bay2 says "Id": "Bay1": the URI keeps the two apart.
   CHECK(s.count(R"(power_supply_capacity_watts{chassis="Tower",id="Bay1"})") == 1);
   CHECK(s.count(R"(power_supply_capacity_watts{chassis="Tower",id="Bay2"})") == 1);
+}
+
+TEST_CASE("redfish walk, SimpleStorage when a system links no Storage (public-rackmount1)",
+          "[redfish]") {
+  MockupFetcher f("public-rackmount1");
+  WalkResult r = Walk(f, f.Root());
+  auto s = Series(r);
+  CHECK(s.at(R"(storage_health{system="437XR1138R2",id="1",status="OK",state="Enabled"})") == 0);
+  CHECK(
+      s.at(
+          R"(storage_drive_health{system="437XR1138R2",id="SATA Bay 2",storage_id="1",status="Warning",state="Enabled"})") ==
+      1);
+  CHECK(
+      s.at(
+          R"(storage_drive_capacity_bytes{system="437XR1138R2",id="SATA Bay 1",storage_id="1"})") ==
+      8000000000000.0);
+  // Bays 3 and 4 are Absent: empty bays, not drives.
+  CHECK(CountFamily(r, Family::kDriveInfo) == 2);
+  CHECK(CountFamily(r, Family::kDriveHealth) == 2);
 }
 
 TEST_CASE("redfish walk: a failing resource is an error, the rest is still collected",
