@@ -5,6 +5,8 @@
 #include "agent/sources/smart/smart_parser.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "fakes/fixtures.h"
@@ -242,11 +244,22 @@ TEST_CASE("Device labels, device lists and scan output", "[smart]") {
   CHECK_FALSE(ParseScanJson(R"({"devices":{}})").ok());
 }
 
+// Prints "SMART parse <fixture>: <ms> ms" (tests/bench/hardware_bench.py reads these lines).
 TEST_CASE("SMART parse", "[.bench][smart]") {
-  const std::string text = testing::ReadFixture("smart/scrutiny/smart-ata-full.json");
-  BENCHMARK("parse smartctl -x JSON of a SATA SSD (38 KB)") {
-    return ParseSmartctlJson(text)->samples.size();
-  };
+  for (const char* fixture : {"smart/scrutiny/smart-ata-full.json", "smart/devices/sdb.json",
+                              "smart/devices/nvme0.json"}) {
+    const std::string text = testing::ReadFixture(fixture);
+    constexpr int kRuns = 200;
+    size_t samples = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < kRuns; ++i) samples += ParseSmartctlJson(text)->samples.size();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() /
+        kRuns;
+    std::printf("SMART parse %s: %.3f ms (%zu bytes, %zu samples)\n", fixture, ms, text.size(),
+                samples / kRuns);
+    CHECK(samples > 0);
+  }
 }
 
 }  // namespace
