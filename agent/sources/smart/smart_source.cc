@@ -102,7 +102,11 @@ class SmartSource : public Source {
     }
     if (r->timed_out) {
       up(0);
-      return Failed(d, absl::StrCat("smartctl killed after ", absl::FormatDuration(left)));
+      // A stable message (no measured time): failures are logged when the message changes.
+      return Failed(d, left < device_timeout_
+                           ? "smartctl killed at the end of the collection's timeout budget"
+                           : absl::StrCat("smartctl killed after device-timeout ",
+                                          absl::FormatDuration(device_timeout_)));
     }
     auto report = smart::ParseSmartctlJson(r->out);
     if (!report.ok()) {

@@ -139,7 +139,8 @@ TEST_CASE("smart source: a hung smartctl is killed at the deadline and reaped", 
   // sde hangs (tests/fixtures/smart/devices/sde.hang); the others answer.
   Run run = Collect({{"devices", "/dev/sda /dev/sde /dev/nvme1"}, {"device-timeout", "300ms"}});
   CHECK_FALSE(run.status.ok());
-  CHECK(std::string(run.status.message()).find("sde: smartctl killed after") != std::string::npos);
+  CHECK(std::string(run.status.message()).find("sde: smartctl killed after device-timeout 300ms") !=
+        std::string::npos);
   CHECK(run.seconds < 5);  // would be 1000 s (the stand-in's sleep) if it were not killed
   CHECK(run.rec.Get("hostmon_smart_device_up{device=\"sde\"}") == 0);
   CHECK(run.rec.Get("hostmon_smart_device_up{device=\"sda\"}") == 1);
