@@ -27,6 +27,7 @@
 #include "agent/sources/process/process_source.h"
 #include "agent/sources/processes/processes_source.h"
 #include "agent/sources/rapl/rapl_source.h"
+#include "agent/sources/redfish/redfish_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
 #include "agent/sources/smart/smart_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
@@ -119,6 +120,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"processes", "Process and thread counts by state from /proc/<pid>/stat", false,
        Factory<MakeProcessesSource>},
       {"rapl", "RAPL energy counters from /sys/class/powercap", true, Factory<MakeRaplSource>},
+      {"redfish",
+       "Hardware health (thermal, power, sensors, drives) from Redfish services (BMCs) listed in "
+       "a targets file",
+       false, MakeRedfishSource, RedfishOptions(), /*slow=*/true},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true,
        Factory<MakeSchedstatSource>},
       {"smart",
