@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/ipmi/ipmi_reader.h"
+
+#include <ipmi_monitoring.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+
+namespace hostmon::agent::ipmi {
+namespace {
+
+// ipmi_sensors.h mirrors these codes so the metric conversion builds without the library.
+static_assert(kStateNominal == IPMI_MONITORING_STATE_NOMINAL);
+static_assert(kStateWarning == IPMI_MONITORING_STATE_WARNING);
+static_assert(kStateCritical == IPMI_MONITORING_STATE_CRITICAL);
+static_assert(kStateUnknown == IPMI_MONITORING_STATE_UNKNOWN);
+static_assert(kUnitsCelsius == IPMI_MONITORING_SENSOR_UNITS_CELSIUS);
+static_assert(kUnitsFahrenheit == IPMI_MONITORING_SENSOR_UNITS_FAHRENHEIT);
+static_assert(kUnitsVolts == IPMI_MONITORING_SENSOR_UNITS_VOLTS);
+static_assert(kUnitsAmps == IPMI_MONITORING_SENSOR_UNITS_AMPS);
+static_assert(kUnitsRpm == IPMI_MONITORING_SENSOR_UNITS_RPM);
+static_assert(kUnitsWatts == IPMI_MONITORING_SENSOR_UNITS_WATTS);
+static_assert(kUnitsPercent == IPMI_MONITORING_SENSOR_UNITS_PERCENT);
+static_assert(kUnitsUnknown == IPMI_MONITORING_SENSOR_UNITS_UNKNOWN);
+static_assert(kSensorTypeTemperature == IPMI_MONITORING_SENSOR_TYPE_TEMPERATURE);
+static_assert(kSensorTypeFan == IPMI_MONITORING_SENSOR_TYPE_FAN);
+static_assert(kSensorTypeUnknown == IPMI_MONITORING_SENSOR_TYPE_UNKNOWN);
+static_assert(kPrivilegeUser == IPMI_MONITORING_PRIVILEGE_LEVEL_USER);
+static_assert(kPrivilegeOperator == IPMI_MONITORING_PRIVILEGE_LEVEL_OPERATOR);
+static_assert(kPrivilegeAdmin == IPMI_MONITORING_PRIVILEGE_LEVEL_ADMIN);
+static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE ==
+              0x10);
+
+// ipmi_monitoring_init must run once before any thread uses the library.
+absl::Status InitLibrary() {
+  static std::once_flag once;
+  static int errnum = 0;
+  static int rc = 0;
+  std::call_once(once, [] { rc = ipmi_monitoring_init(0, &errnum); });
+  if (rc < 0) {
+    return absl::InternalError(
+        absl::StrCat("ipmi_monitoring_init: ", ipmi_monitoring_ctx_strerror(errnum)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MakeDirs(const std::string& dir) {
+  for (size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos != dir.size() && dir[pos] != '/') continue;
+    const std::string prefix = dir.substr(0, pos);
+    if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create SDR cache directory ", prefix, ": ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// The library's error as a status whose code tells the source what kind of failure it was.
+absl::Status LibError(ipmi_monitoring_ctx_t ctx, absl::string_view what) {
+  const int errnum = ipmi_monitoring_ctx_errnum(ctx);
+  const std::string msg = absl::StrCat(what, ": ", ipmi_monitoring_ctx_errormsg(ctx));
+  switch (errnum) {
+    case IPMI_MONITORING_ERR_CONNECTION_TIMEOUT:
+    case IPMI_MONITORING_ERR_SESSION_TIMEOUT:
+    case IPMI_MONITORING_ERR_PASSWORD_VERIFICATION_TIMEOUT:
+    case IPMI_MONITORING_ERR_BMC_BUSY:
+      return absl::UnavailableError(msg);
+    case IPMI_MONITORING_ERR_PERMISSION:
+    case IPMI_MONITORING_ERR_USERNAME_INVALID:
+    case IPMI_MONITORING_ERR_PASSWORD_INVALID:
+    case IPMI_MONITORING_ERR_K_G_INVALID:
+    case IPMI_MONITORING_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
+    case IPMI_MONITORING_ERR_PRIVILEGEL_LEVEL_CANNOT_BE_OBTAINED:
+    case IPMI_MONITORING_ERR_AUTHENTICATION_TYPE_UNAVAILABLE:
+    case IPMI_MONITORING_ERR_CIPHER_SUITE_ID_UNAVAILABLE:
+    case IPMI_MONITORING_ERR_SDR_CACHE_PERMISSION:
+      return absl::PermissionDeniedError(msg);
+    case IPMI_MONITORING_ERR_HOSTNAME_INVALID:
+      return absl::InvalidArgumentError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+class LibIpmiReader : public IpmiReader {
+ public:
+  explicit LibIpmiReader(const ReaderSpec& spec) : spec_(spec) {
+    init_ = InitLibrary();
+    if (!init_.ok()) return;
+    ctx_ = ipmi_monitoring_ctx_create();
+    if (ctx_ == nullptr) init_ = absl::ResourceExhaustedError("ipmi_monitoring_ctx_create failed");
+    std::memset(&config_, 0, sizeof(config_));
+    if (spec_.target != nullptr) {
+      const IpmiTarget& t = *spec_.target;
+      // libipmimonitoring takes the port as part of the host name, as FreeIPMI's -h does.
+      host_ = t.port == 623 ? t.host : absl::StrCat(t.host, ":", t.port);
+      config_.driver_type = -1;
+      config_.protocol_version = IPMI_MONITORING_PROTOCOL_VERSION_2_0;
+      username_ = t.username;
+      password_ = t.password;
+      config_.username = username_.empty() ? nullptr : username_.data();
+      config_.password = password_.empty() ? nullptr : password_.data();
+      if (!t.k_g.empty()) {
+        kg_.assign(t.k_g.begin(), t.k_g.end());
+        config_.k_g = kg_.data();
+        config_.k_g_len = static_cast<unsigned int>(kg_.size());
+      }
+      config_.privilege_level = t.privilege;
+      config_.authentication_type = -1;
+      config_.cipher_suite_id = t.cipher_suite;
+      // The session timeout bounds the whole read of an unresponsive BMC: the library returns
+      // "connection timeout" by then, so a worker is never held much longer than the deadline.
+      config_.session_timeout_len = static_cast<int>(absl::ToInt64Milliseconds(t.timeout));
+      config_.retransmission_timeout_len =
+          std::min(500, std::max(50, config_.session_timeout_len / 4));
+      config_.workaround_flags = t.workaround_flags;
+    } else {
+      config_.protocol_version = -1;
+      config_.privilege_level = -1;
+      config_.authentication_type = -1;
+      config_.cipher_suite_id = -1;
+      if (spec_.driver == "kcs") {
+        config_.driver_type = IPMI_MONITORING_DRIVER_TYPE_KCS;
+      } else if (spec_.driver == "ssif") {
+        config_.driver_type = IPMI_MONITORING_DRIVER_TYPE_SSIF;
+      } else {
+        config_.driver_type = IPMI_MONITORING_DRIVER_TYPE_OPENIPMI;
+      }
+      if (!spec_.device.empty()) {
+        device_ = spec_.device;
+        config_.driver_device = device_.data();
+      }
+    }
+  }
+
+  ~LibIpmiReader() override {
+    if (ctx_ != nullptr) ipmi_monitoring_ctx_destroy(ctx_);
+  }
+
+  absl::Status ReadSensors(std::vector<SensorReading>* out) override {
+    out->clear();
+    if (absl::Status s = Prepare(); !s.ok()) return s;
+    const int n = ipmi_monitoring_sensor_readings_by_record_id(
+        ctx_, Host(), &config_, 0, nullptr, 0, nullptr, nullptr);
+    if (n < 0) return LibError(ctx_, "reading sensors");
+    out->reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      SensorReading r;
+      r.record_id = ipmi_monitoring_sensor_read_record_id(ctx_);
+      const char* name = ipmi_monitoring_sensor_read_sensor_name(ctx_);
+      if (name != nullptr) r.name = name;
+      r.sensor_type = ipmi_monitoring_sensor_read_sensor_type(ctx_);
+      r.state = ipmi_monitoring_sensor_read_sensor_state(ctx_);
+      r.units = ipmi_monitoring_sensor_read_sensor_units(ctx_);
+      const int reading_type = ipmi_monitoring_sensor_read_sensor_reading_type(ctx_);
+      const void* reading = ipmi_monitoring_sensor_read_sensor_reading(ctx_);
+      if (reading != nullptr) {
+        switch (reading_type) {
+          case IPMI_MONITORING_SENSOR_READING_TYPE_UNSIGNED_INTEGER8_BOOL:
+            r.value = *static_cast<const uint8_t*>(reading);
+            break;
+          case IPMI_MONITORING_SENSOR_READING_TYPE_UNSIGNED_INTEGER32:
+            r.value = *static_cast<const uint32_t*>(reading);
+            break;
+          case IPMI_MONITORING_SENSOR_READING_TYPE_DOUBLE:
+            r.value = *static_cast<const double*>(reading);
+            break;
+          default:
+            break;  // no numeric reading: NaN, as ipmi_exporter's "N/A"
+        }
+      }
+      out->push_back(std::move(r));
+      if (ipmi_monitoring_sensor_iterator_next(ctx_) < 0) break;
+    }
+    ipmi_monitoring_sensor_iterator_destroy(ctx_);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int> CountSelEntries() override {
+    if (absl::Status s = Prepare(); !s.ok()) return s;
+    const int n =
+        ipmi_monitoring_sel_by_record_id(ctx_, Host(), &config_, 0, nullptr, 0, nullptr, nullptr);
+    if (n < 0) {
+      if (ipmi_monitoring_ctx_errnum(ctx_) == IPMI_MONITORING_ERR_NO_SEL_RECORDS) return 0;
+      return LibError(ctx_, "reading the SEL");
+    }
+    ipmi_monitoring_sel_iterator_destroy(ctx_);
+    return n;
+  }
+
+ private:
+  const char* Host() const { return spec_.target == nullptr ? nullptr : host_.c_str(); }
+
+  absl::Status Prepare() {
+    if (!init_.ok()) return init_;
+    if (spec_.target == nullptr && (spec_.driver == "auto" || spec_.driver == "openipmi")) {
+      bool found = false;
+      if (!spec_.device.empty()) {
+        found = Exists(spec_.device);
+      } else {
+        for (const std::string& p : InbandDevicePaths()) {
+          if (found || !Exists(p)) continue;
+          found = true;
+          device_ = p;  // the device may appear later (module loaded): looked up every time
+          config_.driver_device = device_.data();
+        }
+      }
+      if (!found) {
+        return absl::NotFoundError(
+            spec_.device.empty()
+                ? "no local BMC: none of /dev/ipmi0, /dev/ipmi/0, /dev/ipmidev/0 exists (load "
+                  "ipmi_si and ipmi_devintf on a server with a BMC)"
+                : absl::StrCat("no local BMC: ", spec_.device, " does not exist"));
+      }
+    }
+    if (!cache_ready_) {
+      if (absl::Status s = MakeDirs(spec_.sdr_cache_dir); !s.ok()) return s;
+      if (ipmi_monitoring_ctx_sdr_cache_directory(ctx_, spec_.sdr_cache_dir.c_str()) < 0) {
+        return LibError(ctx_, absl::StrCat("SDR cache directory ", spec_.sdr_cache_dir));
+      }
+      cache_ready_ = true;
+    }
+    return absl::OkStatus();
+  }
+
+  const ReaderSpec spec_;
+  absl::Status init_;
+  ipmi_monitoring_ctx_t ctx_ = nullptr;
+  ipmi_monitoring_ipmi_config config_;
+  // Storage the config's char pointers point into.
+  std::string host_, username_, password_, device_;
+  std::vector<unsigned char> kg_;
+  bool cache_ready_ = false;
+};
+
+}  // namespace
+
+const std::vector<std::string>& InbandDevicePaths() {
+  static const auto* paths = new std::vector<std::string>{"/dev/ipmi0", "/dev/ipmi/0",
+                                                          "/dev/ipmidev/0"};
+  return *paths;
+}
+
+std::unique_ptr<IpmiReader> MakeLibIpmiReader(const ReaderSpec& spec) {
+  return std::make_unique<LibIpmiReader>(spec);
+}
+
+}  // namespace hostmon::agent::ipmi
