@@ -86,9 +86,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"ipmi",
        "BMC sensors and SEL of the local BMC (in-band) and of remote BMCs (LAN 2.0) via "
        "FreeIPMI's libipmimonitoring, as ipmi_exporter",
-       false,
-       MakeIpmiSource,
-       IpmiOptions(),
+       false, MakeIpmiSource, IpmiOptions(),
        /*slow=*/true},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, Factory<MakeMdadmSource>},

@@ -37,9 +37,8 @@ struct Workaround {
 };
 // FreeIPMI's -W names for LAN 2.0 and IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_*.
 constexpr Workaround kWorkarounds[] = {
-    {"authcap", 0x01},          {"intel20", 0x02},
-    {"supermicro20", 0x04},     {"sun20", 0x08},
-    {"opensesspriv", 0x10},     {"integritycheckvalue", 0x20},
+    {"authcap", 0x01},         {"intel20", 0x02},      {"supermicro20", 0x04},
+    {"sun20", 0x08},           {"opensesspriv", 0x10}, {"integritycheckvalue", 0x20},
     {"nochecksumcheck", 0x40},
 };
 
@@ -91,11 +90,10 @@ class TargetParser {
 
   absl::Status Parse(const YAML::Node& node, const std::string& path, IpmiTarget* t) {
     if (!node.IsMap()) return Err(node, path, "expected a mapping (one target)");
-    HM_RETURN_IF_ERROR(cfg_.CheckKeys(
-        node, path,
-        {"name", "host", "port", "username", "password_file", "k_g_file", "cipher_suite",
-         "privilege", "workaround_flags", "timeout", "collectors", "exclude_sensor_ids",
-         "labels"}));
+    HM_RETURN_IF_ERROR(cfg_.CheckKeys(node, path,
+                                      {"name", "host", "port", "username", "password_file",
+                                       "k_g_file", "cipher_suite", "privilege", "workaround_flags",
+                                       "timeout", "collectors", "exclude_sensor_ids", "labels"}));
 
     HM_RETURN_IF_ERROR(cfg_.GetString(node, "name", path, &t->name));
     if (t->name.empty()) return Err(node, path + ".name", "required (the target's label)");
@@ -235,7 +233,8 @@ class TargetParser {
     HM_RETURN_IF_ERROR(cfg_.GetStringMap(node, "labels", path, &labels));
     for (const auto& [k, v] : labels) {
       if (!common::IsValidLabelName(k) || absl::StartsWith(k, "__")) {
-        return Err(node["labels"], path + ".labels", absl::StrCat("invalid label name \"", k, "\""));
+        return Err(node["labels"], path + ".labels",
+                   absl::StrCat("invalid label name \"", k, "\""));
       }
       if (std::find(std::begin(kReservedLabels), std::end(kReservedLabels), k) !=
           std::end(kReservedLabels)) {

@@ -33,8 +33,7 @@ static_assert(kSensorTypeUnknown == IPMI_MONITORING_SENSOR_TYPE_UNKNOWN);
 static_assert(kPrivilegeUser == IPMI_MONITORING_PRIVILEGE_LEVEL_USER);
 static_assert(kPrivilegeOperator == IPMI_MONITORING_PRIVILEGE_LEVEL_OPERATOR);
 static_assert(kPrivilegeAdmin == IPMI_MONITORING_PRIVILEGE_LEVEL_ADMIN);
-static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE ==
-              0x10);
+static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE == 0x10);
 
 // ipmi_monitoring_init must run once before any thread uses the library.
 absl::Status InitLibrary() {
@@ -151,8 +150,8 @@ class LibIpmiReader : public IpmiReader {
   absl::Status ReadSensors(std::vector<SensorReading>* out) override {
     out->clear();
     if (absl::Status s = Prepare(); !s.ok()) return s;
-    const int n = ipmi_monitoring_sensor_readings_by_record_id(
-        ctx_, Host(), &config_, 0, nullptr, 0, nullptr, nullptr);
+    const int n = ipmi_monitoring_sensor_readings_by_record_id(ctx_, Host(), &config_, 0, nullptr,
+                                                               0, nullptr, nullptr);
     if (n < 0) return LibError(ctx_, "reading sensors");
     out->reserve(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
@@ -247,8 +246,8 @@ class LibIpmiReader : public IpmiReader {
 }  // namespace
 
 const std::vector<std::string>& InbandDevicePaths() {
-  static const auto* paths = new std::vector<std::string>{"/dev/ipmi0", "/dev/ipmi/0",
-                                                          "/dev/ipmidev/0"};
+  static const auto* paths =
+      new std::vector<std::string>{"/dev/ipmi0", "/dev/ipmi/0", "/dev/ipmidev/0"};
   return *paths;
 }
 

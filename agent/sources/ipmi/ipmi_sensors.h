@@ -63,10 +63,10 @@ double StateValue(int state);
 std::string CleanSensorName(absl::string_view raw);
 
 struct SensorWriteStats {
-  int written = 0;             // sensors exported (two samples each: value and state)
-  int not_sensors = 0;         // records without a sensor type (device locators), skipped
-  int excluded = 0;            // record IDs listed in exclude_sensor_ids
-  int duplicate_ids = 0;       // a record ID seen before in the same reading, skipped
+  int written = 0;        // sensors exported (two samples each: value and state)
+  int not_sensors = 0;    // records without a sensor type (device locators), skipped
+  int excluded = 0;       // record IDs listed in exclude_sensor_ids
+  int duplicate_ids = 0;  // a record ID seen before in the same reading, skipped
 };
 
 // Writes ipmi_exporter's (collector_ipmi.go) families for `readings`: the family follows the

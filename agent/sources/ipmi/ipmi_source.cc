@@ -215,18 +215,17 @@ class IpmiSource : public Source {
         if (job.running && !this_round) {
           why = "the previous read has not returned yet; not read again until it does";
         } else if (job.running) {
-          why = absl::StrCat("no answer within the deadline (",
-                             absl::FormatDuration(job.timeout),
+          why = absl::StrCat("no answer within the deadline (", absl::FormatDuration(job.timeout),
                              "); not read again until the pending read returns");
         } else {
           why = "not started before the deadline: all workers busy with slow BMCs";
         }
         if (job.running && !job.stuck_logged) {
           job.stuck_logged = true;
-          common::log::Warn("ipmi: BMC read exceeded its deadline",
-                            absl::StrCat(common::log::Kv("bmc", who),
-                                         common::log::Kv("timeout",
-                                                         absl::FormatDuration(job.timeout))));
+          common::log::Warn(
+              "ipmi: BMC read exceeded its deadline",
+              absl::StrCat(common::log::Kv("bmc", who),
+                           common::log::Kv("timeout", absl::FormatDuration(job.timeout))));
         }
         if (job.collectors.sensors) Up(out, job, "ipmi", false);
         if (job.collectors.sel) Up(out, job, "sel", false);
@@ -312,14 +311,13 @@ absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
   absl::Duration timeout;
   if (!absl::ParseDuration(timeout_text, &timeout) || timeout < absl::Milliseconds(100) ||
       timeout == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ipmi option timeout: want a duration of at least 100ms like \"10s\", got \"",
-        timeout_text, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ipmi option timeout: want a duration of at least 100ms like \"10s\", got \"",
+                     timeout_text, "\""));
   }
   const std::string parallelism_text = OptionOr(ctx, "parallelism", kDefaultParallelism);
   int parallelism = 0;
-  if (!absl::SimpleAtoi(parallelism_text, &parallelism) || parallelism < 1 ||
-      parallelism > 256) {
+  if (!absl::SimpleAtoi(parallelism_text, &parallelism) || parallelism < 1 || parallelism > 256) {
     return absl::InvalidArgumentError(absl::StrCat(
         "ipmi option parallelism: want an integer 1..256, got \"", parallelism_text, "\""));
   }
@@ -330,8 +328,8 @@ absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
   }
   const std::string driver = OptionOr(ctx, "driver", "auto");
   if (driver != "auto" && driver != "openipmi" && driver != "kcs" && driver != "ssif") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ipmi option driver: want auto, openipmi, kcs or ssif, got \"", driver, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("ipmi option driver: want auto, openipmi, kcs or ssif, got \"", driver, "\""));
   }
   const std::string cache_dir = OptionOr(ctx, "sdr-cache-dir", kDefaultCacheDir);
   if (cache_dir.empty()) {
