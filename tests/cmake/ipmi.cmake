@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
+# IPMI source against a real RMCP+ peer (OpenIPMI's ipmi_sim on loopback, ports chosen at run
+# time, stopped by PID): tests/ipmi/. ipmi.sim: read all sensors, change one at run time, freeze
+# the BMC (SIGSTOP) to hit the deadline, recover. ipmi.alert_rules: awesome-prometheus-alerts'
+# ipmi-exporter rules in a real Prometheus fed by hostmon.
+add_test(NAME ipmi.sim
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ipmi/ipmi_sim_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
+set_tests_properties(ipmi.sim PROPERTIES TIMEOUT 100 RESOURCE_LOCK loopback_peers)
