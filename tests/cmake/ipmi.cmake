@@ -7,3 +7,7 @@ add_test(NAME ipmi.sim
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ipmi/ipmi_sim_test.py
           --bin-dir ${HOSTMON_BIN_DIR})
 set_tests_properties(ipmi.sim PROPERTIES TIMEOUT 100 RESOURCE_LOCK loopback_peers)
+add_test(NAME ipmi.alert_rules
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ipmi/ipmi_rules_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
+set_tests_properties(ipmi.alert_rules PROPERTIES TIMEOUT 100 RESOURCE_LOCK loopback_peers)
