@@ -11,3 +11,8 @@ add_test(NAME ipmi.alert_rules
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ipmi/ipmi_rules_test.py
           --bin-dir ${HOSTMON_BIN_DIR})
 set_tests_properties(ipmi.alert_rules PROPERTIES TIMEOUT 100 RESOURCE_LOCK loopback_peers)
+# The benchmark runs end to end (figures printed, not asserted).
+add_test(NAME bench.ipmi_smoke
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/ipmi_bench.py
+          --bin-dir ${HOSTMON_BIN_DIR} --runs 3)
+set_tests_properties(bench.ipmi_smoke PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)
