@@ -20,8 +20,7 @@ std::vector<Collection::NamedSource> BuiltinsOver(const common::FsRoot& fs) {
   for (const SourceInfo& info : BuiltinSources()) {
     // Reads D-Bus, not the fixture tree; covered with a fake client in systemd_source_test.cc.
     if (info.name == "systemd") continue;
-    // Slow-tier sources talk to BMCs and devices, not the fixture tree; each has its own tests
-    // with fakes and real peers (e.g. tests/agent/sources/ipmi_source_test.cc, tests/ipmi/).
+    // Devices and BMCs run in the slow tier, tested in slow_tier_test.cc and their own tests.
     if (info.slow) continue;
     auto src = info.factory(ctx);
     REQUIRE(src.ok());
