@@ -15,7 +15,7 @@
 //       cipher_suite: 3             # default 3 (HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128)
 //       privilege: user             # user | operator | admin; default user
 //       workaround_flags: [opensesspriv]   # FreeIPMI -W names for LAN 2.0
-//       timeout: 5s                 # per-collection deadline; default: the source's timeout
+//       timeout: 5s                 # deadline of a read; default: option target-timeout
 //       collectors: [ipmi, sel]     # default [ipmi]
 //       exclude_sensor_ids: [12]    # SDR record IDs not exported
 //       labels: {rack: a1}          # added to every sample of this target

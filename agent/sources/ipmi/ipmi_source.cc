@@ -34,7 +34,11 @@ constexpr MetricDesc kSelCount{"ipmi_sel_logs_count", kGauge,
                                "Current number of log entries in the SEL."};
 
 constexpr char kDefaultCacheDir[] = "/var/lib/hostmon/sdr-cache";
-constexpr char kDefaultTimeout[] = "10s";
+constexpr char kDefaultTargetTimeout[] = "10s";
+// The slow tier's own options (agent/slow_tier.h), declared here for the IPMI defaults: a round
+// every 30s, and a whole-round backstop above the per-BMC deadline.
+constexpr char kDefaultInterval[] = "30s";
+constexpr char kDefaultTierTimeout[] = "25s";
 constexpr char kDefaultParallelism[] = "4";
 // Past the IPMI session timeout, the library needs a moment to give up and return its own,
 // clearer error ("connection timeout"); only after that does the source stop waiting.
@@ -298,8 +302,11 @@ const std::vector<SourceOption>& IpmiOptions() {
       {"device", "", "In-band device path (default: /dev/ipmi0, /dev/ipmi/0, /dev/ipmidev/0)"},
       {"sdr-cache-dir", kDefaultCacheDir,
        "Directory for the per-BMC SDR caches (created 0700 when missing)"},
-      {"timeout", kDefaultTimeout,
+      {"target-timeout", kDefaultTargetTimeout,
        "Deadline of one BMC read (the IPMI session timeout); targets may set their own"},
+      {"interval", kDefaultInterval, "How often the BMCs are read (slow tier)"},
+      {"timeout", kDefaultTierTimeout,
+       "Slow-tier deadline of a whole round; must exceed every BMC's deadline"},
       {"parallelism", kDefaultParallelism, "BMCs read at the same time, at most"},
   };
   return *options;
@@ -307,13 +314,13 @@ const std::vector<SourceOption>& IpmiOptions() {
 
 absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
                                                     ipmi::IpmiReaderFactory readers) {
-  const std::string timeout_text = OptionOr(ctx, "timeout", kDefaultTimeout);
+  const std::string timeout_text = OptionOr(ctx, "target-timeout", kDefaultTargetTimeout);
   absl::Duration timeout;
   if (!absl::ParseDuration(timeout_text, &timeout) || timeout < absl::Milliseconds(100) ||
       timeout == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ipmi option timeout: want a duration of at least 100ms like \"10s\", got \"",
-                     timeout_text, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ipmi option target-timeout: want a duration of at least 100ms like \"10s\", got \"",
+        timeout_text, "\""));
   }
   const std::string parallelism_text = OptionOr(ctx, "parallelism", kDefaultParallelism);
   int parallelism = 0;
@@ -342,6 +349,26 @@ absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
     absl::StatusOr<std::vector<IpmiTarget>> loaded = ipmi::LoadIpmiTargets(config, timeout);
     if (!loaded.ok()) return loaded.status();
     *targets = *std::move(loaded);
+  }
+
+  // A round ends at the longest BMC deadline plus grace; past the tier's deadline the tier would
+  // drop the healthy BMCs' values too.
+  absl::Duration tier_timeout = absl::InfiniteDuration();
+  if (const std::string t = ctx.Option("timeout"); !t.empty()) {
+    if (!absl::ParseDuration(t, &tier_timeout)) tier_timeout = absl::InfiniteDuration();
+  }
+  absl::Duration longest = local != "false" ? timeout : absl::ZeroDuration();
+  std::string longest_name = "target-timeout";
+  for (const IpmiTarget& t : *targets) {
+    if (t.timeout > longest) {
+      longest = t.timeout;
+      longest_name = absl::StrCat("the timeout of target ", t.name);
+    }
+  }
+  if (longest + kGrace >= tier_timeout) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ipmi option timeout (", absl::FormatDuration(tier_timeout), ") must exceed ", longest_name,
+        " (", absl::FormatDuration(longest), ") by more than ", absl::FormatDuration(kGrace)));
   }
 
   std::vector<std::shared_ptr<Job>> jobs;

@@ -235,7 +235,12 @@ TEST_CASE("IpmiSource: bad options are InvalidArgument naming the option", "[age
     auto s = f.Make("", std::move(opts));
     return s.ok() ? std::string("OK") : std::string(s.status().message());
   };
-  CHECK_THAT(msg({{"timeout", "fast"}}), Catch::Matchers::Contains("ipmi option timeout"));
+  CHECK_THAT(msg({{"target-timeout", "fast"}}),
+             Catch::Matchers::Contains("ipmi option target-timeout"));
+  // The slow tier's deadline for the whole round must leave room for every BMC's deadline.
+  CHECK_THAT(msg({{"timeout", "10s"}}),
+             Catch::Matchers::Contains("ipmi option timeout (10s) must exceed target-timeout"));
+  CHECK(msg({{"timeout", "11s"}}) == "OK");
   CHECK_THAT(msg({{"parallelism", "0"}}), Catch::Matchers::Contains("ipmi option parallelism"));
   CHECK_THAT(msg({{"local", "maybe"}}), Catch::Matchers::Contains("ipmi option local"));
   CHECK_THAT(msg({{"driver", "bt"}}), Catch::Matchers::Contains("ipmi option driver"));
