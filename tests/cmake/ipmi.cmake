@@ -16,3 +16,9 @@ add_test(NAME bench.ipmi_smoke
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/ipmi_bench.py
           --bin-dir ${HOSTMON_BIN_DIR} --runs 3)
 set_tests_properties(bench.ipmi_smoke PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)
+# A frozen BMC (SIGSTOP) in a running agent streaming to a collector: ipmi_up 0, values dropped,
+# and the agent's batches keep the pace of its interval (needs the slow tier).
+add_test(NAME ipmi.pace
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ipmi/ipmi_pace_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
+set_tests_properties(ipmi.pace PROPERTIES TIMEOUT 80 RESOURCE_LOCK loopback_peers)
