@@ -28,6 +28,9 @@ struct FakeBmc {
   std::atomic<int> sel_reads{0};
   // When set, a read blocks until it is notified: a hung BMC.
   std::shared_ptr<absl::Notification> hang;
+  absl::Duration delay;                    // a slow BMC
+  std::atomic<int>* concurrent = nullptr;  // reads in progress across BMCs, and the maximum
+  std::atomic<int>* max_concurrent = nullptr;
 };
 
 class FakeReader : public IpmiReader {
@@ -35,7 +38,15 @@ class FakeReader : public IpmiReader {
   explicit FakeReader(std::shared_ptr<FakeBmc> bmc) : bmc_(std::move(bmc)) {}
   absl::Status ReadSensors(std::vector<SensorReading>* out) override {
     ++bmc_->sensor_reads;
+    if (bmc_->concurrent != nullptr) {
+      const int now = ++*bmc_->concurrent;
+      int seen = bmc_->max_concurrent->load();
+      while (now > seen && !bmc_->max_concurrent->compare_exchange_weak(seen, now)) {
+      }
+    }
     if (auto hang = bmc_->hang) hang->WaitForNotification();
+    absl::SleepFor(bmc_->delay);
+    if (bmc_->concurrent != nullptr) --*bmc_->concurrent;
     *out = bmc_->readings;
     return bmc_->status;
   }
@@ -226,6 +237,37 @@ TEST_CASE("IpmiSource: many BMCs with parallelism 1 are all read", "[agent][ipmi
   for (int i = 0; i < 6; ++i) {
     CHECK(out.samples.at("ipmi_temperature_celsius{id=\"2\",name=\"CPU Temp\",target=\"b" +
                          std::to_string(i) + "\"}") == 20 + i);
+  }
+}
+
+TEST_CASE("IpmiSource: BMCs are read in parallel, at most `parallelism` at a time",
+          "[agent][ipmi]") {
+  Fixture f;
+  std::atomic<int> concurrent{0};
+  std::atomic<int> max_concurrent{0};
+  std::string yaml = "targets:\n";
+  for (int i = 0; i < 8; ++i) {
+    const std::string name = "slow" + std::to_string(i);
+    yaml += "  - {name: " + name + ", host: h, password_file: pw, timeout: 2s}\n";
+    auto bmc = f.Bmc(name);
+    bmc->readings = {Temp(2, i)};
+    bmc->delay = absl::Milliseconds(150);
+    bmc->concurrent = &concurrent;
+    bmc->max_concurrent = &max_concurrent;
+  }
+  auto src = f.Make(yaml, {{"local", "false"}, {"parallelism", "4"}});
+  REQUIRE(src.ok());
+  testing::CaptureWriter out;
+  const absl::Time start = absl::Now();
+  CHECK((*src)->Collect(out).ok());
+  const absl::Duration took = absl::Now() - start;
+  // 8 reads of 150ms, 4 at a time: two waves, well under the 1.2s a serial read would take.
+  CHECK(took < absl::Milliseconds(1100));
+  CHECK(max_concurrent.load() <= 4);  // the bound
+  CHECK(max_concurrent.load() >= 2);  // and real parallelism
+  for (int i = 0; i < 8; ++i) {
+    CHECK(out.samples.at("ipmi_up{collector=\"ipmi\",target=\"slow" + std::to_string(i) + "\"}") ==
+          1);
   }
 }
 
