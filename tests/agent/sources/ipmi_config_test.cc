@@ -2,8 +2,10 @@
 #include "agent/sources/ipmi/ipmi_config.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 
+#include "common/fs_root.h"
 #include "common/scoped_temp_dir.h"
 
 namespace hostmon::agent::ipmi {
@@ -136,6 +138,19 @@ TEST_CASE("ParseIpmiTargets names file, line and field of every mistake", "[agen
   CHECK_THAT(f.Error("targets: [\n"), Contains("YAML syntax error"));
   f.dir.Write("bad_kg", "0xzz\n");
   CHECK_THAT(f.Error(head + "    k_g_file: bad_kg\n"), Contains("must be hex"));
+}
+
+TEST_CASE("The shipped example targets file loads", "[agent][ipmi]") {
+  Files f;
+  std::string text;
+  REQUIRE(
+      common::ReadFileTo(HOSTMON_FIXTURE_DIR "/../../deploy/config/ipmi-targets.example.yml", &text)
+          .ok());
+  std::filesystem::create_directory(f.dir.File("ipmi"));
+  f.dir.Write("ipmi/web-01-bmc.pw", "pw\n");
+  auto t = ParseIpmiTargets(text, "ipmi-targets.example.yml", f.dir.path(), absl::Seconds(10));
+  REQUIRE(t.ok());
+  CHECK((*t)[0].name == "web-01-bmc");
 }
 
 TEST_CASE("LoadIpmiTargets resolves secret files next to the targets file", "[agent][ipmi]") {
