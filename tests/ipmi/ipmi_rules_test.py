@@ -7,7 +7,8 @@ without error, and the alerts the simulator's state calls for actually fire.
 Checks: `promtool check rules` accepts the file; Prometheus loads all its rules; each rule has
 health "ok" and no lastError after several evaluations; Prometheus has the BMC's
 ipmi_temperature_celsius under the agent's instance with target="sim"; IpmiTemperatureSensorCritical
-(Inlet Temp is above its critical threshold at start, `for: 0m`) is firing.
+(Inlet Temp is above its critical threshold at start, `for: 0m`) and IpmiChassisPowerOff (the
+simulated chassis is off) are firing.
 
 Usage: ipmi_rules_test.py --bin-dir build/bin
 """
@@ -38,7 +39,7 @@ def body(args, procs, runner, workdir):
 
     sim = s.start_sim(procs, workdir)
     runner.require("ipmi_sim answers on loopback", sim, "")
-    targets = s.write_targets(workdir, sim, name="sim", collectors=("ipmi", "sel"))
+    targets = s.write_targets(workdir, sim, name="sim", collectors=("ipmi", "chassis", "sel"))
     args.agent_arg = list(args.agent_arg or []) + ["--source.ipmi.local=false"] + \
         s.agent_ipmi_args(targets, os.path.join(workdir, "sdr-cache"))
     stack = c.start_stack(args, procs, runner, workdir, rule_files=[RULES])
@@ -75,6 +76,9 @@ def body(args, procs, runner, workdir):
             active.append("%s (%s)" % (r["name"], ", ".join(sorted({a.get("state", "?")
                                                                    for a in r["alerts"]}))))
     runner.check("IpmiTemperatureSensorCritical fires for the simulator's Inlet Temp", firing,
+                 "active: %r" % active)
+    runner.check("IpmiChassisPowerOff fires (the simulated chassis is off)",
+                 any(a.startswith("IpmiChassisPowerOff (firing") for a in active),
                  "active: %r" % active)
     sys.stdout.write("INFO: active alerts:%s\n" % "".join("\n  " + a for a in active))
 

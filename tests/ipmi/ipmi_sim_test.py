@@ -3,11 +3,13 @@
 """The ipmi source against a real RMCP+ peer: OpenIPMI's ipmi_sim with the 8 sensors of
 tests/fixtures/ipmi, read by `hostmon-agent --once --source.ipmi --source.ipmi.config=FILE`.
 
-Checks: all 8 sensors with ipmi_exporter's names, ids, values and states; a sensor changed at
+Checks: all 8 sensors with ipmi_exporter's names, ids, values and states, the chassis status
+and SEL info (raw commands through libfreeipmi); a sensor changed at
 run time through the simulator's console shows its new value and state in the next read (and
 the SEL count grows); a frozen simulator (SIGSTOP) makes the read hit its deadline (ipmi_up 0,
 hostmon_agent_source_success{source="ipmi"} 0, no stale sensor values, the agent returns in
-about the deadline); after SIGCONT the next read succeeds again.
+about the deadline); after SIGCONT the next read succeeds again; a BMC without DCMI gets
+ipmi_up{collector="dcmi"} 0 and nothing else breaks.
 
 Usage: ipmi_sim_test.py --bin-dir build/bin
 """
@@ -113,9 +115,19 @@ def body(args, procs, runner, workdir):
                  value(samples, "ipmi_up", collector="ipmi", target=TARGET) == 1, p.tail())
     runner.check("ipmi_up{collector=sel,target=sim} = 1",
                  value(samples, "ipmi_up", collector="sel", target=TARGET) == 1, p.tail())
+    runner.check("ipmi_up{collector=chassis,target=sim} = 1",
+                 value(samples, "ipmi_up", collector="chassis", target=TARGET) == 1, p.tail())
+    # The simulated chassis is powered off and has no faults (1 = no fault, ipmi_exporter).
+    for metric, want in (("ipmi_chassis_power_state", 0), ("ipmi_chassis_drive_fault_state", 1),
+                         ("ipmi_chassis_cooling_fault_state", 1)):
+        runner.check("%s{target=sim} = %d" % (metric, want),
+                     value(samples, metric, target=TARGET) == want, p.tail())
+    free = value(samples, "ipmi_sel_free_space_bytes", target=TARGET)
+    runner.check("ipmi_sel_free_space_bytes{target=sim} > 0 (Get SEL Info)",
+                 isinstance(free, float) and free > 0, "got %r" % (free,))
     check_sensors(runner, samples, INITIAL, "initial")
     n_sensor_series = len([1 for n, lb, _ in samples if n.endswith("_state") and
-                           n.startswith("ipmi_")])
+                           n.startswith("ipmi_") and "id" in lb])
     runner.check("exactly 8 sensors exported (the BMC's device locator record is not a sensor)",
                  n_sensor_series == 8, "got %d state series" % n_sensor_series)
     runner.check("SDR cache written under --source.ipmi.sdr-cache-dir",
@@ -165,6 +177,18 @@ def body(args, procs, runner, workdir):
     runner.check("after SIGCONT: CPU Temp read again (95)",
                  value(samples, "ipmi_temperature_celsius", id="2", name="CPU Temp",
                        target=TARGET) == 95, p.tail())
+
+    # --- DCMI: the simulator has none; ipmi_up{collector=dcmi} 0, nothing else breaks ---------
+    dcmi = s.write_targets(workdir, sim, name=TARGET, collectors=("ipmi", "dcmi"))
+    p, samples, _ = once(procs, args, dcmi, cache, "agent-once-dcmi")
+    runner.check("no DCMI on the BMC: ipmi_up{collector=dcmi} = 0, ipmi_up{collector=ipmi} = 1, "
+                 "no power consumption sample",
+                 value(samples, "ipmi_up", collector="dcmi", target=TARGET) == 0 and
+                 value(samples, "ipmi_up", collector="ipmi", target=TARGET) == 1 and
+                 not [n for n, _, _ in samples if n == "ipmi_dcmi_power_consumption_watts"],
+                 p.tail())
+    runner.check("no DCMI: the error names the command", "DCMI Get Power Reading" in p.stderr(),
+                 p.tail())
 
     # --- no local BMC here: a clean NotFound, not an error -------------------------------------
     p = procs.run("agent-once-local", [os.path.join(args.bin_dir, "hostmon-agent"), "--once",

@@ -195,27 +195,10 @@ class TargetParser {
       return Err(node["timeout"], path + ".timeout", "must be at least 100ms");
     }
 
-    std::vector<std::string> collectors = {"ipmi"};
+    std::vector<std::string> collectors = {"ipmi", "chassis"};
     HM_RETURN_IF_ERROR(cfg_.GetStringList(node, "collectors", path, &collectors));
-    t->collectors = Collectors{false, false};
-    for (const std::string& c : collectors) {
-      if (c == "ipmi") {
-        t->collectors.sensors = true;
-      } else if (c == "sel") {
-        t->collectors.sel = true;
-      } else if (c == "chassis" || c == "dcmi" || c == "bmc" || c == "bmc-watchdog" ||
-                 c == "sel-events" || c == "sm-lan-mode") {
-        return Err(node["collectors"], path + ".collectors",
-                   absl::StrCat("ipmi_exporter's \"", c,
-                                "\" collector is not implemented by hostmon (available: ipmi, "
-                                "sel)"));
-      } else {
-        return Err(node["collectors"], path + ".collectors",
-                   absl::StrCat("unknown collector \"", c, "\" (available: ipmi, sel)"));
-      }
-    }
-    if (!t->collectors.sensors && !t->collectors.sel) {
-      return Err(node["collectors"], path + ".collectors", "must name at least one collector");
+    if (absl::Status st = ParseCollectors(collectors, &t->collectors); !st.ok()) {
+      return Err(node["collectors"], path + ".collectors", st.message());
     }
 
     std::vector<std::string> ids;
@@ -262,6 +245,31 @@ class TargetParser {
 };
 
 }  // namespace
+
+absl::Status ParseCollectors(const std::vector<std::string>& names, Collectors* out) {
+  Collectors c{false, false, false, false};
+  for (const std::string& n : names) {
+    if (n == "ipmi") {
+      c.sensors = true;
+    } else if (n == "chassis") {
+      c.chassis = true;
+    } else if (n == "sel") {
+      c.sel = true;
+    } else if (n == "dcmi") {
+      c.dcmi = true;
+    } else if (n == "bmc" || n == "bmc-watchdog" || n == "sel-events" || n == "sm-lan-mode") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ipmi_exporter's \"", n,
+          "\" collector is not implemented by hostmon (available: ipmi, chassis, sel, dcmi)"));
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown collector \"", n, "\" (available: ipmi, chassis, sel, dcmi)"));
+    }
+  }
+  if (!c.Any()) return absl::InvalidArgumentError("must name at least one collector");
+  *out = c;
+  return absl::OkStatus();
+}
 
 bool WorkaroundFlag(const std::string& name, unsigned int* bit) {
   for (const Workaround& w : kWorkarounds) {

@@ -16,7 +16,7 @@
 //       privilege: user             # user | operator | admin; default user
 //       workaround_flags: [opensesspriv]   # FreeIPMI -W names for LAN 2.0
 //       timeout: 5s                 # deadline of a read; default: option target-timeout
-//       collectors: [ipmi, sel]     # default [ipmi]
+//       collectors: [ipmi, sel]     # ipmi, chassis, sel, dcmi; default [ipmi, chassis]
 //       exclude_sensor_ids: [12]    # SDR record IDs not exported
 //       labels: {rack: a1}          # added to every sample of this target
 #pragma once
@@ -39,8 +39,14 @@ inline constexpr int kPrivilegeAdmin = 2;
 // What to read from a BMC; the names are ipmi_exporter's collector names (its ipmi_up label).
 struct Collectors {
   bool sensors = true;  // "ipmi": SDR sensors
-  bool sel = false;     // "sel": number of SEL entries
+  bool chassis = true;  // "chassis": Get Chassis Status
+  bool sel = false;     // "sel": Get SEL Info
+  bool dcmi = false;    // "dcmi": DCMI Get Power Reading
+  bool Any() const { return sensors || chassis || sel || dcmi; }
 };
+
+// Parses collector names ("ipmi", "chassis", "sel", "dcmi"); an error names the bad one.
+absl::Status ParseCollectors(const std::vector<std::string>& names, Collectors* out);
 
 struct IpmiTarget {
   std::string name;

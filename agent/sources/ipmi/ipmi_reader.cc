@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/ipmi/ipmi_reader.h"
 
+#include <freeipmi/freeipmi.h>
 #include <ipmi_monitoring.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,7 +34,71 @@ static_assert(kSensorTypeUnknown == IPMI_MONITORING_SENSOR_TYPE_UNKNOWN);
 static_assert(kPrivilegeUser == IPMI_MONITORING_PRIVILEGE_LEVEL_USER);
 static_assert(kPrivilegeOperator == IPMI_MONITORING_PRIVILEGE_LEVEL_OPERATOR);
 static_assert(kPrivilegeAdmin == IPMI_MONITORING_PRIVILEGE_LEVEL_ADMIN);
-static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE == 0x10);
+// The targets file's workaround bits are passed to both libraries.
+static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_AUTHENTICATION_CAPABILITIES ==
+              IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES);
+static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE ==
+              IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE);
+static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NO_CHECKSUM_CHECK ==
+              IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK);
+
+// libfreeipmi's privilege levels are the IPMI spec's codes, not libipmimonitoring's.
+uint8_t SpecPrivilege(int privilege) {
+  switch (privilege) {
+    case kPrivilegeOperator:
+      return IPMI_PRIVILEGE_LEVEL_OPERATOR;
+    case kPrivilegeAdmin:
+      return IPMI_PRIVILEGE_LEVEL_ADMIN;
+    default:
+      return IPMI_PRIVILEGE_LEVEL_USER;
+  }
+}
+
+// libfreeipmi's error as a status classified like LibError below.
+absl::Status RawError(ipmi_ctx_t ctx, absl::string_view what) {
+  const int errnum = ipmi_ctx_errnum(ctx);
+  const std::string msg = absl::StrCat(what, ": ", ipmi_ctx_errormsg(ctx));
+  switch (errnum) {
+    case IPMI_ERR_SESSION_TIMEOUT:
+    case IPMI_ERR_CONNECTION_TIMEOUT:
+    case IPMI_ERR_BMC_BUSY:
+      return absl::UnavailableError(msg);
+    case IPMI_ERR_USERNAME_INVALID:
+    case IPMI_ERR_PASSWORD_INVALID:
+    case IPMI_ERR_K_G_INVALID:
+    case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
+    case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
+    case IPMI_ERR_AUTHENTICATION_TYPE_UNAVAILABLE:
+    case IPMI_ERR_CIPHER_SUITE_ID_UNAVAILABLE:
+    case IPMI_ERR_PERMISSION:
+      return absl::PermissionDeniedError(msg);
+    case IPMI_ERR_DEVICE_NOT_SUPPORTED:
+    case IPMI_ERR_COMMAND_INVALID_OR_UNSUPPORTED:
+      return absl::UnimplementedError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+// A FIID object for one command response, destroyed with the scope.
+class Fiid {
+ public:
+  explicit Fiid(fiid_template_t tmpl) : obj_(fiid_obj_create(tmpl)) {}
+  ~Fiid() {
+    if (obj_ != nullptr) fiid_obj_destroy(obj_);
+  }
+  Fiid(const Fiid&) = delete;
+  Fiid& operator=(const Fiid&) = delete;
+  fiid_obj_t get() const { return obj_; }
+  bool ok() const { return obj_ != nullptr; }
+  // A field's value; false when the BMC's answer lacks it.
+  bool Get(const char* field, uint64_t* value) const {
+    return fiid_obj_get(obj_, field, value) == 1;
+  }
+
+ private:
+  fiid_obj_t obj_;
+};
 
 // ipmi_monitoring_init must run once before any thread uses the library.
 absl::Status InitLibrary() {
@@ -147,6 +212,24 @@ class LibIpmiReader : public IpmiReader {
     if (ctx_ != nullptr) ipmi_monitoring_ctx_destroy(ctx_);
   }
 
+  void ReadCommands(const Collectors& which, BmcCommands* out) override {
+    *out = BmcCommands();
+    absl::Status s = Prepare();
+    if (s.ok()) s = OpenRaw();
+    if (!s.ok()) {
+      out->chassis_status = out->sel_status = out->dcmi_status = s;
+      return;
+    }
+    if (which.chassis) out->chassis_status = ReadChassis(&out->chassis);
+    if (which.sel) out->sel_status = ReadSel(&out->sel);
+    if (which.dcmi) out->dcmi_status = ReadDcmi(&out->dcmi);
+    // One session per round: a BMC has few session slots, and an idle session would only time
+    // out on the BMC's side.
+    ipmi_ctx_close(raw_);
+    ipmi_ctx_destroy(raw_);
+    raw_ = nullptr;
+  }
+
   absl::Status ReadSensors(std::vector<SensorReading>* out) override {
     out->clear();
     if (absl::Status s = Prepare(); !s.ok()) return s;
@@ -186,19 +269,81 @@ class LibIpmiReader : public IpmiReader {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<int> CountSelEntries() override {
-    if (absl::Status s = Prepare(); !s.ok()) return s;
-    const int n =
-        ipmi_monitoring_sel_by_record_id(ctx_, Host(), &config_, 0, nullptr, 0, nullptr, nullptr);
-    if (n < 0) {
-      if (ipmi_monitoring_ctx_errnum(ctx_) == IPMI_MONITORING_ERR_NO_SEL_RECORDS) return 0;
-      return LibError(ctx_, "reading the SEL");
+ private:
+  absl::Status OpenRaw() {
+    raw_ = ipmi_ctx_create();
+    if (raw_ == nullptr) return absl::ResourceExhaustedError("ipmi_ctx_create failed");
+    int rc;
+    if (spec_.target != nullptr) {
+      const IpmiTarget& t = *spec_.target;
+      rc = ipmi_ctx_open_outofband_2_0(
+          raw_, host_.c_str(), username_.empty() ? nullptr : username_.c_str(),
+          password_.empty() ? nullptr : password_.c_str(), kg_.empty() ? nullptr : kg_.data(),
+          static_cast<unsigned int>(kg_.size()), SpecPrivilege(t.privilege),
+          static_cast<uint8_t>(t.cipher_suite),
+          static_cast<unsigned int>(config_.session_timeout_len),
+          static_cast<unsigned int>(config_.retransmission_timeout_len), t.workaround_flags, 0);
+    } else {
+      ipmi_driver_type_t driver = IPMI_DEVICE_OPENIPMI;
+      if (spec_.driver == "kcs") driver = IPMI_DEVICE_KCS;
+      if (spec_.driver == "ssif") driver = IPMI_DEVICE_SSIF;
+      rc = ipmi_ctx_open_inband(raw_, driver, 0, 0, 0, device_.empty() ? nullptr : device_.c_str(),
+                                0, 0);
     }
-    ipmi_monitoring_sel_iterator_destroy(ctx_);
-    return n;
+    if (rc < 0) {
+      absl::Status s = RawError(raw_, "opening an IPMI session");
+      ipmi_ctx_destroy(raw_);
+      raw_ = nullptr;
+      return s;
+    }
+    return absl::OkStatus();
   }
 
- private:
+  absl::Status ReadChassis(ChassisStatus* out) {
+    Fiid rs(tmpl_cmd_get_chassis_status_rs);
+    if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
+    if (ipmi_cmd_get_chassis_status(raw_, rs.get()) < 0) {
+      return RawError(raw_, "Get Chassis Status");
+    }
+    uint64_t on = 0, drive = 0, cooling = 0;
+    if (!rs.Get("current_power_state.power_is_on", &on) ||
+        !rs.Get("misc_chassis_state.drive_fault", &drive) ||
+        !rs.Get("misc_chassis_state.cooling_fan_fault_detected", &cooling)) {
+      return absl::DataLossError("Get Chassis Status: short answer from the BMC");
+    }
+    *out = ChassisStatus{on != 0, drive != 0, cooling != 0};
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadSel(SelInfo* out) {
+    Fiid rs(tmpl_cmd_get_sel_info_rs);
+    if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
+    if (ipmi_cmd_get_sel_info(raw_, rs.get()) < 0) return RawError(raw_, "Get SEL Info");
+    uint64_t entries = 0, free_space = 0;
+    if (!rs.Get("entries", &entries) || !rs.Get("free_space", &free_space)) {
+      return absl::DataLossError("Get SEL Info: short answer from the BMC");
+    }
+    *out = SelInfo{static_cast<int>(entries), static_cast<int>(free_space)};
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadDcmi(DcmiPower* out) {
+    Fiid rs(tmpl_cmd_dcmi_get_power_reading_rs);
+    if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
+    if (ipmi_cmd_dcmi_get_power_reading(raw_, IPMI_DCMI_POWER_READING_MODE_SYSTEM_POWER_STATISTICS,
+                                        0, rs.get()) < 0) {
+      return RawError(raw_, "DCMI Get Power Reading");
+    }
+    uint64_t watts = 0, active = 0;
+    if (!rs.Get("current_power", &watts) ||
+        !rs.Get("power_reading_state.power_measurement", &active)) {
+      return absl::DataLossError("DCMI Get Power Reading: short answer from the BMC");
+    }
+    *out = DcmiPower{active == IPMI_DCMI_POWER_READING_STATE_POWER_MEASUREMENT_ACTIVE,
+                     static_cast<double>(watts)};
+    return absl::OkStatus();
+  }
+
   const char* Host() const { return spec_.target == nullptr ? nullptr : host_.c_str(); }
 
   absl::Status Prepare() {
@@ -241,6 +386,7 @@ class LibIpmiReader : public IpmiReader {
   std::string host_, username_, password_, device_;
   std::vector<unsigned char> kg_;
   bool cache_ready_ = false;
+  ipmi_ctx_t raw_ = nullptr;  // libfreeipmi session, open only inside ReadCommands
 };
 
 }  // namespace

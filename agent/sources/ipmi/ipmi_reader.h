@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Reading one BMC: the seam between the IPMI source (scheduling, deadlines, metrics) and FreeIPMI's
-// libipmimonitoring (in process; no forked tools). Tests replace it with a fake.
+// Reading one BMC: the seam between the IPMI source (scheduling, deadlines, metrics) and FreeIPMI
+// (libipmimonitoring for sensors, libfreeipmi for raw commands; in process, no forked tools).
+// Tests replace it with a fake.
 #pragma once
 
 #include <functional>
@@ -11,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "agent/sources/ipmi/ipmi_bmc_metrics.h"
 #include "agent/sources/ipmi/ipmi_config.h"
 #include "agent/sources/ipmi/ipmi_sensors.h"
 
@@ -34,14 +36,16 @@ class IpmiReader {
   // (bounded by the target's timeout as the IPMI session timeout); PermissionDenied for
   // credential and privilege errors. Called by one thread at a time.
   virtual absl::Status ReadSensors(std::vector<SensorReading>* out) = 0;
-  // Number of entries in the System Event Log.
-  virtual absl::StatusOr<int> CountSelEntries() = 0;
+  // Runs the raw commands of the requested collectors (chassis, sel, dcmi; `which.sensors` is
+  // ignored) in one IPMI session; each collector's status is set separately.
+  virtual void ReadCommands(const Collectors& which, BmcCommands* out) = 0;
 };
 
 using IpmiReaderFactory = std::function<std::unique_ptr<IpmiReader>(const ReaderSpec&)>;
 
-// The libipmimonitoring reader. Owns one library context (contexts are not shared between
-// threads); `spec.target`, if set, must outlive the reader.
+// The FreeIPMI reader: sensors through libipmimonitoring, raw commands through libfreeipmi. Owns
+// one context of each (contexts are not shared between threads); it copies what it needs from
+// `spec.target`.
 std::unique_ptr<IpmiReader> MakeLibIpmiReader(const ReaderSpec& spec);
 
 // Paths where the kernel's IPMI device interface appears (ipmi_devintf), in FreeIPMI's order.

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -25,13 +26,11 @@ using ipmi::IpmiTarget;
 using ipmi::ReaderSpec;
 using ipmi::SensorReading;
 
-// ipmi_exporter's collector.go, collector_sel.go.
+// ipmi_exporter's collector.go.
 constexpr MetricDesc kUp{"ipmi_up", kGauge,
                          "'1' if a scrape of the IPMI device was successful, '0' otherwise."};
 constexpr MetricDesc kDuration{"ipmi_scrape_duration_seconds", kGauge,
                                "Returns how long the scrape took to complete in seconds."};
-constexpr MetricDesc kSelCount{"ipmi_sel_logs_count", kGauge,
-                               "Current number of log entries in the SEL."};
 
 constexpr char kDefaultCacheDir[] = "/var/lib/hostmon/sdr-cache";
 constexpr char kDefaultTargetTimeout[] = "10s";
@@ -66,8 +65,7 @@ struct Job {
   // Written by the worker before `done`; read by the collecting thread after it.
   absl::Status sensor_status;
   std::vector<SensorReading> readings;
-  absl::Status sel_status;
-  int sel_count = 0;
+  ipmi::BmcCommands commands;
   absl::Duration took;
 };
 
@@ -107,19 +105,18 @@ struct Pool {
   static void Run(Job& job) {
     const absl::Time start = absl::Now();
     job.sensor_status = absl::OkStatus();
-    job.sel_status = absl::OkStatus();
     job.readings.clear();
     if (job.collectors.sensors) job.sensor_status = job.reader->ReadSensors(&job.readings);
-    // A BMC that did not answer the sensor read will not answer the SEL read either; skipping it
-    // keeps a dead BMC from holding its worker for two session timeouts.
-    if (job.collectors.sel) {
-      if (!job.collectors.sensors || job.sensor_status.ok() ||
-          !absl::IsUnavailable(job.sensor_status)) {
-        absl::StatusOr<int> n = job.reader->CountSelEntries();
-        job.sel_status = n.status();
-        if (n.ok()) job.sel_count = *n;
+    if (job.collectors.chassis || job.collectors.sel || job.collectors.dcmi) {
+      // A BMC that did not answer the sensor read will not answer the commands either; skipping
+      // them keeps a dead BMC from holding its worker for two session timeouts.
+      if (job.collectors.sensors &&
+          (absl::IsUnavailable(job.sensor_status) || absl::IsNotFound(job.sensor_status))) {
+        job.commands = ipmi::BmcCommands();
+        job.commands.chassis_status = job.commands.sel_status = job.commands.dcmi_status =
+            job.sensor_status;
       } else {
-        job.sel_status = job.sensor_status;
+        job.reader->ReadCommands(job.collectors, &job.commands);
       }
     }
     job.took = absl::Now() - start;
@@ -178,6 +175,12 @@ class IpmiSource : public Source {
   }
 
  private:
+  static const absl::Status& FirstCommandStatus(const Job& job) {
+    if (job.collectors.chassis) return job.commands.chassis_status;
+    if (job.collectors.sel) return job.commands.sel_status;
+    return job.commands.dcmi_status;
+  }
+
   bool RoundDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {
     for (const Job* job : round_) {
       if (!job->done) return false;
@@ -232,17 +235,28 @@ class IpmiSource : public Source {
                            common::log::Kv("timeout", absl::FormatDuration(job.timeout))));
         }
         if (job.collectors.sensors) Up(out, job, "ipmi", false);
+        if (job.collectors.chassis) Up(out, job, "chassis", false);
         if (job.collectors.sel) Up(out, job, "sel", false);
+        if (job.collectors.dcmi) Up(out, job, "dcmi", false);
         failures.push_back(absl::StrCat(who, ": ", why));
         continue;
       }
       job.stuck_logged = false;
-      if (job.local && absl::IsNotFound(job.sensor_status) && !job.local_required) {
+      const absl::Status& first =
+          job.collectors.sensors ? job.sensor_status : FirstCommandStatus(job);
+      if (job.local && absl::IsNotFound(first) && !job.local_required) {
         // No BMC on this host is not a failure of the source when targets remain.
         ++not_found;
-        if (first_not_found.ok()) first_not_found = job.sensor_status;
+        if (first_not_found.ok()) first_not_found = first;
         continue;
       }
+      // A failure shared by every collector (no session, no answer) is reported once.
+      absl::Status reported;
+      auto fail = [&](const absl::Status& s) {
+        if (s.ok() || s == reported) return;
+        reported = s;
+        failures.push_back(absl::StrCat(who, ": ", s.message()));
+      };
       if (job.collectors.sensors) {
         if (job.sensor_status.ok()) {
           const ipmi::SensorWriteStats stats =
@@ -252,18 +266,25 @@ class IpmiSource : public Source {
                                absl::StrCat(common::log::Kv("bmc", who),
                                             common::log::Kv("count", stats.duplicate_ids)));
           }
-        } else {
-          failures.push_back(absl::StrCat(who, ": ", job.sensor_status.message()));
         }
+        fail(job.sensor_status);
         Up(out, job, "ipmi", job.sensor_status.ok());
       }
+      const ipmi::BmcCommands& c = job.commands;
+      if (job.collectors.chassis) {
+        if (c.chassis_status.ok()) ipmi::WriteChassisMetrics(c.chassis, job.labels, out);
+        fail(c.chassis_status);
+        Up(out, job, "chassis", c.chassis_status.ok());
+      }
       if (job.collectors.sel) {
-        if (job.sel_status.ok()) {
-          out.Add(kSelCount, job.labels, job.sel_count);
-        } else if (!job.collectors.sensors || job.sensor_status.ok()) {
-          failures.push_back(absl::StrCat(who, ": ", job.sel_status.message()));
-        }
-        Up(out, job, "sel", job.sel_status.ok());
+        if (c.sel_status.ok()) ipmi::WriteSelMetrics(c.sel, job.labels, out);
+        fail(c.sel_status);
+        Up(out, job, "sel", c.sel_status.ok());
+      }
+      if (job.collectors.dcmi) {
+        if (c.dcmi_status.ok()) ipmi::WriteDcmiMetrics(c.dcmi, job.labels, out);
+        fail(c.dcmi_status);
+        Up(out, job, "dcmi", c.dcmi_status.ok());
       }
       out.Add(kDuration, job.labels, absl::ToDoubleSeconds(job.took));
     }
@@ -298,6 +319,8 @@ const std::vector<SourceOption>& IpmiOptions() {
       {"local", "auto",
        "Read the local BMC in-band: auto (when /dev/ipmi0 exists), true (missing BMC is an "
        "error), false"},
+      {"local-collectors", "ipmi,chassis",
+       "What to read from the local BMC: comma-separated ipmi, chassis, sel, dcmi"},
       {"driver", "auto", "In-band driver: auto (kernel device /dev/ipmi0), openipmi, kcs, ssif"},
       {"device", "", "In-band device path (default: /dev/ipmi0, /dev/ipmi/0, /dev/ipmidev/0)"},
       {"sdr-cache-dir", kDefaultCacheDir,
@@ -338,6 +361,14 @@ absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
     return absl::InvalidArgumentError(
         absl::StrCat("ipmi option driver: want auto, openipmi, kcs or ssif, got \"", driver, "\""));
   }
+  ipmi::Collectors local_collectors;
+  if (absl::Status s =
+          ipmi::ParseCollectors(absl::StrSplit(OptionOr(ctx, "local-collectors", "ipmi,chassis"),
+                                               ',', absl::SkipWhitespace()),
+                                &local_collectors);
+      !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("ipmi option local-collectors: ", s.message()));
+  }
   const std::string cache_dir = OptionOr(ctx, "sdr-cache-dir", kDefaultCacheDir);
   if (cache_dir.empty()) {
     return absl::InvalidArgumentError("ipmi option sdr-cache-dir: must not be empty");
@@ -376,6 +407,7 @@ absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
     auto job = std::make_shared<Job>();
     job->local = true;
     job->local_required = local == "true";
+    job->collectors = local_collectors;
     job->timeout = timeout;
     ReaderSpec spec;
     spec.driver = driver;

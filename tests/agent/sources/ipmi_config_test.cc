@@ -44,7 +44,7 @@ targets:
     privilege: operator
     workaround_flags: [opensesspriv, intel20]
     timeout: 2500ms
-    collectors: [ipmi, sel]
+    collectors: [ipmi, sel, dcmi]
     exclude_sensor_ids: [12, 13]
     labels: {rack: a1, dc: fra}
   - name: minimal
@@ -66,6 +66,8 @@ targets:
   CHECK(t.timeout == absl::Milliseconds(2500));
   CHECK(t.collectors.sensors);
   CHECK(t.collectors.sel);
+  CHECK(t.collectors.dcmi);
+  CHECK_FALSE(t.collectors.chassis);
   CHECK(t.exclude_sensor_ids == std::vector<int64_t>{12, 13});
   CHECK(t.labels ==
         std::vector<std::pair<std::string, std::string>>{{"dc", "fra"}, {"rack", "a1"}});
@@ -74,8 +76,10 @@ targets:
   CHECK(m.cipher_suite == 3);
   CHECK(m.privilege == kPrivilegeUser);
   CHECK(m.timeout == absl::Seconds(10));
-  CHECK(m.collectors.sensors);
+  CHECK(m.collectors.sensors);  // ipmi_exporter's default set minus bmc and dcmi
+  CHECK(m.collectors.chassis);
   CHECK_FALSE(m.collectors.sel);
+  CHECK_FALSE(m.collectors.dcmi);
   CHECK(m.k_g.empty());
 }
 
@@ -120,8 +124,9 @@ TEST_CASE("ParseIpmiTargets names file, line and field of every mistake", "[agen
   CHECK_THAT(f.Error(head + "    port: 70000\n"), Contains("must be 1..65535"));
   CHECK_THAT(f.Error(head + "    workaround_flags: [opensespriv]\n"),
              Contains("unknown flag \"opensespriv\""));
-  CHECK_THAT(f.Error(head + "    collectors: [ipmi, chassis]\n"),
-             Contains("\"chassis\" collector is not implemented by hostmon"));
+  CHECK_THAT(f.Error(head + "    collectors: [ipmi, bmc]\n"),
+             Contains("ipmi.yml:5: field \"targets[0].collectors\": ipmi_exporter's \"bmc\" "
+                      "collector is not implemented by hostmon"));
   CHECK_THAT(f.Error(head + "    collectors: [foo]\n"), Contains("unknown collector \"foo\""));
   CHECK_THAT(f.Error(head + "    collectors: []\n"), Contains("at least one collector"));
   CHECK_THAT(f.Error(head + "    timeout: soon\n"), Contains("expected a duration"));

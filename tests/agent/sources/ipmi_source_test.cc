@@ -19,13 +19,19 @@ using ipmi::IpmiReader;
 using ipmi::ReaderSpec;
 using ipmi::SensorReading;
 
+ipmi::BmcCommands OkCommands() {
+  ipmi::BmcCommands c;
+  c.chassis_status = c.sel_status = c.dcmi_status = absl::OkStatus();
+  return c;
+}
+
 // What a fake BMC answers; shared between the test and the reader a worker thread uses.
 struct FakeBmc {
   absl::Status status;
   std::vector<SensorReading> readings;
-  int sel_entries = 0;
+  ipmi::BmcCommands commands = OkCommands();  // what the raw commands answer
   std::atomic<int> sensor_reads{0};
-  std::atomic<int> sel_reads{0};
+  std::atomic<int> command_reads{0};
   // When set, a read blocks until it is notified: a hung BMC.
   std::shared_ptr<absl::Notification> hang;
   absl::Duration delay;                    // a slow BMC
@@ -50,9 +56,9 @@ class FakeReader : public IpmiReader {
     *out = bmc_->readings;
     return bmc_->status;
   }
-  absl::StatusOr<int> CountSelEntries() override {
-    ++bmc_->sel_reads;
-    return bmc_->sel_entries;
+  void ReadCommands(const ipmi::Collectors&, ipmi::BmcCommands* out) override {
+    ++bmc_->command_reads;
+    *out = bmc_->commands;
   }
 
  private:
@@ -101,16 +107,19 @@ struct Fixture {
 };
 
 constexpr char kTwoTargets[] = R"(targets:
-  - {name: good, host: h1, password_file: pw, timeout: 200ms, collectors: [ipmi, sel],
+  - {name: good, host: h1, password_file: pw, timeout: 200ms, collectors: [ipmi, chassis, sel],
      labels: {rack: r1}}
-  - {name: hung, host: h2, password_file: pw, timeout: 200ms}
+  - {name: hung, host: h2, password_file: pw, timeout: 200ms, collectors: [ipmi]}
 )";
 
 TEST_CASE("IpmiSource: a hung BMC misses its deadline, is not read again while pending, recovers",
           "[agent][ipmi]") {
   Fixture f;
   f.Bmc("good")->readings = {Temp(2, 45)};
-  f.Bmc("good")->sel_entries = 3;
+  f.Bmc("good")->commands.chassis_status = absl::OkStatus();
+  f.Bmc("good")->commands.chassis = {true, false, true};
+  f.Bmc("good")->commands.sel_status = absl::OkStatus();
+  f.Bmc("good")->commands.sel = {3, 4096};
   auto hung = f.Bmc("hung");
   hung->readings = {Temp(2, 50)};
   hung->hang = std::make_shared<absl::Notification>();
@@ -127,6 +136,11 @@ TEST_CASE("IpmiSource: a hung BMC misses its deadline, is not read again while p
   CHECK(out.samples.at(R"(ipmi_up{collector="ipmi",target="good",rack="r1"})") == 1);
   CHECK(out.samples.at(R"(ipmi_up{collector="sel",target="good",rack="r1"})") == 1);
   CHECK(out.samples.at(R"(ipmi_sel_logs_count{target="good",rack="r1"})") == 3);
+  CHECK(out.samples.at(R"(ipmi_sel_free_space_bytes{target="good",rack="r1"})") == 4096);
+  CHECK(out.samples.at(R"(ipmi_up{collector="chassis",target="good",rack="r1"})") == 1);
+  CHECK(out.samples.at(R"(ipmi_chassis_power_state{target="good",rack="r1"})") == 1);
+  CHECK(out.samples.at(R"(ipmi_chassis_drive_fault_state{target="good",rack="r1"})") == 1);
+  CHECK(out.samples.at(R"(ipmi_chassis_cooling_fault_state{target="good",rack="r1"})") == 0);
   CHECK(out.samples.at(
             R"(ipmi_temperature_celsius{id="2",name="CPU Temp",target="good",rack="r1"})") == 45);
   CHECK(out.samples.at(R"(ipmi_up{collector="ipmi",target="hung"})") == 0);
@@ -223,6 +237,49 @@ TEST_CASE("IpmiSource: a failing BMC reports ipmi_up 0 and names itself in the e
   CHECK(out.samples.at(R"(ipmi_up{collector="sel",target="bad"})") == 1);
 }
 
+TEST_CASE("IpmiSource: chassis, SEL and DCMI each have their own ipmi_up", "[agent][ipmi]") {
+  Fixture f;
+  auto bmc = f.Bmc("b");
+  bmc->readings = {Temp(2, 30)};
+  bmc->commands.chassis = {false, true, false};
+  bmc->commands.sel = {12, 100};
+  bmc->commands.dcmi_status = absl::UnimplementedError("DCMI Get Power Reading: not supported");
+  auto src = f.Make(
+      "targets:\n  - {name: b, host: h, password_file: pw, collectors: [ipmi, chassis, sel, "
+      "dcmi]}\n",
+      {{"local", "false"}});
+  REQUIRE(src.ok());
+  testing::CaptureWriter out;
+  absl::Status s = (*src)->Collect(out);
+  CHECK_THAT(std::string(s.message()),
+             Catch::Matchers::Contains("target b: DCMI Get Power Reading: not supported"));
+  CHECK(out.samples.at(R"(ipmi_up{collector="ipmi",target="b"})") == 1);
+  CHECK(out.samples.at(R"(ipmi_up{collector="chassis",target="b"})") == 1);
+  CHECK(out.samples.at(R"(ipmi_up{collector="sel",target="b"})") == 1);
+  CHECK(out.samples.at(R"(ipmi_up{collector="dcmi",target="b"})") == 0);
+  CHECK(out.samples.at(R"(ipmi_chassis_power_state{target="b"})") == 0);
+  CHECK(out.samples.at(R"(ipmi_chassis_drive_fault_state{target="b"})") == 0);
+  CHECK(out.samples.at(R"(ipmi_sel_logs_count{target="b"})") == 12);
+  CHECK(out.samples.count(R"(ipmi_dcmi_power_consumption_watts{target="b"})") == 0);
+}
+
+TEST_CASE("IpmiSource: an unreachable BMC is not asked for its commands and fails once",
+          "[agent][ipmi]") {
+  Fixture f;
+  auto bmc = f.Bmc("dead");
+  bmc->status = absl::UnavailableError("reading sensors: connection timeout");
+  auto src = f.Make(
+      "targets:\n  - {name: dead, host: h, password_file: pw, collectors: [ipmi, chassis, sel]}\n",
+      {{"local", "false"}});
+  REQUIRE(src.ok());
+  testing::CaptureWriter out;
+  absl::Status s = (*src)->Collect(out);
+  CHECK(std::string(s.message()) == "target dead: reading sensors: connection timeout");
+  CHECK(bmc->command_reads == 0);  // a second session timeout would only hold the worker
+  CHECK(out.samples.at(R"(ipmi_up{collector="chassis",target="dead"})") == 0);
+  CHECK(out.samples.at(R"(ipmi_up{collector="sel",target="dead"})") == 0);
+}
+
 TEST_CASE("IpmiSource: many BMCs with parallelism 1 are all read", "[agent][ipmi]") {
   Fixture f;
   std::string yaml = "targets:\n";
@@ -286,6 +343,8 @@ TEST_CASE("IpmiSource: bad options are InvalidArgument naming the option", "[age
   CHECK_THAT(msg({{"parallelism", "0"}}), Catch::Matchers::Contains("ipmi option parallelism"));
   CHECK_THAT(msg({{"local", "maybe"}}), Catch::Matchers::Contains("ipmi option local"));
   CHECK_THAT(msg({{"driver", "bt"}}), Catch::Matchers::Contains("ipmi option driver"));
+  CHECK_THAT(msg({{"local-collectors", "ipmi,fru"}}),
+             Catch::Matchers::Contains("ipmi option local-collectors: unknown collector \"fru\""));
   CHECK_THAT(msg({{"config", f.dir.File("absent.yml")}}),
              Catch::Matchers::Contains("ipmi targets file"));
   CHECK(msg({}) == "OK");
