@@ -139,7 +139,7 @@ class SimConsole:
         self.sock.close()
 
 
-def write_targets(workdir, sim, name="sim", timeout="2s", collectors=("ipmi", "chassis", "sel"),
+def write_targets(workdir, sim, name="sim", timeout="2s", collectors=("ipmi", "chassis", "sel", "bmc"),
                   labels=None):
     pw = os.path.join(workdir, "bmc.pw")
     with open(pw, "w") as f:

@@ -122,6 +122,11 @@ def body(args, procs, runner, workdir):
                          ("ipmi_chassis_cooling_fault_state", 1)):
         runner.check("%s{target=sim} = %d" % (metric, want),
                      value(samples, metric, target=TARGET) == want, p.tail())
+    info = [lb for n, lb, v in samples if n == "ipmi_bmc_info" and v == 1]
+    runner.check("ipmi_bmc_info: firmware 1.02 and manufacturer as bmc-info prints them",
+                 len(info) == 1 and info[0].get("firmware_revision") == "1.02" and
+                 info[0].get("manufacturer_id") == "MontaVista Software, Inc. (4753)" and
+                 info[0].get("target") == TARGET, "got %r" % (info,))
     free = value(samples, "ipmi_sel_free_space_bytes", target=TARGET)
     runner.check("ipmi_sel_free_space_bytes{target=sim} > 0 (Get SEL Info)",
                  isinstance(free, float) and free > 0, "got %r" % (free,))

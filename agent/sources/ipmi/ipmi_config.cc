@@ -247,7 +247,7 @@ class TargetParser {
 }  // namespace
 
 absl::Status ParseCollectors(const std::vector<std::string>& names, Collectors* out) {
-  Collectors c{false, false, false, false};
+  Collectors c{false, false, false, false, false};
   for (const std::string& n : names) {
     if (n == "ipmi") {
       c.sensors = true;
@@ -257,13 +257,15 @@ absl::Status ParseCollectors(const std::vector<std::string>& names, Collectors* 
       c.sel = true;
     } else if (n == "dcmi") {
       c.dcmi = true;
-    } else if (n == "bmc" || n == "bmc-watchdog" || n == "sel-events" || n == "sm-lan-mode") {
+    } else if (n == "bmc") {
+      c.bmc = true;
+    } else if (n == "bmc-watchdog" || n == "sel-events" || n == "sm-lan-mode") {
       return absl::InvalidArgumentError(absl::StrCat(
           "ipmi_exporter's \"", n,
-          "\" collector is not implemented by hostmon (available: ipmi, chassis, sel, dcmi)"));
+          "\" collector is not implemented by hostmon (available: ipmi, chassis, sel, dcmi, bmc)"));
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat("unknown collector \"", n, "\" (available: ipmi, chassis, sel, dcmi)"));
+          absl::StrCat("unknown collector \"", n, "\" (available: ipmi, chassis, sel, dcmi, bmc)"));
     }
   }
   if (!c.Any()) return absl::InvalidArgumentError("must name at least one collector");

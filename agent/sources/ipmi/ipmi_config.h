@@ -16,7 +16,7 @@
 //       privilege: user             # user | operator | admin; default user
 //       workaround_flags: [opensesspriv]   # FreeIPMI -W names for LAN 2.0
 //       timeout: 5s                 # deadline of a read; default: option target-timeout
-//       collectors: [ipmi, sel]     # ipmi, chassis, sel, dcmi; default [ipmi, chassis]
+//       collectors: [ipmi, sel]     # ipmi, chassis, sel, dcmi, bmc; default [ipmi, chassis]
 //       exclude_sensor_ids: [12]    # SDR record IDs not exported
 //       labels: {rack: a1}          # added to every sample of this target
 #pragma once
@@ -42,10 +42,12 @@ struct Collectors {
   bool chassis = true;  // "chassis": Get Chassis Status
   bool sel = false;     // "sel": Get SEL Info
   bool dcmi = false;    // "dcmi": DCMI Get Power Reading
-  bool Any() const { return sensors || chassis || sel || dcmi; }
+  bool bmc = false;     // "bmc": Get Device ID
+  bool Any() const { return sensors || AnyCommand(); }
+  bool AnyCommand() const { return chassis || sel || dcmi || bmc; }
 };
 
-// Parses collector names ("ipmi", "chassis", "sel", "dcmi"); an error names the bad one.
+// Parses collector names ("ipmi", "chassis", "sel", "dcmi", "bmc"); an error names the bad one.
 absl::Status ParseCollectors(const std::vector<std::string>& names, Collectors* out);
 
 struct IpmiTarget {

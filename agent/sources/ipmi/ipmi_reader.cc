@@ -217,12 +217,13 @@ class LibIpmiReader : public IpmiReader {
     absl::Status s = Prepare();
     if (s.ok()) s = OpenRaw();
     if (!s.ok()) {
-      out->chassis_status = out->sel_status = out->dcmi_status = s;
+      out->chassis_status = out->sel_status = out->dcmi_status = out->bmc_status = s;
       return;
     }
     if (which.chassis) out->chassis_status = ReadChassis(&out->chassis);
     if (which.sel) out->sel_status = ReadSel(&out->sel);
     if (which.dcmi) out->dcmi_status = ReadDcmi(&out->dcmi);
+    if (which.bmc) out->bmc_status = ReadDeviceId(&out->bmc);
     // One session per round: a BMC has few session slots, and an idle session would only time
     // out on the BMC's side.
     ipmi_ctx_close(raw_);
@@ -324,6 +325,27 @@ class LibIpmiReader : public IpmiReader {
       return absl::DataLossError("Get SEL Info: short answer from the BMC");
     }
     *out = SelInfo{static_cast<int>(entries), static_cast<int>(free_space)};
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadDeviceId(BmcInfo* out) {
+    Fiid rs(tmpl_cmd_get_device_id_rs);
+    if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
+    if (ipmi_cmd_get_device_id(raw_, rs.get()) < 0) return RawError(raw_, "Get Device ID");
+    uint64_t major = 0, minor = 0, manufacturer = 0;
+    if (!rs.Get("firmware_revision1.major_revision", &major) ||
+        !rs.Get("firmware_revision2.minor_revision", &minor) ||
+        !rs.Get("manufacturer_id.id", &manufacturer)) {
+      return absl::DataLossError("Get Device ID: short answer from the BMC");
+    }
+    char name[256] = {};
+    const int n = ipmi_iana_enterprise_numbers_string(static_cast<uint32_t>(manufacturer), name,
+                                                      sizeof(name) - 1);
+    out->firmware_revision =
+        FormatFirmwareRevision(static_cast<unsigned>(major), static_cast<unsigned>(minor));
+    out->manufacturer_id =
+        FormatManufacturerId(static_cast<uint32_t>(manufacturer), n > 0 ? name : "");
+    out->system_firmware_version = "N/A";
     return absl::OkStatus();
   }
 

@@ -107,14 +107,14 @@ struct Pool {
     job.sensor_status = absl::OkStatus();
     job.readings.clear();
     if (job.collectors.sensors) job.sensor_status = job.reader->ReadSensors(&job.readings);
-    if (job.collectors.chassis || job.collectors.sel || job.collectors.dcmi) {
+    if (job.collectors.AnyCommand()) {
       // A BMC that did not answer the sensor read will not answer the commands either; skipping
       // them keeps a dead BMC from holding its worker for two session timeouts.
       if (job.collectors.sensors &&
           (absl::IsUnavailable(job.sensor_status) || absl::IsNotFound(job.sensor_status))) {
         job.commands = ipmi::BmcCommands();
         job.commands.chassis_status = job.commands.sel_status = job.commands.dcmi_status =
-            job.sensor_status;
+            job.commands.bmc_status = job.sensor_status;
       } else {
         job.reader->ReadCommands(job.collectors, &job.commands);
       }
@@ -178,7 +178,8 @@ class IpmiSource : public Source {
   static const absl::Status& FirstCommandStatus(const Job& job) {
     if (job.collectors.chassis) return job.commands.chassis_status;
     if (job.collectors.sel) return job.commands.sel_status;
-    return job.commands.dcmi_status;
+    if (job.collectors.dcmi) return job.commands.dcmi_status;
+    return job.commands.bmc_status;
   }
 
   bool RoundDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {
@@ -238,6 +239,7 @@ class IpmiSource : public Source {
         if (job.collectors.chassis) Up(out, job, "chassis", false);
         if (job.collectors.sel) Up(out, job, "sel", false);
         if (job.collectors.dcmi) Up(out, job, "dcmi", false);
+        if (job.collectors.bmc) Up(out, job, "bmc", false);
         failures.push_back(absl::StrCat(who, ": ", why));
         continue;
       }
@@ -286,6 +288,11 @@ class IpmiSource : public Source {
         fail(c.dcmi_status);
         Up(out, job, "dcmi", c.dcmi_status.ok());
       }
+      if (job.collectors.bmc) {
+        if (c.bmc_status.ok()) ipmi::WriteBmcMetrics(c.bmc, job.labels, out);
+        fail(c.bmc_status);
+        Up(out, job, "bmc", c.bmc_status.ok());
+      }
       out.Add(kDuration, job.labels, absl::ToDoubleSeconds(job.took));
     }
     if (not_found == static_cast<int>(jobs_.size())) return first_not_found;
@@ -320,7 +327,7 @@ const std::vector<SourceOption>& IpmiOptions() {
        "Read the local BMC in-band: auto (when /dev/ipmi0 exists), true (missing BMC is an "
        "error), false"},
       {"local-collectors", "ipmi,chassis",
-       "What to read from the local BMC: comma-separated ipmi, chassis, sel, dcmi"},
+       "What to read from the local BMC: comma-separated ipmi, chassis, sel, dcmi, bmc"},
       {"driver", "auto", "In-band driver: auto (kernel device /dev/ipmi0), openipmi, kcs, ssif"},
       {"device", "", "In-band device path (default: /dev/ipmi0, /dev/ipmi/0, /dev/ipmidev/0)"},
       {"sdr-cache-dir", kDefaultCacheDir,

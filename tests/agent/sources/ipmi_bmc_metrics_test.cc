@@ -37,5 +37,23 @@ TEST_CASE("WriteSelMetrics and WriteDcmiMetrics", "[agent][ipmi]") {
   CHECK(out.samples.at("ipmi_dcmi_power_consumption_watts") == 312);
 }
 
+TEST_CASE("ipmi_bmc_info labels as bmc-info prints them and ipmi_exporter parses them",
+          "[agent][ipmi]") {
+  CHECK(FormatFirmwareRevision(1, 0x02) == "1.02");
+  CHECK(FormatFirmwareRevision(3, 0x45) == "3.45");
+  // A non-BCD minor revision prints as hex; ipmi_exporter's [0-9.]* stops at the letter.
+  CHECK(FormatFirmwareRevision(2, 0x1a) == "2.1");
+  CHECK(FormatManufacturerId(4753, "MontaVista Software, Inc.") ==
+        "MontaVista Software, Inc. (4753)");
+  CHECK(FormatManufacturerId(99999, "") == "99999");
+  testing::CaptureWriter out;
+  const LabelRef labels[] = {{"target", "b"}};
+  WriteBmcMetrics({"1.02", "X (1)", "N/A"}, labels, out);
+  CHECK(
+      out.samples.at(
+          R"x(ipmi_bmc_info{firmware_revision="1.02",manufacturer_id="X (1)",system_firmware_version="N/A",target="b"})x") ==
+      1);
+}
+
 }  // namespace
 }  // namespace hostmon::agent::ipmi

@@ -124,9 +124,9 @@ TEST_CASE("ParseIpmiTargets names file, line and field of every mistake", "[agen
   CHECK_THAT(f.Error(head + "    port: 70000\n"), Contains("must be 1..65535"));
   CHECK_THAT(f.Error(head + "    workaround_flags: [opensespriv]\n"),
              Contains("unknown flag \"opensespriv\""));
-  CHECK_THAT(f.Error(head + "    collectors: [ipmi, bmc]\n"),
-             Contains("ipmi.yml:5: field \"targets[0].collectors\": ipmi_exporter's \"bmc\" "
-                      "collector is not implemented by hostmon"));
+  CHECK_THAT(f.Error(head + "    collectors: [ipmi, sel-events]\n"),
+             Contains("ipmi.yml:5: field \"targets[0].collectors\": ipmi_exporter's "
+                      "\"sel-events\" collector is not implemented by hostmon"));
   CHECK_THAT(f.Error(head + "    collectors: [foo]\n"), Contains("unknown collector \"foo\""));
   CHECK_THAT(f.Error(head + "    collectors: []\n"), Contains("at least one collector"));
   CHECK_THAT(f.Error(head + "    timeout: soon\n"), Contains("expected a duration"));
