@@ -160,6 +160,11 @@ absl::Status LibError(ipmi_monitoring_ctx_t ctx, absl::string_view what) {
 class LibIpmiReader : public IpmiReader {
  public:
   explicit LibIpmiReader(const ReaderSpec& spec) : spec_(spec) {
+    // Own copy: a worker stuck in the library may outlive the source and its targets.
+    if (spec.target != nullptr) {
+      target_ = *spec.target;
+      spec_.target = &target_;
+    }
     init_ = InitLibrary();
     if (!init_.ok()) return;
     ctx_ = ipmi_monitoring_ctx_create();
@@ -400,7 +405,8 @@ class LibIpmiReader : public IpmiReader {
     return absl::OkStatus();
   }
 
-  const ReaderSpec spec_;
+  ReaderSpec spec_;
+  IpmiTarget target_;
   absl::Status init_;
   ipmi_monitoring_ctx_t ctx_ = nullptr;
   ipmi_monitoring_ipmi_config config_;

@@ -44,8 +44,7 @@ class IpmiReader {
 using IpmiReaderFactory = std::function<std::unique_ptr<IpmiReader>(const ReaderSpec&)>;
 
 // The FreeIPMI reader: sensors through libipmimonitoring, raw commands through libfreeipmi. Owns
-// one context of each (contexts are not shared between threads); it copies what it needs from
-// `spec.target`.
+// one context of each (contexts are not shared between threads); it copies `spec.target`.
 std::unique_ptr<IpmiReader> MakeLibIpmiReader(const ReaderSpec& spec);
 
 // Paths where the kernel's IPMI device interface appears (ipmi_devintf), in FreeIPMI's order.

@@ -302,9 +302,8 @@ class IpmiSource : public Source {
 
   const std::vector<std::shared_ptr<Job>> jobs_;
   const int parallelism_;
-  // The jobs' readers point into the targets; kept alive (and unmoved) with the source. A worker
-  // still reading when the source goes away keeps its job, hence the reader, but the reader holds
-  // a copy of everything it needs from the target.
+  // The loaded targets. Readers copy theirs, so a worker still reading when the source goes away
+  // (it keeps its job, hence its reader) touches nothing of the source's.
   const std::unique_ptr<std::vector<IpmiTarget>> targets_;
   const std::shared_ptr<Pool> pool_;
   std::vector<Job*> round_;  // jobs started in the current round
