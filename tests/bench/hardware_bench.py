@@ -11,9 +11,10 @@ three hardware sources enabled versus none. Prints figures; asserts nothing.
   hostmon_agent_source_duration_seconds{source="ipmi"}, RMCP+ on loopback, warm SDR cache).
 - Redfish: our test server (tests/tools/redfish_server.py) serving public-rackmount1 on loopback,
   `hostmon-agent --once --source.redfish`, hostmon_agent_source_duration_seconds{source="redfish"}.
-- RSS: a collector and two agents side by side for --rss-seconds (1 s fast interval): default
-  sources only, and default sources plus smart, ipmi and redfish (each on a 1 s slow-tier
-  interval against the same peers); VmRSS sampled every second, last and peak printed.
+- RSS: a collector and agents side by side for --rss-seconds (1 s fast interval): default
+  sources only, default plus each hardware source alone, and default plus all three (each on a
+  1 s slow-tier interval against the same peers); VmRSS sampled every second, last and peak
+  printed, "extra" relative to the default-sources agent (same binary).
 A source missing from the agent (branch not merged) is reported as such and skipped.
 
 Usage: hardware_bench.py --bin-dir build/bin [--unit-tests build/tests/hostmon_unit_tests]
@@ -133,36 +134,38 @@ def rss_kb(pid):
     return None
 
 
-def bench_rss(procs, bin_dir, seconds, extra_args):
+def bench_rss(procs, bin_dir, seconds, variants):
+    """variants: list of (name, extra agent args); one agent each, side by side."""
     collector = procs.start("collector", [os.path.join(bin_dir, "hostmon-collector"),
                                           "--grpc.listen-address=127.0.0.1:0",
                                           "--web.listen-address=127.0.0.1:0"])
     grpc, web = h.wait_for_collector_addresses(collector, timeout=10.0)
     if not grpc:
-        return "collector did not start"
+        return ["collector did not start"]
     base = [os.path.join(bin_dir, "hostmon-agent"), "--collector.address=%s:%d" % grpc,
             "--collection.interval=1s"]
-    none = procs.start("agent-none", base + ["--hostname=bench-none"])
-    hw = procs.start("agent-hw", base + ["--hostname=bench-hw"] + extra_args)
-    samples = {"none": [], "hw": []}
+    agents = [(name, procs.start("agent-" + name, base + ["--hostname=bench-" + name] + extra))
+              for name, extra in variants]
+    samples = {name: [] for name, _ in variants}
     for _ in range(seconds):
         time.sleep(1.0)
-        samples["none"].append(rss_kb(none.pid))
-        samples["hw"].append(rss_kb(hw.pid))
-    if not (none.alive() and hw.alive()):
-        return "an agent exited: %s %s" % (none.tail(), hw.tail())
-    scrape = h.scrape(web[0] and "http://%s:%d/metrics" % web)
-    ok = {src: any(n == "hostmon_agent_source_success" and l.get("source") == src and
-                   l.get("instance") == "bench-hw" and v == 1.0 for n, l, v in scrape)
-          for src in ("smart", "ipmi", "redfish")}
-    n, w = samples["none"], samples["hw"]
-    return ("default sources:              last %.1f MB, peak %.1f MB\n"
-            "  + hardware sources:           last %.1f MB, peak %.1f MB\n"
-            "  extra RSS:                    %+.1f MB (last), %+.1f MB (peak)\n"
-            "  hardware sources succeeding at the end: %s"
-            % (n[-1] / 1024, max(n) / 1024, w[-1] / 1024, max(w) / 1024,
-               (w[-1] - n[-1]) / 1024, (max(w) - max(n)) / 1024,
-               ", ".join("%s=%s" % kv for kv in sorted(ok.items()))))
+        for name, p in agents:
+            samples[name].append(rss_kb(p.pid))
+    dead = [p.tail() for _, p in agents if not p.alive()]
+    if dead:
+        return ["an agent exited: %s" % dead]
+    scrape = h.scrape("http://%s:%d/metrics" % web) or []
+    lines = []
+    base_last = samples[variants[0][0]][-1]
+    for name, _ in variants:
+        v = samples[name]
+        ok = sorted(l.get("source") for n, l, val in scrape
+                    if n == "hostmon_agent_source_success" and l.get("instance") == "bench-" + name
+                    and l.get("source") in ("smart", "ipmi", "redfish") and val == 1.0)
+        lines.append("%-26s last %5.1f MB  peak %5.1f MB  extra %+5.1f MB%s"
+                     % (name, v[-1] / 1024, max(v) / 1024, (v[-1] - base_last) / 1024,
+                        "  (succeeding: %s)" % ",".join(ok) if ok else ""))
+    return lines
 
 
 def main():
@@ -178,7 +181,7 @@ def main():
     have = agent_sources(bin_dir)
     workdir = tempfile.mkdtemp(prefix="hostmon-hw-bench-")
     procs = h.Processes(workdir)
-    extra = []
+    extra = {}
     try:
         print("== SMART")
         for line in bench_smart_parse(unit_tests):
@@ -186,7 +189,8 @@ def main():
         if "smart" in have:
             print("  one smart collection, 8 devices via the stand-in smartctl: "
                   + bench_smart_source(procs, bin_dir, args.runs))
-            extra += smart_args() + ["--source.smart.interval=1s", "--source.smart.timeout=5s"]
+            extra["smart"] = smart_args() + ["--source.smart.interval=1s",
+                                             "--source.smart.timeout=5s"]
         print("== IPMI (ipmi_sim, 8 sensors, RMCP+ on loopback)")
         if "ipmi" in have and os.path.exists(os.path.join(HERE, "ipmi_bench.py")):
             sys.path.insert(0, HERE)
@@ -204,8 +208,8 @@ def main():
             sim = ipmi_sim.start_sim(procs, workdir)
             if sim is not None:
                 targets = ipmi_sim.write_targets(workdir, sim)
-                extra += ipmi_sim.agent_ipmi_args(targets, os.path.join(workdir, "sdr")) + [
-                    "--source.ipmi.interval=1s"]
+                extra["ipmi"] = ipmi_sim.agent_ipmi_args(
+                    targets, os.path.join(workdir, "sdr")) + ["--source.ipmi.interval=1s"]
         else:
             print("  not measured: the agent has no ipmi source (i5-ipmi not merged)")
         print("== Redfish (public-rackmount1 mockup, our test server on loopback)")
@@ -215,11 +219,17 @@ def main():
                 print("  redfish test server did not start")
             else:
                 print("  one collection: " + bench_redfish(procs, bin_dir, targets, args.runs))
-                extra += redfish_args(targets) + ["--source.redfish.interval=1s"]
+                extra["redfish"] = redfish_args(targets) + ["--source.redfish.interval=1s"]
         else:
             print("  not measured: the agent has no redfish source (i5-redfish not merged)")
         print("== Agent RSS, %d s, 1 s interval, streaming to a collector" % args.rss_seconds)
-        print("  " + bench_rss(procs, bin_dir, args.rss_seconds, extra))
+        variants = [("default sources", [])]
+        variants += [("default + " + k, v) for k, v in sorted(extra.items())]
+        if len(extra) > 1:
+            variants.append(("default + " + "+".join(sorted(extra)),
+                             [a for k in sorted(extra) for a in extra[k]]))
+        for line in bench_rss(procs, bin_dir, args.rss_seconds, variants):
+            print("  " + line)
     finally:
         procs.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
