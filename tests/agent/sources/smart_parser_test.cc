@@ -233,6 +233,18 @@ TEST_CASE("Device labels, device lists and scan output", "[smart]") {
   CHECK(ParseDeviceList("")->empty());
   CHECK_FALSE(ParseDeviceList("sda").ok());
   CHECK_FALSE(ParseDeviceList("/dev/sda:").ok());
+  // by-path names contain ':'; only a trailing smartctl -d value is a type.
+  auto by_path = ParseDeviceList(
+      "/dev/disk/by-path/pci-0000:00:17.0-ata-1 /dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:1:0 "
+      "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:2:0:0:sat+megaraid,2");
+  REQUIRE(by_path.ok());
+  REQUIRE(by_path->size() == 3);
+  CHECK((*by_path)[0].path == "/dev/disk/by-path/pci-0000:00:17.0-ata-1");
+  CHECK((*by_path)[0].type.empty());
+  CHECK((*by_path)[1].path == "/dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:1:0");
+  CHECK((*by_path)[1].type.empty());
+  CHECK((*by_path)[2].path == "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:2:0:0");
+  CHECK((*by_path)[2].type == "sat+megaraid,2");
 
   auto scan = ParseScanJson(testing::ReadFixture("smart/devices/scan.json"));
   REQUIRE(scan.ok());
