@@ -14,6 +14,7 @@
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
+#include "agent/sources/ipmi/ipmi_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -84,6 +85,11 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeHwmonSource>},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        Factory<MakeInterruptsSource>},
+      {"ipmi",
+       "BMC sensors and SEL of the local BMC (in-band) and of remote BMCs (LAN 2.0) via "
+       "FreeIPMI's libipmimonitoring, as ipmi_exporter",
+       false, MakeIpmiSource, IpmiOptions(),
+       /*slow=*/true},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, Factory<MakeMdadmSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},

@@ -396,15 +396,25 @@ absl::StatusOr<std::vector<SmartDeviceSpec>> ParseDeviceList(absl::string_view t
   std::vector<SmartDeviceSpec> out;
   for (absl::string_view entry :
        absl::StrSplit(text, absl::ByAnyChar("; \t\n"), absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> pt =
-        absl::StrSplit(entry, absl::MaxSplits(':', 1));
+    // The type follows the last ':' when it looks like one (smartctl's -d values: a letter,
+    // then letters, digits, ',', '+', '/'); /dev/disk/by-path names contain ':' themselves.
+    std::pair<absl::string_view, absl::string_view> pt = {entry, ""};
+    if (size_t colon = entry.rfind(':'); colon != absl::string_view::npos) {
+      absl::string_view type = entry.substr(colon + 1);
+      bool is_type = !type.empty() && absl::ascii_isalpha(static_cast<unsigned char>(type[0]));
+      for (char c : type) {
+        is_type = is_type && (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == ',' ||
+                              c == '+' || c == '/');
+      }
+      if (type.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--source.smart.devices: \"", entry, "\" has an empty device type"));
+      }
+      if (is_type) pt = {entry.substr(0, colon), type};
+    }
     if (!absl::StartsWith(pt.first, "/dev/") || pt.first.size() <= 5) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--source.smart.devices: \"", entry, "\" is not PATH or PATH:TYPE with a /dev/ path"));
-    }
-    if (entry.find(':') != absl::string_view::npos && pt.second.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--source.smart.devices: \"", entry, "\" has an empty device type"));
     }
     out.push_back(
         {std::string(pt.first), std::string(pt.second), DeviceLabel(pt.first, pt.second)});

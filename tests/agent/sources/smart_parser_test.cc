@@ -5,6 +5,8 @@
 #include "agent/sources/smart/smart_parser.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "fakes/fixtures.h"
@@ -231,6 +233,18 @@ TEST_CASE("Device labels, device lists and scan output", "[smart]") {
   CHECK(ParseDeviceList("")->empty());
   CHECK_FALSE(ParseDeviceList("sda").ok());
   CHECK_FALSE(ParseDeviceList("/dev/sda:").ok());
+  // by-path names contain ':'; only a trailing smartctl -d value is a type.
+  auto by_path = ParseDeviceList(
+      "/dev/disk/by-path/pci-0000:00:17.0-ata-1 /dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:1:0 "
+      "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:2:0:0:sat+megaraid,2");
+  REQUIRE(by_path.ok());
+  REQUIRE(by_path->size() == 3);
+  CHECK((*by_path)[0].path == "/dev/disk/by-path/pci-0000:00:17.0-ata-1");
+  CHECK((*by_path)[0].type.empty());
+  CHECK((*by_path)[1].path == "/dev/disk/by-path/pci-0000:00:10.0-scsi-0:0:1:0");
+  CHECK((*by_path)[1].type.empty());
+  CHECK((*by_path)[2].path == "/dev/disk/by-path/pci-0000:03:00.0-scsi-0:2:0:0");
+  CHECK((*by_path)[2].type == "sat+megaraid,2");
 
   auto scan = ParseScanJson(testing::ReadFixture("smart/devices/scan.json"));
   REQUIRE(scan.ok());
@@ -242,11 +256,22 @@ TEST_CASE("Device labels, device lists and scan output", "[smart]") {
   CHECK_FALSE(ParseScanJson(R"({"devices":{}})").ok());
 }
 
+// Prints "SMART parse <fixture>: <ms> ms" (tests/bench/hardware_bench.py reads these lines).
 TEST_CASE("SMART parse", "[.bench][smart]") {
-  const std::string text = testing::ReadFixture("smart/scrutiny/smart-ata-full.json");
-  BENCHMARK("parse smartctl -x JSON of a SATA SSD (38 KB)") {
-    return ParseSmartctlJson(text)->samples.size();
-  };
+  for (const char* fixture : {"smart/scrutiny/smart-ata-full.json", "smart/devices/sdb.json",
+                              "smart/devices/nvme0.json"}) {
+    const std::string text = testing::ReadFixture(fixture);
+    constexpr int kRuns = 200;
+    size_t samples = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < kRuns; ++i) samples += ParseSmartctlJson(text)->samples.size();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() /
+        kRuns;
+    std::printf("SMART parse %s: %.3f ms (%zu bytes, %zu samples)\n", fixture, ms, text.size(),
+                samples / kRuns);
+    CHECK(samples > 0);
+  }
 }
 
 }  // namespace

@@ -126,12 +126,13 @@ TEST_CASE("smart source: invocation matches smartctl_exporter's", "[smart]") {
   std::getline(in, b);
   CHECK_FALSE(std::getline(in, extra));  // an explicit list: no scan
   std::remove(tmpl);
+  if (a > b) std::swap(a, b);  // devices are queried in parallel: any order
   CHECK(a ==
         "--json --info --health --attributes --tolerance=verypermissive --nocheck=standby "
-        "--format=brief --log=error /dev/sda");
+        "--format=brief --log=error --device=megaraid,1 /dev/bus/0");
   CHECK(b ==
         "--json --info --health --attributes --tolerance=verypermissive --nocheck=standby "
-        "--format=brief --log=error --device=megaraid,1 /dev/bus/0");
+        "--format=brief --log=error /dev/sda");
   CHECK(run.rec.Get("smartctl_devices") == 2);
 }
 
@@ -139,7 +140,8 @@ TEST_CASE("smart source: a hung smartctl is killed at the deadline and reaped", 
   // sde hangs (tests/fixtures/smart/devices/sde.hang); the others answer.
   Run run = Collect({{"devices", "/dev/sda /dev/sde /dev/nvme1"}, {"device-timeout", "300ms"}});
   CHECK_FALSE(run.status.ok());
-  CHECK(std::string(run.status.message()).find("sde: smartctl killed after") != std::string::npos);
+  CHECK(std::string(run.status.message()).find("sde: smartctl killed after device-timeout 300ms") !=
+        std::string::npos);
   CHECK(run.seconds < 5);  // would be 1000 s (the stand-in's sleep) if it were not killed
   CHECK(run.rec.Get("hostmon_smart_device_up{device=\"sde\"}") == 0);
   CHECK(run.rec.Get("hostmon_smart_device_up{device=\"sda\"}") == 1);
@@ -149,10 +151,16 @@ TEST_CASE("smart source: a hung smartctl is killed at the deadline and reaped", 
 
 TEST_CASE("smart source: the collection budget bounds the whole round", "[smart]") {
   // Two hanging devices, a 10 s device timeout but a 0.5 s collection timeout (the slow tier's):
-  // the second device is not even started once the budget is gone.
-  Run run = Collect(
-      {{"devices", "/dev/sde;/dev/sde:sat"}, {"device-timeout", "10s"}, {"timeout", "500ms"}});
+  // one at a time (parallel 1), the second device is not even started once the budget is gone.
+  Run run = Collect({{"devices", "/dev/sde;/dev/sdx"},
+                     {"device-timeout", "10s"},
+                     {"timeout", "500ms"},
+                     {"parallel", "1"}});
   CHECK_FALSE(run.status.ok());
+  CHECK(std::string(run.status.message())
+            .find("sde: smartctl killed at the end of the "
+                  "collection's timeout budget") != std::string::npos);
+  CHECK(run.rec.Get("hostmon_smart_device_up{device=\"sdx\"}") == 0);
   CHECK(run.seconds < 5);
   CHECK(run.rec.Get("hostmon_smart_device_up{device=\"sde\"}") == 0);
   CHECK(ChildProcesses() == 0);
@@ -189,8 +197,10 @@ TEST_CASE("smart source: device failures and bad options", "[smart]") {
     CHECK(rec.Get("hostmon_smart_device_up{device=\"sda\"}") == 0);
   }
   common::FsRoot fs;
-  for (auto [opt, value] : std::map<std::string, std::string>{
-           {"devices", "sda"}, {"device-exclude", "("}, {"device-timeout", "soon"}}) {
+  for (auto [opt, value] : std::map<std::string, std::string>{{"devices", "sda"},
+                                                              {"device-exclude", "("},
+                                                              {"device-timeout", "soon"},
+                                                              {"parallel", "0"}}) {
     std::map<std::string, std::string> options{{opt, value}};
     auto src = MakeSmartSource(SourceContext{&fs, &options});
     INFO(opt);
