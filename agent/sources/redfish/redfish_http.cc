@@ -252,7 +252,9 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
         finish(t, absl::ResourceExhaustedError(
                       absl::StrCat(path, ": response larger than ", kMaxBody, " bytes")));
       } else if (code == CURLE_OPERATION_TIMEDOUT) {
-        finish(t, absl::DeadlineExceededError(absl::StrCat(path, ": timed out: ", t->error)));
+        // curl's text carries the elapsed milliseconds; without them the message is the same
+        // every collection and the source logs it once, not every time.
+        finish(t, absl::DeadlineExceededError(absl::StrCat(path, ": timed out")));
       } else {
         finish(t, absl::UnavailableError(absl::StrCat(
                       path, ": ", t->error[0] != 0 ? t->error : Curl().easy_strerror(code))));
