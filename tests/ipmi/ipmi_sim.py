@@ -64,20 +64,22 @@ def _owns_udp_port(pid, port):
     return False
 
 
-def start_sim(procs, workdir, attempts=3):
+def start_sim(procs, workdir, attempts=3, ports=None, sdrs=None):
     """Starts one simulator; returns a Sim or None. Retries with new ports when a port chosen at
-    run time was taken in between (another test picked it)."""
-    for _ in range(attempts):
+    run time was taken in between (another test picked it). `ports` = (udp, console) reuses the
+    ports of a stopped simulator (a BMC restarted at the same address); `sdrs` replaces the
+    fixture's SDR source (a BMC whose SDR changed, e.g. after a firmware update)."""
+    for _ in range(attempts if ports is None else 1):
         state = os.path.join(workdir, "ipmi_sim-%d" % int(time.monotonic() * 1000))
         sdr_dir = os.path.join(state, "ipmi_sim", NAME)
         os.makedirs(sdr_dir)
         # -8: 8-bit ASCII ID strings (sdrcomp packs short upper-case names as 6-bit otherwise).
         p = procs.run("sdrcomp", [SDRCOMP_BIN, "-8", "-o", os.path.join(sdr_dir, "sdr.20.main"),
-                                  os.path.join(FIXTURE_DIR, NAME + ".sdrs")], timeout=20.0)
+                                  sdrs or os.path.join(FIXTURE_DIR, NAME + ".sdrs")], timeout=20.0)
         if p.returncode != 0:
             h.log("sdrcomp failed: %s" % p.tail())
             return None
-        port, cport = free_udp_port(), h.free_port()
+        port, cport = ports or (free_udp_port(), h.free_port())
         with open(os.path.join(FIXTURE_DIR, "lan.conf")) as f:
             conf = f.read()
         conf = re.sub(r"(?m)^(\s*addr 127\.0\.0\.1) \d+\s*$", r"\1 %d" % port, conf)

@@ -9,7 +9,8 @@ run time through the simulator's console shows its new value and state in the ne
 the SEL count grows); a frozen simulator (SIGSTOP) makes the read hit its deadline (ipmi_up 0,
 hostmon_agent_source_success{source="ipmi"} 0, no stale sensor values, the agent returns in
 about the deadline); after SIGCONT the next read succeeds again; a BMC without DCMI gets
-ipmi_up{collector="dcmi"} 0 and nothing else breaks.
+ipmi_up{collector="dcmi"} 0 and nothing else breaks; a BMC whose SDR changed at the same address
+is read with the new SDR (the stale SDR cache is rebuilt).
 
 Usage: ipmi_sim_test.py --bin-dir build/bin
 """
@@ -194,6 +195,23 @@ def body(args, procs, runner, workdir):
                  p.tail())
     runner.check("no DCMI: the error names the command", "DCMI Get Power Reading" in p.stderr(),
                  p.tail())
+
+    # --- the BMC's SDR changes (firmware update): the cached SDR is noticed stale and re-read ----
+    sim.proc.stop()
+    renamed = os.path.join(workdir, "renamed.sdrs")
+    with open(os.path.join(s.FIXTURE_DIR, s.NAME + ".sdrs")) as f:
+        text = f.read()
+    with open(renamed, "w") as f:
+        f.write(text.replace('"CPU Temp"', '"CPU0 Temp"'))
+    sim2 = h.wait_until(lambda: s.start_sim(procs, workdir, ports=(sim.port, sim.console_port),
+                                            sdrs=renamed), 10.0, 0.5)
+    runner.require("a simulator with a changed SDR starts at the same address", sim2, "")
+    targets = s.write_targets(workdir, sim2, name=TARGET, timeout="%gs" % DEADLINE_S)
+    p, samples, _ = once(procs, args, targets, cache, "agent-once-new-sdr")
+    runner.check("changed SDR at the same address: the stale SDR cache is rebuilt (CPU0 Temp)",
+                 value(samples, "ipmi_temperature_celsius", id="2", name="CPU0 Temp",
+                       target=TARGET) == 45 and
+                 value(samples, "ipmi_up", collector="ipmi", target=TARGET) == 1, p.tail())
 
     # --- no local BMC here: a clean NotFound, not an error -------------------------------------
     p = procs.run("agent-once-local", [os.path.join(args.bin_dir, "hostmon-agent"), "--once",
