@@ -141,28 +141,37 @@ class SimConsole:
         self.sock.close()
 
 
-def write_targets(workdir, sim, name="sim", timeout="2s", collectors=("ipmi", "chassis", "sel", "bmc"),
-                  labels=None):
+def write_targets(workdir, sim, name="sim", timeout="2s",
+                  collectors=("ipmi", "chassis", "sel", "bmc"), labels=None):
+    """A targets file with one target (the simulator `sim`) and its password file."""
+    return write_targets_multi(workdir, [(name, sim)], timeout, collectors, labels)
+
+
+def write_targets_multi(workdir, named_sims, timeout="2s",
+                        collectors=("ipmi", "chassis", "sel", "bmc"), labels=None):
+    """A targets file with one target per (name, Sim) and the shared password file."""
     pw = os.path.join(workdir, "bmc.pw")
     with open(pw, "w") as f:
         f.write(PASSWORD + "\n")
     os.chmod(pw, 0o600)
     path = os.path.join(workdir, "ipmi-targets.yml")
     with open(path, "w") as f:
-        f.write("targets:\n"
-                "  - name: %s\n"
-                "    host: 127.0.0.1\n"
-                "    port: %d\n"
-                "    username: %s\n"
-                "    password_file: bmc.pw\n"
-                "    cipher_suite: 3\n"
-                "    privilege: user\n"
-                "    # ipmi_sim echoes the requested maximum privilege 0 in Open Session\n"
-                "    workaround_flags: [opensesspriv]\n"
-                "    timeout: %s\n"
-                "    collectors: [%s]\n" % (name, sim.port, USER, timeout, ", ".join(collectors)))
-        if labels:
-            f.write("    labels: {%s}\n" % ", ".join("%s: %s" % kv for kv in labels.items()))
+        f.write("targets:\n")
+        for name, sim in named_sims:
+            f.write("  - name: %s\n"
+                    "    host: 127.0.0.1\n"
+                    "    port: %d\n"
+                    "    username: %s\n"
+                    "    password_file: bmc.pw\n"
+                    "    cipher_suite: 3\n"
+                    "    privilege: user\n"
+                    "    # ipmi_sim echoes the requested maximum privilege 0 in Open Session\n"
+                    "    workaround_flags: [opensesspriv]\n"
+                    "    timeout: %s\n"
+                    "    collectors: [%s]\n" % (name, sim.port, USER, timeout,
+                                                  ", ".join(collectors)))
+            if labels:
+                f.write("    labels: {%s}\n" % ", ".join("%s: %s" % kv for kv in labels.items()))
     return path
 
 
