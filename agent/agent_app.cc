@@ -28,8 +28,9 @@ namespace log = common::log;
 
 absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(
-      root, "", {"collector", "hostname", "labels", "collection", "paths", "sources", "log"});
+  absl::Status s = y.CheckKeys(root, "",
+                               {"collector", "hostname", "labels", "collection", "paths", "sources",
+                                "sources_options", "log"});
   if (!s.ok()) return s;
   YAML::Node collector, tls, collection, paths, sources, logn;
   if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;

@@ -5,14 +5,19 @@
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/slow_tier.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
+#include "agent/agent_app.h"
 #include "agent/collection.h"
 #include "fakes/alloc_counter.h"
 
@@ -284,6 +289,24 @@ TEST_CASE("Slow sources get interval and timeout options", "[agent][slow_tier]")
   REQUIRE(!bad.ok());
   CHECK(std::string(bad.status().message()).find("--source.bmc.interval") != std::string::npos);
   CHECK(!MakeSlowSourceSpec("bmc", nullptr, {{"timeout", "-1s"}}).ok());
+}
+
+TEST_CASE("Slow-tier options are accepted in the config file", "[agent][slow_tier]") {
+  char path[] = "/tmp/hostmon-slow-tier-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::string yaml = "sources:\n  smart: true\nsources_options:\n  smart:\n    interval: 2m\n";
+  REQUIRE(write(fd, yaml.data(), yaml.size()) == static_cast<ssize_t>(yaml.size()));
+  close(fd);
+  AgentConfig config;
+  absl::Status s = LoadAgentConfigFile(path, &config);
+  CHECK(s.ok());
+  CHECK(config.source_options["smart"]["interval"] == "2m");
+  std::ofstream(path) << "sources_options:\n  smart:\n    intervall: 2m\n";
+  s = LoadAgentConfigFile(path, &config);
+  CHECK_FALSE(s.ok());
+  CHECK(std::string(s.message()).find("intervall") != std::string::npos);
+  std::remove(path);
 }
 
 }  // namespace
