@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "agent/collection.h"
+#include "agent/slow_tier.h"
 #include "agent/source_registry.h"
 #include "agent/transport/batch_queue.h"
 #include "agent/transport/ingest_client.h"
@@ -27,8 +28,9 @@ namespace log = common::log;
 
 absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(
-      root, "", {"collector", "hostname", "labels", "collection", "paths", "sources", "log"});
+  absl::Status s = y.CheckKeys(root, "",
+                               {"collector", "hostname", "labels", "collection", "paths", "sources",
+                                "sources_options", "log"});
   if (!s.ok()) return s;
   YAML::Node collector, tls, collection, paths, sources, logn;
   if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
@@ -97,7 +99,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
     for (const auto& o : opts) {
       std::string name = o.first.Scalar();
       bool known = false;
-      for (const SourceOption& so : info->options) known = known || so.name == name;
+      for (const SourceOption& so : EffectiveOptions(*info)) known = known || so.name == name;
       if (!known) {
         return absl::InvalidArgumentError(absl::StrCat(y.Where(o.first), ": field \"", path, ".",
                                                        name, "\": unknown option of source ",
@@ -200,7 +202,7 @@ int AgentMain(int argc, const char* const* argv) {
   // --source.<name>.<option>: defaults first, then config values, then the flag.
   std::map<std::string, std::map<std::string, std::string>> option_values;
   for (const SourceInfo& info : BuiltinSources()) {
-    for (const SourceOption& o : info.options) {
+    for (const SourceOption& o : EffectiveOptions(info)) {
       std::string& v = option_values[info.name][o.name];
       v = o.default_value;
       if (auto it = config.source_options.find(info.name); it != config.source_options.end()) {
@@ -209,7 +211,7 @@ int AgentMain(int argc, const char* const* argv) {
     }
   }
   for (const SourceInfo& info : BuiltinSources()) {
-    for (const SourceOption& o : info.options) {
+    for (const SourceOption& o : EffectiveOptions(info)) {
       flags.String("source." + info.name + "." + o.name, &option_values[info.name][o.name], o.help);
     }
   }
@@ -256,6 +258,7 @@ int AgentMain(int argc, const char* const* argv) {
   }
   common::FsRoot fs(config.procfs, config.sysfs, config.rootfs);
   std::vector<Collection::NamedSource> sources;
+  std::vector<SlowSourceSpec> slow_sources;
   for (const SourceInfo* info : *selected) {
     SourceContext ctx{&fs, &option_values[info->name]};
     auto src = info->factory(ctx);
@@ -264,17 +267,31 @@ int AgentMain(int argc, const char* const* argv) {
                  log::Kv("source", info->name) + log::Kv("err", src.status().message()));
       return 1;
     }
-    sources.push_back({info->name, std::move(*src)});
+    if (info->slow) {
+      auto spec = MakeSlowSourceSpec(info->name, std::move(*src), option_values[info->name]);
+      if (!spec.ok()) {
+        log::Error("invalid configuration", log::Kv("err", spec.status().message()));
+        return 2;
+      }
+      slow_sources.push_back(std::move(*spec));
+    } else {
+      sources.push_back({info->name, std::move(*src)});
+    }
   }
   SeriesTable table;
   Collection collection(&table, std::move(sources), &common::RealClock::Get());
+  SlowTier slow_tier(std::move(slow_sources));
+  collection.SetSlowTier(&slow_tier);
 
   if (once) {
+    // Slow sources run once, in parallel, each bounded by its timeout.
+    slow_tier.RunOnce();
     CollectedBatch batch;
     collection.CollectOnce(&batch);
     std::string text = FormatExposition(table, batch);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
+    slow_tier.Stop(absl::ZeroDuration());  // a stuck source was already reported; do not wait
     return 0;
   }
 
@@ -330,6 +347,7 @@ int AgentMain(int argc, const char* const* argv) {
                 log::Kv("collector", config.collector_address) +
                 log::Kv("interval", absl::FormatDuration(config.interval)) +
                 log::Kv("sources", static_cast<int64_t>(collection.sources().size())));
+  slow_tier.Start();
   uint64_t sequence = 0;
   absl::Time next = absl::Now();
   int stop_signal = 0;
@@ -355,6 +373,7 @@ int AgentMain(int argc, const char* const* argv) {
     }
   }
   log::Info("stopping", log::Kv("signal", strsignal(stop_signal)));
+  slow_tier.Stop(absl::Seconds(2));
   client.Stop(absl::Seconds(3));
   BatchQueue::Stats q = queue.stats();
   if (q.queued_batches > 0) {

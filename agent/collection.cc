@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "agent/slow_tier.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -113,6 +114,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
       last_error_[i] = std::move(err);
     }
   }
+  if (slow_ != nullptr) slow_->WriteTo(writer);
   if (extra_) extra_(writer);
   if (writer.duplicates() > 0) {
     duplicate_samples_ += writer.duplicates();

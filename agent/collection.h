@@ -16,6 +16,8 @@
 
 namespace hostmon::agent {
 
+class SlowTier;
+
 // A collected batch, independent of any stream: refs point into the agent's SeriesTable.
 struct CollectedBatch {
   uint64_t sequence = 0;
@@ -36,6 +38,10 @@ class Collection {
   // Extra samples written after the sources, e.g. transport statistics.
   void SetExtraWriter(std::function<void(SampleWriter&)> extra) { extra_ = std::move(extra); }
 
+  // Slow sources (agent/slow_tier.h): their latest completed results and self metrics are merged
+  // into every batch after the fast sources, without waiting for them. Not owned; may be null.
+  void SetSlowTier(SlowTier* slow) { slow_ = slow; }
+
   // Runs every source once and fills refs/values/timestamp_ms of *batch (cleared first).
   void CollectOnce(CollectedBatch* batch);
 
@@ -48,6 +54,7 @@ class Collection {
   std::vector<NamedSource> sources_;
   const common::Clock* clock_;
   std::function<void(SampleWriter&)> extra_;
+  SlowTier* slow_ = nullptr;
   std::vector<std::string> last_error_;  // per source, to log state changes only
   size_t last_size_ = 0;
   std::string name_cache_;

@@ -14,6 +14,7 @@
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
+#include "agent/sources/ipmi/ipmi_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -27,7 +28,9 @@
 #include "agent/sources/process/process_source.h"
 #include "agent/sources/processes/processes_source.h"
 #include "agent/sources/rapl/rapl_source.h"
+#include "agent/sources/redfish/redfish_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
+#include "agent/sources/smart/smart_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
@@ -82,6 +85,11 @@ const std::vector<SourceInfo>& BuiltinSources() {
        Factory<MakeHwmonSource>},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        Factory<MakeInterruptsSource>},
+      {"ipmi",
+       "BMC sensors, chassis, SEL, DCMI power of the local BMC (in-band) and of remote BMCs "
+       "(LAN 2.0) via FreeIPMI in process, as ipmi_exporter",
+       false, MakeIpmiSource, IpmiOptions(),
+       /*slow=*/true},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, Factory<MakeMdadmSource>},
       {"meminfo", "Memory statistics from /proc/meminfo", true, Factory<MakeMeminfoSource>},
@@ -118,8 +126,16 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"processes", "Process and thread counts by state from /proc/<pid>/stat", false,
        Factory<MakeProcessesSource>},
       {"rapl", "RAPL energy counters from /sys/class/powercap", true, Factory<MakeRaplSource>},
+      {"redfish",
+       "Hardware health (thermal, power, sensors, drives) from Redfish services (BMCs) listed in "
+       "a targets file",
+       false, MakeRedfishSource, RedfishOptions(), /*slow=*/true},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true,
        Factory<MakeSchedstatSource>},
+      {"smart",
+       "SMART/NVMe disk health via smartctl --json (--nocheck=standby: sleeping disks stay "
+       "asleep), as smartctl_exporter; slow tier; needs CAP_SYS_RAWIO/CAP_SYS_ADMIN (README)",
+       false, MakeSmartSource, SmartOptions(), /*slow=*/true},
       {"sockstat", "Socket statistics from /proc/net/sockstat and /proc/net/sockstat6", true,
        Factory<MakeSockstatSource>},
       {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,

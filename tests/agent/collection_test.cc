@@ -20,6 +20,8 @@ std::vector<Collection::NamedSource> BuiltinsOver(const common::FsRoot& fs) {
   for (const SourceInfo& info : BuiltinSources()) {
     // Reads D-Bus, not the fixture tree; covered with a fake client in systemd_source_test.cc.
     if (info.name == "systemd") continue;
+    // Devices and BMCs run in the slow tier, tested in slow_tier_test.cc and their own tests.
+    if (info.slow) continue;
     auto src = info.factory(ctx);
     REQUIRE(src.ok());
     out.push_back({info.name, std::move(*src)});
