@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "collector/applied_log.h"
 #include "collector/ingest_service.h"
 #include "collector/web_server.h"
 #include "common/exposition.h"
@@ -118,6 +119,10 @@ int CollectorMain(int argc, const char* const* argv) {
   flags.Duration("staleness", &config.hosts.staleness,
                  "Drop a host's series after this long without data (0: 5 x the agent's interval)");
   flags.String("log.level", &config.log_level, "debug, info, warn or error");
+  std::string applied_batches_file;
+  flags.String("debug.applied-batches-file", &applied_batches_file,
+               "Test aid: append one JSON line per applied batch (host, sequence, replayed, "
+               "timestamp, samples) to this file");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     log::Error("invalid command line", log::Kv("err", s.message()));
     return 2;
@@ -152,6 +157,16 @@ int CollectorMain(int argc, const char* const* argv) {
   }
   CollectorMetrics metrics;
   HostStore store(config.hosts, &common::RealClock::Get());
+  std::unique_ptr<AppliedBatchLog> applied_log;
+  if (!applied_batches_file.empty()) {
+    auto opened = AppliedBatchLog::Open(applied_batches_file);
+    if (!opened.ok()) {
+      log::Error("cannot start", log::Kv("err", opened.status().message()));
+      return 2;
+    }
+    applied_log = std::move(*opened);
+    store.AddObserver(applied_log.get());
+  }
   IngestService service(&store, &metrics);
   grpc::ServerBuilder builder;
   int grpc_port = 0;
