@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// Spool replay against the collector's ingest service, in process: batches spooled by a previous
+// agent run (with other series refs) are replayed behind live data and land with their own
+// series, original timestamps and replayed=true.
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "agent/spool/spool.h"
+#include "agent/transport/ingest_client.h"
+#include "collector/ingest_service.h"
+#include "fakes/fake_clock.h"
+#include "grpcpp/grpcpp.h"
+
+namespace hostmon {
+namespace {
+
+struct Recorder : collector::BatchObserver {
+  struct Seen {
+    uint64_t sequence;
+    bool replayed;
+    int64_t timestamp_ms;
+    std::string first_series;  // family{k=v} of the first sample
+    double first_value;
+  };
+  void OnBatch(const collector::AppliedBatch& b) override {
+    Seen s{b.sequence, b.replayed, b.timestamp_ms, "", 0};
+    if (!b.samples.empty()) {
+      s.first_series = *b.samples[0].family;
+      for (const auto& [k, v] : *b.samples[0].labels) s.first_series += "{" + k + "=" + v + "}";
+      s.first_value = b.samples[0].value;
+    }
+    absl::MutexLock lock(&mu);
+    seen.push_back(s);
+  }
+  std::vector<Seen> Get() {
+    absl::MutexLock lock(&mu);
+    return seen;
+  }
+  absl::Mutex mu;
+  std::vector<Seen> seen;
+};
+
+struct Collector {
+  testing::FakeClock clock;
+  collector::CollectorMetrics metrics;
+  collector::HostStore store{collector::HostStoreOptions{}, &clock};
+  collector::IngestService service{&store, &metrics};
+  Recorder recorder;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+
+  Collector() {
+    store.AddObserver(&recorder);
+    grpc::ServerBuilder b;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    b.RegisterService(&service);
+    server = b.BuildAndStart();
+    REQUIRE(server != nullptr);
+  }
+  ~Collector() { server->Shutdown(std::chrono::system_clock::now()); }
+};
+
+template <typename Cond>
+bool Eventually(Cond cond) {
+  for (int i = 0; i < 1000; ++i) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+constexpr agent::MetricDesc kTemp{"node_e2e_temp", agent::kGauge, "test"};
+
+std::shared_ptr<agent::CollectedBatch> Batch(agent::SeriesTable& table, uint64_t seq,
+                                             const char* sensor, double v) {
+  auto b = std::make_shared<agent::CollectedBatch>();
+  b->sequence = seq;
+  b->timestamp_ms = 1000 * static_cast<int64_t>(seq);
+  common::LabelRef label[] = {{"sensor", sensor}};
+  b->refs.push_back(table.InternSeries(table.InternFamily(kTemp), label));
+  b->values.push_back(v);
+  return b;
+}
+
+TEST_CASE("Spooled batches of a previous run are replayed behind live data with their own refs",
+          "[spool][integration]") {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
+  std::string dir = ::mkdtemp(tmpl.data());
+  agent::SpoolOptions so;
+  so.directory = dir;
+  so.fsync = agent::SpoolFsync::kNever;
+  uint64_t epoch = 0;
+  {
+    // Run 1 (no collector): series "old" gets ref 0; five batches are spooled.
+    auto spool = agent::Spool::Open(so);
+    REQUIRE(spool.ok());
+    epoch = (*spool)->epoch();
+    agent::SeriesTable table;
+    for (uint64_t seq = 1; seq <= 5; ++seq) {
+      auto b = Batch(table, seq, "old", static_cast<double>(seq));
+      REQUIRE((*spool)
+                  ->Append(seq, b->timestamp_ms, 1, agent::EncodeSelfContainedBatch(table, *b))
+                  .ok());
+    }
+  }
+  // Run 2: ref 0 now means series "new"; the spool continues epoch and sequence.
+  auto spool = agent::Spool::Open(so);
+  REQUIRE(spool.ok());
+  CHECK((*spool)->epoch() == epoch);
+  REQUIRE((*spool)->last_sequence() == 5);
+  Collector c;
+  agent::SeriesTable table;
+  agent::BatchQueue queue(100);
+  agent::IngestClientOptions opts;
+  opts.target = "127.0.0.1:" + std::to_string(c.port);
+  opts.host_name = "replay";
+  opts.epoch = (*spool)->epoch();
+  opts.spool = spool->get();
+  opts.replay_rate = 1000;
+  agent::IngestClient client(opts, &table, &queue);
+  auto live = Batch(table, 6, "new", 60);
+  REQUIRE((*spool)
+              ->Append(6, live->timestamp_ms, 1, agent::EncodeSelfContainedBatch(table, *live))
+              .ok());
+  queue.Push(live, true);
+  REQUIRE(client.Start().ok());
+  // The stream starts after batch 6 was spooled: it is backlog too, so push a fresh live one.
+  REQUIRE(Eventually([&] { return client.stats().replayed_batches >= 1; }));
+  auto live2 = Batch(table, 7, "new", 70);
+  REQUIRE((*spool)
+              ->Append(7, live2->timestamp_ms, 1, agent::EncodeSelfContainedBatch(table, *live2))
+              .ok());
+  queue.Push(live2, true);
+  client.Notify();
+  REQUIRE(Eventually([&] { return c.recorder.Get().size() == 7; }));
+  REQUIRE(Eventually([&] { return (*spool)->stats().pending_batches == 0; }));
+  std::vector<Recorder::Seen> seen = c.recorder.Get();
+  for (const auto& s : seen) {
+    INFO("sequence " << s.sequence);
+    CHECK(s.timestamp_ms == 1000 * static_cast<int64_t>(s.sequence));
+    if (s.sequence <= 5) {
+      CHECK(s.replayed);
+      CHECK(s.first_series == "node_e2e_temp{sensor=old}");
+      CHECK(s.first_value == static_cast<double>(s.sequence));
+    } else {
+      CHECK(s.first_series == "node_e2e_temp{sensor=new}");
+      CHECK(s.first_value == 10.0 * static_cast<double>(s.sequence));
+    }
+  }
+  CHECK(client.stats().replayed_batches == 6);  // 1..6 were backlog when the stream started
+  CHECK(c.metrics.duplicate_batches.Value() == 0);
+  client.Stop(absl::Seconds(2));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Live batches go before the backlog, which is rate limited", "[spool][integration]") {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
+  std::string dir = ::mkdtemp(tmpl.data());
+  agent::SpoolOptions so;
+  so.directory = dir;
+  so.fsync = agent::SpoolFsync::kNever;
+  auto spool = agent::Spool::Open(so);
+  REQUIRE(spool.ok());
+  agent::SeriesTable table;
+  for (uint64_t seq = 1; seq <= 20; ++seq) {
+    auto b = Batch(table, seq, "x", 1);
+    REQUIRE(
+        (*spool)->Append(seq, b->timestamp_ms, 1, agent::EncodeSelfContainedBatch(table, *b)).ok());
+  }
+  Collector c;
+  agent::BatchQueue queue(100);
+  agent::IngestClientOptions opts;
+  opts.target = "127.0.0.1:" + std::to_string(c.port);
+  opts.host_name = "ratelimit";
+  opts.epoch = (*spool)->epoch();
+  opts.spool = spool->get();
+  opts.replay_rate = 10;  // 20 backlog batches take about 2 s
+  agent::IngestClient client(opts, &table, &queue);
+  REQUIRE(client.Start().ok());
+  REQUIRE(Eventually([&] { return c.recorder.Get().size() >= 1; }));
+  // A live batch while the backlog drains is applied long before the backlog ends.
+  auto live = Batch(table, 21, "x", 2);
+  REQUIRE((*spool)
+              ->Append(21, live->timestamp_ms, 1, agent::EncodeSelfContainedBatch(table, *live))
+              .ok());
+  queue.Push(live, true);
+  client.Notify();
+  REQUIRE(Eventually([&] {
+    for (const auto& s : c.recorder.Get()) {
+      if (s.sequence == 21) return true;
+    }
+    return false;
+  }));
+  size_t replayed_before_live = c.recorder.Get().size() - 1;
+  CHECK(replayed_before_live < 15);
+  REQUIRE(Eventually([&] { return c.recorder.Get().size() == 21; }));
+  client.Stop(absl::Seconds(2));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace hostmon
