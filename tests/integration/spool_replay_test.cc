@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
@@ -199,6 +201,74 @@ TEST_CASE("Live batches go before the backlog, which is rate limited", "[spool][
   size_t replayed_before_live = c.recorder.Get().size() - 1;
   CHECK(replayed_before_live < 15);
   REQUIRE(Eventually([&] { return c.recorder.Get().size() == 21; }));
+  client.Stop(absl::Seconds(2));
+  std::filesystem::remove_all(dir);
+}
+
+// Self-contained encoding cost per batch (what the agent spools every cycle) and end-to-end replay
+// throughput: a spooled backlog replayed over loopback gRPC into the collector's store, unlimited
+// rate, until every batch is acknowledged. Prints figures; asserts nothing about speed.
+// Run: build/tests/hostmon_unit_tests "[.bench][spool]"
+TEST_CASE("Spool benchmark: encoding and end-to-end replay throughput", "[.bench][spool]") {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
+  std::string dir = ::mkdtemp(tmpl.data());
+  agent::SpoolOptions so;
+  so.directory = dir;
+  so.fsync = agent::SpoolFsync::kNever;
+  so.max_bytes = 1ull << 30;
+  auto spool = agent::Spool::Open(so);
+  REQUIRE(spool.ok());
+  // 1500 series in 50 families, 2 labels each: about a default-sources batch of a small host.
+  agent::SeriesTable table;
+  std::vector<std::string> names, values;
+  for (int f = 0; f < 50; ++f) names.push_back("node_bench_family_" + std::to_string(f));
+  for (int i = 0; i < 30; ++i) values.push_back("value" + std::to_string(i));
+  std::vector<agent::MetricDesc> descs;
+  for (const std::string& n : names) descs.push_back({n.c_str(), agent::kGauge, "bench"});
+  agent::CollectedBatch batch;
+  for (const auto& d : descs) {
+    for (const std::string& v : values) {
+      common::LabelRef l[] = {{"device", v}, {"mode", "user"}};
+      batch.refs.push_back(table.InternSeries(table.InternFamily(d), l));
+      batch.values.push_back(1.5);
+    }
+  }
+  const int kBatches = 2000;
+  auto t0 = std::chrono::steady_clock::now();
+  std::string payload;
+  for (int i = 0; i < 200; ++i) payload = agent::EncodeSelfContainedBatch(table, batch);
+  double enc_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() /
+      200;
+  std::printf("self-contained encode: %.0f us/batch, %zu bytes for %zu samples\n", enc_us,
+              payload.size(), batch.values.size());
+  for (int i = 1; i <= kBatches; ++i) {
+    batch.sequence = static_cast<uint64_t>(i);
+    batch.timestamp_ms = i;
+    REQUIRE((*spool)
+                ->Append(batch.sequence, batch.timestamp_ms,
+                         static_cast<uint32_t>(batch.values.size()),
+                         agent::EncodeSelfContainedBatch(table, batch))
+                .ok());
+  }
+  Collector c;
+  agent::BatchQueue queue(100);
+  agent::IngestClientOptions opts;
+  opts.target = "127.0.0.1:" + std::to_string(c.port);
+  opts.host_name = "bench";
+  opts.epoch = (*spool)->epoch();
+  opts.spool = spool->get();
+  opts.replay_rate = 1e9;
+  agent::IngestClient client(opts, &table, &queue);
+  t0 = std::chrono::steady_clock::now();
+  REQUIRE(client.Start().ok());
+  for (int i = 0; i < 60000 && (*spool)->stats().pending_batches > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK((*spool)->stats().pending_batches == 0);
+  std::printf("end-to-end replay: %d batches in %.2f s = %.0f batches/s, %.3g samples/s\n",
+              kBatches, secs, kBatches / secs, kBatches * batch.values.size() / secs);
   client.Stop(absl::Seconds(2));
   std::filesystem::remove_all(dir);
 }
