@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "collector/alerting/rule_evaluator.h"
+#include "collector/applied_log.h"
 #include "collector/ingest_service.h"
 #include "collector/web_server.h"
 #include "common/exposition.h"
@@ -253,6 +254,10 @@ int CollectorMain(int argc, const char* const* argv) {
                    "alert)");
   flags.Duration("alertmanager.timeout", &config.alerting.alertmanager_timeout,
                  "Timeout of one POST to an Alertmanager");
+  std::string applied_batches_file;
+  flags.String("debug.applied-batches-file", &applied_batches_file,
+               "Test aid: append one JSON line per applied batch (host, sequence, replayed, "
+               "timestamp, samples) to this file");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     log::Error("invalid command line", log::Kv("err", s.message()));
     return 2;
@@ -299,6 +304,16 @@ int CollectorMain(int argc, const char* const* argv) {
     return 2;
   }
   store.AddObserver(&alerts);
+  std::unique_ptr<AppliedBatchLog> applied_log;
+  if (!applied_batches_file.empty()) {
+    auto opened = AppliedBatchLog::Open(applied_batches_file);
+    if (!opened.ok()) {
+      log::Error("cannot start", log::Kv("err", opened.status().message()));
+      return 2;
+    }
+    applied_log = std::move(*opened);
+    store.AddObserver(applied_log.get());
+  }
   IngestService service(&store, &metrics);
   grpc::ServerBuilder builder;
   int grpc_port = 0;
