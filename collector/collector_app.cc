@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "collector/ingest_service.h"
+#include "collector/remote_write/output.h"
 #include "collector/web_server.h"
 #include "common/exposition.h"
 #include "common/flags.h"
@@ -22,7 +23,7 @@ namespace log = common::log;
 
 absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(root, "", {"grpc", "web", "hosts", "log"});
+  absl::Status s = y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "remote_write"});
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
@@ -64,6 +65,10 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
                      ": field \"hosts.max_series_per_host\": must be positive"));
   }
   c->hosts.max_series_per_host = static_cast<size_t>(max_series);
+  if (s = remote_write::LoadRemoteWriteConfigs(y, root["remote_write"], &c->remote_write);
+      !s.ok()) {
+    return s;
+  }
   if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
   if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
   return y.GetString(logn, "level", "log", &c->log_level);
@@ -87,6 +92,9 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   }
   if (c.hosts.default_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("hosts.default_interval must be positive");
+  }
+  for (const auto& rw : c.remote_write) {
+    if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;
   }
   return log::ValidateLevel(c.log_level);
 }
@@ -118,6 +126,10 @@ int CollectorMain(int argc, const char* const* argv) {
   flags.Duration("staleness", &config.hosts.staleness,
                  "Drop a host's series after this long without data (0: 5 x the agent's interval)");
   flags.String("log.level", &config.log_level, "debug, info, warn or error");
+  std::vector<std::string> remote_write_urls;
+  flags.StringList("remote-write.url", &remote_write_urls,
+                   "Prometheus remote write receiver(s), comma-separated, added to the config "
+                   "file's remote_write list with default queue settings");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     log::Error("invalid command line", log::Kv("err", s.message()));
     return 2;
@@ -125,6 +137,9 @@ int CollectorMain(int argc, const char* const* argv) {
   if (flags.help_requested()) {
     std::cout << flags.Usage();
     return 0;
+  }
+  for (const std::string& url : remote_write_urls) {
+    config.remote_write.emplace_back().url = url;
   }
   if (absl::Status s = ValidateCollectorConfig(config); !s.ok()) {
     log::Error("invalid configuration", log::Kv("err", s.message()));
@@ -152,7 +167,24 @@ int CollectorMain(int argc, const char* const* argv) {
   }
   CollectorMetrics metrics;
   HostStore store(config.hosts, &common::RealClock::Get());
-  IngestService service(&store, &metrics);
+  std::unique_ptr<remote_write::RemoteWriteOutput> remote_write;
+  if (!config.remote_write.empty()) {
+    auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &metrics.registry());
+    if (!rw.ok()) {
+      log::Error("cannot start", log::Kv("err", rw.status().message()));
+      return 2;
+    }
+    remote_write = std::move(*rw);
+    store.AddObserver(remote_write.get());
+    remote_write->Start();
+    for (const auto& rwc : config.remote_write) {
+      log::Info("remote write enabled",
+                log::Kv("url", rwc.DisplayName()) +
+                    log::Kv("wait_for_delivery", rwc.wait_for_delivery ? "true" : "false") +
+                    log::Kv("capacity", static_cast<int64_t>(rwc.capacity)));
+    }
+  }
+  IngestService service(&store, &metrics, remote_write.get());
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(config.grpc_listen_address, *creds, &grpc_port);
@@ -223,6 +255,8 @@ int CollectorMain(int argc, const char* const* argv) {
   web->reset();
   service.DrainAll("shutting down");
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  // After the streams: what is still queued is unacknowledged, so agents re-send it.
+  if (remote_write != nullptr) remote_write->Stop(absl::Seconds(5));
   log::Info("stopped");
   return 0;
 }

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "collector/host_store.h"
+#include "collector/remote_write/config.h"
 #include "common/grpc_tls.h"
 
 namespace hostmon::collector {
@@ -17,6 +19,7 @@ struct CollectorConfig {
   std::string web_listen_address = ":9711";
   HostStoreOptions hosts;
   std::string log_level = "info";
+  std::vector<remote_write::RemoteWriteConfig> remote_write;  // empty: no remote write
 };
 
 absl::Status LoadCollectorConfigFile(const std::string& path, CollectorConfig* config);
