@@ -122,19 +122,23 @@ def start_prometheus(procs, workdir):
 
 
 def grid_gaps(timestamps):
-    """Grid points missing between first and last timestamp (1 s grid, phase of the first)."""
+    """Collection ticks missing between the first and the last timestamp. The agent's ticks are
+    1 s apart on a grid, but each batch is stamped when its collection actually starts (a few ms
+    of wake-up jitter), so a timestamp belongs to the tick nearest to it; a timestamp more than
+    300 ms off every tick is reported too."""
     ts = sorted(set(timestamps))
     if not ts:
         return []
-    have = set(ts)
-    missing = []
-    t = ts[0]
-    while t <= ts[-1]:
-        if t not in have:
-            missing.append(t)
-        t += INTERVAL_MS
-    off_grid = [x for x in ts if (x - ts[0]) % INTERVAL_MS != 0]
-    return missing + off_grid
+    slots = {}
+    bad = []
+    for t in ts:
+        k = int(round((t - ts[0]) / float(INTERVAL_MS)))
+        if abs(t - (ts[0] + k * INTERVAL_MS)) > 300:
+            bad.append(t)
+        slots.setdefault(k, []).append(t)
+    last = max(slots)
+    missing = [ts[0] + k * INTERVAL_MS for k in range(last + 1) if k not in slots]
+    return missing + bad
 
 
 def duplicates(timestamps):
