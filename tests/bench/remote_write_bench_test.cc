@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Remote write encoding throughput (hidden tag: not part of the test run). Run:
-//   build/tests/hostmon_unit_tests "[.bench][remote_write]"
+//   build/tests/hostmon_unit_tests "[.bench][remote_write_bench]"
 // Prints samples/s for the collector's per-batch work (label merge + sort + TimeSeries encoding,
 // on the stream thread) and per-request work (concatenation + snappy, on the sender thread), and
 // the request sizes. Figures, not asserts (README "Remote write: benchmarks").
@@ -21,7 +21,7 @@
 namespace hostmon::collector::remote_write {
 namespace {
 
-TEST_CASE("remote write encode + compress throughput", "[.bench][remote_write]") {
+TEST_CASE("remote write encode + compress throughput", "[.bench][remote_write_bench]") {
   // A node_exporter-like host: 1,000 series in 10 families, 2-3 labels each, values varying.
   std::vector<std::string> families;
   for (int f = 0; f < 10; ++f) families.push_back("node_family_" + std::to_string(f) + "_total");

@@ -15,50 +15,14 @@
 #include "collector/remote_write/queue.h"
 #include "collector/remote_write/transport.h"
 #include "common/yaml_config.h"
+#include "fakes/fake_rw_transport.h"
 #include "hostmon/prompb/remote_write.pb.h"
 #include "prometheus/registry.h"
 
 namespace hostmon::collector::remote_write {
 namespace {
 
-// Records every request; answers from a script (then 200), optionally held until released.
-class FakeTransport : public Transport {
- public:
-  explicit FakeTransport(std::vector<int> statuses = {})
-      : script_(statuses.begin(), statuses.end()) {}
-  SendResult Post(const std::string& body) override {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](bool* open) { return *open; }, &open_));
-    bodies_.push_back(body);
-    SendResult r;
-    r.http_status = 200;
-    if (!script_.empty()) {
-      r.http_status = script_.front();
-      script_.pop_front();
-    }
-    if (r.http_status != 200) r.error = "scripted";
-    return r;
-  }
-  void SetOpen(bool open) {
-    absl::MutexLock lock(&mu_);
-    open_ = open;
-  }
-  size_t requests() {
-    absl::MutexLock lock(&mu_);
-    return bodies_.size();
-  }
-  std::vector<std::string> bodies() {
-    absl::MutexLock lock(&mu_);
-    return bodies_;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::deque<int> script_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> bodies_ ABSL_GUARDED_BY(mu_);
-  bool open_ ABSL_GUARDED_BY(mu_) = true;
-};
+using FakeTransport = ::hostmon::testing::FakeRwTransport;
 
 class FlagHold : public AckHold {
  public:
