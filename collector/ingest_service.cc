@@ -175,6 +175,7 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   // A held acknowledgement was released (possibly on an output's thread).
   void QueueAck(uint64_t sequence) {
     absl::MutexLock lock(&mu_);
+    --held_acks_;
     if (finished_) return;
     pending_acks_.push_back(sequence);
     MaybeWriteLocked();
@@ -216,11 +217,14 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   }
 
   void OnCancel() override {
-    // A paused stream has no read that could fail and end it.
+    // A paused stream has no read that could fail and end it; a stream waiting for held acks
+    // after the agent's goodbye stops waiting (the agent gave up: its grace period ended).
     absl::MutexLock lock(&mu_);
-    if (!paused_) return;
-    paused_ = false;
-    read_closed_ = true;
+    cancelled_ = true;
+    if (paused_) {
+      paused_ = false;
+      read_closed_ = true;
+    }
     MaybeFinishLocked();
   }
 
@@ -242,9 +246,17 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
         // Our own reference goes at the end of this scope: if no observer kept a copy, the ack
         // is queued right here.
         auto hold = std::make_shared<SequenceAck>(link_, in_.batch().sequence());
+        {
+          absl::MutexLock lock(&mu_);
+          ++held_acks_;
+        }
         auto result = store_->Apply(in_.batch(), &state_, hold);
         if (!result.ok()) {
           hold->Cancel();
+          {
+            absl::MutexLock lock(&mu_);
+            --held_acks_;
+          }
           metrics_->RejectedMessages("invalid_batch").Increment();
           log::Warn("batch rejected",
                     log::Kv("host", state_.host) +
@@ -303,6 +315,11 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
 
   void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || !read_closed_ || writing_) return;
+    // After a goodbye, acknowledgements still held by outputs (remote write delivering) are worth
+    // waiting for: the agent waits for them too, and cancels when its grace period ends.
+    if (held_acks_ > 0 && !cancelled_ && !drain_queued_ && !write_failed_ && finish_status_.ok()) {
+      return;
+    }
     if (!write_failed_ &&
         (!pending_acks_.empty() || !rejections_.empty() || (drain_queued_ && !drain_sent_))) {
       MaybeWriteLocked();
@@ -333,6 +350,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   bool drain_queued_ ABSL_GUARDED_BY(mu_) = false;
   bool drain_sent_ ABSL_GUARDED_BY(mu_) = false;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;  // not reading: outputs are full
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t held_acks_ ABSL_GUARDED_BY(mu_) = 0;  // batches applied, acknowledgement not yet queued
   std::string drain_reason_ ABSL_GUARDED_BY(mu_);
 };
 

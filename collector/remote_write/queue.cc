@@ -78,7 +78,11 @@ SampleQueue::~SampleQueue() { Stop(absl::ZeroDuration()); }
 
 void SampleQueue::Start() {
   started_ = true;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    Run();
+    absl::MutexLock lock(&mu_);
+    done_ = true;
+  });
 }
 
 void SampleQueue::Stop(absl::Duration grace) {
@@ -89,7 +93,19 @@ void SampleQueue::Stop(absl::Duration grace) {
       stop_deadline_ = absl::Now() + grace;
     }
   }
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    absl::Time deadline;
+    {
+      absl::MutexLock lock(&mu_);
+      deadline = stop_deadline_;
+      // A request in flight at the end of the grace period gets a second to finish, then it is
+      // aborted instead of waiting for remote_timeout.
+      if (!mu_.AwaitWithDeadline(absl::Condition(&done_), deadline + absl::Seconds(1))) {
+        transport_->Abort();
+      }
+    }
+    thread_.join();
+  }
   std::vector<AckHoldPtr> holds;
   std::vector<std::function<void()>> resumes;
   {

@@ -136,6 +136,7 @@ class SampleQueue {
   absl::flat_hash_map<std::string, Chunk*> pending_keys_ ABSL_GUARDED_BY(mu_);
   std::vector<std::function<void()>> waiters_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;  // the sender thread ended
   absl::Time stop_deadline_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
   bool started_ = false;
 };

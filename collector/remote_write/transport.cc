@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -29,6 +30,10 @@ size_t CollectBody(char* data, size_t size, size_t n, void* user) {
   // Only the start of an error body is kept, for the log line.
   if (out->size() < 512) out->append(data, std::min(len, 512 - out->size()));
   return len;
+}
+
+int AbortCheck(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<std::atomic<bool>*>(user)->load() ? 1 : 0;  // non-zero aborts the transfer
 }
 
 class CurlTransport : public Transport {
@@ -89,6 +94,9 @@ class CurlTransport : public Transport {
       curl_easy_setopt(curl_, CURLOPT_USERNAME, config_.basic_auth_username.c_str());
       curl_easy_setopt(curl_, CURLOPT_PASSWORD, password_.c_str());
     }
+    curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, AbortCheck);
+    curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &abort_);
     CURLcode rc = curl_easy_perform(curl_);
     if (rc != CURLE_OK) {
       r.error = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
@@ -103,9 +111,12 @@ class CurlTransport : public Transport {
     return r;
   }
 
+  void Abort() override { abort_ = true; }
+
  private:
   const RemoteWriteConfig config_;
   const std::string password_;
+  std::atomic<bool> abort_{false};
   curl_slist* headers_ = nullptr;
   CURL* curl_ = nullptr;
 };

@@ -23,6 +23,9 @@ class Transport {
   virtual ~Transport() = default;
   // POSTs one snappy-compressed WriteRequest; blocks up to the configured timeout.
   virtual SendResult Post(const std::string& compressed_body) = 0;
+  // Makes a Post in progress (and later ones) fail at once: shutdown does not wait for a hung
+  // receiver's timeout. Any thread.
+  virtual void Abort() {}
 };
 
 // Reads the credential files once (errors name the file) and prepares the headers.

@@ -21,8 +21,12 @@ class FakeRwTransport : public collector::remote_write::Transport {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(
         +[](bool* open) { return *open; }, &open_));
-    bodies_.push_back(body);
     collector::remote_write::SendResult r;
+    if (aborted_) {
+      r.error = "aborted";
+      return r;
+    }
+    bodies_.push_back(body);
     r.http_status = 200;
     if (!script_.empty()) {
       r.http_status = script_.front();
@@ -30,6 +34,11 @@ class FakeRwTransport : public collector::remote_write::Transport {
     }
     if (r.http_status != 200) r.error = "scripted";
     return r;
+  }
+  void Abort() override {
+    absl::MutexLock lock(&mu_);
+    aborted_ = true;
+    open_ = true;
   }
   void SetOpen(bool open) {
     absl::MutexLock lock(&mu_);
@@ -49,6 +58,7 @@ class FakeRwTransport : public collector::remote_write::Transport {
   std::deque<int> script_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> bodies_ ABSL_GUARDED_BY(mu_);
   bool open_ ABSL_GUARDED_BY(mu_) = true;
+  bool aborted_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace hostmon::testing

@@ -350,6 +350,23 @@ TEST_CASE("queue: stop with an unreachable receiver counts what is left, keeps a
   CHECK(Value(registry, "hostmon_collector_remote_write_queue_samples") == 0);
 }
 
+TEST_CASE("queue: stop aborts a request hanging past the grace period", "[remote_write]") {
+  prometheus::Registry registry;
+  RemoteWriteMetrics metrics(&registry);
+  auto* transport = new FakeTransport();
+  transport->SetOpen(false);
+  SampleQueue q(FastConfig(), std::unique_ptr<Transport>(transport), metrics.ForUrl("u"));
+  std::atomic<int> released{0};
+  q.Enqueue(Batch("a", 1), std::make_shared<FlagHold>(&released));
+  q.Start();
+  absl::SleepFor(absl::Milliseconds(20));
+  absl::Time t0 = absl::Now();
+  q.Stop(absl::Milliseconds(10));
+  CHECK(absl::Now() - t0 < absl::Seconds(5));
+  CHECK(Value(registry, "hostmon_collector_remote_write_samples_failed_total",
+              {{"reason", "shutdown"}}) == 1);
+}
+
 TEST_CASE("output: applied batch encoded with original timestamps; two receivers both ack",
           "[remote_write]") {
   prometheus::Registry registry;
