@@ -13,3 +13,9 @@ add_test(NAME fault.collector_outage_remote_write
           --bin-dir ${HOSTMON_BIN_DIR} --scenario collector_outage)
 set_tests_properties(fault.collector_outage_remote_write PROPERTIES TIMEOUT 150
   RESOURCE_LOCK loopback_peers)
+# Receiver errors: 503 retried until accepted (nothing missing); 400 not retried, counted exactly.
+add_test(NAME e2e.remote_write_receiver_errors
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
+          --bin-dir ${HOSTMON_BIN_DIR} --scenario receiver_errors)
+set_tests_properties(e2e.remote_write_receiver_errors PROPERTIES TIMEOUT 60
+  RESOURCE_LOCK loopback_peers)

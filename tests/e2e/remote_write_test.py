@@ -9,6 +9,8 @@ Scenarios:
   collector_outage issue 6's headline fault test: the collector is SIGKILLed for 60 s while the
                    agent collects at 1 s, then restarted; every sample collected during the outage
                    reaches both receivers with its original timestamp: 0 missing, 0 duplicated.
+  receiver_errors  the recorder answers 503 for 5 s (retried, nothing missing), then 400 for 3 s
+                   (not retried; collector received == recorded + failed{http_4xx}, exactly).
 
 How "missing" is counted: the agent collects on a fixed 1 s grid (agent_app.cc keeps ticks on the
 interval grid), so node_time_seconds of one host must have a sample at every grid point between
@@ -297,8 +299,66 @@ def scenario_collector_outage(args, procs, runner, workdir):
     server.shutdown()
 
 
+def scenario_receiver_errors(args, procs, runner, workdir):
+    """Receiver answering 503 for a while (retried: nothing lost), then 400 for a while (not
+    retried: rejected samples counted, and exactly those are missing)."""
+    recorder = rw_receiver.Recorder()
+    server, rec_url = rw_receiver.start(recorder)
+    cfg = os.path.join(workdir, "collector.yml")
+    write_collector_config(cfg, [rec_url])
+    host = "rw-err-" + secrets.token_hex(4)
+    grpc_port = h.free_port()
+    collector, grpc, web = start_collector(procs, args, cfg, grpc_port)
+    runner.require("collector up", grpc and web, collector.tail())
+    agent = start_agent(procs, args, workdir, grpc_port, host)
+    runner.require("live data reaches the recorder", h.wait_until(
+        lambda: len(recorder.series_samples("node_time_seconds", instance=host)) >= 3, 20.0, 0.2),
+        agent.tail())
+
+    with recorder.lock:
+        recorder.fail_with = 503
+    time.sleep(5.0)
+    with recorder.lock:
+        recorder.fail_with = None
+    retries = self_metric(web, "hostmon_collector_remote_write_retries_total")
+    runner.check("503s are retried (retries_total > 0)", retries and retries > 0, retries)
+
+    def caught_up():
+        ts = [t for t, _ in recorder.series_samples("node_time_seconds", instance=host)]
+        return len(ts) >= 10 and not grid_gaps(ts)
+
+    runner.check("after 5 s of 503: no sample missing (retried until accepted)",
+                 h.wait_until(caught_up, 15.0, 0.3),
+                 grid_gaps([t for t, _ in recorder.series_samples("node_time_seconds",
+                                                                   instance=host)]))
+    with recorder.lock:
+        recorder.fail_with = 400
+    time.sleep(3.0)
+    with recorder.lock:
+        recorder.fail_with = None
+    time.sleep(2.0)
+    agent.signal(signal.SIGTERM)
+    agent.wait(10.0)
+    time.sleep(1.0)
+    failed = self_metric(web, "hostmon_collector_remote_write_samples_failed_total",
+                         reason="http_4xx")
+    received = self_metric(web, "hostmon_collector_samples_received_total")
+    recorded = len(recorder.snapshot())
+    runner.check("400s are not retried: samples_failed_total{reason=http_4xx} > 0", failed, failed)
+    runner.check("every sample the collector received is either at the receiver or counted as "
+                 "failed, exactly", received == recorded + failed,
+                 "received=%s recorded=%d failed=%s" % (received, recorded, failed))
+    queued = self_metric(web, "hostmon_collector_remote_write_queue_samples")
+    runner.check("queue empty at the end (rejected batches were acknowledged)", queued == 0, queued)
+    runner.check("agent exited cleanly with nothing unacknowledged",
+                 "unacknowledged" not in agent.stderr(), agent.tail(5))
+    runner.check("recorder: no spec violations", not recorder.violations, recorder.violations[:5])
+    server.shutdown()
+
+
 def extra(ap):
-    ap.add_argument("--scenario", choices=["basic", "collector_outage"], default="basic")
+    ap.add_argument("--scenario", choices=["basic", "collector_outage", "receiver_errors"],
+                    default="basic")
     ap.add_argument("--agent-spool-flag", default="",
                     help="agent flag enabling its on-disk spool; {dir} is replaced by a temp dir")
 
@@ -310,6 +370,7 @@ if __name__ == "__main__":
             scenario = a.split("=", 1)[1]
         elif a == "--scenario" and i + 1 < len(sys.argv):
             scenario = sys.argv[i + 1]
-    body = scenario_collector_outage if scenario == "collector_outage" else scenario_basic
+    body = {"collector_outage": scenario_collector_outage,
+            "receiver_errors": scenario_receiver_errors}.get(scenario, scenario_basic)
     h.main(__doc__.splitlines()[0], body, budget_seconds=140.0 if scenario != "basic" else 50.0,
            extra_args=extra)
