@@ -9,11 +9,13 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "collector/collector_app.h"
 #include "collector/remote_write/config.h"
 #include "collector/remote_write/encoding.h"
 #include "collector/remote_write/output.h"
 #include "collector/remote_write/queue.h"
 #include "collector/remote_write/transport.h"
+#include "common/scoped_temp_dir.h"
 #include "common/yaml_config.h"
 #include "fakes/fake_rw_transport.h"
 #include "hostmon/prompb/remote_write.pb.h"
@@ -468,3 +470,39 @@ TEST_CASE("config: remote_write list parsed; errors name file:line and field", "
 
 }  // namespace
 }  // namespace hostmon::collector::remote_write
+
+namespace hostmon::collector {
+namespace {
+
+TEST_CASE("collector config file: remote_write section loads; errors name file:line",
+          "[remote_write][config]") {
+  testing::ScopedTempDir dir;
+  CollectorConfig c;
+  std::string path = dir.Write("collector.yaml",
+                               "log:\n  level: info\n"
+                               "remote_write:\n"
+                               "  - url: http://prom:9090/api/v1/write\n"
+                               "    queue_config: {capacity: 5000}\n");
+  REQUIRE(LoadCollectorConfigFile(path, &c).ok());
+  REQUIRE(c.remote_write.size() == 1);
+  CHECK(c.remote_write[0].capacity == 5000);
+  CHECK(ValidateCollectorConfig(c).ok());
+
+  CollectorConfig bad;
+  path = dir.Write("bad.yaml",
+                   "remote_write:\n"
+                   "  - url: http://prom:9090/api/v1/write\n"
+                   "    queue_config:\n"
+                   "      max_backoff: soon\n");
+  absl::Status s = LoadCollectorConfigFile(path, &bad);
+  CHECK_FALSE(s.ok());
+  CHECK(std::string(s.message()).find("bad.yaml:4") != std::string::npos);
+  CHECK(std::string(s.message()).find("max_backoff") != std::string::npos);
+
+  CollectorConfig flag_only;
+  flag_only.remote_write.emplace_back().url = "prom:9090";  // as --remote-write.url would add it
+  CHECK_FALSE(ValidateCollectorConfig(flag_only).ok());
+}
+
+}  // namespace
+}  // namespace hostmon::collector
