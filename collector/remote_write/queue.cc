@@ -188,24 +188,25 @@ bool SampleQueue::DefaultSleep(absl::Duration d) {
   return absl::Now() < stop_deadline_;
 }
 
+bool SampleQueue::SendReady() const {
+  if (stopping_) return true;
+  if (queued_ >= config_.max_samples_per_send) return true;
+  return queued_ > 0 && absl::Now() - chunks_.front().enqueued >= config_.batch_send_deadline;
+}
+
 void SampleQueue::Run() {
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      // Wait until a full request is queued, the oldest unsent sample reached the batch deadline,
-      // or Stop.
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        if (stopping_) return true;
-        size_t unsent = queued_;
-        if (unsent >= config_.max_samples_per_send) return true;
-        return unsent > 0 && absl::Now() - chunks_.front().enqueued >= config_.batch_send_deadline;
-      };
-      while (!ready()) {
+      // Wakes when a full request is queued or Stop (the Mutex re-evaluates the condition when
+      // Enqueue releases it), or when the oldest sample reaches the batch deadline (timeout).
+      while (!SendReady()) {
         absl::Duration wait = config_.batch_send_deadline;
         if (!chunks_.empty()) {
           wait = chunks_.front().enqueued + config_.batch_send_deadline - absl::Now();
         }
-        mu_.AwaitWithTimeout(absl::Condition(&stopping_), std::max(wait, absl::Milliseconds(1)));
+        mu_.AwaitWithTimeout(absl::Condition(this, &SampleQueue::SendReady),
+                             std::max(wait, absl::Milliseconds(1)));
       }
       if (stopping_ && (queued_ == 0 || absl::Now() >= stop_deadline_)) return;
     }

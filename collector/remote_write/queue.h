@@ -114,6 +114,7 @@ class SampleQueue {
   };
 
   void Run();
+  bool SendReady() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sends one request's worth; false when stopping made it give up.
   bool SendOne() ABSL_LOCKS_EXCLUDED(mu_);
   bool DefaultSleep(absl::Duration d) ABSL_LOCKS_EXCLUDED(mu_);
