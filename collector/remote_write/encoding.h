@@ -27,6 +27,11 @@ LabelPairs MergeLabels(absl::string_view metric_name, const LabelPairs& series_l
 // One serialized TimeSeries holding one sample.
 std::string EncodeTimeSeries(const LabelPairs& sorted_labels, double value, int64_t timestamp_ms);
 
+// The same bytes as EncodeTimeSeries(MergeLabels(...), value, timestamp_ms), written directly
+// without copying labels or building a message: the per-sample hot path (README Benchmarks).
+std::string EncodeSample(absl::string_view metric_name, const LabelPairs& series_labels,
+                         const LabelPairs& host_labels, double value, int64_t timestamp_ms);
+
 // Appends one serialized TimeSeries to a WriteRequest body being built.
 void AppendTimeSeries(absl::string_view encoded_series, std::string* write_request);
 

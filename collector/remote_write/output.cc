@@ -47,8 +47,8 @@ std::shared_ptr<const EncodedBatch> RemoteWriteOutput::Encode(const AppliedBatch
   e->series.reserve(batch.samples.size());
   e->timestamps_ms.reserve(batch.samples.size());
   for (const AppliedSample& s : batch.samples) {
-    LabelPairs labels = MergeLabels(*s.family, *s.labels, batch.host_labels);
-    e->series.push_back(EncodeTimeSeries(labels, s.value, s.timestamp_ms));
+    e->series.push_back(
+        EncodeSample(*s.family, *s.labels, batch.host_labels, s.value, s.timestamp_ms));
     e->timestamps_ms.push_back(s.timestamp_ms);
   }
   return e;

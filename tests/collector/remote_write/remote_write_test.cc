@@ -143,6 +143,24 @@ TEST_CASE("encoding: golden bytes, decoded back with the generated WriteRequest"
   CHECK(req2.timeseries(0).labels(0).value().size() == 300);
 }
 
+TEST_CASE("encoding: the direct per-sample encoder writes what the message would",
+          "[remote_write]") {
+  LabelPairs host = {{"job", "node"}, {"instance", "web1"}, {"dc", ""}};
+  const std::vector<LabelPairs> series = {{},
+                                          {{"cpu", "0"}, {"mode", "idle"}},
+                                          {{"instance", "x"}, {"zz", ""}},
+                                          {{"a", std::string(200, 'v')}}};
+  for (const LabelPairs& sl : series) {
+    for (double v : {0.0, 1.5, -3.0, 1e300}) {
+      for (int64_t ts : {int64_t{0}, int64_t{1}, int64_t{1700000000123}, int64_t{-5}}) {
+        std::string want = EncodeTimeSeries(MergeLabels("node_x", sl, host), v, ts);
+        INFO(sl.size() << " " << v << " " << ts);
+        CHECK(EncodeSample("node_x", sl, host, v, ts) == want);
+      }
+    }
+  }
+}
+
 TEST_CASE("snappy: block format round trip; garbage is an error", "[remote_write]") {
   std::string raw;
   for (int i = 0; i < 1000; ++i) raw += "node_cpu_seconds_total{cpu=\"" + std::to_string(i) + "\"}";
