@@ -4,10 +4,10 @@
 //
 // Why one sender and not Prometheus's resharding pool: hostmon's volume is small by Prometheus
 // standards (1,000 hosts x 1,000 series every 15 s is 67k samples/s; encoding and compressing
-// them takes a few percent of one core, see README Benchmarks), one request in flight keeps every series in
-// timestamp order without sharding by series hash, and a single cursor makes "which batches are
-// delivered" — what agent acknowledgements wait for — a simple prefix of the queue. The ceiling is
-// max_samples_per_send per receiver round trip (2,000 samples / 20 ms = 100k samples/s).
+// them takes a few percent of one core, see README Benchmarks), one request in flight keeps every
+// series in timestamp order without sharding by series hash, and a single cursor makes "which
+// batches are delivered" — what agent acknowledgements wait for — a simple prefix of the queue. The
+// ceiling is max_samples_per_send per receiver round trip (2,000 samples / 20 ms = 100k samples/s).
 //
 // Samples are delivered in arrival order. A request that fails with a recoverable error (5xx,
 // 429, no response) is retried, with exponential backoff and jitter, until it succeeds: like
