@@ -98,17 +98,18 @@ def start_agent(procs, args, workdir, grpc_port, host):
     return procs.start("agent", argv)
 
 
-def start_prometheus(procs, workdir):
-    cfg = os.path.join(workdir, "prometheus.yml")
+def start_prometheus(procs, workdir, ooo_window="1h", name="prometheus"):
+    cfg = os.path.join(workdir, name + ".yml")
     with open(cfg, "w") as f:
         # Replayed backlog is older than live data already written for the same series: without an
         # out-of-order window (Prometheus >= 2.39) Prometheus answers 400 "out of order sample".
-        f.write("global:\n  scrape_interval: 15s\n"
-                "storage:\n  tsdb:\n    out_of_order_time_window: 1h\n")
+        f.write("global:\n  scrape_interval: 15s\n")
+        if ooo_window:
+            f.write("storage:\n  tsdb:\n    out_of_order_time_window: %s\n" % ooo_window)
     port = h.free_port()
-    proc = procs.start("prometheus", [
+    proc = procs.start(name, [
         h.PROMETHEUS_BIN, "--config.file=" + cfg,
-        "--storage.tsdb.path=" + os.path.join(workdir, "prom-data"),
+        "--storage.tsdb.path=" + os.path.join(workdir, name + "-data"),
         "--web.listen-address=127.0.0.1:%d" % port,
         "--web.enable-remote-write-receiver",
     ])
@@ -211,6 +212,26 @@ def scenario_basic(args, procs, runner, workdir):
                  prom and sorted(stored) == sorted(rec),
                  "prometheus %d samples, recorder %d; first %r vs %r"
                  % (len(stored), len(rec), stored[:2], sorted(rec)[:2]))
+    # What a receiver needs (README): a sample older than the series' newest, as the agents'
+    # replayed backlog is, is stored only with an out-of-order window.
+    labels = sorted({"__name__": "node_time_seconds", "instance": host, "job": "node",
+                     "dc": "e2e"}.items())
+    newest = max(t for t, _ in rec)
+    old_sample = (newest - 30500, 42.0)
+    status, text = rw_receiver.post(base + "/api/v1/write", [(labels, [old_sample])])
+    runner.check("Prometheus with out_of_order_time_window accepts a sample 30 s older than the "
+                 "series' newest (replayed backlog)", status in (200, 204), (status, text))
+    runner.check("... and stores it with its timestamp",
+                 old_sample in prom_raw_samples(base, "node_time_seconds", host, 120),
+                 old_sample)
+    _, base_no_ooo = start_prometheus(procs, workdir, ooo_window=None, name="prometheus-no-ooo")
+    if base_no_ooo:
+        rw_receiver.post(base_no_ooo + "/api/v1/write", [(labels, [(newest, 1.0)])])
+        status, text = rw_receiver.post(base_no_ooo + "/api/v1/write",
+                                        [(labels, [old_sample])])
+        runner.check("Prometheus without the window rejects it: 400 out of order (not retried by "
+                     "the collector; counted as failed)", status == 400 and "out of order" in text,
+                     (status, text))
     sent = self_metric(web, "hostmon_collector_remote_write_samples_sent_total", url=rec_url)
     runner.check("collector samples_sent_total{url=recorder} == samples the recorder holds",
                  sent == len(recorder.snapshot()), "sent=%s recorder=%d"

@@ -210,3 +210,72 @@ def start(recorder, host="127.0.0.1"):
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, "http://%s:%d/api/v1/write" % (host, server.server_address[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# The sending side, for tests that talk to a receiver directly.
+
+
+def _put_varint(n, out):
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def snappy_compress_literal(raw):
+    """Valid snappy block made only of literals (no compression): enough for a test sender."""
+    out = bytearray()
+    _put_varint(len(raw), out)
+    for i in range(0, len(raw), 65536):
+        chunk = raw[i:i + 65536]
+        n = len(chunk) - 1
+        if n < 60:
+            out.append(n << 2)
+        elif n < 256:
+            out += bytes([60 << 2, n])
+        else:
+            out += bytes([61 << 2]) + n.to_bytes(2, "little")
+        out += chunk
+    return bytes(out)
+
+
+def _field(tag, payload, out):
+    out.append(tag)
+    _put_varint(len(payload), out)
+    out += payload
+
+
+def encode_write_request(series):
+    """series: [(labels [(name, value)] sorted, [(timestamp_ms, value)])] -> WriteRequest bytes."""
+    req = bytearray()
+    for labels, samples in series:
+        ts_msg = bytearray()
+        for name, value in labels:
+            lab = bytearray()
+            _field(0x0A, name.encode(), lab)
+            _field(0x12, value.encode(), lab)
+            _field(0x0A, bytes(lab), ts_msg)
+        for t, v in samples:
+            s = bytearray([0x09]) + struct.pack("<d", v) + bytearray([0x10])
+            _put_varint(t & ((1 << 64) - 1), s)
+            _field(0x12, bytes(s), ts_msg)
+        _field(0x0A, bytes(ts_msg), req)
+    return bytes(req)
+
+
+def post(url, series, timeout=5.0):
+    """POSTs one remote write request; returns (status, body text)."""
+    import urllib.error
+    import urllib.request
+    body = snappy_compress_literal(encode_write_request(series))
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Encoding": "snappy", "Content-Type": "application/x-protobuf",
+        "X-Prometheus-Remote-Write-Version": "0.1.0", "User-Agent": "hostmon-e2e"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+    except OSError as e:
+        return 0, str(e)
