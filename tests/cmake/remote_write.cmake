@@ -19,3 +19,8 @@ add_test(NAME e2e.remote_write_receiver_errors
           --bin-dir ${HOSTMON_BIN_DIR} --scenario receiver_errors)
 set_tests_properties(e2e.remote_write_receiver_errors PROPERTIES TIMEOUT 60
   RESOURCE_LOCK loopback_peers)
+# HTTPS with a private CA, bearer token / basic auth from files, extra headers, untrusted server.
+add_test(NAME e2e.remote_write_auth_tls
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
+          --bin-dir ${HOSTMON_BIN_DIR} --scenario auth_tls)
+set_tests_properties(e2e.remote_write_auth_tls PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)

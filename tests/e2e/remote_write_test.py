@@ -11,6 +11,8 @@ Scenarios:
                    reaches both receivers with its original timestamp: 0 missing, 0 duplicated.
   receiver_errors  the recorder answers 503 for 5 s (retried, nothing missing), then 400 for 3 s
                    (not retried; collector received == recorded + failed{http_4xx}, exactly).
+  auth_tls         HTTPS receivers with a private CA, bearer token / basic auth from files and an
+                   extra header; an untrusted server certificate delivers nothing (retried).
 
 How "missing" is counted: the agent collects on a fixed 1 s grid (agent_app.cc keeps ticks on the
 interval grid), so node_time_seconds of one host must have a sample at every grid point between
@@ -377,9 +379,73 @@ def scenario_receiver_errors(args, procs, runner, workdir):
     server.shutdown()
 
 
+def scenario_auth_tls(args, procs, runner, workdir):
+    """HTTPS receiver with a private CA (tls_config.ca_file), bearer token and basic auth from
+    files, extra headers; a receiver whose CA the collector does not trust gets nothing."""
+    import tls_test
+    pki = os.path.join(workdir, "pki")
+    os.makedirs(pki)
+    tls_test.make_ca(pki, "ca")
+    tls_test.make_leaf(pki, "server", "ca", tls_test.SERVER_EXT)
+    token_file = os.path.join(workdir, "token")
+    with open(token_file, "w") as f:
+        f.write("s3cret-token\n")  # the trailing newline is not part of the token
+    password_file = os.path.join(workdir, "password")
+    with open(password_file, "w") as f:
+        f.write("pa55\n")
+    bearer, basic, untrusted = (rw_receiver.Recorder() for _ in range(3))
+    bearer.expect_headers = {"Authorization": "Bearer s3cret-token", "X-Scope-OrgID": "tenant1"}
+    # base64("hostmon:pa55")
+    basic.expect_headers = {"Authorization": "Basic aG9zdG1vbjpwYTU1"}
+    cert, key = os.path.join(pki, "server.pem"), os.path.join(pki, "server.key")
+    servers = []
+    urls = []
+    for r in (bearer, basic, untrusted):
+        srv, url = rw_receiver.start(r, tls_cert=cert, tls_key=key)
+        servers.append(srv)
+        urls.append(url)
+    cfg = os.path.join(workdir, "collector.yml")
+    ca = os.path.join(pki, "ca.pem")
+    with open(cfg, "w") as f:
+        f.write("remote_write:\n"
+                "  - url: %s\n"
+                "    queue_config: {batch_send_deadline: 200ms}\n"
+                "    tls_config: {ca_file: %s}\n"
+                "    bearer_token_file: %s\n"
+                "    headers: {X-Scope-OrgID: tenant1}\n"
+                "  - url: %s\n"
+                "    queue_config: {batch_send_deadline: 200ms}\n"
+                "    tls_config: {ca_file: %s}\n"
+                "    basic_auth: {username: hostmon, password_file: %s}\n"
+                "  - url: %s\n"
+                "    wait_for_delivery: false\n"
+                "    queue_config: {batch_send_deadline: 200ms, max_backoff: 500ms}\n"
+                % (urls[0], ca, token_file, urls[1], ca, password_file, urls[2]))
+    host = "rw-tls-" + secrets.token_hex(4)
+    grpc_port = h.free_port()
+    collector, grpc, web = start_collector(procs, args, cfg, grpc_port)
+    runner.require("collector up with three https receivers", grpc and web, collector.tail())
+    agent = start_agent(procs, args, workdir, grpc_port, host)
+    for name, r in (("bearer token + header", bearer), ("basic auth", basic)):
+        got = h.wait_until(lambda: len(r.series_samples("node_load1", instance=host)) >= 3,
+                           20.0, 0.2)
+        runner.check("https receiver with %s gets samples, no violations" % name,
+                     got and not r.violations, r.violations[:3] or collector.tail(5))
+    retries = self_metric(web, "hostmon_collector_remote_write_retries_total", url=urls[2])
+    runner.check("receiver with a certificate from an untrusted CA: nothing delivered, the TLS "
+                 "failure is retried (retries_total > 0)",
+                 not untrusted.snapshot() and retries and retries > 0, retries)
+    runner.check("the collector logs the certificate problem",
+                 "certificate" in collector.stderr().lower(), collector.tail(5))
+    agent.signal(signal.SIGTERM)
+    agent.wait(10.0)
+    for srv in servers:
+        srv.shutdown()
+
+
 def extra(ap):
-    ap.add_argument("--scenario", choices=["basic", "collector_outage", "receiver_errors"],
-                    default="basic")
+    ap.add_argument("--scenario", default="basic",
+                    choices=["basic", "collector_outage", "receiver_errors", "auth_tls"])
     ap.add_argument("--agent-spool-flag", default="",
                     help="agent flag enabling its on-disk spool; {dir} is replaced by a temp dir")
 
@@ -392,6 +458,7 @@ if __name__ == "__main__":
         elif a == "--scenario" and i + 1 < len(sys.argv):
             scenario = sys.argv[i + 1]
     body = {"collector_outage": scenario_collector_outage,
-            "receiver_errors": scenario_receiver_errors}.get(scenario, scenario_basic)
+            "receiver_errors": scenario_receiver_errors,
+            "auth_tls": scenario_auth_tls}.get(scenario, scenario_basic)
     h.main(__doc__.splitlines()[0], body, budget_seconds=140.0 if scenario != "basic" else 50.0,
            extra_args=extra)

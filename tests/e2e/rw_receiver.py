@@ -136,6 +136,7 @@ class Recorder:
         self.requests = 0
         self.violations = []
         self.fail_with = None  # e.g. 503: answer every request with it (receiver "down")
+        self.expect_headers = {}  # e.g. {"Authorization": "Bearer x"}: others are violations
 
     def snapshot(self):
         with self.lock:
@@ -174,6 +175,8 @@ def _handler(recorder):
             problems = []
             want = {"Content-Encoding": "snappy", "Content-Type": "application/x-protobuf",
                     "X-Prometheus-Remote-Write-Version": "0.1.0"}
+            with recorder.lock:
+                want.update(recorder.expect_headers)
             for k, v in want.items():
                 if self.headers.get(k) != v:
                     problems.append("header %s=%r" % (k, self.headers.get(k)))
@@ -204,12 +207,20 @@ def _handler(recorder):
     return Handler
 
 
-def start(recorder, host="127.0.0.1"):
-    """Serves on a free port in a daemon thread; returns (server, url)."""
+def start(recorder, host="127.0.0.1", tls_cert=None, tls_key=None):
+    """Serves on a free port in a daemon thread (HTTPS when given a certificate); returns
+    (server, url)."""
     server = http.server.ThreadingHTTPServer((host, 0), _handler(recorder))
     server.daemon_threads = True
+    scheme = "http"
+    if tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tls_cert, tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, "http://%s:%d/api/v1/write" % (host, server.server_address[1])
+    return server, "%s://%s:%d/api/v1/write" % (scheme, host, server.server_address[1])
 
 
 # ---------------------------------------------------------------------------------------------
