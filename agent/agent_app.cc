@@ -9,10 +9,13 @@
 #include <iostream>
 #include <random>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "agent/collection.h"
 #include "agent/source_registry.h"
+#include "agent/spool/spool.h"
 #include "agent/transport/batch_queue.h"
 #include "agent/transport/ingest_client.h"
 #include "common/exposition.h"
@@ -25,15 +28,65 @@ namespace {
 
 namespace log = common::log;
 
+absl::Status LoadSpool(const common::YamlConfig& y, const YAML::Node& root, SpoolConfig* c) {
+  YAML::Node sp;
+  absl::Status s = y.GetMap(root, "spool", "", &sp);
+  if (!s.ok() || !sp) return s;
+  if (s = y.CheckKeys(sp, "spool",
+                      {"directory", "max_bytes", "max_age", "segment_bytes", "fsync",
+                       "fsync_interval", "replay_rate"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(sp, "directory", "spool", &c->directory); !s.ok()) return s;
+  if (s = y.GetInt(sp, "max_bytes", "spool", &c->max_bytes); !s.ok()) return s;
+  if (sp["max_bytes"] && c->max_bytes < (64 << 10)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        y.Where(sp["max_bytes"]), ": field \"spool.max_bytes\": must be at least 65536"));
+  }
+  if (s = y.GetInt(sp, "segment_bytes", "spool", &c->segment_bytes); !s.ok()) return s;
+  if (sp["segment_bytes"] && (c->segment_bytes < 4096 || c->segment_bytes > (64ll << 20))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(sp["segment_bytes"]),
+                     ": field \"spool.segment_bytes\": must be between 4096 and 67108864"));
+  }
+  if (s = y.GetDuration(sp, "max_age", "spool", &c->max_age); !s.ok()) return s;
+  if (s = y.GetDuration(sp, "fsync_interval", "spool", &c->fsync_interval); !s.ok()) return s;
+  if (s = y.GetString(sp, "fsync", "spool", &c->fsync); !s.ok()) return s;
+  if (auto f = ParseSpoolFsync(c->fsync); !f.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(sp["fsync"]), ": field \"spool.fsync\": ", f.status().message()));
+  }
+  std::string rate;
+  if (s = y.GetString(sp, "replay_rate", "spool", &rate); !s.ok()) return s;
+  if (!rate.empty() && (!absl::SimpleAtod(rate, &c->replay_rate) || !(c->replay_rate > 0))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        y.Where(sp["replay_rate"]),
+        ": field \"spool.replay_rate\": expected batches per second > 0, got \"", rate, "\""));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
   const YAML::Node& root = y.root();
   absl::Status s = y.CheckKeys(
-      root, "", {"collector", "hostname", "labels", "collection", "paths", "sources", "log"});
+      root, "",
+      {"collector", "hostname", "labels", "collection", "paths", "sources", "log", "spool"});
   if (!s.ok()) return s;
   YAML::Node collector, tls, collection, paths, sources, logn;
   if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
-  if (s = y.CheckKeys(collector, "collector", {"address", "tls"}); !s.ok()) return s;
+  if (s = y.CheckKeys(collector, "collector", {"address", "addresses", "tls"}); !s.ok()) return s;
   if (s = y.GetString(collector, "address", "collector", &c->collector_address); !s.ok()) return s;
+  if (s = y.GetStringList(collector, "addresses", "collector", &c->collector_addresses); !s.ok()) {
+    return s;
+  }
+  for (const std::string& a : c->collector_addresses) {
+    if (a.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          y.Where(collector["addresses"]), ": field \"collector.addresses\": empty address"));
+    }
+  }
+  if (s = LoadSpool(y, root, &c->spool); !s.ok()) return s;
   if (s = y.GetMap(collector, "tls", "collector", &tls); !s.ok()) return s;
   if (s = y.CheckKeys(tls, "collector.tls", {"cert_file", "key_file", "ca_file", "server_name"});
       !s.ok()) {
@@ -137,12 +190,24 @@ absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config) {
   }
 }
 
+std::vector<std::string> CollectorTargets(const AgentConfig& c) {
+  if (!c.collector_addresses.empty()) return c.collector_addresses;
+  return {c.collector_address};
+}
+
 absl::Status ValidateAgentConfig(const AgentConfig& c) {
   if (c.interval < absl::Milliseconds(100) || c.interval > absl::Hours(1)) {
     return absl::InvalidArgumentError("collection interval must be between 100ms and 1h");
   }
-  if (c.collector_address.empty()) {
-    return absl::InvalidArgumentError("collector address must not be empty");
+  for (const std::string& a : CollectorTargets(c)) {
+    if (a.empty()) return absl::InvalidArgumentError("collector address must not be empty");
+  }
+  if (!ParseSpoolFsync(c.spool.fsync).ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spool.fsync: unknown policy \"", c.spool.fsync, "\""));
+  }
+  if (!(c.spool.replay_rate > 0)) {
+    return absl::InvalidArgumentError("spool.replay_rate must be greater than 0");
   }
   if (c.queue_max_batches < 1) {
     return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");
@@ -178,6 +243,12 @@ int AgentMain(int argc, const char* const* argv) {
   common::FlagSet flags("hostmon-agent");
   flags.String("config.file", &config_file, "YAML config file; flags override its values");
   flags.String("collector.address", &config.collector_address, "Collector gRPC address host:port");
+  std::string addresses_flag;
+  flags.String("collector.addresses", &addresses_flag,
+               "Comma-separated collector addresses in order of preference (failover)");
+  flags.String("spool.directory", &config.spool.directory,
+               "On-disk spool directory (empty: in-memory queue only)");
+  flags.String("spool.fsync", &config.spool.fsync, "Spool fsync policy: always, periodic, never");
   flags.String("hostname", &config.hostname,
                "Host name sent to the collector (its instance label); default: gethostname()");
   flags.StringList("label", &label_flags,
@@ -240,6 +311,11 @@ int AgentMain(int argc, const char* const* argv) {
     }
     config.labels[p.first] = p.second;
   }
+  if (flags.IsSet("collector.addresses")) {
+    config.collector_addresses = absl::StrSplit(addresses_flag, ',', absl::SkipWhitespace());
+  } else if (flags.IsSet("collector.address")) {
+    config.collector_addresses.clear();
+  }
   if (absl::Status s = ValidateAgentConfig(config); !s.ok()) {
     log::Error("invalid configuration", log::Kv("err", s.message()));
     return 2;
@@ -286,14 +362,35 @@ int AgentMain(int argc, const char* const* argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  std::unique_ptr<Spool> spool;
+  if (!config.spool.directory.empty()) {
+    SpoolOptions so;
+    so.directory = config.spool.directory;
+    so.max_bytes = static_cast<uint64_t>(config.spool.max_bytes);
+    so.max_age = config.spool.max_age;
+    so.segment_bytes = static_cast<uint64_t>(config.spool.segment_bytes);
+    so.fsync = *ParseSpoolFsync(config.spool.fsync);
+    so.fsync_interval = config.spool.fsync_interval;
+    auto opened = Spool::Open(so);
+    if (!opened.ok()) {
+      log::Error("cannot open spool", log::Kv("err", opened.status().message()));
+      return 1;
+    }
+    spool = std::move(*opened);
+  }
   BatchQueue queue(static_cast<size_t>(config.queue_max_batches));
   IngestClientOptions opts;
   opts.target = config.collector_address;
+  opts.targets = CollectorTargets(config);
+  opts.spool = spool.get();
+  opts.replay_rate = config.spool.replay_rate;
   opts.tls = config.tls;
   opts.host_name = config.hostname;
   opts.static_labels = config.labels;
   opts.collection_interval = config.interval;
-  opts.epoch = RandomEpoch();
+  // With a spool, the epoch and sequence space continue across restarts, so spooled batches of
+  // the previous run never collide with new numbers (the collector de-duplicates per epoch).
+  opts.epoch = spool != nullptr ? spool->epoch() : RandomEpoch();
   IngestClient client(opts, &table, &queue);
   if (absl::Status s = client.Start(); !s.ok()) {
     log::Error("cannot start", log::Kv("err", s.message()));
@@ -314,7 +411,68 @@ int AgentMain(int argc, const char* const* argv) {
       "repeating a built-in metric)."};
   static constexpr MetricDesc kFailures{"hostmon_agent_stream_failures_total", kCounter,
                                         "Collector streams that failed or ended unexpectedly."};
+  static constexpr MetricDesc kSpoolBytes{"hostmon_agent_spool_bytes", kGauge,
+                                          "Bytes of the on-disk spool's segment files."};
+  static constexpr MetricDesc kSpoolSegments{"hostmon_agent_spool_segments", kGauge,
+                                             "Segment files in the spool."};
+  static constexpr MetricDesc kSpoolPending{
+      "hostmon_agent_spool_pending_batches", kGauge,
+      "Spooled batches not yet acknowledged by a collector (live in flight and backlog)."};
+  static constexpr MetricDesc kSpoolPendingSamples{"hostmon_agent_spool_pending_samples", kGauge,
+                                                   "Samples in spooled, unacknowledged batches."};
+  static constexpr MetricDesc kSpoolOldest{
+      "hostmon_agent_spool_oldest_pending_timestamp_seconds", kGauge,
+      "Collection time of the oldest unacknowledged spooled batch (0 when none)."};
+  static constexpr MetricDesc kSpoolDroppedBatches{
+      "hostmon_agent_spool_dropped_batches_total", kCounter,
+      "Unacknowledged batches dropped from the spool by its size or age cap (oldest first)."};
+  static constexpr MetricDesc kSpoolDroppedSamples{
+      "hostmon_agent_spool_dropped_samples_total", kCounter,
+      "Samples in batches dropped from the spool by its size or age cap."};
+  static constexpr MetricDesc kSpoolCorrupt{
+      "hostmon_agent_spool_corrupt_records_total", kCounter,
+      "Damaged spool records (torn tail, flipped bytes) skipped; a damaged region counts once."};
+  static constexpr MetricDesc kSpoolWriteErrors{
+      "hostmon_agent_spool_write_errors_total", kCounter,
+      "Batches that could not be spooled (e.g. disk full); they were sent from memory only."};
+  static constexpr MetricDesc kSpoolWriteSeconds{
+      "hostmon_agent_spool_write_seconds_total", kCounter,
+      "Time spent writing spool records, including fsync."};
+  static constexpr MetricDesc kSpoolFsyncSeconds{"hostmon_agent_spool_fsync_seconds_total",
+                                                 kCounter, "Time spent in fdatasync of the spool."};
+  static constexpr MetricDesc kSpoolFsyncs{"hostmon_agent_spool_fsyncs_total", kCounter,
+                                           "fdatasync calls on spool segments."};
+  static constexpr MetricDesc kSpoolReplayed{
+      "hostmon_agent_spool_replayed_batches_total", kCounter,
+      "Backlog batches re-sent from the spool (replayed=true) after a reconnect or restart."};
+  static constexpr MetricDesc kSpoolReplayedSamples{
+      "hostmon_agent_spool_replayed_samples_total", kCounter,
+      "Samples in backlog batches re-sent from the spool."};
+  static constexpr MetricDesc kFailovers{
+      "hostmon_agent_collector_failovers_total", kCounter,
+      "Switches to the next collector address after a failed stream."};
   collection.SetExtraWriter([&](SampleWriter& w) {
+    if (spool != nullptr) {
+      Spool::Stats sp = spool->stats();
+      IngestClient::Stats c = client.stats();
+      w.Add(kSpoolBytes, {}, static_cast<double>(sp.bytes));
+      w.Add(kSpoolSegments, {}, static_cast<double>(sp.segments));
+      w.Add(kSpoolPending, {}, static_cast<double>(sp.pending_batches));
+      w.Add(kSpoolPendingSamples, {}, static_cast<double>(sp.pending_samples));
+      w.Add(kSpoolOldest, {}, static_cast<double>(sp.oldest_pending_timestamp_ms) / 1000.0);
+      w.Add(kSpoolDroppedBatches, {}, static_cast<double>(sp.dropped_batches));
+      w.Add(kSpoolDroppedSamples, {}, static_cast<double>(sp.dropped_samples));
+      w.Add(kSpoolCorrupt, {}, static_cast<double>(sp.corrupt_records));
+      w.Add(kSpoolWriteErrors, {}, static_cast<double>(sp.write_errors));
+      w.Add(kSpoolWriteSeconds, {}, sp.write_seconds);
+      w.Add(kSpoolFsyncSeconds, {}, sp.fsync_seconds);
+      w.Add(kSpoolFsyncs, {}, static_cast<double>(sp.fsyncs));
+      w.Add(kSpoolReplayed, {}, static_cast<double>(c.replayed_batches));
+      w.Add(kSpoolReplayedSamples, {}, static_cast<double>(c.replayed_samples));
+    }
+    if (opts.targets.size() > 1) {
+      w.Add(kFailovers, {}, static_cast<double>(client.stats().failovers));
+    }
     BatchQueue::Stats q = queue.stats();
     IngestClient::Stats c = client.stats();
     w.Add(kQueued, {}, static_cast<double>(q.queued_batches));
@@ -327,17 +485,31 @@ int AgentMain(int argc, const char* const* argv) {
 
   log::Info("agent started",
             log::Kv("version", HOSTMON_VERSION) + log::Kv("hostname", config.hostname) +
-                log::Kv("collector", config.collector_address) +
+                log::Kv("collector", absl::StrJoin(opts.targets, ",")) +
+                log::Kv("spool", config.spool.directory.empty() ? "off" : config.spool.directory) +
                 log::Kv("interval", absl::FormatDuration(config.interval)) +
                 log::Kv("sources", static_cast<int64_t>(collection.sources().size())));
-  uint64_t sequence = 0;
+  uint64_t sequence = spool != nullptr ? spool->last_sequence() : 0;
   absl::Time next = absl::Now();
   int stop_signal = 0;
   while (stop_signal == 0) {
     auto batch = std::make_shared<CollectedBatch>();
     batch->sequence = ++sequence;
     collection.CollectOnce(batch.get());
-    queue.Push(std::move(batch));
+    bool spooled = false;
+    if (spool != nullptr) {
+      // Appended before it is sent: once write(2) returned, a crash of the agent cannot lose it.
+      absl::Status s = spool->Append(batch->sequence, batch->timestamp_ms,
+                                     static_cast<uint32_t>(batch->values.size()),
+                                     EncodeSelfContainedBatch(table, *batch));
+      spooled = s.ok();
+      if (!s.ok()) {
+        log::Warn("cannot spool batch; sending it from memory only",
+                  log::Kv("sequence", static_cast<int64_t>(batch->sequence)) +
+                      log::Kv("err", s.message()));
+      }
+    }
+    queue.Push(std::move(batch), spooled);
     client.Notify();
     // Ticks stay on the interval grid; a collection that overran skips the missed ticks.
     absl::Time now = absl::Now();
@@ -357,7 +529,11 @@ int AgentMain(int argc, const char* const* argv) {
   log::Info("stopping", log::Kv("signal", strsignal(stop_signal)));
   client.Stop(absl::Seconds(3));
   BatchQueue::Stats q = queue.stats();
-  if (q.queued_batches > 0) {
+  if (spool != nullptr) {
+    spool->Flush();
+    log::Info("unacknowledged batches stay in the spool",
+              log::Kv("batches", static_cast<int64_t>(spool->stats().pending_batches)));
+  } else if (q.queued_batches > 0) {
     log::Warn("unacknowledged batches lost at shutdown (no spool yet)",
               log::Kv("batches", static_cast<int64_t>(q.queued_batches)));
   }

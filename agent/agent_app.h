@@ -13,8 +13,22 @@ namespace hostmon::agent {
 
 // Everything the agent can be told, with the embedded defaults. Sources: config file first, then
 // command-line flags override (see README "Configuration").
+// The on-disk spool (issue 6). Off (in-memory queue only) while directory is empty.
+struct SpoolConfig {
+  std::string directory;  // e.g. /var/lib/hostmon/spool (the systemd unit sets it)
+  int64_t max_bytes = 256ll << 20;
+  absl::Duration max_age = absl::Hours(72);
+  int64_t segment_bytes = 8ll << 20;
+  std::string fsync = "periodic";  // always, periodic, never
+  absl::Duration fsync_interval = absl::Seconds(1);
+  double replay_rate = 20;  // backlog batches per second after an outage
+};
+
 struct AgentConfig {
   std::string collector_address = "127.0.0.1:9710";
+  // Failover list, in order of preference; when empty, collector_address alone.
+  std::vector<std::string> collector_addresses;
+  SpoolConfig spool;
   common::TlsFiles tls;
   std::string hostname;  // empty: gethostname()
   std::map<std::string, std::string> labels;
@@ -34,6 +48,9 @@ struct AgentConfig {
 absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config);
 // Checks values that neither YAML nor flags can check alone.
 absl::Status ValidateAgentConfig(const AgentConfig& config);
+
+// The collector addresses to use, in order (collector_addresses, else collector_address).
+std::vector<std::string> CollectorTargets(const AgentConfig& config);
 
 // The whole program; returns the process exit code.
 int AgentMain(int argc, const char* const* argv);

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "collector/applied_log.h"
 #include "collector/ingest_service.h"
 #include "collector/remote_write/output.h"
 #include "collector/web_server.h"
@@ -130,6 +131,10 @@ int CollectorMain(int argc, const char* const* argv) {
   flags.StringList("remote-write.url", &remote_write_urls,
                    "Prometheus remote write receiver(s), comma-separated, added to the config "
                    "file's remote_write list with default queue settings");
+  std::string applied_batches_file;
+  flags.String("debug.applied-batches-file", &applied_batches_file,
+               "Test aid: append one JSON line per applied batch (host, sequence, replayed, "
+               "timestamp, samples) to this file");
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) {
     log::Error("invalid command line", log::Kv("err", s.message()));
     return 2;
@@ -167,6 +172,16 @@ int CollectorMain(int argc, const char* const* argv) {
   }
   CollectorMetrics metrics;
   HostStore store(config.hosts, &common::RealClock::Get());
+  std::unique_ptr<AppliedBatchLog> applied_log;
+  if (!applied_batches_file.empty()) {
+    auto opened = AppliedBatchLog::Open(applied_batches_file);
+    if (!opened.ok()) {
+      log::Error("cannot start", log::Kv("err", opened.status().message()));
+      return 2;
+    }
+    applied_log = std::move(*opened);
+    store.AddObserver(applied_log.get());
+  }
   std::unique_ptr<remote_write::RemoteWriteOutput> remote_write;
   if (!config.remote_write.empty()) {
     auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &metrics.registry());

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/transport/batch_queue.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
 
-void BatchQueue::Push(std::shared_ptr<const CollectedBatch> batch) {
+void BatchQueue::Push(std::shared_ptr<const CollectedBatch> batch, bool spooled) {
   absl::MutexLock lock(&mu_);
   while (entries_.size() >= max_batches_) {
+    if (entries_.front().spooled) {
+      stats_.spilled_batches++;
+      entries_.pop_front();
+      continue;
+    }
     const CollectedBatch& oldest = *entries_.front().batch;
     stats_.dropped_batches++;
     stats_.dropped_samples += oldest.values.size();
@@ -17,7 +24,16 @@ void BatchQueue::Push(std::shared_ptr<const CollectedBatch> batch) {
                           common::log::Kv("samples", static_cast<int64_t>(oldest.values.size())));
     entries_.pop_front();
   }
-  entries_.push_back(Entry{std::move(batch), false});
+  entries_.push_back(Entry{std::move(batch), false, spooled});
+}
+
+void BatchQueue::ReleaseSpooled() {
+  absl::MutexLock lock(&mu_);
+  size_t before = entries_.size();
+  entries_.erase(
+      std::remove_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.spooled; }),
+      entries_.end());
+  stats_.spilled_batches += before - entries_.size();
 }
 
 std::shared_ptr<const CollectedBatch> BatchQueue::NextUnsent() {
@@ -29,6 +45,14 @@ std::shared_ptr<const CollectedBatch> BatchQueue::NextUnsent() {
     }
   }
   return nullptr;
+}
+
+bool BatchQueue::HasUnsent() const {
+  absl::MutexLock lock(&mu_);
+  for (const Entry& e : entries_) {
+    if (!e.sent) return true;
+  }
+  return false;
 }
 
 void BatchQueue::ResetSent() {

@@ -24,13 +24,22 @@ class BatchQueue {
     uint64_t dropped_samples = 0;
     uint64_t acked_batches = 0;
     uint64_t rejected_batches = 0;
+    // Spooled batches released from memory (queue full, or a new stream replays them from the
+    // spool): not a loss, the spool still holds them.
+    uint64_t spilled_batches = 0;
   };
 
   explicit BatchQueue(size_t max_batches) : max_batches_(max_batches == 0 ? 1 : max_batches) {}
 
-  void Push(std::shared_ptr<const CollectedBatch> batch) ABSL_LOCKS_EXCLUDED(mu_);
+  // `spooled`: the batch is also in the on-disk spool, so releasing it from memory loses nothing.
+  void Push(std::shared_ptr<const CollectedBatch> batch, bool spooled = false)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Releases every spooled batch (a new stream replays them from the spool, behind live data).
+  void ReleaseSpooled() ABSL_LOCKS_EXCLUDED(mu_);
   // Oldest batch not yet sent on the current stream, marked sent; nullptr when none.
   std::shared_ptr<const CollectedBatch> NextUnsent() ABSL_LOCKS_EXCLUDED(mu_);
+  // True when a batch waits to be sent on the current stream.
+  bool HasUnsent() const ABSL_LOCKS_EXCLUDED(mu_);
   // A new stream starts: every unacknowledged batch must be sent again.
   void ResetSent() ABSL_LOCKS_EXCLUDED(mu_);
   // Forgets acknowledged batches (unknown sequences are ignored: duplicates of re-sends).
@@ -44,6 +53,7 @@ class BatchQueue {
   struct Entry {
     std::shared_ptr<const CollectedBatch> batch;
     bool sent = false;
+    bool spooled = false;
   };
   bool Remove(uint64_t sequence) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

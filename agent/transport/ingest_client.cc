@@ -23,10 +23,57 @@ namespace hostmon::agent {
 namespace pb = ::hostmon::ingest::v1;
 namespace log = ::hostmon::common::log;
 
+namespace {
+
+// Refs are defined on first use per stream; the agent-wide refs double as stream refs.
+void EncodeInto(const SeriesTable& table, const CollectedBatch& batch,
+                std::vector<bool>* series_defined, std::vector<bool>* family_defined,
+                pb::Batch* b) {
+  b->set_sequence(batch.sequence);
+  b->set_timestamp_ms(batch.timestamp_ms);
+  for (uint32_t ref : batch.refs) {
+    if (ref >= series_defined->size()) series_defined->resize(ref + 1, false);
+    if ((*series_defined)[ref]) continue;
+    (*series_defined)[ref] = true;
+    table.WithSeriesAndFamily(ref, [&](const SeriesTable::Series& s, const SeriesTable::Family& f) {
+      if (s.family >= family_defined->size()) family_defined->resize(s.family + 1, false);
+      if (!(*family_defined)[s.family]) {
+        (*family_defined)[s.family] = true;
+        pb::FamilyDef* fd = b->add_family_defs();
+        fd->set_ref(s.family);
+        fd->set_name(f.name);
+        fd->set_type(f.type);
+        fd->set_help(f.help);
+      }
+      pb::SeriesDef* sd = b->add_series_defs();
+      sd->set_ref(ref);
+      sd->set_family_ref(s.family);
+      for (const auto& [k, v] : s.labels) {
+        pb::Label* l = sd->add_labels();
+        l->set_name(k);
+        l->set_value(v);
+      }
+    });
+  }
+  b->mutable_series_refs()->Add(batch.refs.begin(), batch.refs.end());
+  b->mutable_values()->Add(batch.values.begin(), batch.values.end());
+}
+
+}  // namespace
+
+std::string EncodeSelfContainedBatch(const SeriesTable& table, const CollectedBatch& batch) {
+  std::vector<bool> series_defined, family_defined;
+  pb::Batch b;
+  EncodeInto(table, batch, &series_defined, &family_defined, &b);
+  return b.SerializeAsString();
+}
+
 class IngestClient::Impl {
  public:
   Impl(IngestClientOptions options, SeriesTable* table, BatchQueue* queue)
-      : options_(std::move(options)), table_(table), queue_(queue) {}
+      : options_(std::move(options)), table_(table), queue_(queue) {
+    if (options_.targets.empty()) options_.targets.push_back(options_.target);
+  }
 
   absl::Status Start();
   void Notify() {
@@ -49,14 +96,25 @@ class IngestClient::Impl {
   // Refs are defined on first use per stream; the agent-wide refs double as stream refs.
   void Encode(const CollectedBatch& batch, std::vector<bool>* series_defined,
               std::vector<bool>* family_defined, pb::AgentMessage* msg) const;
+  // Next backlog record from the spool as a replayed batch, if the replay rate allows one now;
+  // *wait_until tells when the next token is due while a backlog remains.
+  bool NextReplay(pb::AgentMessage* msg, absl::Time* wait_until);
   void Run();
+  const std::string& target() const { return options_.targets[current_]; }
 
-  const IngestClientOptions options_;
+  IngestClientOptions options_;
   SeriesTable* const table_;
   BatchQueue* const queue_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<pb::Ingest::Stub> stub_;
+  std::vector<std::shared_ptr<grpc::Channel>> channels_;
+  std::vector<std::unique_ptr<pb::Ingest::Stub>> stubs_;
+  size_t current_ = 0;  // index in options_.targets; only the connection thread changes it
   std::thread thread_;
+  // Backlog replay state of the current stream (connection thread only).
+  bool backlog_ = false;
+  uint64_t backlog_after_ = 0;  // last replayed sequence
+  uint64_t backlog_upto_ = 0;   // batches up to here are backlog; later ones are live
+  double replay_tokens_ = 0;
+  absl::Time replay_refill_;
 
   mutable absl::Mutex mu_;
   bool wake_ ABSL_GUARDED_BY(mu_) = false;  // a batch was queued or an ack arrived
@@ -69,30 +127,32 @@ class IngestClient::Impl {
 };
 
 absl::Status IngestClient::Impl::Start() {
-  auto creds = common::MakeChannelCredentials(options_.tls, options_.target);
-  if (!creds.ok()) return creds.status();
-  grpc::ChannelArguments args;
-  // Detect a dead collector (e.g. a host that vanished without a FIN) within ~40 s.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  // Our own backoff decides when to retry; gRPC's channel backoff should not add to it.
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
-              static_cast<int>(absl::ToInt64Milliseconds(options_.max_backoff)));
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 500);
-  // Footprint: BDP probing sends a PING per data burst and keeps timer threads busy, for a
-  // bandwidth estimate this trickle of small batches does not need; channelz bookkeeping and the
-  // full filter stack are likewise unused. Measured with tests/bench/footprint.py.
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
-  args.SetInt(GRPC_ARG_ENABLE_CHANNELZ, 0);
-  args.SetUserAgentPrefix(absl::StrCat("hostmon-agent/", HOSTMON_VERSION));
-  if (!options_.tls.server_name.empty()) {
-    args.SetSslTargetNameOverride(options_.tls.server_name);
+  for (const std::string& target : options_.targets) {
+    auto creds = common::MakeChannelCredentials(options_.tls, target);
+    if (!creds.ok()) return creds.status();
+    grpc::ChannelArguments args;
+    // Detect a dead collector (e.g. a host that vanished without a FIN) within ~40 s.
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+    args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    // Our own backoff decides when to retry; gRPC's channel backoff should not add to it.
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+                static_cast<int>(absl::ToInt64Milliseconds(options_.max_backoff)));
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 500);
+    // Footprint: BDP probing sends a PING per data burst and keeps timer threads busy, for a
+    // bandwidth estimate this trickle of small batches does not need; channelz bookkeeping and the
+    // full filter stack are likewise unused. Measured with tests/bench/footprint.py.
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    args.SetInt(GRPC_ARG_MINIMAL_STACK, 1);
+    args.SetInt(GRPC_ARG_ENABLE_CHANNELZ, 0);
+    args.SetUserAgentPrefix(absl::StrCat("hostmon-agent/", HOSTMON_VERSION));
+    if (!options_.tls.server_name.empty()) {
+      args.SetSslTargetNameOverride(options_.tls.server_name);
+    }
+    channels_.push_back(grpc::CreateCustomChannel(target, *creds, args));
+    stubs_.push_back(pb::Ingest::NewStub(channels_.back()));
   }
-  channel_ = grpc::CreateCustomChannel(options_.target, *creds, args);
-  stub_ = pb::Ingest::NewStub(channel_);
   thread_ = std::thread([this] { Run(); });
   return absl::OkStatus();
 }
@@ -115,37 +175,42 @@ void IngestClient::Impl::MakeHello(pb::AgentMessage* msg) const {
 void IngestClient::Impl::Encode(const CollectedBatch& batch, std::vector<bool>* series_defined,
                                 std::vector<bool>* family_defined, pb::AgentMessage* msg) const {
   msg->Clear();
-  pb::Batch* b = msg->mutable_batch();
-  b->set_sequence(batch.sequence);
-  b->set_timestamp_ms(batch.timestamp_ms);
-  for (uint32_t ref : batch.refs) {
-    if (ref >= series_defined->size()) series_defined->resize(ref + 1, false);
-    if ((*series_defined)[ref]) continue;
-    (*series_defined)[ref] = true;
-    table_->WithSeriesAndFamily(ref,
-                                [&](const SeriesTable::Series& s, const SeriesTable::Family& f) {
-                                  if (s.family >= family_defined->size())
-                                    family_defined->resize(s.family + 1, false);
-                                  if (!(*family_defined)[s.family]) {
-                                    (*family_defined)[s.family] = true;
-                                    pb::FamilyDef* fd = b->add_family_defs();
-                                    fd->set_ref(s.family);
-                                    fd->set_name(f.name);
-                                    fd->set_type(f.type);
-                                    fd->set_help(f.help);
-                                  }
-                                  pb::SeriesDef* sd = b->add_series_defs();
-                                  sd->set_ref(ref);
-                                  sd->set_family_ref(s.family);
-                                  for (const auto& [k, v] : s.labels) {
-                                    pb::Label* l = sd->add_labels();
-                                    l->set_name(k);
-                                    l->set_value(v);
-                                  }
-                                });
+  EncodeInto(*table_, batch, series_defined, family_defined, msg->mutable_batch());
+}
+
+bool IngestClient::Impl::NextReplay(pb::AgentMessage* msg, absl::Time* wait_until) {
+  if (!backlog_) return false;
+  absl::Time now = absl::Now();
+  const double burst = std::max(1.0, options_.replay_rate);
+  replay_tokens_ = std::min(
+      burst, replay_tokens_ + absl::ToDoubleSeconds(now - replay_refill_) * options_.replay_rate);
+  replay_refill_ = now;
+  if (replay_tokens_ < 1) {
+    *wait_until = now + absl::Seconds((1 - replay_tokens_) / options_.replay_rate);
+    return false;
   }
-  b->mutable_series_refs()->Add(batch.refs.begin(), batch.refs.end());
-  b->mutable_values()->Add(batch.values.begin(), batch.values.end());
+  SpoolRecord rec;
+  while (options_.spool->NextPending(backlog_after_, backlog_upto_, &rec)) {
+    backlog_after_ = rec.sequence;
+    msg->Clear();
+    if (!msg->mutable_batch()->ParseFromString(rec.payload) ||
+        msg->batch().sequence() != rec.sequence) {
+      log::Warn("spool: record does not hold a valid batch; skipping it",
+                log::Kv("sequence", static_cast<int64_t>(rec.sequence)));
+      uint64_t seq = rec.sequence;
+      options_.spool->Ack(absl::MakeConstSpan(&seq, 1));
+      continue;
+    }
+    msg->mutable_batch()->set_replayed(true);
+    replay_tokens_ -= 1;
+    absl::MutexLock lock(&mu_);
+    stats_.replayed_batches++;
+    stats_.replayed_samples += rec.samples;
+    return true;
+  }
+  backlog_ = false;
+  log::Info("spool backlog replayed", log::Kv("collector", target()));
+  return false;
 }
 
 void IngestClient::Impl::ReadLoop(
@@ -156,9 +221,12 @@ void IngestClient::Impl::ReadLoop(
       case pb::CollectorMessage::kAck: {
         const auto& seqs = in.ack().sequences();
         queue_->Ack(absl::MakeConstSpan(seqs.data(), seqs.size()));
+        if (options_.spool != nullptr) {
+          options_.spool->Ack(absl::MakeConstSpan(seqs.data(), seqs.size()));
+        }
         absl::MutexLock lock(&mu_);
         if (!stats_.connected) {
-          log::Info("connected to collector", log::Kv("collector", options_.target));
+          log::Info("connected to collector", log::Kv("collector", target()));
         }
         stats_.connected = true;
         *healthy = true;
@@ -170,6 +238,10 @@ void IngestClient::Impl::ReadLoop(
                    log::Kv("sequence", static_cast<int64_t>(in.rejection().sequence())) +
                        log::Kv("reason", in.rejection().reason()));
         queue_->Reject(in.rejection().sequence());
+        if (options_.spool != nullptr) {
+          uint64_t seq = in.rejection().sequence();
+          options_.spool->Ack(absl::MakeConstSpan(&seq, 1));
+        }
         break;
       case pb::CollectorMessage::kDrain:
         log::Info("collector asked agents to reconnect", log::Kv("reason", in.drain().reason()));
@@ -191,8 +263,18 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
     active_ctx_ = &ctx;
   }
   queue_->ResetSent();
+  if (options_.spool != nullptr) {
+    // Newest first: what was collected before this stream is backlog, replayed from the spool
+    // behind the live batches; only batches collected from now on go out at once.
+    queue_->ReleaseSpooled();
+    backlog_upto_ = options_.spool->last_sequence();
+    backlog_after_ = 0;
+    backlog_ = true;
+    replay_tokens_ = 0;
+    replay_refill_ = absl::Now();
+  }
   std::unique_ptr<grpc::ClientReaderWriter<pb::AgentMessage, pb::CollectorMessage>> stream =
-      stub_->Stream(&ctx);
+      stubs_[current_]->Stream(&ctx);
   pb::AgentMessage msg;
   MakeHello(&msg);
   bool write_ok = stream->Write(msg);
@@ -202,6 +284,7 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
   bool goodbye_sent = false;
   bool cancelled = false;
   absl::Time drain_deadline = absl::InfiniteFuture();
+  absl::Time replay_at = absl::InfiniteFuture();
   while (write_ok) {
     bool stopping;
     {
@@ -209,7 +292,7 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return wake_ || stopping_ || reader_done_;
       };
-      mu_.AwaitWithDeadline(absl::Condition(&ready), drain_deadline);
+      mu_.AwaitWithDeadline(absl::Condition(&ready), std::min(drain_deadline, replay_at));
       wake_ = false;
       if (reader_done_) break;
       stopping = stopping_;
@@ -219,7 +302,7 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
     }
     if (stopping && absl::Now() >= drain_deadline) {
       log::Warn("collector did not acknowledge in time; cancelling the stream",
-                log::Kv("collector", options_.target));
+                log::Kv("collector", target()));
       ctx.TryCancel();
       cancelled = true;
       break;
@@ -230,6 +313,21 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
       if (batch == nullptr) break;
       Encode(*batch, &series_defined, &family_defined, &msg);
       write_ok = stream->Write(msg);
+    }
+    // Then the backlog, rate-limited, while the agent is not stopping (the spool keeps it).
+    replay_at = absl::InfiniteFuture();
+    while (write_ok && !stopping && NextReplay(&msg, &replay_at)) {
+      write_ok = stream->Write(msg);
+      // The replayed batch defined its own (older) refs on the stream; live batches define
+      // those refs again before using them. The collector resolves a series' family when the
+      // series is defined, so redefining exactly these refs is enough.
+      for (const pb::SeriesDef& d : msg.batch().series_defs()) {
+        if (d.ref() < series_defined.size()) series_defined[d.ref()] = false;
+      }
+      for (const pb::FamilyDef& d : msg.batch().family_defs()) {
+        if (d.ref() < family_defined.size()) family_defined[d.ref()] = false;
+      }
+      if (queue_->HasUnsent()) break;  // live data first
     }
     if (write_ok && stopping && !goodbye_sent) {
       // Everything is sent: say goodbye and half-close; the collector acks what it got and
@@ -268,13 +366,24 @@ void IngestClient::Impl::Run() {
     if (stopping_) break;
     stats_.stream_failures++;
     failures = healthy ? 1 : failures + 1;
-    // Exponential backoff with +-20% jitter, so a fleet does not reconnect in lockstep.
-    double base = absl::ToDoubleSeconds(options_.initial_backoff) * std::pow(2.0, failures - 1);
+    // Exponential backoff with +-20% jitter, so a fleet does not reconnect in lockstep. With
+    // several collectors the exponent grows per round over the list, so a healthy alternative is
+    // tried after the initial backoff.
+    const int n = static_cast<int>(options_.targets.size());
+    const std::string failed = target();
+    if (n > 1) {
+      current_ = (current_ + 1) % options_.targets.size();
+      stats_.failovers++;
+      stats_.collector_index = current_;
+    }
+    double base =
+        absl::ToDoubleSeconds(options_.initial_backoff) * std::pow(2.0, (failures - 1) / n);
     base = std::min(base, absl::ToDoubleSeconds(options_.max_backoff));
     double jitter = std::uniform_real_distribution<double>(0.8, 1.2)(rng);
     absl::Duration delay = absl::Seconds(base * jitter);
     log::Warn(healthy ? "collector stream ended; reconnecting" : "collector unreachable; retrying",
-              log::Kv("collector", options_.target) +
+              log::Kv("collector", failed) +
+                  (n > 1 ? log::Kv("next_collector", target()) : std::string()) +
                   log::Kv("code", static_cast<int64_t>(status.error_code())) +
                   log::Kv("err", status.error_message()) + log::Kv("attempt", failures) +
                   log::Kv("retry_in", absl::FormatDuration(delay)) +
@@ -297,7 +406,7 @@ void IngestClient::Impl::Stop(absl::Duration grace) {
     auto done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return run_done_; };
     if (!mu_.AwaitWithTimeout(absl::Condition(&done), grace + absl::Seconds(1)) &&
         active_ctx_ != nullptr) {
-      log::Warn("stream still busy at shutdown; cancelling", log::Kv("collector", options_.target));
+      log::Warn("stream still busy at shutdown; cancelling", log::Kv("collector", target()));
       active_ctx_->TryCancel();
     }
   }

@@ -9,17 +9,22 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "agent/series_table.h"
+#include "agent/spool/spool.h"
 #include "agent/transport/batch_queue.h"
 #include "common/grpc_tls.h"
 
 namespace hostmon::agent {
 
 struct IngestClientOptions {
-  std::string target;  // collector address, e.g. "127.0.0.1:9710"
+  std::string target;  // collector address, e.g. "127.0.0.1:9710"; used when targets is empty
+  // Collector addresses in order of preference. A failed stream (connect failure, broken stream)
+  // fails over to the next address; the client stays on an address while it works.
+  std::vector<std::string> targets;
   common::TlsFiles tls;
   std::string host_name;
   std::map<std::string, std::string> static_labels;
@@ -27,13 +32,25 @@ struct IngestClientOptions {
   uint64_t epoch = 1;
   absl::Duration initial_backoff = absl::Milliseconds(500);
   absl::Duration max_backoff = absl::Seconds(30);
+  // Optional on-disk spool (not owned). With a spool, every new stream first sends live batches
+  // and replays the spool's backlog behind them, `replayed`, at most replay_rate batches/s.
+  Spool* spool = nullptr;
+  double replay_rate = 20;
 };
+
+// Encodes `batch` as a self-contained Batch message: every family and series it uses is defined in
+// it, so it can be replayed on any later stream, also after an agent restart (the spool payload).
+std::string EncodeSelfContainedBatch(const SeriesTable& table, const CollectedBatch& batch);
 
 class IngestClient {
  public:
   struct Stats {
     bool connected = false;
     uint64_t stream_failures = 0;
+    uint64_t replayed_batches = 0;
+    uint64_t replayed_samples = 0;
+    uint64_t failovers = 0;      // switches to another collector address
+    size_t collector_index = 0;  // index in targets of the current/last collector
   };
 
   IngestClient(IngestClientOptions options, SeriesTable* table, BatchQueue* queue);

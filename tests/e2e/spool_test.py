@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Agent spool fault tests: SIGKILL mid-stream, spool cap, corrupt segment, collector failover.
+
+Usage: spool_test.py --bin-dir build/bin --case {kill,cap,corrupt,failover}
+
+The collector runs with --debug.applied-batches-file, which logs one JSON line per applied batch
+(duplicates never appear), so every check counts exactly which sequences reached the collector.
+The agent runs only the loadavg source over the fixture /proc plus its self metrics, so every
+batch has the same number of samples.
+"""
+
+import glob
+import json
+import os
+import re
+import signal
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE_PROC = os.path.join(HERE, "..", "fixtures", "proc")
+HOST = "spool-e2e"
+
+
+def start_collector(procs, args, workdir, name, grpc_port=0):
+    applied = os.path.join(workdir, name + "-applied.jsonl")
+    proc = procs.start(name, [
+        os.path.join(args.bin_dir, "hostmon-collector"),
+        "--grpc.listen-address=127.0.0.1:%d" % grpc_port,
+        "--web.listen-address=127.0.0.1:0",
+        "--debug.applied-batches-file=" + applied,
+    ])
+    grpc, web = h.wait_for_collector_addresses(proc, timeout=10.0)
+    return proc, grpc, web, applied
+
+
+def agent_argv(args, spool_dir, addresses, extra=()):
+    return [
+        os.path.join(args.bin_dir, "hostmon-agent"),
+        "--collector.addresses=" + ",".join(addresses),
+        "--hostname=" + HOST,
+        "--collection.interval=100ms",
+        "--path.procfs=" + FIXTURE_PROC,
+        "--source.disable-defaults", "--source.loadavg",
+        "--spool.directory=" + spool_dir,
+    ] + list(extra)
+
+
+def applied_batches(path):
+    out = []
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for line in f:
+            if line.endswith("\n"):
+                out.append(json.loads(line))
+    return out
+
+
+def sequences(batches):
+    return [b["sequence"] for b in batches if b["host"] == HOST]
+
+
+def spool_state(spool_dir):
+    with open(os.path.join(spool_dir, "state")) as f:
+        return dict(line.split(" ", 1) for line in f.read().splitlines()[1:])
+
+
+def wait_for_sequences(paths, upto, timeout):
+    """Waits until the union of applied sequences covers 1..upto (or time runs out)."""
+    def probe():
+        got = set()
+        for p in paths:
+            got.update(sequences(applied_batches(p)))
+        return got if all(q in got for q in range(1, upto + 1)) else None
+    return h.wait_until(probe, timeout, 0.3)
+
+
+def last_spooled_sequence(spool_dir):
+    """Highest sequence in the spool's segment files (record header: magic, len, crc, epoch,
+    sequence, timestamp, samples; see agent/spool/spool.h)."""
+    best = 0
+    for path in glob.glob(os.path.join(spool_dir, "*.seg")):
+        data = open(path, "rb").read()
+        pos = 0
+        while pos + 40 <= len(data):
+            magic, length = struct.unpack_from("<II", data, pos)
+            if magic != 0x31534D48:
+                break
+            seq = struct.unpack_from("<Q", data, pos + 20)[0]
+            best = max(best, seq)
+            pos += 40 + length
+    return best
+
+
+def case_kill(args, procs, runner, workdir):
+    """SIGKILL while the collector is down, then SIGKILL mid-stream while it is up: after the
+    restarts every spooled sequence reached the collector exactly once."""
+    spool = os.path.join(workdir, "spool")
+    grpc_port = h.free_port()
+    address = "127.0.0.1:%d" % grpc_port
+    agent = procs.start("agent-1", agent_argv(args, spool, [address]))
+    time.sleep(2.0)
+    agent.signal(signal.SIGKILL)
+    agent.wait(5.0)
+    spooled1 = last_spooled_sequence(spool)
+    runner.require("agent spooled batches while the collector was down", spooled1 >= 5,
+                   "last spooled sequence %d" % spooled1)
+    epoch1 = spool_state(spool).get("epoch")
+
+    collector, _, _, applied = start_collector(procs, args, workdir, "collector", grpc_port)
+    agent = procs.start("agent-2", agent_argv(args, spool, [address]))
+    got = wait_for_sequences([applied], spooled1, 20.0)
+    runner.check("every batch spooled before the SIGKILL reached the collector after restart",
+                 got, "missing %s" % sorted(set(range(1, spooled1 + 1)) -
+                                            set(sequences(applied_batches(applied))))[:20])
+    runner.check("the restarted agent kept its epoch", spool_state(spool).get("epoch") == epoch1,
+                 "epoch %s -> %s" % (epoch1, spool_state(spool).get("epoch")))
+    replayed = [b for b in applied_batches(applied) if b["sequence"] <= spooled1]
+    runner.check("batches of the killed run arrive replayed=true",
+                 replayed and all(b["replayed"] for b in replayed), str(replayed[:3]))
+    # Mid-stream: kill while live data flows, restart, and everything up to the kill arrives.
+    time.sleep(1.0)
+    agent.signal(signal.SIGKILL)
+    agent.wait(5.0)
+    spooled2 = last_spooled_sequence(spool)
+    runner.check("second run continued the sequence space", spooled2 > spooled1,
+                 "%d <= %d" % (spooled2, spooled1))
+    agent = procs.start("agent-3", agent_argv(args, spool, [address]))
+    got = wait_for_sequences([applied], spooled2 + 3, 20.0)
+    seqs = sequences(applied_batches(applied))
+    runner.check("nothing spooled is lost across two SIGKILLs (1..%d applied)" % (spooled2 + 3),
+                 got, "missing %s" % sorted(set(range(1, spooled2 + 4)) - set(seqs))[:20])
+    runner.check("no batch applied twice", len(seqs) == len(set(seqs)),
+                 "%d applied, %d distinct" % (len(seqs), len(set(seqs))))
+    h.log("kill: %d batches before the first kill, %d before the second; %d applied"
+          % (spooled1, spooled2, len(seqs)))
+
+
+def case_cap(args, procs, runner, workdir):
+    """A spool cap smaller than the outage: the dropped-sample counter equals what is missing."""
+    spool = os.path.join(workdir, "spool")
+    cfg = os.path.join(workdir, "agent.yml")
+    with open(cfg, "w") as f:
+        f.write("spool:\n  max_bytes: 65536\n  segment_bytes: 8192\n  fsync: never\n"
+                "  replay_rate: 200\n")
+    grpc_port = h.free_port()
+    address = "127.0.0.1:%d" % grpc_port
+    agent = procs.start("agent", agent_argv(args, spool, [address], ["--config.file=" + cfg]))
+    # Enough batches to exceed 64 KiB several times over.
+    h.wait_until(lambda: last_spooled_sequence(spool) >= 10 and
+                 sum(os.path.getsize(p) for p in glob.glob(spool + "/*.seg")) > 40000, 20.0)
+    time.sleep(3.0)
+    collector, _, web, applied = start_collector(procs, args, workdir, "collector", grpc_port)
+    # Wait until the backlog is replayed: the agent reports no pending backlog beyond live data.
+    url = "http://%s:%d/metrics" % web
+
+    def drained():
+        s = h.scrape(url)
+        pend = s and h.select(s, "hostmon_agent_spool_pending_batches", instance=HOST)
+        dropped = s and h.select(s, "hostmon_agent_spool_dropped_samples_total", instance=HOST)
+        return pend and dropped and pend[0][2] <= 3 and (s, dropped[0][2])
+    res = h.wait_until(drained, 30.0, 0.5)
+    runner.require("backlog replayed after the outage", res, "pending stayed high")
+    agent.signal(signal.SIGTERM)
+    agent.wait(5.0)
+    time.sleep(0.5)
+    samples = h.scrape(url)
+    dropped_samples = h.select(samples, "hostmon_agent_spool_dropped_samples_total",
+                               instance=HOST)[0][2]
+    dropped_batches = h.select(samples, "hostmon_agent_spool_dropped_batches_total",
+                               instance=HOST)[0][2]
+    batches = [b for b in applied_batches(applied) if b["host"] == HOST]
+    seqs = sorted(b["sequence"] for b in batches)
+    per_batch = {b["samples"] for b in batches}
+    runner.require("every batch has the same sample count", len(per_batch) == 1, str(per_batch))
+    n = per_batch.pop()
+    top = seqs[-1]
+    missing = sorted(set(range(1, top + 1)) - set(seqs))
+    runner.check("the cap dropped something", dropped_batches > 0, "dropped_batches 0")
+    runner.check("dropped batches counter equals the missing batches (%d)" % len(missing),
+                 dropped_batches == len(missing), "counter %g" % dropped_batches)
+    runner.check("dropped samples counter equals the missing samples (%d)" % (len(missing) * n),
+                 dropped_samples == len(missing) * n, "counter %g" % dropped_samples)
+    runner.check("the oldest were dropped (missing is a prefix)",
+                 missing == list(range(1, len(missing) + 1)), str(missing[:20]))
+    h.log("cap: %d batches created, %d dropped (%d samples), %d applied"
+          % (top, len(missing), dropped_samples, len(seqs)))
+
+
+def case_corrupt(args, procs, runner, workdir):
+    """Flipped bytes in a segment and a torn tail: the agent starts, logs the skips with file and
+    offset, and delivers everything else."""
+    spool = os.path.join(workdir, "spool")
+    grpc_port = h.free_port()
+    address = "127.0.0.1:%d" % grpc_port
+    agent = procs.start("agent-1", agent_argv(args, spool, [address]))
+    h.wait_until(lambda: last_spooled_sequence(spool) >= 12, 15.0)
+    agent.signal(signal.SIGTERM)
+    agent.wait(5.0)
+    segs = sorted(glob.glob(os.path.join(spool, "*.seg")))
+    runner.require("spool has a segment", segs, "none in %s" % spool)
+    seg = segs[-1]
+    data = bytearray(open(seg, "rb").read())
+    records = []
+    pos = 0
+    while pos + 40 <= len(data):
+        magic, length = struct.unpack_from("<II", data, pos)
+        if magic != 0x31534D48:
+            break
+        records.append((pos, length, struct.unpack_from("<Q", data, pos + 20)[0]))
+        pos += 40 + length
+    runner.require("segment holds enough records", len(records) >= 6, str(len(records)))
+    victim_pos, victim_len, victim_seq = records[3]
+    for i in range(5):
+        data[victim_pos + 40 + victim_len // 2 + i] ^= 0xFF
+    last_pos, _, last_seq = records[-1]
+    data = data[:last_pos + 20]  # the last record is torn in its header
+    with open(seg, "wb") as f:
+        f.write(data)
+    collector, _, web, applied = start_collector(procs, args, workdir, "collector", grpc_port)
+    agent = procs.start("agent-2", agent_argv(args, spool, [address]))
+    expect = [q for q in range(1, last_seq) if q != victim_seq]
+    got = h.wait_until(lambda: all(q in set(sequences(applied_batches(applied)))
+                                   for q in expect), 20.0, 0.3)
+    seqs = set(sequences(applied_batches(applied)))
+    runner.check("agent survived the corrupt segment", agent.alive(), agent.tail(10))
+    runner.check("every undamaged record was delivered", got,
+                 "missing %s" % sorted(set(expect) - seqs)[:20])
+    runner.check("the damaged record was not delivered", victim_seq not in seqs, "")
+    err = agent.stderr()
+    offs = "offset=%d" % victim_pos
+    runner.check("a log line names the file and offset of the damaged record",
+                 re.search(r"skipping damaged record.*%s.*%s" % (re.escape(os.path.basename(seg)),
+                                                               offs), err) is not None,
+                 agent.tail(10))
+    runner.check("the torn tail is logged too", "truncated record" in err, agent.tail(10))
+    url = "http://%s:%d/metrics" % web
+    corrupt = h.wait_until(lambda: h.select(h.scrape(url),
+                                            "hostmon_agent_spool_corrupt_records_total",
+                                            instance=HOST), 10.0)
+    runner.check("corrupt records are counted (2)", corrupt and corrupt[0][2] == 2, str(corrupt))
+
+
+def case_failover(args, procs, runner, workdir):
+    """collector_addresses [A, B]: A down -> data at B; B killed and A up -> data at A."""
+    spool = os.path.join(workdir, "spool")
+    port_a = h.free_port()
+    b_proc, b_grpc, _, applied_b = start_collector(procs, args, workdir, "collector-b")
+    addr_a = "127.0.0.1:%d" % port_a
+    addr_b = "%s:%d" % b_grpc
+    agent = procs.start("agent", agent_argv(args, spool, [addr_a, addr_b]))
+    got_b = h.wait_until(lambda: len(sequences(applied_batches(applied_b))) >= 5, 15.0)
+    runner.require("with the first collector down, data reaches the second", got_b,
+                   agent.tail(10))
+    a_proc, _, _, applied_a = start_collector(procs, args, workdir, "collector-a", port_a)
+    b_proc.signal(signal.SIGKILL)
+    b_proc.wait(5.0)
+    killed_at = max(sequences(applied_batches(applied_b)))
+    got_a = h.wait_until(lambda: len(sequences(applied_batches(applied_a))) >= 5, 15.0)
+    runner.check("after the second collector dies, data fails over to the first", got_a,
+                 agent.tail(10))
+    upto = max(sequences(applied_batches(applied_a)) or [0])
+    got = wait_for_sequences([applied_a, applied_b], upto, 15.0)
+    runner.check("no batch lost across the failovers (1..%d at A or B)" % upto, got,
+                 "missing %s" % sorted(set(range(1, upto + 1)) -
+                                       set(sequences(applied_batches(applied_a))) -
+                                       set(sequences(applied_batches(applied_b))))[:20])
+    runner.check("agent logged the failover", "next_collector" in agent.stderr(), agent.tail(5))
+    h.log("failover: B applied up to %d, A has %d batches"
+          % (killed_at, len(sequences(applied_batches(applied_a)))))
+
+
+CASES = {"kill": case_kill, "cap": case_cap, "corrupt": case_corrupt, "failover": case_failover}
+
+
+def body(args, procs, runner, workdir):
+    CASES[args.case](args, procs, runner, workdir)
+
+
+if __name__ == "__main__":
+    h.main(__doc__.strip().splitlines()[0], body, budget_seconds=90.0,
+           extra_args=lambda ap: ap.add_argument("--case", choices=sorted(CASES), required=True))
