@@ -7,10 +7,11 @@ add_test(NAME e2e.remote_write
 set_tests_properties(e2e.remote_write PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)
 # Issue 6's headline fault test: collector SIGKILLed for 60 s while the agent collects at 1 s;
 # every sample of the outage reaches the receivers with its original timestamp, 0 missing,
-# 0 duplicated. The one test allowed to take longer than 2 minutes (<= 150 s).
+# 0 duplicated. The agent runs with its on-disk spool (newest-first replay). The one test allowed to take longer than 2 minutes (<= 150 s).
 add_test(NAME fault.collector_outage_remote_write
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
-          --bin-dir ${HOSTMON_BIN_DIR} --scenario collector_outage)
+          --bin-dir ${HOSTMON_BIN_DIR} --scenario collector_outage
+          "--agent-spool-flag=--spool.directory={dir}")
 set_tests_properties(fault.collector_outage_remote_write PROPERTIES TIMEOUT 150
   RESOURCE_LOCK loopback_peers)
 # Receiver errors: 503 retried until accepted (nothing missing); 400 not retried, counted exactly.
