@@ -151,6 +151,13 @@ int CollectorMain(int argc, const char* const* argv) {
     return 2;
   }
   if (check_config) {
+    // Also reads the remote write credential files, as a start would.
+    prometheus::Registry scratch;
+    if (auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &scratch);
+        !rw.ok()) {
+      log::Error("invalid configuration", log::Kv("err", rw.status().message()));
+      return 2;
+    }
     std::cout << "configuration OK\n";
     return 0;
   }
