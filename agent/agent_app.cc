@@ -490,6 +490,8 @@ int AgentMain(int argc, const char* const* argv) {
                 log::Kv("interval", absl::FormatDuration(config.interval)) +
                 log::Kv("sources", static_cast<int64_t>(collection.sources().size())));
   uint64_t sequence = spool != nullptr ? spool->last_sequence() : 0;
+  SelfContainedEncoder encoder(&table);
+  std::string spool_payload;
   absl::Time next = absl::Now();
   int stop_signal = 0;
   while (stop_signal == 0) {
@@ -498,10 +500,10 @@ int AgentMain(int argc, const char* const* argv) {
     collection.CollectOnce(batch.get());
     bool spooled = false;
     if (spool != nullptr) {
+      encoder.Encode(*batch, &spool_payload);
       // Appended before it is sent: once write(2) returned, a crash of the agent cannot lose it.
       absl::Status s = spool->Append(batch->sequence, batch->timestamp_ms,
-                                     static_cast<uint32_t>(batch->values.size()),
-                                     EncodeSelfContainedBatch(table, *batch));
+                                     static_cast<uint32_t>(batch->values.size()), spool_payload);
       spooled = s.ok();
       if (!s.ok()) {
         log::Warn("cannot spool batch; sending it from memory only",

@@ -325,6 +325,14 @@ absl::Status Spool::OpenActive(uint64_t id) {
   active_fd_ = fd;
   active_id_ = id;
   segments_[id];
+  if (options_.fsync != SpoolFsync::kNever) {
+    // fdatasync of the file does not persist its directory entry; a new segment needs both.
+    int dfd = ::open(options_.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+      ::fsync(dfd);
+      ::close(dfd);
+    }
+  }
   return absl::OkStatus();
 }
 

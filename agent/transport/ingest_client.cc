@@ -68,6 +68,59 @@ std::string EncodeSelfContainedBatch(const SeriesTable& table, const CollectedBa
   return b.SerializeAsString();
 }
 
+void SelfContainedEncoder::Encode(const CollectedBatch& batch, std::string* out) {
+  out->clear();
+  ++call_;
+  std::string series_part;
+  for (uint32_t ref : batch.refs) {
+    if (ref >= series_bytes_.size()) {
+      series_bytes_.resize(ref + 1);
+      series_family_.resize(ref + 1, 0);
+    }
+    if (series_bytes_[ref].empty()) {
+      table_->WithSeriesAndFamily(ref,
+                                  [&](const SeriesTable::Series& s, const SeriesTable::Family& f) {
+                                    pb::Batch one;
+                                    pb::SeriesDef* sd = one.add_series_defs();
+                                    sd->set_ref(ref);
+                                    sd->set_family_ref(s.family);
+                                    for (const auto& [k, v] : s.labels) {
+                                      pb::Label* l = sd->add_labels();
+                                      l->set_name(k);
+                                      l->set_value(v);
+                                    }
+                                    series_bytes_[ref] = one.SerializeAsString();
+                                    series_family_[ref] = s.family;
+                                    if (s.family >= family_bytes_.size())
+                                      family_bytes_.resize(s.family + 1);
+                                    if (family_bytes_[s.family].empty()) {
+                                      pb::Batch fam;
+                                      pb::FamilyDef* fd = fam.add_family_defs();
+                                      fd->set_ref(s.family);
+                                      fd->set_name(f.name);
+                                      fd->set_type(f.type);
+                                      fd->set_help(f.help);
+                                      family_bytes_[s.family] = fam.SerializeAsString();
+                                    }
+                                  });
+    }
+    uint32_t fam = series_family_[ref];
+    if (fam >= family_mark_.size()) family_mark_.resize(fam + 1, 0);
+    if (family_mark_[fam] != call_) {
+      family_mark_[fam] = call_;
+      out->append(family_bytes_[fam]);
+    }
+    series_part.append(series_bytes_[ref]);
+  }
+  out->append(series_part);
+  pb::Batch rest;
+  rest.set_sequence(batch.sequence);
+  rest.set_timestamp_ms(batch.timestamp_ms);
+  rest.mutable_series_refs()->Add(batch.refs.begin(), batch.refs.end());
+  rest.mutable_values()->Add(batch.values.begin(), batch.values.end());
+  rest.AppendToString(out);
+}
+
 class IngestClient::Impl {
  public:
   Impl(IngestClientOptions options, SeriesTable* table, BatchQueue* queue)

@@ -42,6 +42,24 @@ struct IngestClientOptions {
 // it, so it can be replayed on any later stream, also after an agent restart (the spool payload).
 std::string EncodeSelfContainedBatch(const SeriesTable& table, const CollectedBatch& batch);
 
+// The same, for every cycle: the wire bytes of each family and series definition are built once
+// per ref and cached (definitions never change once interned), and protobuf's rule that repeated
+// fields may arrive in pieces lets the cached bytes be concatenated in front of the samples. Not
+// thread-safe; one per collection loop.
+class SelfContainedEncoder {
+ public:
+  explicit SelfContainedEncoder(const SeriesTable* table) : table_(table) {}
+  void Encode(const CollectedBatch& batch, std::string* out);
+
+ private:
+  const SeriesTable* table_;
+  std::vector<std::string> family_bytes_;  // by family ref; empty: not built yet
+  std::vector<std::string> series_bytes_;  // by series ref
+  std::vector<uint32_t> series_family_;
+  std::vector<uint32_t> family_mark_;  // per call: family already emitted in this batch
+  uint32_t call_ = 0;
+};
+
 class IngestClient {
  public:
   struct Stats {

@@ -167,14 +167,20 @@ def case_cap(args, procs, runner, workdir):
         return pend and dropped and pend[0][2] <= 3 and (s, dropped[0][2])
     res = h.wait_until(drained, 30.0, 0.5)
     runner.require("backlog replayed after the outage", res, "pending stayed high")
+
+    def counters():
+        s = h.scrape(url)
+        return (h.select(s, "hostmon_agent_spool_dropped_samples_total", instance=HOST)[0][2],
+                h.select(s, "hostmon_agent_spool_dropped_batches_total", instance=HOST)[0][2])
+    # The counters travel in the batches; once the backlog is gone they must stop moving.
+    first = counters()
+    time.sleep(1.0)
+    dropped_samples, dropped_batches = counters()
+    runner.check("drop counters are stable after the replay", first == (dropped_samples,
+                                                                        dropped_batches),
+                 "%s -> %s" % (first, (dropped_samples, dropped_batches)))
     agent.signal(signal.SIGTERM)
     agent.wait(5.0)
-    time.sleep(0.5)
-    samples = h.scrape(url)
-    dropped_samples = h.select(samples, "hostmon_agent_spool_dropped_samples_total",
-                               instance=HOST)[0][2]
-    dropped_batches = h.select(samples, "hostmon_agent_spool_dropped_batches_total",
-                               instance=HOST)[0][2]
     batches = [b for b in applied_batches(applied) if b["host"] == HOST]
     seqs = sorted(b["sequence"] for b in batches)
     per_batch = {b["samples"] for b in batches}

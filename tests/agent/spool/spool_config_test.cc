@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// clang-format off
+#define CATCH_CONFIG_ENABLE_BENCHMARKING
+#include <catch2/catch.hpp>
+// clang-format on
+
+#include <string>
+
+#include "agent/agent_app.h"
+#include "common/scoped_temp_dir.h"
+
+namespace hostmon::agent {
+namespace {
+
+struct Loaded {
+  absl::Status status;
+  AgentConfig config;
+  std::string path;
+};
+
+Loaded Load(const std::string& yaml) {
+  testing::ScopedTempDir dir;
+  Loaded l;
+  l.path = dir.Write("agent.yaml", yaml);
+  l.status = LoadAgentConfigFile(l.path, &l.config);
+  return l;
+}
+
+TEST_CASE("Spool and collector address list load from the config", "[spool][config]") {
+  Loaded l = Load(
+      "collector:\n"
+      "  addresses: [a:1, b:2]\n"
+      "spool:\n"
+      "  directory: /var/lib/hostmon/spool\n"
+      "  max_bytes: 1048576\n"
+      "  max_age: 2h\n"
+      "  segment_bytes: 65536\n"
+      "  fsync: always\n"
+      "  fsync_interval: 250ms\n"
+      "  replay_rate: 2.5\n");
+  REQUIRE(l.status.ok());
+  CHECK(CollectorTargets(l.config) == std::vector<std::string>{"a:1", "b:2"});
+  CHECK(l.config.spool.directory == "/var/lib/hostmon/spool");
+  CHECK(l.config.spool.max_bytes == 1048576);
+  CHECK(l.config.spool.max_age == absl::Hours(2));
+  CHECK(l.config.spool.segment_bytes == 65536);
+  CHECK(l.config.spool.fsync == "always");
+  CHECK(l.config.spool.fsync_interval == absl::Milliseconds(250));
+  CHECK(l.config.spool.replay_rate == 2.5);
+  CHECK(ValidateAgentConfig(l.config).ok());
+}
+
+TEST_CASE("Without a spool section the agent keeps the in-memory queue", "[spool][config]") {
+  Loaded l = Load("collector:\n  address: c:9\n");
+  REQUIRE(l.status.ok());
+  CHECK(l.config.spool.directory.empty());
+  CHECK(CollectorTargets(l.config) == std::vector<std::string>{"c:9"});
+}
+
+TEST_CASE("Bad spool values are reported with file, line and field", "[spool][config]") {
+  struct Case {
+    const char* yaml;
+    int line;
+    const char* field;
+  } cases[] = {
+      {"spool:\n  fsync: sometimes\n", 2, "spool.fsync"},
+      {"spool:\n  directory: /x\n  max_bytes: 10\n", 3, "spool.max_bytes"},
+      {"spool:\n  segment_bytes: 1\n", 2, "spool.segment_bytes"},
+      {"spool:\n  replay_rate: fast\n", 2, "spool.replay_rate"},
+      {"spool:\n  replay_rate: 0\n", 2, "spool.replay_rate"},
+      {"spool:\n  max_age: forever\n", 2, "spool.max_age"},
+      {"spool:\n  directry: /x\n", 2, "spool.directry"},
+      {"collector:\n  addresses: [a:1, \"\"]\n", 2, "collector.addresses"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.yaml);
+    Loaded l = Load(c.yaml);
+    REQUIRE_FALSE(l.status.ok());
+    std::string msg(l.status.message());
+    CHECK_THAT(msg, Catch::Contains(l.path + ":" + std::to_string(c.line)));
+    CHECK_THAT(msg, Catch::Contains(c.field));
+  }
+}
+
+}  // namespace
+}  // namespace hostmon::agent
