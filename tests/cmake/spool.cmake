@@ -7,5 +7,5 @@ foreach(_case kill cap corrupt failover)
   set_tests_properties(e2e.spool_${_case} PROPERTIES TIMEOUT 110 RESOURCE_LOCK loopback_peers)
 endforeach()
 # Spool write cost and replay throughput (prints figures; asserts nothing about speed).
-add_test(NAME bench.spool COMMAND hostmon_unit_tests "[.bench][spool]")
-set_tests_properties(bench.spool PROPERTIES TIMEOUT 120)
+add_test(NAME bench.spool COMMAND hostmon_unit_tests "[spool_bench]")
+set_tests_properties(bench.spool PROPERTIES TIMEOUT 120 RESOURCE_LOCK loopback_peers)

@@ -138,8 +138,26 @@ def case_kill(args, procs, runner, workdir):
                  got, "missing %s" % sorted(set(range(1, spooled2 + 4)) - set(seqs))[:20])
     runner.check("no batch applied twice", len(seqs) == len(set(seqs)),
                  "%d applied, %d distinct" % (len(seqs), len(set(seqs))))
-    h.log("kill: %d batches before the first kill, %d before the second; %d applied"
-          % (spooled1, spooled2, len(seqs)))
+    # Slow collector: frozen (SIGSTOP) while the agent writes into the stream, agent killed with
+    # batches in flight and unacknowledged; they come back from the spool after the restart.
+    collector.signal(signal.SIGSTOP)
+    try:
+        time.sleep(1.5)
+        agent.signal(signal.SIGKILL)
+        agent.wait(5.0)
+    finally:
+        collector.signal(signal.SIGCONT)
+    spooled3 = last_spooled_sequence(spool)
+    agent = procs.start("agent-4", agent_argv(args, spool, [address]))
+    got = wait_for_sequences([applied], spooled3 + 3, 20.0)
+    seqs = sequences(applied_batches(applied))
+    runner.check("batches in flight to a frozen collector survive the SIGKILL (1..%d applied)"
+                 % (spooled3 + 3), got,
+                 "missing %s" % sorted(set(range(1, spooled3 + 4)) - set(seqs))[:20])
+    runner.check("still no batch applied twice", len(seqs) == len(set(seqs)),
+                 "%d applied, %d distinct" % (len(seqs), len(set(seqs))))
+    h.log("kill: %d batches before the first kill, %d before the second, %d before the third; "
+          "%d applied" % (spooled1, spooled2, spooled3, len(seqs)))
 
 
 def case_cap(args, procs, runner, workdir):

@@ -234,8 +234,8 @@ TEST_CASE("Live batches go before the backlog, which is rate limited", "[spool][
 // Self-contained encoding cost per batch (what the agent spools every cycle) and end-to-end replay
 // throughput: a spooled backlog replayed over loopback gRPC into the collector's store, unlimited
 // rate, until every batch is acknowledged. Prints figures; asserts nothing about speed.
-// Run: build/tests/hostmon_unit_tests "[.bench][spool]"
-TEST_CASE("Spool benchmark: encoding and end-to-end replay throughput", "[.bench][spool]") {
+// Run: build/tests/hostmon_unit_tests "[.bench][spool_bench]"
+TEST_CASE("Spool benchmark: encoding and end-to-end replay throughput", "[.bench][spool_bench]") {
   std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
   std::string dir = ::mkdtemp(tmpl.data());
   agent::SpoolOptions so;

@@ -344,8 +344,8 @@ TEST_CASE("Spool fsync policies parse and always-sync counts fsyncs", "[spool]")
 }
 
 // Write cost per batch (with and without fsync) and replay throughput; prints figures, asserts
-// nothing about speed. Run: build/tests/hostmon_unit_tests "[.bench][spool]"
-TEST_CASE("Spool benchmark: write cost and replay throughput", "[.bench][spool]") {
+// nothing about speed. Run: build/tests/hostmon_unit_tests "[.bench][spool_bench]"
+TEST_CASE("Spool benchmark: write cost and replay throughput", "[.bench][spool_bench]") {
   const uint32_t kSamples = 1500;  // a default-sources batch on a small host
   std::string payload(kSamples * 12, 'p');
   for (SpoolFsync policy : {SpoolFsync::kNever, SpoolFsync::kPeriodic, SpoolFsync::kAlways}) {
