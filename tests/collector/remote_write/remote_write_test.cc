@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "collector/collector_app.h"
+#include "collector/host_store.h"
 #include "collector/remote_write/config.h"
 #include "collector/remote_write/encoding.h"
 #include "collector/remote_write/output.h"
@@ -17,6 +18,7 @@
 #include "collector/remote_write/transport.h"
 #include "common/scoped_temp_dir.h"
 #include "common/yaml_config.h"
+#include "fakes/fake_clock.h"
 #include "fakes/fake_rw_transport.h"
 #include "hostmon/prompb/remote_write.pb.h"
 #include "prometheus/registry.h"
@@ -520,6 +522,68 @@ TEST_CASE("collector config file: remote_write section loads; errors name file:l
   CollectorConfig flag_only;
   flag_only.remote_write.emplace_back().url = "prom:9090";  // as --remote-write.url would add it
   CHECK_FALSE(ValidateCollectorConfig(flag_only).ok());
+}
+
+}  // namespace
+}  // namespace hostmon::collector
+
+namespace hostmon::collector {
+namespace {
+
+namespace pb = ::hostmon::ingest::v1;
+
+class HoldingObserver : public BatchObserver {
+ public:
+  void OnBatch(const AppliedBatch& batch) override {
+    holds.push_back(batch.ack_hold);
+    keys.push_back(
+        remote_write::RemoteWriteOutput::BatchKey(batch.host, batch.epoch, batch.sequence));
+  }
+  void OnDuplicate(absl::string_view host, uint64_t epoch, uint64_t sequence,
+                   const AckHoldPtr& hold) override {
+    holds.push_back(hold);
+    duplicate_keys.push_back(remote_write::RemoteWriteOutput::BatchKey(host, epoch, sequence));
+  }
+  std::vector<AckHoldPtr> holds;
+  std::vector<std::string> keys, duplicate_keys;
+};
+
+TEST_CASE("HostStore hands the ack hold to observers, also for a re-sent duplicate",
+          "[remote_write]") {
+  testing::FakeClock clock;
+  HostStore store(HostStoreOptions{}, &clock);
+  HoldingObserver obs;
+  store.AddObserver(&obs);
+  StreamState stream;
+  pb::Hello hello;
+  hello.set_host_name("h1");
+  hello.set_epoch(9);
+  hello.set_collection_interval_ms(1000);
+  REQUIRE(store.Attach(hello, &stream).ok());
+  pb::Batch b;
+  b.set_sequence(4);
+  b.set_timestamp_ms(1000);
+  auto* f = b.add_family_defs();
+  f->set_ref(1);
+  f->set_name("node_load1");
+  f->set_type(pb::METRIC_TYPE_GAUGE);
+  auto* s = b.add_series_defs();
+  s->set_ref(1);
+  s->set_family_ref(1);
+  b.add_series_refs(1);
+  b.add_values(0.5);
+
+  std::atomic<int> released{0};
+  REQUIRE(store.Apply(b, &stream, std::make_shared<remote_write::FlagHold>(&released)).ok());
+  auto dup = store.Apply(b, &stream, std::make_shared<remote_write::FlagHold>(&released));
+  REQUIRE(dup.ok());
+  CHECK(dup->duplicate);
+  CHECK(obs.keys ==
+        std::vector<std::string>{remote_write::RemoteWriteOutput::BatchKey("h1", 9, 4)});
+  CHECK(obs.duplicate_keys == obs.keys);
+  CHECK(released.load() == 0);  // both holds kept by the observer
+  obs.holds.clear();
+  CHECK(released.load() == 2);
 }
 
 }  // namespace
