@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,14 +29,27 @@ struct AppliedSample {
   int64_t timestamp_ms;  // the sample's original timestamp (collection time on the agent)
 };
 
+// The agent deletes a batch from its spool once the collector acknowledges it. An observer that
+// takes over responsibility for a batch's samples (remote_write forwarding them to long-term
+// storage) keeps a copy of the batch's AckHold until it has discharged that responsibility; the
+// collector acknowledges the batch when the last copy is released. An observer that does not keep
+// it lets the acknowledgement go out as soon as the store applied the batch.
+class AckHold {
+ public:
+  virtual ~AckHold() = default;
+};
+using AckHoldPtr = std::shared_ptr<const AckHold>;
+
 struct AppliedBatch {
   std::string host;        // the instance name
   LabelPairs host_labels;  // job, instance and the agent's static labels (win over series labels)
+  uint64_t epoch = 0;      // the agent run's epoch; (host, epoch, sequence) identifies the batch
   uint64_t sequence = 0;
   bool replayed = false;  // sent from the agent's backlog, older than live data
   int64_t timestamp_ms = 0;
   absl::Time arrival;                  // collector clock when the batch was applied
   std::vector<AppliedSample> samples;  // exactly once: duplicates of applied batches never appear
+  AckHoldPtr ack_hold;  // null when nobody waits for an acknowledgement (tests, tools)
 };
 
 enum class HostEvent {
@@ -52,6 +67,16 @@ class BatchObserver {
   // Called once per applied, non-duplicate batch, after the store released its lock, on the
   // stream's thread; batches of one stream arrive in order. Must not block: queue and return.
   virtual void OnBatch(const AppliedBatch& batch) = 0;
+  // A re-sent batch that was applied before (not passed to OnBatch again). An observer still
+  // holding the original's acknowledgement keeps `hold` as well, so the re-send is not
+  // acknowledged before the original's samples are delivered.
+  virtual void OnDuplicate(absl::string_view host, uint64_t epoch, uint64_t sequence,
+                           const AckHoldPtr& hold) {
+    (void)host;
+    (void)epoch;
+    (void)sequence;
+    (void)hold;
+  }
   // Stream lifecycle of a host, for host-down detection.
   virtual void OnHostEvent(absl::string_view host, const LabelPairs& host_labels, HostEvent event,
                            absl::Time when) {
@@ -60,6 +85,17 @@ class BatchObserver {
     (void)event;
     (void)when;
   }
+};
+
+// Backpressure from outputs to agent streams: a stream reads its next message only when the
+// outputs have room, so a slow or absent receiver makes batches wait in the agents' spools (on
+// disk, bounded, drop-counted) instead of in collector memory.
+class IngestFlowControl {
+ public:
+  virtual ~IngestFlowControl() = default;
+  // True if a stream may read its next batch now. Otherwise `resume` is called exactly once, later
+  // and from another thread, when there is room again.
+  virtual bool ReadyOrNotify(std::function<void()> resume) = 0;
 };
 
 }  // namespace hostmon::collector

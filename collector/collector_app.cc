@@ -10,6 +10,7 @@
 #include "collector/alerting/rule_evaluator.h"
 #include "collector/applied_log.h"
 #include "collector/ingest_service.h"
+#include "collector/remote_write/output.h"
 #include "collector/web_server.h"
 #include "common/exposition.h"
 #include "common/flags.h"
@@ -121,7 +122,8 @@ absl::Status LoadAlerting(const common::YamlConfig& y, const YAML::Node& root,
 
 absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting"});
+  absl::Status s =
+      y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting", "remote_write"});
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
@@ -163,6 +165,10 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
                      ": field \"hosts.max_series_per_host\": must be positive"));
   }
   c->hosts.max_series_per_host = static_cast<size_t>(max_series);
+  if (s = remote_write::LoadRemoteWriteConfigs(y, root["remote_write"], &c->remote_write);
+      !s.ok()) {
+    return s;
+  }
   if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
   if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
   if (s = y.GetString(logn, "level", "log", &c->log_level); !s.ok()) return s;
@@ -187,6 +193,9 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   }
   if (c.hosts.default_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("hosts.default_interval must be positive");
+  }
+  for (const auto& rw : c.remote_write) {
+    if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;
   }
   if (absl::Status s = log::ValidateLevel(c.log_level); !s.ok()) return s;
   return alerting::ValidateAlertingOptions(c.alerting);
@@ -254,6 +263,10 @@ int CollectorMain(int argc, const char* const* argv) {
                    "alert)");
   flags.Duration("alertmanager.timeout", &config.alerting.alertmanager_timeout,
                  "Timeout of one POST to an Alertmanager");
+  std::vector<std::string> remote_write_urls;
+  flags.StringList("remote-write.url", &remote_write_urls,
+                   "Prometheus remote write receiver(s), comma-separated, added to the config "
+                   "file's remote_write list with default queue settings");
   std::string applied_batches_file;
   flags.String("debug.applied-batches-file", &applied_batches_file,
                "Test aid: append one JSON line per applied batch (host, sequence, replayed, "
@@ -267,6 +280,9 @@ int CollectorMain(int argc, const char* const* argv) {
     return 0;
   }
   if (!check_rules.empty()) return CheckRules({check_rules});
+  for (const std::string& url : remote_write_urls) {
+    config.remote_write.emplace_back().url = url;
+  }
   if (absl::Status s = ValidateCollectorConfig(config); !s.ok()) {
     log::Error("invalid configuration", log::Kv("err", s.message()));
     return 2;
@@ -274,6 +290,13 @@ int CollectorMain(int argc, const char* const* argv) {
   if (check_config) {
     // The rule files are part of the configuration: a broken one must fail the check too.
     if (CheckRules(config.alerting.rule_files) != 0) return 1;
+    // Also reads the remote write credential files, as a start would.
+    prometheus::Registry scratch;
+    if (auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &scratch);
+        !rw.ok()) {
+      log::Error("invalid configuration", log::Kv("err", rw.status().message()));
+      return 2;
+    }
     std::cout << "configuration OK\n";
     return 0;
   }
@@ -314,7 +337,24 @@ int CollectorMain(int argc, const char* const* argv) {
     applied_log = std::move(*opened);
     store.AddObserver(applied_log.get());
   }
-  IngestService service(&store, &metrics);
+  std::unique_ptr<remote_write::RemoteWriteOutput> remote_write;
+  if (!config.remote_write.empty()) {
+    auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &metrics.registry());
+    if (!rw.ok()) {
+      log::Error("cannot start", log::Kv("err", rw.status().message()));
+      return 2;
+    }
+    remote_write = std::move(*rw);
+    store.AddObserver(remote_write.get());
+    remote_write->Start();
+    for (const auto& rwc : config.remote_write) {
+      log::Info("remote write enabled",
+                log::Kv("url", rwc.DisplayName()) +
+                    log::Kv("wait_for_delivery", rwc.wait_for_delivery ? "true" : "false") +
+                    log::Kv("capacity", static_cast<int64_t>(rwc.capacity)));
+    }
+  }
+  IngestService service(&store, &metrics, remote_write.get());
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(config.grpc_listen_address, *creds, &grpc_port);
@@ -404,6 +444,8 @@ int CollectorMain(int argc, const char* const* argv) {
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   // After the streams ended, so the saved alert state records their hosts as at shutdown.
   alerts.Stop();
+  // After the streams: what is still queued is unacknowledged, so agents re-send it.
+  if (remote_write != nullptr) remote_write->Stop(absl::Seconds(5));
   log::Info("stopped");
   return 0;
 }

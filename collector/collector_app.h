@@ -2,10 +2,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "collector/alerting/alerting_service.h"
 #include "collector/host_store.h"
+#include "collector/remote_write/config.h"
 #include "common/grpc_tls.h"
 
 namespace hostmon::collector {
@@ -19,6 +21,7 @@ struct CollectorConfig {
   HostStoreOptions hosts;
   std::string log_level = "info";
   alerting::AlertingOptions alerting;
+  std::vector<remote_write::RemoteWriteConfig> remote_write;  // empty: no remote write
 };
 
 absl::Status LoadCollectorConfigFile(const std::string& path, CollectorConfig* config);

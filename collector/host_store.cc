@@ -237,8 +237,8 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
   return absl::OkStatus();
 }
 
-absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
-                                                        StreamState* stream) {
+absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, StreamState* stream,
+                                                        AckHoldPtr ack_hold) {
   if (!stream->attached) return absl::FailedPreconditionError("batch before hello");
   if (absl::Status s = ValidateBatch(batch, *stream); !s.ok()) return s;
 
@@ -265,9 +265,16 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch,
   {
     absl::MutexLock lock(&mu_);
     absl::StatusOr<ApplyResult> r = ApplyLocked(batch, stream, now, &applied);
-    if (!r.ok() || r->duplicate || observers_.empty()) return r;
+    if (!r.ok() || observers_.empty()) return r;
     result = *r;
   }
+  if (result.duplicate) {
+    for (BatchObserver* o : observers_) {
+      o->OnDuplicate(stream->host, stream->epoch, batch.sequence(), ack_hold);
+    }
+    return result;
+  }
+  applied.ack_hold = std::move(ack_hold);
   // Observers run outside the lock; the series they point to belong to this stream, which only
   // this thread mutates.
   for (BatchObserver* o : observers_) o->OnBatch(applied);
@@ -294,6 +301,7 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(const pb::Batch& b
   if (observe) {
     applied->host = host.instance;
     applied->host_labels = host.labels;
+    applied->epoch = stream->epoch;
     applied->sequence = batch.sequence();
     applied->replayed = batch.replayed();
     applied->timestamp_ms = batch.timestamp_ms();

@@ -98,8 +98,9 @@ class HostStore {
       ABSL_LOCKS_EXCLUDED(mu_);
   // Validates the whole batch first (InvalidArgument naming the field; nothing applied then),
   // then records its definitions and, unless its sequence was applied before, its values.
-  absl::StatusOr<ApplyResult> Apply(const ::hostmon::ingest::v1::Batch& batch, StreamState* stream)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // `ack_hold` is handed to observers (AppliedBatch::ack_hold, or OnDuplicate for a re-send).
+  absl::StatusOr<ApplyResult> Apply(const ::hostmon::ingest::v1::Batch& batch, StreamState* stream,
+                                    AckHoldPtr ack_hold = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   void Detach(StreamState* stream) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Appends the exposition of all fresh series of all hosts; drops stale series and hosts.

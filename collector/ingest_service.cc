@@ -75,11 +75,50 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
   }
 }
 
+// What outlives a reactor: acknowledgement holds kept by outputs and flow-control resumptions
+// may fire after the stream ended; they reach the reactor only while it exists.
+class ReactorLink {
+ public:
+  explicit ReactorLink(IngestReactor* r) : reactor_(r) {}
+  void Ack(uint64_t sequence) ABSL_LOCKS_EXCLUDED(mu_);
+  void Resume() ABSL_LOCKS_EXCLUDED(mu_);
+  void Detach() ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    reactor_ = nullptr;
+  }
+
+ private:
+  absl::Mutex mu_;
+  IngestReactor* reactor_ ABSL_GUARDED_BY(mu_);
+};
+
+// Acknowledges its batch when the last copy is released.
+class SequenceAck : public AckHold {
+ public:
+  SequenceAck(std::shared_ptr<ReactorLink> link, uint64_t sequence)
+      : link_(std::move(link)), sequence_(sequence) {}
+  ~SequenceAck() override {
+    if (!cancelled_) link_->Ack(sequence_);
+  }
+  // The batch was rejected: the agent gets a Rejection instead.
+  void Cancel() { cancelled_ = true; }
+
+ private:
+  std::shared_ptr<ReactorLink> link_;
+  uint64_t sequence_;
+  bool cancelled_ = false;  // only set before any copy is handed out
+};
+
 class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage> {
  public:
   IngestReactor(grpc::CallbackServerContext* ctx, IngestService* service, HostStore* store,
-                CollectorMetrics* metrics)
-      : peer_(ctx->peer()), service_(service), store_(store), metrics_(metrics) {
+                CollectorMetrics* metrics, IngestFlowControl* flow)
+      : peer_(ctx->peer()),
+        service_(service),
+        store_(store),
+        metrics_(metrics),
+        flow_(flow),
+        link_(std::make_shared<ReactorLink>(this)) {
     // Registered before any operation starts, so OnDone always finds it registered.
     service_->Register(this);
     StartRead(&in_);
@@ -114,7 +153,33 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
       return;
     }
     MaybeWriteLocked();
+    if (flow_ != nullptr) {
+      std::shared_ptr<ReactorLink> link = link_;
+      if (!flow_->ReadyOrNotify([link] { link->Resume(); })) {
+        paused_ = true;  // the batch waits in the agent's spool, not in our memory
+        return;
+      }
+    }
     StartRead(&in_);
+  }
+
+  // The outputs have room again.
+  void Resume() {
+    absl::MutexLock lock(&mu_);
+    if (!paused_) return;
+    paused_ = false;
+    if (read_closed_ || finished_) return;
+    StartRead(&in_);
+  }
+
+  // A held acknowledgement was released (possibly on an output's thread).
+  void QueueAck(uint64_t sequence) {
+    absl::MutexLock lock(&mu_);
+    --held_acks_;
+    if (finished_) return;
+    pending_acks_.push_back(sequence);
+    MaybeWriteLocked();
+    MaybeFinishLocked();
   }
 
   void OnWriteDone(bool ok) override {
@@ -130,6 +195,7 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   }
 
   void OnDone() override {
+    link_->Detach();
     service_->Unregister(this);
     bool drained;
     {
@@ -150,7 +216,17 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     delete this;
   }
 
-  void OnCancel() override {}
+  void OnCancel() override {
+    // A paused stream has no read that could fail and end it; a stream waiting for held acks
+    // after the agent's goodbye stops waiting (the agent gave up: its grace period ended).
+    absl::MutexLock lock(&mu_);
+    cancelled_ = true;
+    if (paused_) {
+      paused_ = false;
+      read_closed_ = true;
+    }
+    MaybeFinishLocked();
+  }
 
  private:
   // Processes in_; returns a non-OK status when the stream must end.
@@ -167,8 +243,20 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
       }
       case pb::AgentMessage::kBatch: {
         if (!state_.attached) return Reject("protocol", "first message must be a hello");
-        auto result = store_->Apply(in_.batch(), &state_);
+        // Our own reference goes at the end of this scope: if no observer kept a copy, the ack
+        // is queued right here.
+        auto hold = std::make_shared<SequenceAck>(link_, in_.batch().sequence());
+        {
+          absl::MutexLock lock(&mu_);
+          ++held_acks_;
+        }
+        auto result = store_->Apply(in_.batch(), &state_, hold);
         if (!result.ok()) {
+          hold->Cancel();
+          {
+            absl::MutexLock lock(&mu_);
+            --held_acks_;
+          }
           metrics_->RejectedMessages("invalid_batch").Increment();
           log::Warn("batch rejected",
                     log::Kv("host", state_.host) +
@@ -187,8 +275,6 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
           metrics_->batches_received.Increment();
           metrics_->samples_received.Increment(static_cast<double>(result->samples));
         }
-        absl::MutexLock lock(&mu_);
-        pending_acks_.push_back(in_.batch().sequence());
         return grpc::Status::OK;
       }
       case pb::AgentMessage::kGoodbye:
@@ -229,6 +315,11 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
 
   void MaybeFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || !read_closed_ || writing_) return;
+    // After a goodbye, acknowledgements still held by outputs (remote write delivering) are worth
+    // waiting for: the agent waits for them too, and cancels when its grace period ends.
+    if (held_acks_ > 0 && !cancelled_ && !drain_queued_ && !write_failed_ && finish_status_.ok()) {
+      return;
+    }
     if (!write_failed_ &&
         (!pending_acks_.empty() || !rejections_.empty() || (drain_queued_ && !drain_sent_))) {
       MaybeWriteLocked();
@@ -242,6 +333,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   IngestService* const service_;
   HostStore* const store_;
   CollectorMetrics* const metrics_;
+  IngestFlowControl* const flow_;
+  const std::shared_ptr<ReactorLink> link_;
   pb::AgentMessage in_;  // only touched by read reactions, which never overlap
   StreamState state_;    // likewise
 
@@ -256,8 +349,21 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool drain_queued_ ABSL_GUARDED_BY(mu_) = false;
   bool drain_sent_ ABSL_GUARDED_BY(mu_) = false;
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;  // not reading: outputs are full
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t held_acks_ ABSL_GUARDED_BY(mu_) = 0;  // batches applied, acknowledgement not yet queued
   std::string drain_reason_ ABSL_GUARDED_BY(mu_);
 };
+
+void ReactorLink::Ack(uint64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  if (reactor_ != nullptr) reactor_->QueueAck(sequence);
+}
+
+void ReactorLink::Resume() {
+  absl::MutexLock lock(&mu_);
+  if (reactor_ != nullptr) reactor_->Resume();
+}
 
 void IngestService::Register(IngestReactor* r) {
   absl::MutexLock lock(&mu_);
@@ -280,7 +386,7 @@ void IngestService::DrainAll(const std::string& reason) {
 
 grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage>* IngestService::Stream(
     grpc::CallbackServerContext* context) {
-  return new IngestReactor(context, this, store_, metrics_);
+  return new IngestReactor(context, this, store_, metrics_, flow_);
 }
 
 }  // namespace hostmon::collector

@@ -3,6 +3,9 @@
 // The collector's side of hostmon.ingest.v1.Ingest/Stream: one callback-API reactor per agent
 // stream. Reactions only validate, apply to the HostStore (CPU only, no I/O) and queue acks; one
 // write is in flight at a time and acks queued meanwhile are coalesced into the next write.
+// A batch is acknowledged when every observer that kept its AckHold released it (remote_write:
+// once its samples are delivered), so an ack may go out long after the batch was applied, from
+// another thread, and out of order.
 #pragma once
 
 #include <memory>
@@ -48,7 +51,9 @@ class IngestReactor;
 
 class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackService {
  public:
-  IngestService(HostStore* store, CollectorMetrics* metrics) : store_(store), metrics_(metrics) {}
+  // `flow` (optional) pauses reading from agent streams while outputs are full.
+  IngestService(HostStore* store, CollectorMetrics* metrics, IngestFlowControl* flow = nullptr)
+      : store_(store), metrics_(metrics), flow_(flow) {}
 
   grpc::ServerBidiReactor<::hostmon::ingest::v1::AgentMessage,
                           ::hostmon::ingest::v1::CollectorMessage>*
@@ -65,6 +70,7 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
  private:
   HostStore* store_;
   CollectorMetrics* metrics_;
+  IngestFlowControl* flow_;
   absl::Mutex mu_;
   absl::flat_hash_set<IngestReactor*> live_ ABSL_GUARDED_BY(mu_);
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// How a remote write request leaves the process, behind an interface so the queue's retry logic
+// is tested with an injected transport; the real one is libcurl.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "collector/remote_write/config.h"
+
+namespace hostmon::collector::remote_write {
+
+struct SendResult {
+  int http_status = 0;  // 0: no HTTP response (connection refused, timeout, TLS failure)
+  std::string error;    // curl's message, or the start of the response body for non-2xx
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // POSTs one snappy-compressed WriteRequest; blocks up to the configured timeout.
+  virtual SendResult Post(const std::string& compressed_body) = 0;
+  // Makes a Post in progress (and later ones) fail at once: shutdown does not wait for a hung
+  // receiver's timeout. Any thread.
+  virtual void Abort() {}
+};
+
+// Reads the credential files once (errors name the file) and prepares the headers.
+absl::StatusOr<std::unique_ptr<Transport>> MakeCurlTransport(const RemoteWriteConfig& config);
+
+// What Prometheus's remote_write does with a response: 2xx delivered; 5xx, 429 and no response
+// are recoverable (retry the same request after a backoff); any other status is a permanent
+// rejection of the data (e.g. 400 for out-of-order or out-of-bounds samples) — retrying it would
+// block the queue forever, so the samples are counted as failed and dropped.
+enum class Outcome { kDelivered, kRetry, kRejected };
+Outcome Classify(const SendResult& result);
+
+// The failure reason label for a result: "http_4xx", "http_5xx", "http_429" or "network".
+const char* FailureReason(const SendResult& result);
+
+// Exponential backoff: the wait after `previous` (zero before the first retry), doubled, within
+// [min, max]. Jitter picks uniformly in [d/2, d] (u in [0, 1)) so that many collectors do not
+// retry in lockstep after a receiver restart.
+absl::Duration NextBackoff(absl::Duration previous, absl::Duration min, absl::Duration max);
+absl::Duration WithJitter(absl::Duration d, double u);
+
+}  // namespace hostmon::collector::remote_write
