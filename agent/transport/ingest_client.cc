@@ -6,7 +6,6 @@
 // (measured: ~0.2 ms of CPU per second; README, Benchmarks).
 #include "agent/transport/ingest_client.h"
 
-#include <cmath>
 #include <random>
 #include <thread>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/backoff.h"
 #include "common/log.h"
 #include "grpcpp/grpcpp.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
@@ -429,11 +429,10 @@ void IngestClient::Impl::Run() {
       stats_.failovers++;
       stats_.collector_index = current_;
     }
-    double base =
-        absl::ToDoubleSeconds(options_.initial_backoff) * std::pow(2.0, (failures - 1) / n);
-    base = std::min(base, absl::ToDoubleSeconds(options_.max_backoff));
-    double jitter = std::uniform_real_distribution<double>(0.8, 1.2)(rng);
-    absl::Duration delay = absl::Seconds(base * jitter);
+    const absl::Duration delay =
+        common::Jitter(common::ExponentialBackoff((failures - 1) / n + 1, options_.initial_backoff,
+                                                  options_.max_backoff),
+                       0.8, 1.2, std::uniform_real_distribution<double>(0.0, 1.0)(rng));
     log::Warn(healthy ? "collector stream ended; reconnecting" : "collector unreachable; retrying",
               log::Kv("collector", failed) +
                   (n > 1 ? log::Kv("next_collector", target()) : std::string()) +

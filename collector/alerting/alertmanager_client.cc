@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/backoff.h"
 #include "common/log.h"
 #include "nlohmann/json.hpp"
 
@@ -160,11 +161,11 @@ void AlertmanagerClient::UpdateQueueGauge(Target& t) {
 }
 
 absl::Duration AlertmanagerClient::Backoff(int attempts) {
-  absl::Duration d = options_.min_backoff;
-  for (int i = 1; i < attempts && d < options_.max_backoff; ++i) d *= 2;
-  d = std::min(d, options_.max_backoff);
+  absl::Duration d =
+      common::ExponentialBackoff(attempts, options_.min_backoff, options_.max_backoff);
   if (options_.jitter > 0) {
-    d *= absl::Uniform(rng_, 1.0 - options_.jitter, 1.0 + options_.jitter);
+    d = common::Jitter(d, 1.0 - options_.jitter, 1.0 + options_.jitter,
+                       absl::Uniform(rng_, 0.0, 1.0));
   }
   return d;
 }

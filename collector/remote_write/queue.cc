@@ -7,6 +7,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "collector/remote_write/encoding.h"
+#include "common/backoff.h"
 #include "common/log.h"
 
 namespace hostmon::collector::remote_write {
@@ -240,7 +241,7 @@ bool SampleQueue::SendOne() {
   for (const std::string* s : series) AppendTimeSeries(*s, &raw);
   const std::string body = SnappyCompress(raw);
 
-  absl::Duration backoff = absl::ZeroDuration();
+  int retries = 0;
   absl::BitGen rng;
   bool delivered = false;
   while (true) {
@@ -260,8 +261,11 @@ bool SampleQueue::SendOne() {
                     log::Kv("err", r.error));
       break;
     }
-    backoff = NextBackoff(backoff, config_.min_backoff, config_.max_backoff);
-    absl::Duration wait = WithJitter(backoff, absl::Uniform(rng, 0.0, 1.0));
+    // Jitter in [d/2, d] so that many collectors do not retry in lockstep after a receiver
+    // restart (README "Remote write").
+    absl::Duration wait = common::Jitter(
+        common::ExponentialBackoff(++retries, config_.min_backoff, config_.max_backoff), 0.5, 1.0,
+        absl::Uniform(rng, 0.0, 1.0));
     metrics_.retries->Increment();
     log::Warn("remote write failed; retrying",
               log::Kv("url", metrics_.url) + log::Kv("status", r.http_status) +

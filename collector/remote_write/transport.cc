@@ -151,14 +151,4 @@ const char* FailureReason(const SendResult& r) {
   return "http_4xx";
 }
 
-absl::Duration NextBackoff(absl::Duration previous, absl::Duration min, absl::Duration max) {
-  absl::Duration d = previous <= absl::ZeroDuration() ? min : previous * 2;
-  return std::clamp(d, min, max);
-}
-
-absl::Duration WithJitter(absl::Duration d, double u) {
-  u = std::clamp(u, 0.0, 1.0);
-  return d / 2 + (d / 2) * u;
-}
-
 }  // namespace hostmon::collector::remote_write

@@ -41,10 +41,4 @@ Outcome Classify(const SendResult& result);
 // The failure reason label for a result: "http_4xx", "http_5xx", "http_429" or "network".
 const char* FailureReason(const SendResult& result);
 
-// Exponential backoff: the wait after `previous` (zero before the first retry), doubled, within
-// [min, max]. Jitter picks uniformly in [d/2, d] (u in [0, 1)) so that many collectors do not
-// retry in lockstep after a receiver restart.
-absl::Duration NextBackoff(absl::Duration previous, absl::Duration min, absl::Duration max);
-absl::Duration WithJitter(absl::Duration d, double u);
-
 }  // namespace hostmon::collector::remote_write

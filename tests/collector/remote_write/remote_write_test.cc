@@ -16,6 +16,7 @@
 #include "collector/remote_write/output.h"
 #include "collector/remote_write/queue.h"
 #include "collector/remote_write/transport.h"
+#include "common/backoff.h"
 #include "common/scoped_temp_dir.h"
 #include "common/yaml_config.h"
 #include "fakes/fake_clock.h"
@@ -196,16 +197,14 @@ TEST_CASE("retry decisions per status code, as Prometheus remote_write", "[remot
   net.http_status = 400;
   CHECK(std::string(FailureReason(net)) == "http_4xx");
 
+  // The queue's retry wait: common::ExponentialBackoff over its retry count, jitter [d/2, d].
   const absl::Duration lo = absl::Milliseconds(30), hi = absl::Seconds(1);
-  absl::Duration d = NextBackoff(absl::ZeroDuration(), lo, hi);
-  CHECK(d == lo);
-  d = NextBackoff(d, lo, hi);
-  CHECK(d == absl::Milliseconds(60));
-  for (int i = 0; i < 10; ++i) d = NextBackoff(d, lo, hi);
-  CHECK(d == hi);
-  CHECK(WithJitter(absl::Seconds(1), 0.0) == absl::Milliseconds(500));
-  CHECK(WithJitter(absl::Seconds(1), 0.999) <= absl::Seconds(1));
-  CHECK(WithJitter(absl::Seconds(1), 0.5) == absl::Milliseconds(750));
+  CHECK(common::ExponentialBackoff(1, lo, hi) == lo);
+  CHECK(common::ExponentialBackoff(2, lo, hi) == absl::Milliseconds(60));
+  CHECK(common::ExponentialBackoff(12, lo, hi) == hi);
+  CHECK(common::Jitter(absl::Seconds(1), 0.5, 1.0, 0.0) == absl::Milliseconds(500));
+  CHECK(common::Jitter(absl::Seconds(1), 0.5, 1.0, 0.999) <= absl::Seconds(1));
+  CHECK(common::Jitter(absl::Seconds(1), 0.5, 1.0, 0.5) == absl::Milliseconds(750));
 }
 
 TEST_CASE("queue: retries 5xx/429/network with growing backoff, then delivers; ack after delivery",
