@@ -67,7 +67,7 @@ absl::Status ValidateAlertingOptions(const AlertingOptions& o) {
     return absl::InvalidArgumentError(
         "alerting.alertmanagers: need 0 < retry_min_backoff <= retry_max_backoff");
   }
-  if (absl::Status s = ValidateHttpClientOptions(o.http); !s.ok()) {
+  if (absl::Status s = common::ValidateHttpClientOptions(o.http); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("alerting.alertmanagers: ", s.message()));
   }
   return absl::OkStatus();

@@ -63,7 +63,7 @@ struct AlertingOptions {
   absl::Duration alertmanager_min_backoff = absl::Milliseconds(500);
   absl::Duration alertmanager_max_backoff = absl::Seconds(30);
   absl::Duration alertmanager_give_up_after = absl::Minutes(2);
-  HttpClientOptions http;
+  common::HttpClientOptions http;
   // Alert state is saved here every state_save_interval and at shutdown, and restored at
   // start-up (empty: alert state does not survive a restart).
   std::string state_file;

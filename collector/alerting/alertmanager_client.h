@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "collector/alerting/alert.h"
 #include "common/clock.h"
+#include "common/http/http_client.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -32,10 +33,7 @@
 
 namespace hostmon::collector::alerting {
 
-struct HttpResponse {
-  int status = 0;
-  std::string body;
-};
+using HttpResponse = common::HttpResponse;
 
 // The HTTP side of the client, injected so unit tests can script answers. Must be thread-safe:
 // every Alertmanager's sender thread calls it.

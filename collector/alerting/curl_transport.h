@@ -1,33 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// HttpTransport over libcurl: http and https (system CAs, or a given CA file), optional bearer
-// token file or basic auth for Alertmanagers behind a proxy, a hard per-request timeout.
+// The Alertmanager client's HttpTransport over the collector's HTTP client
+// (common/http/http_client.h: TLS, bearer token or basic auth from files re-read per request).
 #pragma once
 
 #include <string>
+#include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "collector/alerting/alertmanager_client.h"
+#include "common/http/http_client.h"
 
 namespace hostmon::collector::alerting {
 
-struct HttpClientOptions {
-  std::string ca_file;            // PEM bundle that verifies https servers; empty: system CAs
-  std::string bearer_token_file;  // re-read at every request (tokens rotate)
-  std::string basic_auth_username;
-  std::string basic_auth_password_file;  // re-read at every request
-};
-
 class CurlTransport : public HttpTransport {
  public:
-  explicit CurlTransport(HttpClientOptions options);
+  // The options are not validated here: AlertingService validates them with its config.
+  explicit CurlTransport(common::HttpClientOptions options) : client_(std::move(options)) {}
   absl::StatusOr<HttpResponse> PostJson(const std::string& url, const std::string& body,
-                                        absl::Duration timeout) override;
+                                        absl::Duration timeout) override {
+    absl::StatusOr<HttpResponse> r = client_.Post(url, body, "application/json", {}, timeout);
+    if (!r.ok())
+      return absl::Status(r.status().code(),
+                          absl::StrCat("POST ", url, ": ", r.status().message()));
+    return r;
+  }
 
  private:
-  const HttpClientOptions options_;
+  common::HttpClient client_;
 };
-
-// Checks that the files the options name are readable (for config validation).
-absl::Status ValidateHttpClientOptions(const HttpClientOptions& options);
 
 }  // namespace hostmon::collector::alerting

@@ -28,7 +28,8 @@ class Transport {
   virtual void Abort() {}
 };
 
-// Reads the credential files once (errors name the file) and prepares the headers.
+// The libcurl transport (common/http/http_client.h). Checks the credential and CA files now
+// (errors name the file) and re-reads the credentials at every request, so they can rotate.
 absl::StatusOr<std::unique_ptr<Transport>> MakeCurlTransport(const RemoteWriteConfig& config);
 
 // What Prometheus's remote_write does with a response: 2xx delivered; 5xx, 429 and no response

@@ -239,7 +239,7 @@ TEST_CASE("ValidateAlertingOptions names the bad field", "[alerting]") {
   o.evaluation_tick = absl::Seconds(1);
   o.http.bearer_token_file = "/nonexistent/token";
   CHECK(ValidateAlertingOptions(o).message() ==
-        "alerting.alertmanagers: cannot read /nonexistent/token");
+        "alerting.alertmanagers: cannot read bearer_token_file /nonexistent/token");
 }
 
 TEST_CASE("Collector config: alerting section with file:line:field errors", "[alerting]") {

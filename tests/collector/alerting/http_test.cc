@@ -12,7 +12,6 @@
 #include "absl/synchronization/mutex.h"
 #include "collector/alerting/curl_transport.h"
 #include "collector/web_server.h"
-#include "common/scoped_temp_dir.h"
 
 namespace hostmon::collector::alerting {
 namespace {
@@ -39,7 +38,7 @@ TEST_CASE("CurlTransport POSTs JSON to a request route; plain routes refuse POST
   REQUIRE(web.ok());
   const std::string base = "http://" + (*web)->bound_address();
 
-  CurlTransport transport(HttpClientOptions{});
+  CurlTransport transport(common::HttpClientOptions{});
   auto r = transport.PostJson(base + "/api/v2/alerts", "[]", absl::Seconds(5));
   REQUIRE(r.ok());
   CHECK(r->status == 200);
@@ -62,18 +61,6 @@ TEST_CASE("CurlTransport POSTs JSON to a request route; plain routes refuse POST
   web->reset();
   r = transport.PostJson("http://" + address + "/api/v2/alerts", "[]", absl::Seconds(2));
   CHECK_FALSE(r.ok());
-}
-
-TEST_CASE("ValidateHttpClientOptions names unreadable files and conflicting auth", "[alerting]") {
-  CHECK(ValidateHttpClientOptions(HttpClientOptions{}).ok());
-  HttpClientOptions o;
-  o.bearer_token_file = "/nonexistent/token";
-  CHECK(ValidateHttpClientOptions(o).message() == "cannot read /nonexistent/token");
-  testing::ScopedTempDir dir;
-  o.bearer_token_file = dir.Write("token", "s3cret\n");
-  CHECK(ValidateHttpClientOptions(o).ok());
-  o.basic_auth_username = "am";
-  CHECK_FALSE(ValidateHttpClientOptions(o).ok());
 }
 
 }  // namespace
