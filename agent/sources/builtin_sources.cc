@@ -86,8 +86,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        Factory<MakeInterruptsSource>},
       {"ipmi",
-       "BMC sensors and SEL of the local BMC (in-band) and of remote BMCs (LAN 2.0) via "
-       "FreeIPMI's libipmimonitoring, as ipmi_exporter",
+       "BMC sensors, chassis, SEL, DCMI power of the local BMC (in-band) and of remote BMCs "
+       "(LAN 2.0) via FreeIPMI in process, as ipmi_exporter",
        false, MakeIpmiSource, IpmiOptions(),
        /*slow=*/true},
       {"loadavg", "Load averages from /proc/loadavg", true, Factory<MakeLoadavgSource>},

@@ -64,20 +64,22 @@ def _owns_udp_port(pid, port):
     return False
 
 
-def start_sim(procs, workdir, attempts=3):
+def start_sim(procs, workdir, attempts=3, ports=None, sdrs=None):
     """Starts one simulator; returns a Sim or None. Retries with new ports when a port chosen at
-    run time was taken in between (another test picked it)."""
-    for _ in range(attempts):
+    run time was taken in between (another test picked it). `ports` = (udp, console) reuses the
+    ports of a stopped simulator (a BMC restarted at the same address); `sdrs` replaces the
+    fixture's SDR source (a BMC whose SDR changed, e.g. after a firmware update)."""
+    for _ in range(attempts if ports is None else 1):
         state = os.path.join(workdir, "ipmi_sim-%d" % int(time.monotonic() * 1000))
         sdr_dir = os.path.join(state, "ipmi_sim", NAME)
         os.makedirs(sdr_dir)
         # -8: 8-bit ASCII ID strings (sdrcomp packs short upper-case names as 6-bit otherwise).
         p = procs.run("sdrcomp", [SDRCOMP_BIN, "-8", "-o", os.path.join(sdr_dir, "sdr.20.main"),
-                                  os.path.join(FIXTURE_DIR, NAME + ".sdrs")], timeout=20.0)
+                                  sdrs or os.path.join(FIXTURE_DIR, NAME + ".sdrs")], timeout=20.0)
         if p.returncode != 0:
             h.log("sdrcomp failed: %s" % p.tail())
             return None
-        port, cport = free_udp_port(), h.free_port()
+        port, cport = ports or (free_udp_port(), h.free_port())
         with open(os.path.join(FIXTURE_DIR, "lan.conf")) as f:
             conf = f.read()
         conf = re.sub(r"(?m)^(\s*addr 127\.0\.0\.1) \d+\s*$", r"\1 %d" % port, conf)
@@ -139,28 +141,37 @@ class SimConsole:
         self.sock.close()
 
 
-def write_targets(workdir, sim, name="sim", timeout="2s", collectors=("ipmi", "chassis", "sel", "bmc"),
-                  labels=None):
+def write_targets(workdir, sim, name="sim", timeout="2s",
+                  collectors=("ipmi", "chassis", "sel", "bmc"), labels=None):
+    """A targets file with one target (the simulator `sim`) and its password file."""
+    return write_targets_multi(workdir, [(name, sim)], timeout, collectors, labels)
+
+
+def write_targets_multi(workdir, named_sims, timeout="2s",
+                        collectors=("ipmi", "chassis", "sel", "bmc"), labels=None):
+    """A targets file with one target per (name, Sim) and the shared password file."""
     pw = os.path.join(workdir, "bmc.pw")
     with open(pw, "w") as f:
         f.write(PASSWORD + "\n")
     os.chmod(pw, 0o600)
     path = os.path.join(workdir, "ipmi-targets.yml")
     with open(path, "w") as f:
-        f.write("targets:\n"
-                "  - name: %s\n"
-                "    host: 127.0.0.1\n"
-                "    port: %d\n"
-                "    username: %s\n"
-                "    password_file: bmc.pw\n"
-                "    cipher_suite: 3\n"
-                "    privilege: user\n"
-                "    # ipmi_sim echoes the requested maximum privilege 0 in Open Session\n"
-                "    workaround_flags: [opensesspriv]\n"
-                "    timeout: %s\n"
-                "    collectors: [%s]\n" % (name, sim.port, USER, timeout, ", ".join(collectors)))
-        if labels:
-            f.write("    labels: {%s}\n" % ", ".join("%s: %s" % kv for kv in labels.items()))
+        f.write("targets:\n")
+        for name, sim in named_sims:
+            f.write("  - name: %s\n"
+                    "    host: 127.0.0.1\n"
+                    "    port: %d\n"
+                    "    username: %s\n"
+                    "    password_file: bmc.pw\n"
+                    "    cipher_suite: 3\n"
+                    "    privilege: user\n"
+                    "    # ipmi_sim echoes the requested maximum privilege 0 in Open Session\n"
+                    "    workaround_flags: [opensesspriv]\n"
+                    "    timeout: %s\n"
+                    "    collectors: [%s]\n" % (name, sim.port, USER, timeout,
+                                                  ", ".join(collectors)))
+            if labels:
+                f.write("    labels: {%s}\n" % ", ".join("%s: %s" % kv for kv in labels.items()))
     return path
 
 

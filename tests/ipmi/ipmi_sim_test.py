@@ -8,8 +8,9 @@ and SEL info (raw commands through libfreeipmi); a sensor changed at
 run time through the simulator's console shows its new value and state in the next read (and
 the SEL count grows); a frozen simulator (SIGSTOP) makes the read hit its deadline (ipmi_up 0,
 hostmon_agent_source_success{source="ipmi"} 0, no stale sensor values, the agent returns in
-about the deadline); after SIGCONT the next read succeeds again; a BMC without DCMI gets
-ipmi_up{collector="dcmi"} 0 and nothing else breaks.
+about the deadline) while two healthy simulators listed next to it are read in the same round; after SIGCONT the next read succeeds again; a BMC without DCMI gets
+ipmi_up{collector="dcmi"} 0 and nothing else breaks; a BMC whose SDR changed at the same address
+is read with the new SDR (the stale SDR cache is rebuilt).
 
 Usage: ipmi_sim_test.py --bin-dir build/bin
 """
@@ -156,10 +157,15 @@ def body(args, procs, runner, workdir):
                  isinstance(sel_after, float) and isinstance(sel_before, float)
                  and sel_after > sel_before, "")
 
-    # --- frozen BMC -------------------------------------------------------------------------------
+    # --- frozen BMC, next to two healthy ones read in parallel ----------------------------------
+    others = [s.start_sim(procs, workdir) for _ in range(2)]
+    runner.require("two more simulators answer", all(others), "")
+    multi = s.write_targets_multi(
+        workdir, [(TARGET, sim), ("ok1", others[0]), ("ok2", others[1])],
+        timeout="%gs" % DEADLINE_S)
     sim.proc.signal(signal.SIGSTOP)
     try:
-        p, samples, took = once(procs, args, targets, cache, "agent-once-frozen")
+        p, samples, took = once(procs, args, multi, cache, "agent-once-frozen")
     finally:
         sim.proc.signal(signal.SIGCONT)
     h.log("read of the frozen BMC returned after %.2fs (deadline %gs)" % (took, DEADLINE_S))
@@ -170,10 +176,16 @@ def body(args, procs, runner, workdir):
                  value(samples, "ipmi_up", collector="ipmi", target=TARGET) == 0, p.tail())
     runner.check("frozen: hostmon_agent_source_success{source=ipmi} = 0",
                  value(samples, "hostmon_agent_source_success", source="ipmi") == 0, p.tail())
-    stale = [n for n, lb, _ in samples if n.startswith("ipmi_temperature")]
+    stale = [n for n, lb, _ in samples
+             if n.startswith("ipmi_temperature") and lb.get("target") == TARGET]
     runner.check("frozen: no stale sensor values exported", not stale, "%r" % stale)
     runner.check("frozen: the failure is logged with the target's name",
                  "target sim" in p.stderr(), p.tail())
+    for other in ("ok1", "ok2"):
+        runner.check("frozen neighbour: %s read in the same round (ipmi_up 1, CPU Temp 45)" % other,
+                     value(samples, "ipmi_up", collector="ipmi", target=other) == 1 and
+                     value(samples, "ipmi_temperature_celsius", id="2", name="CPU Temp",
+                           target=other) == 45, p.tail())
 
     # --- recovery -------------------------------------------------------------------------------
     p, samples, _ = once(procs, args, targets, cache, "agent-once-thawed")
@@ -194,6 +206,23 @@ def body(args, procs, runner, workdir):
                  p.tail())
     runner.check("no DCMI: the error names the command", "DCMI Get Power Reading" in p.stderr(),
                  p.tail())
+
+    # --- the BMC's SDR changes (firmware update): the cached SDR is noticed stale and re-read ----
+    sim.proc.stop()
+    renamed = os.path.join(workdir, "renamed.sdrs")
+    with open(os.path.join(s.FIXTURE_DIR, s.NAME + ".sdrs")) as f:
+        text = f.read()
+    with open(renamed, "w") as f:
+        f.write(text.replace('"CPU Temp"', '"CPU0 Temp"'))
+    sim2 = h.wait_until(lambda: s.start_sim(procs, workdir, ports=(sim.port, sim.console_port),
+                                            sdrs=renamed), 10.0, 0.5)
+    runner.require("a simulator with a changed SDR starts at the same address", sim2, "")
+    targets = s.write_targets(workdir, sim2, name=TARGET, timeout="%gs" % DEADLINE_S)
+    p, samples, _ = once(procs, args, targets, cache, "agent-once-new-sdr")
+    runner.check("changed SDR at the same address: the stale SDR cache is rebuilt (CPU0 Temp)",
+                 value(samples, "ipmi_temperature_celsius", id="2", name="CPU0 Temp",
+                       target=TARGET) == 45 and
+                 value(samples, "ipmi_up", collector="ipmi", target=TARGET) == 1, p.tail())
 
     # --- no local BMC here: a clean NotFound, not an error -------------------------------------
     p = procs.run("agent-once-local", [os.path.join(args.bin_dir, "hostmon-agent"), "--once",
