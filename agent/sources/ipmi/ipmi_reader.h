@@ -47,6 +47,11 @@ using IpmiReaderFactory = std::function<std::unique_ptr<IpmiReader>(const Reader
 // one context of each (contexts are not shared between threads); it copies `spec.target`.
 std::unique_ptr<IpmiReader> MakeLibIpmiReader(const ReaderSpec& spec);
 
+// Loads libipmimonitoring.so.6 and libfreeipmi.so.17 (dlopen, once per process) and resolves the
+// functions the FreeIPMI reader uses. FailedPrecondition naming the library and the Debian package
+// to install when one is missing. MakeLibIpmiReader's readers report the same error.
+absl::Status LoadFreeIpmi();
+
 // Paths where the kernel's IPMI device interface appears (ipmi_devintf), in FreeIPMI's order.
 const std::vector<std::string>& InbandDevicePaths();
 
