@@ -235,7 +235,7 @@ class LibIpmiReader : public IpmiReader {
       target_ = *spec.target;
       spec_.target = &target_;
     }
-    init_ = LoadFreeIpmi();
+    init_ = Lib().status;
     if (init_.ok()) init_ = InitLibrary();
     if (!init_.ok()) return;
     ctx_ = Lib().ipmi_monitoring_ctx_create();
@@ -489,8 +489,6 @@ class LibIpmiReader : public IpmiReader {
 };
 
 }  // namespace
-
-absl::Status LoadFreeIpmi() { return Lib().status; }
 
 const std::vector<std::string>& InbandDevicePaths() {
   static const auto* paths =

@@ -44,13 +44,10 @@ class IpmiReader {
 using IpmiReaderFactory = std::function<std::unique_ptr<IpmiReader>(const ReaderSpec&)>;
 
 // The FreeIPMI reader: sensors through libipmimonitoring, raw commands through libfreeipmi. Owns
-// one context of each (contexts are not shared between threads); it copies `spec.target`.
+// one context of each (contexts are not shared between threads); it copies `spec.target`. The
+// first reader loads both libraries (dlopen, once per process); when one is missing every read
+// fails with FailedPrecondition naming the library and the Debian package to install.
 std::unique_ptr<IpmiReader> MakeLibIpmiReader(const ReaderSpec& spec);
-
-// Loads libipmimonitoring.so.6 and libfreeipmi.so.17 (dlopen, once per process) and resolves the
-// functions the FreeIPMI reader uses. FailedPrecondition naming the library and the Debian package
-// to install when one is missing. MakeLibIpmiReader's readers report the same error.
-absl::Status LoadFreeIpmi();
 
 // Paths where the kernel's IPMI device interface appears (ipmi_devintf), in FreeIPMI's order.
 const std::vector<std::string>& InbandDevicePaths();
