@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "common/dynamic_library.h"
 
 namespace hostmon::agent::ipmi {
 namespace {
@@ -42,6 +43,75 @@ static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION
 static_assert(IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NO_CHECKSUM_CHECK ==
               IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK);
 
+// FreeIPMI is loaded with dlopen when the ipmi source is created, not linked: linked, libfreeipmi
+// (2.2 MB) and the libraries it pulls in were mapped by every agent, raising the default agent's
+// RSS by several MB although the source is off by default. The headers supply types and
+// constants only; every function and FIID template the reader uses is resolved here.
+#define HM_IPMIMONITORING_SYMBOLS(X)                 \
+  X(ipmi_monitoring_init)                            \
+  X(ipmi_monitoring_ctx_strerror)                    \
+  X(ipmi_monitoring_ctx_create)                      \
+  X(ipmi_monitoring_ctx_destroy)                     \
+  X(ipmi_monitoring_ctx_errnum)                      \
+  X(ipmi_monitoring_ctx_errormsg)                    \
+  X(ipmi_monitoring_ctx_sdr_cache_directory)         \
+  X(ipmi_monitoring_sensor_readings_by_record_id)    \
+  X(ipmi_monitoring_sensor_read_record_id)           \
+  X(ipmi_monitoring_sensor_read_sensor_name)         \
+  X(ipmi_monitoring_sensor_read_sensor_type)         \
+  X(ipmi_monitoring_sensor_read_sensor_state)        \
+  X(ipmi_monitoring_sensor_read_sensor_units)        \
+  X(ipmi_monitoring_sensor_read_sensor_reading_type) \
+  X(ipmi_monitoring_sensor_read_sensor_reading)      \
+  X(ipmi_monitoring_sensor_iterator_next)            \
+  X(ipmi_monitoring_sensor_iterator_destroy)
+#define HM_FREEIPMI_SYMBOLS(X)           \
+  X(ipmi_ctx_create)                     \
+  X(ipmi_ctx_open_outofband_2_0)         \
+  X(ipmi_ctx_open_inband)                \
+  X(ipmi_ctx_close)                      \
+  X(ipmi_ctx_destroy)                    \
+  X(ipmi_ctx_errnum)                     \
+  X(ipmi_ctx_errormsg)                   \
+  X(fiid_obj_create)                     \
+  X(fiid_obj_destroy)                    \
+  X(fiid_obj_get)                        \
+  X(ipmi_cmd_get_chassis_status)         \
+  X(ipmi_cmd_get_sel_info)               \
+  X(ipmi_cmd_get_device_id)              \
+  X(ipmi_cmd_dcmi_get_power_reading)     \
+  X(ipmi_iana_enterprise_numbers_string) \
+  X(tmpl_cmd_get_chassis_status_rs)      \
+  X(tmpl_cmd_get_sel_info_rs)            \
+  X(tmpl_cmd_get_device_id_rs)           \
+  X(tmpl_cmd_dcmi_get_power_reading_rs)
+
+// Members are named like the library's symbols so that calls read as in FreeIPMI's manuals.
+struct FreeIpmi {
+#define HM_MEMBER(name) decltype(&::name) name = nullptr;
+  HM_IPMIMONITORING_SYMBOLS(HM_MEMBER)
+  HM_FREEIPMI_SYMBOLS(HM_MEMBER)
+#undef HM_MEMBER
+  absl::Status status;
+};
+
+const FreeIpmi& Lib() {
+  static const FreeIpmi* lib = [] {
+    auto* f = new FreeIpmi;
+#define HM_SYMBOL(name) common::DynamicSymbol(#name, &f->name),
+    f->status =
+        common::LoadDynamicLibrary("ipmi source", "libipmimonitoring.so.6", "libipmimonitoring6",
+                                   {HM_IPMIMONITORING_SYMBOLS(HM_SYMBOL)});
+    if (f->status.ok()) {
+      f->status = common::LoadDynamicLibrary("ipmi source", "libfreeipmi.so.17", "libfreeipmi17",
+                                             {HM_FREEIPMI_SYMBOLS(HM_SYMBOL)});
+    }
+#undef HM_SYMBOL
+    return f;
+  }();
+  return *lib;
+}
+
 // libfreeipmi's privilege levels are the IPMI spec's codes, not libipmimonitoring's.
 uint8_t SpecPrivilege(int privilege) {
   switch (privilege) {
@@ -56,8 +126,8 @@ uint8_t SpecPrivilege(int privilege) {
 
 // libfreeipmi's error as a status classified like LibError below.
 absl::Status RawError(ipmi_ctx_t ctx, absl::string_view what) {
-  const int errnum = ipmi_ctx_errnum(ctx);
-  const std::string msg = absl::StrCat(what, ": ", ipmi_ctx_errormsg(ctx));
+  const int errnum = Lib().ipmi_ctx_errnum(ctx);
+  const std::string msg = absl::StrCat(what, ": ", Lib().ipmi_ctx_errormsg(ctx));
   switch (errnum) {
     case IPMI_ERR_SESSION_TIMEOUT:
     case IPMI_ERR_CONNECTION_TIMEOUT:
@@ -83,9 +153,9 @@ absl::Status RawError(ipmi_ctx_t ctx, absl::string_view what) {
 // A FIID object for one command response, destroyed with the scope.
 class Fiid {
  public:
-  explicit Fiid(fiid_template_t tmpl) : obj_(fiid_obj_create(tmpl)) {}
+  explicit Fiid(fiid_template_t tmpl) : obj_(Lib().fiid_obj_create(tmpl)) {}
   ~Fiid() {
-    if (obj_ != nullptr) fiid_obj_destroy(obj_);
+    if (obj_ != nullptr) Lib().fiid_obj_destroy(obj_);
   }
   Fiid(const Fiid&) = delete;
   Fiid& operator=(const Fiid&) = delete;
@@ -93,7 +163,7 @@ class Fiid {
   bool ok() const { return obj_ != nullptr; }
   // A field's value; false when the BMC's answer lacks it.
   bool Get(const char* field, uint64_t* value) const {
-    return fiid_obj_get(obj_, field, value) == 1;
+    return Lib().fiid_obj_get(obj_, field, value) == 1;
   }
 
  private:
@@ -105,10 +175,10 @@ absl::Status InitLibrary() {
   static std::once_flag once;
   static int errnum = 0;
   static int rc = 0;
-  std::call_once(once, [] { rc = ipmi_monitoring_init(0, &errnum); });
+  std::call_once(once, [] { rc = Lib().ipmi_monitoring_init(0, &errnum); });
   if (rc < 0) {
     return absl::InternalError(
-        absl::StrCat("ipmi_monitoring_init: ", ipmi_monitoring_ctx_strerror(errnum)));
+        absl::StrCat("ipmi_monitoring_init: ", Lib().ipmi_monitoring_ctx_strerror(errnum)));
   }
   return absl::OkStatus();
 }
@@ -132,8 +202,8 @@ bool Exists(const std::string& path) {
 
 // The library's error as a status whose code tells the source what kind of failure it was.
 absl::Status LibError(ipmi_monitoring_ctx_t ctx, absl::string_view what) {
-  const int errnum = ipmi_monitoring_ctx_errnum(ctx);
-  const std::string msg = absl::StrCat(what, ": ", ipmi_monitoring_ctx_errormsg(ctx));
+  const int errnum = Lib().ipmi_monitoring_ctx_errnum(ctx);
+  const std::string msg = absl::StrCat(what, ": ", Lib().ipmi_monitoring_ctx_errormsg(ctx));
   switch (errnum) {
     case IPMI_MONITORING_ERR_CONNECTION_TIMEOUT:
     case IPMI_MONITORING_ERR_SESSION_TIMEOUT:
@@ -165,9 +235,10 @@ class LibIpmiReader : public IpmiReader {
       target_ = *spec.target;
       spec_.target = &target_;
     }
-    init_ = InitLibrary();
+    init_ = Lib().status;
+    if (init_.ok()) init_ = InitLibrary();
     if (!init_.ok()) return;
-    ctx_ = ipmi_monitoring_ctx_create();
+    ctx_ = Lib().ipmi_monitoring_ctx_create();
     if (ctx_ == nullptr) init_ = absl::ResourceExhaustedError("ipmi_monitoring_ctx_create failed");
     std::memset(&config_, 0, sizeof(config_));
     if (spec_.target != nullptr) {
@@ -214,7 +285,7 @@ class LibIpmiReader : public IpmiReader {
   }
 
   ~LibIpmiReader() override {
-    if (ctx_ != nullptr) ipmi_monitoring_ctx_destroy(ctx_);
+    if (ctx_ != nullptr) Lib().ipmi_monitoring_ctx_destroy(ctx_);
   }
 
   void ReadCommands(const Collectors& which, BmcCommands* out) override {
@@ -231,28 +302,28 @@ class LibIpmiReader : public IpmiReader {
     if (which.bmc) out->bmc_status = ReadDeviceId(&out->bmc);
     // One session per round: a BMC has few session slots, and an idle session would only time
     // out on the BMC's side.
-    ipmi_ctx_close(raw_);
-    ipmi_ctx_destroy(raw_);
+    Lib().ipmi_ctx_close(raw_);
+    Lib().ipmi_ctx_destroy(raw_);
     raw_ = nullptr;
   }
 
   absl::Status ReadSensors(std::vector<SensorReading>* out) override {
     out->clear();
     if (absl::Status s = Prepare(); !s.ok()) return s;
-    const int n = ipmi_monitoring_sensor_readings_by_record_id(ctx_, Host(), &config_, 0, nullptr,
-                                                               0, nullptr, nullptr);
+    const int n = Lib().ipmi_monitoring_sensor_readings_by_record_id(ctx_, Host(), &config_, 0,
+                                                                     nullptr, 0, nullptr, nullptr);
     if (n < 0) return LibError(ctx_, "reading sensors");
     out->reserve(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
       SensorReading r;
-      r.record_id = ipmi_monitoring_sensor_read_record_id(ctx_);
-      const char* name = ipmi_monitoring_sensor_read_sensor_name(ctx_);
+      r.record_id = Lib().ipmi_monitoring_sensor_read_record_id(ctx_);
+      const char* name = Lib().ipmi_monitoring_sensor_read_sensor_name(ctx_);
       if (name != nullptr) r.name = name;
-      r.sensor_type = ipmi_monitoring_sensor_read_sensor_type(ctx_);
-      r.state = ipmi_monitoring_sensor_read_sensor_state(ctx_);
-      r.units = ipmi_monitoring_sensor_read_sensor_units(ctx_);
-      const int reading_type = ipmi_monitoring_sensor_read_sensor_reading_type(ctx_);
-      const void* reading = ipmi_monitoring_sensor_read_sensor_reading(ctx_);
+      r.sensor_type = Lib().ipmi_monitoring_sensor_read_sensor_type(ctx_);
+      r.state = Lib().ipmi_monitoring_sensor_read_sensor_state(ctx_);
+      r.units = Lib().ipmi_monitoring_sensor_read_sensor_units(ctx_);
+      const int reading_type = Lib().ipmi_monitoring_sensor_read_sensor_reading_type(ctx_);
+      const void* reading = Lib().ipmi_monitoring_sensor_read_sensor_reading(ctx_);
       if (reading != nullptr) {
         switch (reading_type) {
           case IPMI_MONITORING_SENSOR_READING_TYPE_UNSIGNED_INTEGER8_BOOL:
@@ -269,20 +340,20 @@ class LibIpmiReader : public IpmiReader {
         }
       }
       out->push_back(std::move(r));
-      if (ipmi_monitoring_sensor_iterator_next(ctx_) < 0) break;
+      if (Lib().ipmi_monitoring_sensor_iterator_next(ctx_) < 0) break;
     }
-    ipmi_monitoring_sensor_iterator_destroy(ctx_);
+    Lib().ipmi_monitoring_sensor_iterator_destroy(ctx_);
     return absl::OkStatus();
   }
 
  private:
   absl::Status OpenRaw() {
-    raw_ = ipmi_ctx_create();
+    raw_ = Lib().ipmi_ctx_create();
     if (raw_ == nullptr) return absl::ResourceExhaustedError("ipmi_ctx_create failed");
     int rc;
     if (spec_.target != nullptr) {
       const IpmiTarget& t = *spec_.target;
-      rc = ipmi_ctx_open_outofband_2_0(
+      rc = Lib().ipmi_ctx_open_outofband_2_0(
           raw_, host_.c_str(), username_.empty() ? nullptr : username_.c_str(),
           password_.empty() ? nullptr : password_.c_str(), kg_.empty() ? nullptr : kg_.data(),
           static_cast<unsigned int>(kg_.size()), SpecPrivilege(t.privilege),
@@ -293,12 +364,12 @@ class LibIpmiReader : public IpmiReader {
       ipmi_driver_type_t driver = IPMI_DEVICE_OPENIPMI;
       if (spec_.driver == "kcs") driver = IPMI_DEVICE_KCS;
       if (spec_.driver == "ssif") driver = IPMI_DEVICE_SSIF;
-      rc = ipmi_ctx_open_inband(raw_, driver, 0, 0, 0, device_.empty() ? nullptr : device_.c_str(),
-                                0, 0);
+      rc = Lib().ipmi_ctx_open_inband(raw_, driver, 0, 0, 0,
+                                      device_.empty() ? nullptr : device_.c_str(), 0, 0);
     }
     if (rc < 0) {
       absl::Status s = RawError(raw_, "opening an IPMI session");
-      ipmi_ctx_destroy(raw_);
+      Lib().ipmi_ctx_destroy(raw_);
       raw_ = nullptr;
       return s;
     }
@@ -306,9 +377,9 @@ class LibIpmiReader : public IpmiReader {
   }
 
   absl::Status ReadChassis(ChassisStatus* out) {
-    Fiid rs(tmpl_cmd_get_chassis_status_rs);
+    Fiid rs(*Lib().tmpl_cmd_get_chassis_status_rs);
     if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
-    if (ipmi_cmd_get_chassis_status(raw_, rs.get()) < 0) {
+    if (Lib().ipmi_cmd_get_chassis_status(raw_, rs.get()) < 0) {
       return RawError(raw_, "Get Chassis Status");
     }
     uint64_t on = 0, drive = 0, cooling = 0;
@@ -322,9 +393,9 @@ class LibIpmiReader : public IpmiReader {
   }
 
   absl::Status ReadSel(SelInfo* out) {
-    Fiid rs(tmpl_cmd_get_sel_info_rs);
+    Fiid rs(*Lib().tmpl_cmd_get_sel_info_rs);
     if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
-    if (ipmi_cmd_get_sel_info(raw_, rs.get()) < 0) return RawError(raw_, "Get SEL Info");
+    if (Lib().ipmi_cmd_get_sel_info(raw_, rs.get()) < 0) return RawError(raw_, "Get SEL Info");
     uint64_t entries = 0, free_space = 0;
     if (!rs.Get("entries", &entries) || !rs.Get("free_space", &free_space)) {
       return absl::DataLossError("Get SEL Info: short answer from the BMC");
@@ -334,9 +405,9 @@ class LibIpmiReader : public IpmiReader {
   }
 
   absl::Status ReadDeviceId(BmcInfo* out) {
-    Fiid rs(tmpl_cmd_get_device_id_rs);
+    Fiid rs(*Lib().tmpl_cmd_get_device_id_rs);
     if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
-    if (ipmi_cmd_get_device_id(raw_, rs.get()) < 0) return RawError(raw_, "Get Device ID");
+    if (Lib().ipmi_cmd_get_device_id(raw_, rs.get()) < 0) return RawError(raw_, "Get Device ID");
     uint64_t major = 0, minor = 0, manufacturer = 0;
     if (!rs.Get("firmware_revision1.major_revision", &major) ||
         !rs.Get("firmware_revision2.minor_revision", &minor) ||
@@ -344,8 +415,8 @@ class LibIpmiReader : public IpmiReader {
       return absl::DataLossError("Get Device ID: short answer from the BMC");
     }
     char name[256] = {};
-    const int n = ipmi_iana_enterprise_numbers_string(static_cast<uint32_t>(manufacturer), name,
-                                                      sizeof(name) - 1);
+    const int n = Lib().ipmi_iana_enterprise_numbers_string(static_cast<uint32_t>(manufacturer),
+                                                            name, sizeof(name) - 1);
     out->firmware_revision =
         FormatFirmwareRevision(static_cast<unsigned>(major), static_cast<unsigned>(minor));
     out->manufacturer_id =
@@ -355,10 +426,10 @@ class LibIpmiReader : public IpmiReader {
   }
 
   absl::Status ReadDcmi(DcmiPower* out) {
-    Fiid rs(tmpl_cmd_dcmi_get_power_reading_rs);
+    Fiid rs(*Lib().tmpl_cmd_dcmi_get_power_reading_rs);
     if (!rs.ok()) return absl::ResourceExhaustedError("fiid_obj_create failed");
-    if (ipmi_cmd_dcmi_get_power_reading(raw_, IPMI_DCMI_POWER_READING_MODE_SYSTEM_POWER_STATISTICS,
-                                        0, rs.get()) < 0) {
+    if (Lib().ipmi_cmd_dcmi_get_power_reading(
+            raw_, IPMI_DCMI_POWER_READING_MODE_SYSTEM_POWER_STATISTICS, 0, rs.get()) < 0) {
       return RawError(raw_, "DCMI Get Power Reading");
     }
     uint64_t watts = 0, active = 0;
@@ -397,7 +468,7 @@ class LibIpmiReader : public IpmiReader {
     }
     if (!cache_ready_) {
       if (absl::Status s = MakeDirs(spec_.sdr_cache_dir); !s.ok()) return s;
-      if (ipmi_monitoring_ctx_sdr_cache_directory(ctx_, spec_.sdr_cache_dir.c_str()) < 0) {
+      if (Lib().ipmi_monitoring_ctx_sdr_cache_directory(ctx_, spec_.sdr_cache_dir.c_str()) < 0) {
         return LibError(ctx_, absl::StrCat("SDR cache directory ", spec_.sdr_cache_dir));
       }
       cache_ready_ = true;

@@ -44,7 +44,9 @@ class IpmiReader {
 using IpmiReaderFactory = std::function<std::unique_ptr<IpmiReader>(const ReaderSpec&)>;
 
 // The FreeIPMI reader: sensors through libipmimonitoring, raw commands through libfreeipmi. Owns
-// one context of each (contexts are not shared between threads); it copies `spec.target`.
+// one context of each (contexts are not shared between threads); it copies `spec.target`. The
+// first reader loads both libraries (dlopen, once per process); when one is missing every read
+// fails with FailedPrecondition naming the library and the Debian package to install.
 std::unique_ptr<IpmiReader> MakeLibIpmiReader(const ReaderSpec& spec);
 
 // Paths where the kernel's IPMI device interface appears (ipmi_devintf), in FreeIPMI's order.

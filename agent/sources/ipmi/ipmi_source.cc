@@ -441,6 +441,9 @@ absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
 }
 
 absl::StatusOr<SourcePtr> MakeIpmiSource(const SourceContext& ctx) {
+  // The readers load FreeIPMI (dlopen) here, only in agents that switch the source on. A missing
+  // library does not fail the factory, which would stop the whole agent: every read reports it
+  // (naming the library and the package to install) and the other sources keep working.
   return MakeIpmiSourceWithReaders(ctx, ipmi::MakeLibIpmiReader);
 }
 

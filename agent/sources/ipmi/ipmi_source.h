@@ -18,7 +18,8 @@ namespace hostmon::agent {
 // returned. Samples of remote BMCs carry target="<name>" plus the target's labels.
 //
 // Collect returns NotFound when there is neither a local BMC nor a target, an error naming the
-// failed BMCs when any read failed (the others are still exported), OK otherwise.
+// failed BMCs when any read failed (the others are still exported), OK otherwise. FreeIPMI is
+// loaded with dlopen by the first reader; without it every BMC's read fails with that reason.
 // InvalidArgument from the factory for a bad option or targets file (file:line:field).
 absl::StatusOr<SourcePtr> MakeIpmiSource(const SourceContext& ctx);
 absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,

@@ -2,7 +2,6 @@
 #include "agent/sources/redfish/redfish_http.h"
 
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <deque>
@@ -13,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/dynamic_library.h"
 
 namespace hostmon::agent::redfish {
 
@@ -42,47 +42,30 @@ struct CurlApi {
   absl::Status status;
 };
 
-template <typename F>
-bool Load(void* lib, const char* name, F* out, std::string* missing) {
-  *out = reinterpret_cast<F>(dlsym(lib, name));
-  if (*out == nullptr) *missing = name;
-  return *out != nullptr;
-}
-
 const CurlApi& Curl() {
   static const CurlApi* api = [] {
     auto* a = new CurlApi;
-    void* lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      const char* err = dlerror();
-      a->status = absl::FailedPreconditionError(
-          absl::StrCat("the redfish source needs libcurl.so.4 (Debian package libcurl4): ",
-                       err != nullptr ? err : "dlopen failed"));
-      return a;
-    }
-    std::string missing;
-    const bool ok = Load(lib, "curl_global_init", &a->global_init, &missing) &&
-                    Load(lib, "curl_easy_init", &a->easy_init, &missing) &&
-                    Load(lib, "curl_easy_reset", &a->easy_reset, &missing) &&
-                    Load(lib, "curl_easy_cleanup", &a->easy_cleanup, &missing) &&
-                    Load(lib, "curl_easy_setopt", &a->easy_setopt, &missing) &&
-                    Load(lib, "curl_easy_getinfo", &a->easy_getinfo, &missing) &&
-                    Load(lib, "curl_easy_strerror", &a->easy_strerror, &missing) &&
-                    Load(lib, "curl_multi_init", &a->multi_init, &missing) &&
-                    Load(lib, "curl_multi_cleanup", &a->multi_cleanup, &missing) &&
-                    Load(lib, "curl_multi_setopt", &a->multi_setopt, &missing) &&
-                    Load(lib, "curl_multi_add_handle", &a->multi_add_handle, &missing) &&
-                    Load(lib, "curl_multi_remove_handle", &a->multi_remove_handle, &missing) &&
-                    Load(lib, "curl_multi_perform", &a->multi_perform, &missing) &&
-                    Load(lib, "curl_multi_poll", &a->multi_poll, &missing) &&
-                    Load(lib, "curl_multi_info_read", &a->multi_info_read, &missing) &&
-                    Load(lib, "curl_slist_append", &a->slist_append, &missing) &&
-                    Load(lib, "curl_slist_free_all", &a->slist_free_all, &missing);
-    if (!ok) {
-      a->status = absl::FailedPreconditionError(
-          absl::StrCat("libcurl.so.4 lacks ", missing, " (libcurl >= 7.85 needed)"));
-      return a;
-    }
+    // CURLOPT_PROTOCOLS_STR needs libcurl >= 7.85; Debian 12 ships 7.88.
+    a->status = common::LoadDynamicLibrary(
+        "redfish source", "libcurl.so.4", "libcurl4",
+        {common::DynamicSymbol("curl_global_init", &a->global_init),
+         common::DynamicSymbol("curl_easy_init", &a->easy_init),
+         common::DynamicSymbol("curl_easy_reset", &a->easy_reset),
+         common::DynamicSymbol("curl_easy_cleanup", &a->easy_cleanup),
+         common::DynamicSymbol("curl_easy_setopt", &a->easy_setopt),
+         common::DynamicSymbol("curl_easy_getinfo", &a->easy_getinfo),
+         common::DynamicSymbol("curl_easy_strerror", &a->easy_strerror),
+         common::DynamicSymbol("curl_multi_init", &a->multi_init),
+         common::DynamicSymbol("curl_multi_cleanup", &a->multi_cleanup),
+         common::DynamicSymbol("curl_multi_setopt", &a->multi_setopt),
+         common::DynamicSymbol("curl_multi_add_handle", &a->multi_add_handle),
+         common::DynamicSymbol("curl_multi_remove_handle", &a->multi_remove_handle),
+         common::DynamicSymbol("curl_multi_perform", &a->multi_perform),
+         common::DynamicSymbol("curl_multi_poll", &a->multi_poll),
+         common::DynamicSymbol("curl_multi_info_read", &a->multi_info_read),
+         common::DynamicSymbol("curl_slist_append", &a->slist_append),
+         common::DynamicSymbol("curl_slist_free_all", &a->slist_free_all)});
+    if (!a->status.ok()) return a;
     if (a->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       a->status = absl::InternalError("curl_global_init failed");
     }
