@@ -326,6 +326,11 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
     replay_tokens_ = 0;
     replay_refill_ = absl::Now();
   }
+  // Our backoff (with jitter) decides when to try. gRPC's subchannel keeps its own reconnect
+  // backoff: without this reset an attempt made while that one still runs fails at once with the
+  // stale "connection refused", and the agent waited up to twice max_backoff after a collector
+  // came back (seen in fault.collector_outage_remote_write).
+  grpc::experimental::ChannelResetConnectionBackoff(channels_[current_].get());
   std::unique_ptr<grpc::ClientReaderWriter<pb::AgentMessage, pb::CollectorMessage>> stream =
       stubs_[current_]->Stream(&ctx);
   pb::AgentMessage msg;
