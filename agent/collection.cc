@@ -22,6 +22,19 @@ constexpr MetricDesc kScrapeDuration{"node_scrape_collector_duration_seconds", k
 constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kGauge,
                                      "Duration of the source's last collection in seconds."};
 
+}  // namespace
+
+void WriteSourceOutcome(SampleWriter& out, absl::string_view source, bool ok, double seconds) {
+  LabelRef label{"source", source};
+  out.Add(kSourceSuccess, {&label, 1}, ok ? 1.0 : 0.0);
+  out.Add(kSourceDuration, {&label, 1}, seconds);
+  LabelRef collector{"collector", source};
+  out.Add(kScrapeSuccess, {&collector, 1}, ok ? 1.0 : 0.0);
+  out.Add(kScrapeDuration, {&collector, 1}, seconds);
+}
+
+namespace {
+
 class BatchWriter : public SampleWriter {
  public:
   // `name_cache` and `written` outlive the writer so their capacity is reused across
@@ -93,12 +106,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     absl::Time t0 = absl::Now();
     absl::Status status = s.source->Collect(writer);
     double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
-    LabelRef label{"source", s.name};
-    writer.Add(kSourceSuccess, {&label, 1}, status.ok() ? 1.0 : 0.0);
-    writer.Add(kSourceDuration, {&label, 1}, seconds);
-    LabelRef collector{"collector", s.name};
-    writer.Add(kScrapeSuccess, {&collector, 1}, status.ok() ? 1.0 : 0.0);
-    writer.Add(kScrapeDuration, {&collector, 1}, seconds);
+    WriteSourceOutcome(writer, s.name, status.ok(), seconds);
     // Log transitions only: a source that fails every cycle must not flood the journal.
     std::string err = status.ok() ? "" : std::string(status.message());
     if (err != last_error_[i]) {

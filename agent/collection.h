@@ -64,6 +64,11 @@ class Collection {
   bool duplicates_logged_ = false;
 };
 
+// Writes the per-source outcome of one collection: hostmon_agent_source_{success,duration_seconds}
+// {source} and node_exporter's node_scrape_collector_{success,duration_seconds}{collector}. One
+// place for the fast cycle and the slow tier, so the two can never disagree on names or help.
+void WriteSourceOutcome(SampleWriter& out, absl::string_view source, bool ok, double seconds);
+
 // Writes a batch as Prometheus text exposition, families sorted by name (for --once).
 std::string FormatExposition(const SeriesTable& table, const CollectedBatch& batch);
 

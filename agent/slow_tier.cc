@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "agent/collection.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -15,15 +16,6 @@ namespace log = common::log;
 
 namespace {
 
-constexpr MetricDesc kSourceSuccess{
-    "hostmon_agent_source_success", kGauge,
-    "Whether the source's last collection succeeded (1) or not (0)."};
-constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kGauge,
-                                     "Duration of the source's last collection in seconds."};
-constexpr MetricDesc kScrapeSuccess{"node_scrape_collector_success", kGauge,
-                                    "node_exporter: Whether a collector succeeded."};
-constexpr MetricDesc kScrapeDuration{"node_scrape_collector_duration_seconds", kGauge,
-                                     "node_exporter: Duration of a collector scrape."};
 constexpr MetricDesc kInFlight{
     "hostmon_agent_slow_source_in_flight", kGauge,
     "1 while a collection of the slow source is running (at most one per source)."};
@@ -340,17 +332,13 @@ void SlowTier::WriteTo(SampleWriter& out) {
       }
     }
     LabelRef label{"source", s->name};
-    LabelRef collector{"collector", s->name};
     // Before the first collection ends (and within its deadline) there is nothing to say yet;
     // reporting a failure would page on every agent start.
     if (s->has_result || overdue) {
-      double ok = (s->has_result && s->last_ok && !stale) ? 1.0 : 0.0;
+      bool ok = s->has_result && s->last_ok && !stale;
       double duration =
           overdue && s->in_flight ? absl::ToDoubleSeconds(now - s->flight_start) : s->last_duration;
-      out.Add(kSourceSuccess, {&label, 1}, ok);
-      out.Add(kSourceDuration, {&label, 1}, duration);
-      out.Add(kScrapeSuccess, {&collector, 1}, ok);
-      out.Add(kScrapeDuration, {&collector, 1}, duration);
+      WriteSourceOutcome(out, s->name, ok, duration);
     }
     out.Add(kInFlight, {&label, 1}, s->in_flight ? 1.0 : 0.0);
     out.Add(kTimeouts, {&label, 1}, static_cast<double>(s->timeouts));
