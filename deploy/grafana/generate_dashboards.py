@@ -72,15 +72,24 @@ def timeseries(title, targets, unit=None, description="", w=12, h=8, stack=False
     return p
 
 
-def table(title, targets, description="", w=12, h=8, unit=None, merge=False, exclude=()):
+def table(title, targets, description="", w=12, h=8, unit=None, merge=False, exclude=(),
+          columns=()):
+    """A table of instant queries. With merge, the queries' rows are joined on their labels and
+    `columns` names each query's value column, in target order: (header, unit)."""
     if isinstance(targets, str):
         targets = [target(targets, instant=True, fmt="table")]
     p = _panel("table", title, targets, w, h, unit, description)
     p["options"] = {"showHeader": True, "footer": {"show": False}}
     hide = {"Time": True, "__name__": True}
     hide.update({name: True for name in exclude})
+    # Grafana names the value column of query A "Value #A" once several queries are merged.
+    rename = {"Value #%s" % chr(ord("A") + i): col[0] for i, col in enumerate(columns)}
     p["transformations"] = ([{"id": "merge", "options": {}}] if merge else []) + [
-        {"id": "organize", "options": {"excludeByName": hide}}]
+        {"id": "organize", "options": {"excludeByName": hide, "renameByName": rename}}]
+    p["fieldConfig"]["overrides"] = [
+        {"matcher": {"id": "byName", "options": header},
+         "properties": [{"id": "unit", "value": col_unit}]}
+        for header, col_unit in columns if col_unit]
     return p
 
 
@@ -289,19 +298,22 @@ def fleet():
             target("instance:hostmon_filesystem_used:max_ratio{%s}" % H, instant=True,
                    fmt="table"),
             target("time() - node_boot_time_seconds{%s}" % H, instant=True, fmt="table"),
-            target("count by (instance) (hostmon_alerts{%s,alertstate=\"firing\"})" % H,
+            target("count by (instance, job) (hostmon_alerts{%s,alertstate=\"firing\"})" % H,
                    instant=True, fmt="table"),
         ], w=24, h=10, merge=True, exclude=("job",),
+            columns=[("CPU busy", "percentunit"), ("Memory used", "percentunit"),
+                     ("Fullest filesystem", "percentunit"), ("Uptime", "s"),
+                     ("Firing alerts", "none")],
             description="CPU busy, memory used, fullest filesystem, uptime and firing alerts "
             "per host. Click a host for its detail dashboard."),
     ]
     # The Hosts table links each host to the host dashboard.
-    panels[-1]["fieldConfig"]["overrides"] = [{
+    panels[-1]["fieldConfig"]["overrides"].append({
         "matcher": {"id": "byName", "options": "instance"},
         "properties": [{"id": "links", "value": [{
             "title": "Host detail",
             "url": "/d/hostmon-host/hostmon-host?var-datasource=${datasource}&var-job=${job}"
-                   "&var-instance=${__value.raw}&${__url_time_range}"}]}]}]
+                   "&var-instance=${__value.raw}&${__url_time_range}"}]}]})
     return dashboard(
         "hostmon-fleet", "hostmon / Fleet overview",
         "All hosts of a job: who reports, which alerts fire, and the top N by CPU, memory, "
@@ -382,6 +394,7 @@ def host():
                    fmt="table"),
             target("node_filesystem_readonly{%s,%s}" % (HI, REAL_FS), instant=True,
                    fmt="table")], w=24, h=6, merge=True, exclude=("job", "instance"),
+              columns=[("Used", "percentunit"), ("Size", "bytes"), ("Read-only", "none")],
               description="Used share, size and read-only flag of every real filesystem."),
         row("Network"),
         timeseries("Network traffic", [
@@ -418,6 +431,7 @@ def host():
             target("hostmon_agent_source_success{%s}" % HI, instant=True, fmt="table"),
             target("hostmon_agent_source_duration_seconds{%s}" % HI, instant=True,
                    fmt="table")], w=12, h=8, merge=True, exclude=("job", "instance"),
+              columns=[("Success", "none"), ("Duration", "s")],
               description="Last collection of each source: success (1/0) and duration."),
         timeseries("Send queue and spool", [
             target("hostmon_agent_queue_batches{%s}" % HI, "send queue"),
@@ -460,6 +474,7 @@ def hardware():
             target("ipmi_up{%s}" % HR, instant=True, fmt="table"),
             target("ipmi_chassis_power_state{%s}" % HR, instant=True, fmt="table")],
             w=8, h=8, merge=True, exclude=("job",),
+            columns=[("Up", "none"), ("Chassis power", "none")],
             description="ipmi_up per BMC and collector (local in-band or LAN target)."),
         timeseries("Temperatures", ("ipmi_temperature_celsius{%s}" % HR,
                                     "{{instance}} {{name}}"), unit="celsius", w=8),
@@ -481,7 +496,8 @@ def hardware():
             target("redfish_up{%s}" % HR, instant=True, fmt="table"),
             target("redfish_collection_errors{%s}" % HR, instant=True, fmt="table"),
             target("redfish_collection_duration_seconds{%s}" % HR, instant=True,
-                   fmt="table")], w=12, h=6, merge=True, exclude=("job",)),
+                   fmt="table")], w=12, h=6, merge=True, exclude=("job",),
+            columns=[("Up", "none"), ("Collection errors", "none"), ("Duration", "s")]),
         table("Systems", "redfish_system_machine_info{%s}" % HR, w=12, h=6,
               exclude=("Value", "job")),
         table("Health", [
@@ -502,12 +518,14 @@ def hardware():
                    fmt="table"),
             target("redfish_storage_drive_failure_predicted{%s}" % HR, instant=True,
                    fmt="table")], w=24, h=6, merge=True, exclude=("job",),
+              columns=[("Life left", "percent"), ("Failure predicted", "none")],
               description="Predicted life left (%) and failure prediction per drive."),
         row("SMART (disks)"),
         table("SMART status", [
             target("smartctl_device_smart_status{%s}" % HR, instant=True, fmt="table"),
             target("hostmon_smart_device_standby{%s}" % HR, instant=True, fmt="table")],
             w=12, h=8, merge=True, exclude=("job",),
+            columns=[("SMART passed", "none"), ("Standby", "none")],
             description="smart_status 1 = passed; standby 1 = the disk slept and was not woken."),
         timeseries("Disk temperature",
                    ('smartctl_device_temperature{%s,temperature_type="current"}' % HR,
