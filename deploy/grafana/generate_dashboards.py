@@ -215,7 +215,8 @@ def fleet():
     top = "topk($topn, %s)"
     panels = [
         row("Fleet"),
-        stat("Hosts reporting", "count(hostmon_agent_collector_connected{%s} == 1) or vector(0)" % H,
+        stat("Hosts reporting",
+             "count(hostmon_agent_collector_connected{%s} == 1) or vector(0)" % H,
              description="Hosts whose agent series reach Prometheus through a collector now."),
         stat("Agent streams open",
              'sum(hostmon_collector_connected_agents{job="$collector_job"})',

@@ -4,16 +4,16 @@
 (CTest e2e.dashboards).
 
 The stack (tests/compat/compat_lib.py): hostmon-collector with the default threshold rules
-(deploy/config/rules.yml) and remote write to a recording receiver (tests/e2e/rw_receiver.py),
-hostmon-agent on this machine (1 s interval, spool, SMART source) and, with --redfish, the
-Redfish source reading the test Redfish service (tests/tools/redfish_server.py) serving a DMTF
-mockup, with --ipmi-sim the IPMI source reading the test BMC (OpenIPMI's ipmi_sim,
-tests/ipmi/ipmi_sim.py) over LAN 2.0, with --alertmanager the collector notifying a real
-Alertmanager (tests/e2e/alerting_peers.py). The collector also loads
-tests/dashboards/collector-test-rules.yml (one rule that always fires), so the alert panels have
-an alert to show whatever the machine's load. Prometheus 2.42 scrapes the collector as job "hostmon" (like
-deploy/prometheus/prometheus.yml) every 1 s and loads deploy/prometheus/hostmon-recording.yml
-and hostmon-alerts.yml. Queries are extracted and their Grafana variables substituted by
+(deploy/config/rules.yml) plus tests/dashboards/collector-test-rules.yml (one rule that always
+fires, so the alert panels have an alert to show whatever the machine's load) and remote write
+to a recording receiver (tests/e2e/rw_receiver.py); hostmon-agent on this machine (1 s
+interval, spool, SMART source); Prometheus 2.42 scraping the collector as job "hostmon" (like
+deploy/prometheus/prometheus.yml) every 1 s with deploy/prometheus/hostmon-recording.yml and
+hostmon-alerts.yml loaded. Optional peers: --redfish (the Redfish source reads the test Redfish
+service, tests/tools/redfish_server.py, serving a DMTF mockup), --ipmi-sim (the IPMI source
+reads the test BMC, OpenIPMI's ipmi_sim via tests/ipmi/ipmi_sim.py, over LAN 2.0),
+--alertmanager (the collector notifies a real Alertmanager, tests/e2e/alerting_peers.py).
+Queries are extracted and their Grafana variables substituted by
 tests/compat/dashboard_queries.py (the Node Exporter Full tool): $job=node, $instance=this
 host, other query variables from label_values(), custom ones from their default,
 $__rate_interval=15s, $__range = the dashboard's default range.
@@ -23,7 +23,10 @@ returns a series (or a label value). A query without data is "without data here"
 documented reason: a metric it needs is absent for a reason listed in METRIC_REASONS (no probe
 source, no BMC, ...) or its expression matches EMPTY_REASONS (a filter that is empty on a
 healthy host); any other empty query fails. Prometheus must also report every loaded rule
-healthy. Prints `N passed, M failed, K without data here` and the reason for each of the K.
+healthy. Then it checks that the shipped pipeline alerts see real failures: SIGKILL the agent ->
+HostmonAgentDisconnected pending; stop the collector -> HostmonCollectorDown pending and
+HostmonAgentDisconnected suppressed (failures count in M). Prints `N passed, M failed, K without
+data here` and the reason for each of the K.
 
 Usage: dashboard_queries_test.py --bin-dir build/bin [--min-pass K] [--redfish] [--ipmi-sim]
                                     [--alertmanager]
@@ -34,6 +37,7 @@ import glob
 import json
 import os
 import re
+import signal
 import socket
 import sys
 import time
@@ -215,12 +219,44 @@ def body(args, procs, runner, workdir):
         stack = c.start_stack(args, procs, runner, workdir, host=socket.gethostname(),
                               rule_files=RULE_FILES, job=COLLECTOR_JOB,
                               collector_args=collector_args)
-        return evaluate_all(args, runner, stack, dashboards, metric_reasons)
+        return evaluate_all(args, procs, runner, stack, dashboards, metric_reasons)
     finally:
         server.shutdown()
 
 
-def evaluate_all(args, runner, stack, dashboards, metric_reasons):
+def alert_active(stack, alertname):
+    """Pending or firing hostmon pipeline alerts of that name (Prometheus's ALERTS series)."""
+    return h.prom_query(stack.prom_base, h.selector("ALERTS", alertname=alertname))
+
+
+def check_pipeline_alerts(procs, stack):
+    """After the queries: the shipped alerts see real failures of this stack. SIGKILL the agent:
+    once the collector drops the host (staleness: 5 agent intervals) HostmonAgentDisconnected
+    becomes pending and the fleet's "Hosts reporting" drops to 0. Then stop the collector:
+    HostmonCollectorDown becomes pending and suppresses HostmonAgentDisconnected. Returns
+    [(check, ok, detail)]."""
+    out = []
+    by_name = {p.name: p for p in procs.procs}
+    by_name["agent"].signal(signal.SIGKILL)
+    res = h.wait_until(lambda: alert_active(stack, "HostmonAgentDisconnected"), 20.0, 0.5)
+    out.append(("agent killed: HostmonAgentDisconnected{instance=%s} pending within 20s"
+                % stack.host, bool(res) and res[0]["metric"].get("instance") == stack.host,
+                "ALERTS: %r" % (res,)))
+    reporting = h.prom_query(stack.prom_base, 'count(hostmon_agent_collector_connected{job="node"}'
+                             ' == 1) or vector(0)')
+    out.append(("agent killed: fleet \"Hosts reporting\" is 0",
+                bool(reporting) and float(reporting[0]["value"][1]) == 0, repr(reporting)))
+    by_name["collector"].stop(grace=5.0)
+    res = h.wait_until(lambda: alert_active(stack, "HostmonCollectorDown"), 10.0, 0.5)
+    out.append(("collector stopped: HostmonCollectorDown pending within 10s", bool(res),
+                "ALERTS: %r" % (res,)))
+    gone = h.wait_until(lambda: not alert_active(stack, "HostmonAgentDisconnected"), 10.0, 0.5)
+    out.append(("collector stopped: HostmonAgentDisconnected suppressed", gone,
+                "ALERTS: %r" % (alert_active(stack, "HostmonAgentDisconnected"),)))
+    return out
+
+
+def evaluate_all(args, procs, runner, stack, dashboards, metric_reasons):
     # Wait for what the panels read: full $__rate_interval windows, the recording rules'
     # first results, remote write deliveries and (with --redfish) the first Redfish round.
     wanted = ["instance:hostmon_cpu_busy:ratio_rate5m",
@@ -276,6 +312,13 @@ def evaluate_all(args, runner, stack, dashboards, metric_reasons):
 
     for p in problems:
         failures.append("rule %s" % p)
+    alert_checks = check_pipeline_alerts(procs, stack)
+    for name, ok, detail in alert_checks:
+        if ok:
+            sys.stdout.write("PASS: %s\n" % name)
+        else:
+            failures.append("%s: %s" % (name, detail))
+    alert_failures = sum(not ok for _, ok, _ in alert_checks)
     if nodata:
         sys.stdout.write("without data here, by reason:\n")
         for reason, where in sorted(nodata.items(), key=lambda kv: (-len(kv[1]), kv[0])):
@@ -285,7 +328,7 @@ def evaluate_all(args, runner, stack, dashboards, metric_reasons):
     for f in failures:
         sys.stdout.write("FAIL: %s\n" % f)
     passed = counts[Outcome.PASS]
-    failed = counts[Outcome.FAIL] + len(problems)
+    failed = counts[Outcome.FAIL] + len(problems) + alert_failures
     code = 1 if failed else 0
     if passed < args.min_pass:
         sys.stdout.write("FAIL: %d queries return data, fewer than --min-pass %d\n"
