@@ -39,8 +39,9 @@ class Stack:
         self.prom_base = prom_base  # Prometheus HTTP API
 
 
-def write_prometheus_config(path, target, rule_files=()):
-    """1 s scrape and evaluation, honor_labels (the collector sets instance/job itself)."""
+def write_prometheus_config(path, target, rule_files=(), job="hostmon-collector"):
+    """1 s scrape and evaluation, honor_labels (the collector sets instance/job itself); `job`
+    is the collector's own scrape job (its hostmon_collector_* series and `up`)."""
     with open(path, "w") as f:
         f.write("global:\n"
                 "  scrape_interval: 1s\n"
@@ -51,15 +52,17 @@ def write_prometheus_config(path, target, rule_files=()):
             for r in rule_files:
                 f.write("  - %s\n" % json.dumps(os.path.abspath(r)))
         f.write("scrape_configs:\n"
-                "  - job_name: hostmon-collector\n"
+                "  - job_name: %s\n"
                 "    honor_labels: true\n"
                 "    static_configs:\n"
-                "      - targets: [%s]\n" % json.dumps(target))
+                "      - targets: [%s]\n" % (job, json.dumps(target)))
 
 
-def start_stack(args, procs, runner, workdir, host=None, rule_files=(), data_timeout=20.0):
+def start_stack(args, procs, runner, workdir, host=None, rule_files=(), data_timeout=20.0,
+                collector_args=(), job="hostmon-collector"):
     """Starts collector, agent (interval 1 s) and Prometheus; waits until Prometheus has the
-    agent's node_cpu_seconds_total. Every failure is a runner.require (aborts the tool)."""
+    agent's node_cpu_seconds_total. `collector_args` are extra collector flags, `job` the
+    collector's scrape job. Every failure is a runner.require (aborts the tool)."""
     host = host or socket.gethostname()
     runner.require("%s exists (Debian package prometheus)" % h.PROMETHEUS_BIN,
                    os.access(h.PROMETHEUS_BIN, os.X_OK), "")
@@ -67,7 +70,7 @@ def start_stack(args, procs, runner, workdir, host=None, rule_files=(), data_tim
         os.path.join(args.bin_dir, "hostmon-collector"),
         "--grpc.listen-address=127.0.0.1:0",
         "--web.listen-address=127.0.0.1:0",
-    ])
+    ] + list(collector_args))
     grpc, web = h.wait_for_collector_addresses(collector, timeout=10.0)
     runner.require("collector reports its grpc and web addresses within 10 s", grpc and web,
                    "no usable grpc_address=/web_address= in the collector's stderr")
@@ -78,7 +81,7 @@ def start_stack(args, procs, runner, workdir, host=None, rule_files=(), data_tim
         "--hostname=" + host,
     ] + list(getattr(args, "agent_arg", None) or []))
     config = os.path.join(workdir, "prometheus.yml")
-    write_prometheus_config(config, "%s:%d" % web, rule_files)
+    write_prometheus_config(config, "%s:%d" % web, rule_files, job)
     _, prom_base = h.start_prometheus(procs, workdir, config)
     runner.require("prometheus is ready (/-/ready 200)", prom_base,
                    "prometheus did not become ready")
