@@ -22,7 +22,7 @@ GONE_TIMEOUT_S = 15.0
 def body(args, procs, runner, workdir):
     host = "e2e-" + secrets.token_hex(4)
     h.log("agent host name %s" % host)
-    runner.require("%s exists (Debian package prometheus, see scripts/setup)" % h.PROMETHEUS_BIN,
+    runner.require("%s exists (Debian package prometheus, see scripts/setup --tests)" % h.PROMETHEUS_BIN,
                    os.access(h.PROMETHEUS_BIN, os.X_OK), "")
 
     # --- collector ------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! command -v clang-format >/dev/null; then
-  echo "check_format: clang-format not installed (scripts/setup installs it)" >&2
+  echo "check_format: clang-format not installed (scripts/setup --tests installs it)" >&2
   exit 1
 fi
 bad=0
