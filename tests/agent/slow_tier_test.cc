@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
-#include "agent/agent_app.h"
+#include "agent/agent_config.h"
 #include "agent/collection.h"
 #include "fakes/alloc_counter.h"
 
@@ -112,7 +112,7 @@ struct Rig {
     std::vector<Collection::NamedSource> fast;
     fast.push_back({"loadavg", std::make_unique<FastSource>()});
     collection = std::make_unique<Collection>(&table, std::move(fast), &common::RealClock::Get());
-    collection->SetSlowTier(tier.get());
+    collection->AddContributor(tier.get());
   }
   ~Rig() {
     control->SetBlock(false);  // let a stuck thread finish instead of leaking it
@@ -240,7 +240,7 @@ TEST_CASE("RunOnce (--once) waits for each slow source at most its timeout", "[a
   SeriesTable table;
   SlowTier tier(std::move(specs));
   Collection collection(&table, {}, &common::RealClock::Get());
-  collection.SetSlowTier(&tier);
+  collection.AddContributor(&tier);
   tier.RunOnce();
   CollectedBatch batch;
   collection.CollectOnce(&batch);
