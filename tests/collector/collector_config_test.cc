@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "collector/collector_app.h"
+#include "collector/collector_config.h"
 #include "common/scoped_temp_dir.h"
 
 namespace hostmon::collector {

@@ -9,7 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "collector/collector_app.h"
+#include "collector/collector_config.h"
 #include "collector/host_store.h"
 #include "collector/remote_write/config.h"
 #include "collector/remote_write/encoding.h"
