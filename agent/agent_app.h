@@ -1,58 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <map>
-#include <string>
-#include <vector>
-
-#include "absl/status/status.h"
-#include "absl/time/time.h"
-#include "common/grpc_tls.h"
-
 namespace hostmon::agent {
 
-// Everything the agent can be told, with the embedded defaults. Sources: config file first, then
-// command-line flags override (see README "Configuration").
-// The on-disk spool (issue 6). Off (in-memory queue only) while directory is empty.
-struct SpoolConfig {
-  std::string directory;  // e.g. /var/lib/hostmon/spool (the systemd unit sets it)
-  int64_t max_bytes = 256ll << 20;
-  absl::Duration max_age = absl::Hours(72);
-  int64_t segment_bytes = 8ll << 20;
-  std::string fsync = "periodic";  // always, periodic, never
-  absl::Duration fsync_interval = absl::Seconds(1);
-  double replay_rate = 20;  // backlog batches per second after an outage
-};
-
-struct AgentConfig {
-  std::string collector_address = "127.0.0.1:9710";
-  // Failover list, in order of preference; when empty, collector_address alone.
-  std::vector<std::string> collector_addresses;
-  SpoolConfig spool;
-  common::TlsFiles tls;
-  std::string hostname;  // empty: gethostname()
-  std::map<std::string, std::string> labels;
-  absl::Duration interval = absl::Seconds(15);
-  std::string procfs = "/proc";
-  std::string sysfs = "/sys";
-  std::string rootfs = "/";
-  bool disable_default_sources = false;
-  std::map<std::string, bool> sources;  // explicit per-source switches
-  // Per-source options set by config or flags: source -> option -> value.
-  std::map<std::string, std::map<std::string, std::string>> source_options;
-  int64_t queue_max_batches = 240;  // one hour at the default interval
-  std::string log_level = "info";
-};
-
-// Reads a YAML config file over the defaults in *config. Errors name file, line and field.
-absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config);
-// Checks values that neither YAML nor flags can check alone.
-absl::Status ValidateAgentConfig(const AgentConfig& config);
-
-// The collector addresses to use, in order (collector_addresses, else collector_address).
-std::vector<std::string> CollectorTargets(const AgentConfig& config);
-
-// The whole program; returns the process exit code.
+// The whole program: configuration (agent/agent_config.h), then --once or the long-running agent
+// (agent/agent.h) until SIGTERM or SIGINT. Returns the process exit code: 0, 2 for an invalid
+// command line or configuration, 1 when a part cannot start.
 int AgentMain(int argc, const char* const* argv);
 
 }  // namespace hostmon::agent

@@ -4,36 +4,16 @@
 #include <algorithm>
 #include <map>
 
-#include "agent/slow_tier.h"
+#include "agent/source_outcome.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
 namespace {
 
-constexpr MetricDesc kSourceSuccess{
-    "hostmon_agent_source_success", kGauge,
-    "Whether the source's last collection succeeded (1) or not (0)."};
-// node_exporter's names for the same two facts: dashboards (Node Exporter Full's "Node Exporter
-// Scrape" panels) and alert rules query these.
-constexpr MetricDesc kScrapeSuccess{"node_scrape_collector_success", kGauge,
-                                    "node_exporter: Whether a collector succeeded."};
-constexpr MetricDesc kScrapeDuration{"node_scrape_collector_duration_seconds", kGauge,
-                                     "node_exporter: Duration of a collector scrape."};
-constexpr MetricDesc kSourceDuration{"hostmon_agent_source_duration_seconds", kGauge,
-                                     "Duration of the source's last collection in seconds."};
-
-}  // namespace
-
-void WriteSourceOutcome(SampleWriter& out, absl::string_view source, bool ok, double seconds) {
-  LabelRef label{"source", source};
-  out.Add(kSourceSuccess, {&label, 1}, ok ? 1.0 : 0.0);
-  out.Add(kSourceDuration, {&label, 1}, seconds);
-  LabelRef collector{"collector", source};
-  out.Add(kScrapeSuccess, {&collector, 1}, ok ? 1.0 : 0.0);
-  out.Add(kScrapeDuration, {&collector, 1}, seconds);
-}
-
-namespace {
+constexpr MetricDesc kDuplicates{
+    "hostmon_agent_duplicate_samples_total", kCounter,
+    "Samples dropped because another source already wrote the same series (e.g. a textfile "
+    "repeating a built-in metric)."};
 
 class BatchWriter : public SampleWriter {
  public:
@@ -122,8 +102,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
       last_error_[i] = std::move(err);
     }
   }
-  if (slow_ != nullptr) slow_->WriteTo(writer);
-  if (extra_) extra_(writer);
+  for (Contributor* c : contributors_) c->WriteTo(writer);
   if (writer.duplicates() > 0) {
     duplicate_samples_ += writer.duplicates();
     if (!duplicates_logged_) {
@@ -134,6 +113,10 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     }
   }
   last_size_ = batch->refs.size();
+}
+
+void Collection::WriteMetrics(SampleWriter& out) const {
+  out.Add(kDuplicates, {}, static_cast<double>(duplicate_samples_));
 }
 
 std::string FormatExposition(const SeriesTable& table, const CollectedBatch& batch) {

@@ -5,18 +5,16 @@
 // node_scrape_collector_* under our namespace).
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "agent/contributor.h"
 #include "agent/series_table.h"
 #include "agent/source.h"
 #include "common/clock.h"
 
 namespace hostmon::agent {
-
-class SlowTier;
 
 // A collected batch, independent of any stream: refs point into the agent's SeriesTable.
 struct CollectedBatch {
@@ -35,12 +33,10 @@ class Collection {
 
   Collection(SeriesTable* table, std::vector<NamedSource> sources, const common::Clock* clock);
 
-  // Extra samples written after the sources, e.g. transport statistics.
-  void SetExtraWriter(std::function<void(SampleWriter&)> extra) { extra_ = std::move(extra); }
-
-  // Slow sources (agent/slow_tier.h): their latest completed results and self metrics are merged
-  // into every batch after the fast sources, without waiting for them. Not owned; may be null.
-  void SetSlowTier(SlowTier* slow) { slow_ = slow; }
+  // Adds samples written into every batch after the sources, in the order added: the slow tier
+  // (its sources' latest completed results, without waiting for them) and self metrics of the
+  // spool, queue and client. Not owned; must outlive the collection's use.
+  void AddContributor(Contributor* contributor) { contributors_.push_back(contributor); }
 
   // Runs every source once and fills refs/values/timestamp_ms of *batch (cleared first).
   void CollectOnce(CollectedBatch* batch);
@@ -48,13 +44,15 @@ class Collection {
   const std::vector<NamedSource>& sources() const { return sources_; }
   // Samples dropped because another source had already written the same series.
   uint64_t duplicate_samples() const { return duplicate_samples_; }
+  // Writes duplicate_samples() as hostmon_agent_duplicate_samples_total. The long-running agent
+  // adds it to every batch; --once prints only what the sources wrote.
+  void WriteMetrics(SampleWriter& out) const;
 
  private:
   SeriesTable* table_;
   std::vector<NamedSource> sources_;
   const common::Clock* clock_;
-  std::function<void(SampleWriter&)> extra_;
-  SlowTier* slow_ = nullptr;
+  std::vector<Contributor*> contributors_;
   std::vector<std::string> last_error_;  // per source, to log state changes only
   size_t last_size_ = 0;
   std::string name_cache_;
@@ -63,11 +61,6 @@ class Collection {
   uint64_t duplicate_samples_ = 0;
   bool duplicates_logged_ = false;
 };
-
-// Writes the per-source outcome of one collection: hostmon_agent_source_{success,duration_seconds}
-// {source} and node_exporter's node_scrape_collector_{success,duration_seconds}{collector}. One
-// place for the fast cycle and the slow tier, so the two can never disagree on names or help.
-void WriteSourceOutcome(SampleWriter& out, absl::string_view source, bool ok, double seconds);
 
 // Writes a batch as Prometheus text exposition, families sorted by name (for --once).
 std::string FormatExposition(const SeriesTable& table, const CollectedBatch& batch);

@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "agent/collection.h"
+#include "agent/source_outcome.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -186,11 +186,11 @@ namespace {
 // The body of a source's thread. It holds its own reference to the state, so a thread that is
 // detached at shutdown while stuck in a device call never touches freed memory of the tier.
 void RunSource(std::shared_ptr<SlowTier::State> s, bool once) {
-  absl::Time next = absl::Now();
+  absl::Time next = s->clock->Now();
   while (true) {
     {
       absl::MutexLock lock(&s->mu);
-      s->mu.AwaitWithDeadline(absl::Condition(&s->stop), next);
+      s->clock->AwaitWithDeadline(&s->mu, absl::Condition(&s->stop), next);
       if (s->stop) break;
       s->in_flight = true;
       s->flight_start = s->clock->Now();
@@ -236,7 +236,7 @@ void RunSource(std::shared_ptr<SlowTier::State> s, bool once) {
     if (once) break;
     // Ticks stay on the interval grid; those that fell during an overrun are skipped, not queued.
     next += s->interval;
-    absl::Time now = absl::Now();
+    absl::Time now = s->clock->Now();
     uint64_t skipped = 0;
     while (next <= now) {
       next += s->interval;
@@ -263,11 +263,11 @@ void SlowTier::Start() { StartThreads(false); }
 
 void SlowTier::RunOnce() {
   StartThreads(true);
-  absl::Time start = absl::Now();
+  absl::Time start = clock_->Now();
   for (const auto& s : states_) {
     absl::MutexLock lock(&s->mu);
     auto done = [](State* st) ABSL_SHARED_LOCKS_REQUIRED(st->mu) { return st->completions > 0; };
-    if (!s->mu.AwaitWithDeadline(absl::Condition(+done, s.get()), start + s->timeout)) {
+    if (!clock_->AwaitWithDeadline(&s->mu, absl::Condition(+done, s.get()), start + s->timeout)) {
       s->abandoned = true;
       if (!s->timeout_counted) {
         s->timeout_counted = true;

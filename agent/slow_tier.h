@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The slow tier (issue 5): sources registered with SourceInfo.slow (IPMI, Redfish, SMART) talk to
+// The slow tier: sources registered with SourceInfo.slow (IPMI, Redfish, SMART) talk to
 // devices that can hang for minutes. Each runs on its own thread and schedule with a deadline; the
 // fast /proc cycle only copies the latest completed result, so it never waits for a device.
 //
@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "agent/contributor.h"
 #include "agent/source.h"
 #include "agent/source_registry.h"
 #include "common/clock.h"
@@ -59,12 +60,14 @@ struct SlowSourceSpec {
 absl::StatusOr<SlowSourceSpec> MakeSlowSourceSpec(
     const std::string& name, SourcePtr source, const std::map<std::string, std::string>& options);
 
-class SlowTier {
+class SlowTier : public Contributor {
  public:
+  // `clock` schedules the collections and judges their deadlines (tests pass a fake one); the
+  // grace period of Stop is real time, as it bounds the process's shutdown.
   explicit SlowTier(std::vector<SlowSourceSpec> sources,
                     const common::Clock* clock = &common::RealClock::Get());
   // Stops with a short grace (see Stop).
-  ~SlowTier();
+  ~SlowTier() override;
   SlowTier(const SlowTier&) = delete;
   SlowTier& operator=(const SlowTier&) = delete;
 
@@ -82,7 +85,7 @@ class SlowTier {
   // Called by the fast cycle: writes each slow source's latest completed result and its self
   // metrics. Never blocks on a collection (the lock it takes is held only to swap buffers).
   // Allocation-free in the steady state apart from what `out` does.
-  void WriteTo(SampleWriter& out);
+  void WriteTo(SampleWriter& out) override;
 
   size_t size() const { return states_.size(); }
   const std::string& name(size_t i) const;

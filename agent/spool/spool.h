@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The agent's on-disk spool: a bounded, crash-safe append-only log of batches (issue 6). Every
+// The agent's on-disk spool: a bounded, crash-safe append-only log of batches. Every
 // collected batch is appended before it is sent and forgotten only once the collector has
 // acknowledged it, so an outage of the collector or a crash of the agent loses nothing that was
 // spooled.

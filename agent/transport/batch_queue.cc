@@ -7,6 +7,17 @@
 #include "common/log.h"
 
 namespace hostmon::agent {
+namespace {
+
+constexpr MetricDesc kQueued{"hostmon_agent_queue_batches", kGauge,
+                             "Batches waiting for the collector's acknowledgement."};
+constexpr MetricDesc kDroppedBatches{
+    "hostmon_agent_dropped_batches_total", kCounter,
+    "Batches dropped because the send queue was full (oldest first)."};
+constexpr MetricDesc kDroppedSamples{"hostmon_agent_dropped_samples_total", kCounter,
+                                     "Samples in batches dropped from the send queue."};
+
+}  // namespace
 
 void BatchQueue::Push(std::shared_ptr<const CollectedBatch> batch, bool spooled) {
   absl::MutexLock lock(&mu_);
@@ -88,6 +99,13 @@ BatchQueue::Stats BatchQueue::stats() const {
   Stats s = stats_;
   s.queued_batches = entries_.size();
   return s;
+}
+
+void BatchQueue::WriteTo(SampleWriter& w) {
+  Stats q = stats();
+  w.Add(kQueued, {}, static_cast<double>(q.queued_batches));
+  w.Add(kDroppedBatches, {}, static_cast<double>(q.dropped_batches));
+  w.Add(kDroppedSamples, {}, static_cast<double>(q.dropped_samples));
 }
 
 bool BatchQueue::empty() const {

@@ -13,10 +13,11 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "agent/collection.h"
+#include "agent/contributor.h"
 
 namespace hostmon::agent {
 
-class BatchQueue {
+class BatchQueue : public Contributor {
  public:
   struct Stats {
     uint64_t queued_batches = 0;
@@ -48,6 +49,8 @@ class BatchQueue {
   void Reject(uint64_t sequence) ABSL_LOCKS_EXCLUDED(mu_);
   Stats stats() const ABSL_LOCKS_EXCLUDED(mu_);
   bool empty() const ABSL_LOCKS_EXCLUDED(mu_);
+  // hostmon_agent_queue_batches and hostmon_agent_dropped_{batches,samples}_total.
+  void WriteTo(SampleWriter& out) override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Entry {

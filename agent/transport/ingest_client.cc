@@ -25,6 +25,18 @@ namespace log = ::hostmon::common::log;
 
 namespace {
 
+constexpr MetricDesc kConnected{"hostmon_agent_collector_connected", kGauge,
+                                "1 while a stream to the collector is established."};
+constexpr MetricDesc kFailures{"hostmon_agent_stream_failures_total", kCounter,
+                               "Collector streams that failed or ended unexpectedly."};
+constexpr MetricDesc kSpoolReplayed{
+    "hostmon_agent_spool_replayed_batches_total", kCounter,
+    "Backlog batches re-sent from the spool (replayed=true) after a reconnect or restart."};
+constexpr MetricDesc kSpoolReplayedSamples{"hostmon_agent_spool_replayed_samples_total", kCounter,
+                                           "Samples in backlog batches re-sent from the spool."};
+constexpr MetricDesc kFailovers{"hostmon_agent_collector_failovers_total", kCounter,
+                                "Switches to the next collector address after a failed stream."};
+
 // Refs are defined on first use per stream; the agent-wide refs double as stream refs.
 void EncodeInto(const SeriesTable& table, const CollectedBatch& batch,
                 std::vector<bool>* series_defined, std::vector<bool>* family_defined,
@@ -138,6 +150,8 @@ class IngestClient::Impl {
     absl::MutexLock lock(&mu_);
     return stats_;
   }
+  bool has_spool() const { return options_.spool != nullptr; }
+  size_t target_count() const { return options_.targets.size(); }
 
  private:
   // Runs one stream until it fails or the agent stops; returns the stream's final status and
@@ -477,5 +491,16 @@ absl::Status IngestClient::Start() { return impl_->Start(); }
 void IngestClient::Notify() { impl_->Notify(); }
 void IngestClient::Stop(absl::Duration grace) { impl_->Stop(grace); }
 IngestClient::Stats IngestClient::stats() const { return impl_->stats(); }
+
+void IngestClient::WriteTo(SampleWriter& w) {
+  Stats c = stats();
+  if (impl_->has_spool()) {
+    w.Add(kSpoolReplayed, {}, static_cast<double>(c.replayed_batches));
+    w.Add(kSpoolReplayedSamples, {}, static_cast<double>(c.replayed_samples));
+  }
+  if (impl_->target_count() > 1) w.Add(kFailovers, {}, static_cast<double>(c.failovers));
+  w.Add(kConnected, {}, c.connected ? 1 : 0);
+  w.Add(kFailures, {}, static_cast<double>(c.stream_failures));
+}
 
 }  // namespace hostmon::agent

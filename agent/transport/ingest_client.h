@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "agent/contributor.h"
 #include "agent/series_table.h"
 #include "agent/spool/spool.h"
 #include "agent/transport/batch_queue.h"
@@ -60,7 +61,7 @@ class SelfContainedEncoder {
   uint32_t call_ = 0;
 };
 
-class IngestClient {
+class IngestClient : public Contributor {
  public:
   struct Stats {
     bool connected = false;
@@ -72,7 +73,7 @@ class IngestClient {
   };
 
   IngestClient(IngestClientOptions options, SeriesTable* table, BatchQueue* queue);
-  ~IngestClient();
+  ~IngestClient() override;
 
   // Builds credentials (errors for unreadable TLS files or plaintext to a remote address) and
   // starts the connection thread.
@@ -83,6 +84,10 @@ class IngestClient {
   // acknowledgements; cancels the stream after that.
   void Stop(absl::Duration grace);
   Stats stats() const;
+  // hostmon_agent_collector_connected and hostmon_agent_stream_failures_total; with a spool, its
+  // replay counters (hostmon_agent_spool_replayed_*); with several collector addresses,
+  // hostmon_agent_collector_failovers_total.
+  void WriteTo(SampleWriter& out) override;
 
   class Impl;
 

@@ -4,10 +4,13 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
+#include "agent/agent_config.h"
+
 #include <map>
 #include <string>
 
-#include "agent/agent_app.h"
+#include "agent/slow_tier.h"
+#include "agent/source_registry.h"
 #include "common/scoped_temp_dir.h"
 
 namespace hostmon::agent {
@@ -285,6 +288,54 @@ TEST_CASE("ValidateAgentConfig rejects an empty address, an empty queue and a ba
     c.log_level = level;
     CHECK(ValidateAgentConfig(c).ok());
   }
+}
+
+TEST_CASE("ApplyAgentFlags: flags override the file; every source option gets its value",
+          "[agent][config]") {
+  Loaded l = Load(R"(collector:
+  address: from-file:9710
+sources_options:
+  arp:
+    device-exclude: ^lo$
+)");
+  REQUIRE(l.status.ok());
+  AgentConfig c = l.config;
+  AgentCommandLine cmd;
+  const char* argv[] = {"hostmon-agent",  "--collector.address=from-flag:9710", "--label=dc=fra1",
+                        "--source.smart", "--source.arp.device-include=^eth",   "--once"};
+  REQUIRE(ApplyAgentFlags(6, argv, &c, &cmd).ok());
+  CHECK(c.collector_address == "from-flag:9710");
+  CHECK(c.labels["dc"] == "fra1");
+  CHECK(c.sources["smart"]);
+  CHECK(c.sources.count("cpu") == 0);                          // only switches given explicitly
+  CHECK(c.source_options["arp"]["device-exclude"] == "^lo$");  // the file's
+  CHECK(c.source_options["arp"]["device-include"] == "^eth");  // the flag's
+  for (const SourceInfo& info : BuiltinSources()) {            // the rest: their defaults
+    for (const SourceOption& o : EffectiveOptions(info)) {
+      if (info.name == "arp") continue;
+      INFO(info.name << "." << o.name);
+      CHECK(c.source_options[info.name][o.name] == o.default_value);
+    }
+  }
+  CHECK(c.source_options["smart"].count("timeout") == 1);  // slow-tier options included
+  CHECK(cmd.once);
+  CHECK_FALSE(cmd.help);
+}
+
+TEST_CASE("ApplyAgentFlags rejects a label without a value and stops at --help",
+          "[agent][config]") {
+  AgentConfig c;
+  AgentCommandLine cmd;
+  const char* bad[] = {"hostmon-agent", "--label=dc"};
+  CHECK_THAT(Msg(ApplyAgentFlags(2, bad, &c, &cmd)),
+             Catch::Contains("--label expects name=value, got dc"));
+  const char* unknown[] = {"hostmon-agent", "--no-such-flag"};
+  CHECK_FALSE(ApplyAgentFlags(2, unknown, &c, &cmd).ok());
+  AgentConfig h;
+  const char* help[] = {"hostmon-agent", "--help", "--label=dc"};
+  REQUIRE(ApplyAgentFlags(3, help, &h, &cmd).ok());
+  CHECK(cmd.help);
+  CHECK_THAT(cmd.usage, Catch::Contains("--collector.address"));
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The slow tier's promises (issue 5): a hung device never delays the fast cycle, never piles up
+// The slow tier's promises: a hung device never delays the fast cycle, never piles up
 // collections, is reported as failed after its deadline without frozen values, and recovers.
 #define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/slow_tier.h"
@@ -14,15 +14,19 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/synchronization/mutex.h"
-#include "agent/agent_app.h"
+#include "agent/agent_config.h"
 #include "agent/collection.h"
 #include "fakes/alloc_counter.h"
+#include "fakes/fake_clock.h"
+#include "fakes/wait_for.h"
 
 namespace hostmon::agent {
 namespace {
+
+using ::hostmon::testing::FakeClock;
+using ::hostmon::testing::WaitFor;
 
 // Shared by the test and the fake, which may outlive the test on a detached thread.
 struct Control {
@@ -99,8 +103,11 @@ double Get(const std::map<std::string, double>& s, const std::string& key) {
   return it == s.end() ? -12345 : it->second;
 }
 
+// One slow source ("fakebmc") and one fast one, on a fake clock: the test moves time, so the
+// source's schedule and deadline do not depend on how fast the machine runs the test.
 struct Rig {
   std::shared_ptr<Control> control = std::make_shared<Control>();
+  FakeClock clock;
   SeriesTable table;
   std::unique_ptr<SlowTier> tier;
   std::unique_ptr<Collection> collection;
@@ -108,11 +115,11 @@ struct Rig {
   Rig(absl::Duration interval, absl::Duration timeout) {
     std::vector<SlowSourceSpec> specs;
     specs.push_back({"fakebmc", std::make_unique<FakeDeviceSource>(control), interval, timeout});
-    tier = std::make_unique<SlowTier>(std::move(specs));
+    tier = std::make_unique<SlowTier>(std::move(specs), &clock);
     std::vector<Collection::NamedSource> fast;
     fast.push_back({"loadavg", std::make_unique<FastSource>()});
-    collection = std::make_unique<Collection>(&table, std::move(fast), &common::RealClock::Get());
-    collection->SetSlowTier(tier.get());
+    collection = std::make_unique<Collection>(&table, std::move(fast), &clock);
+    collection->AddContributor(tier.get());
   }
   ~Rig() {
     control->SetBlock(false);  // let a stuck thread finish instead of leaking it
@@ -124,16 +131,13 @@ struct Rig {
     collection->CollectOnce(&batch);
     return Samples(table, batch);
   }
-  // Runs fast cycles every 20 ms until pred holds (bounded, so a bug fails instead of hanging).
+  // Runs fast cycles until pred holds for one: waits for the slow source's thread to get
+  // there (bounded, so a bug fails instead of hanging).
   template <typename Pred>
   std::map<std::string, double> CycleUntil(Pred pred) {
-    for (int i = 0; i < 250; ++i) {
-      auto s = Cycle();
-      if (pred(s)) return s;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    FAIL("condition not reached within 5 s");
-    return {};
+    std::map<std::string, double> s;
+    if (!WaitFor([&] { return pred(s = Cycle()); })) FAIL("condition not reached within 5 s");
+    return s;
   }
 };
 
@@ -144,20 +148,26 @@ constexpr char kValue[] = "fake_temperature_celsius{target=\"bmc1\"}";
 TEST_CASE("A hung slow source never delays the fast cycle and is not exported frozen",
           "[agent][slow_tier]") {
   Rig rig(absl::Milliseconds(50), absl::Milliseconds(200));
-  rig.tier->Start();
+  rig.tier->Start();  // the first collection starts at once
   auto s = rig.CycleUntil([](auto& s) { return Get(s, kSuccess) == 1; });
   CHECK(Get(s, kValue) == 42);
   CHECK(Get(s, kUp) == 1);
   CHECK(Get(s, "hostmon_agent_slow_source_last_success_timestamp_seconds{source=\"fakebmc\"}") >
         1.6e9);
 
-  // The BMC hangs in the middle of the next collection.
+  // The BMC hangs in the middle of the next collection, due at the next tick.
   rig.control->SetBlock(true);
-  int calls_at_hang = 0;
-  rig.CycleUntil([&](auto&) { return (calls_at_hang = rig.control->Calls()) >= 2; });
+  rig.clock.Advance(absl::Milliseconds(50));
+  REQUIRE(WaitFor([&] { return rig.control->Calls() == 2; }));
+  const int calls_at_hang = rig.control->Calls();
   // Within the deadline the last completed result is still current.
+  s = rig.Cycle();
+  CHECK(Get(s, kSuccess) == 1);
+  CHECK(Get(s, kValue) == 42);
   // Past the deadline: success 0, values dropped, only the up series remains, as 0.
-  s = rig.CycleUntil([](auto& s) { return Get(s, kSuccess) == 0; });
+  rig.clock.Advance(absl::Milliseconds(250));
+  s = rig.Cycle();
+  CHECK(Get(s, kSuccess) == 0);
   CHECK(s.count(kValue) == 0);
   CHECK(Get(s, kUp) == 0);
   CHECK(Get(s, "hostmon_agent_slow_source_in_flight{source=\"fakebmc\"}") == 1);
@@ -169,6 +179,7 @@ TEST_CASE("A hung slow source never delays the fast cycle and is not exported fr
   // second collection starts: the stuck one is the only one in flight.
   using Clock = std::chrono::steady_clock;
   for (int i = 0; i < 15; ++i) {
+    rig.clock.Advance(absl::Milliseconds(20));
     auto t0 = Clock::now();
     s = rig.Cycle();
     // Bounded only to turn "waited for the hung source" (forever) into a failure, not a timing
@@ -176,13 +187,19 @@ TEST_CASE("A hung slow source never delays the fast cycle and is not exported fr
     CHECK(Clock::now() - t0 < std::chrono::seconds(1));
     CHECK(Get(s, "node_load1") == 1.5);
     CHECK(Get(s, kSuccess) == 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(rig.control->Calls() == calls_at_hang);
   CHECK(Get(s, "hostmon_agent_slow_source_timeouts_total{source=\"fakebmc\"}") == 1);
 
-  // The device comes back: the late collection is not trusted, the next one is.
+  // The device comes back: the late collection is not trusted, the next one (at the next tick
+  // after it finished) is.
   rig.control->SetBlock(false);
+  s = rig.CycleUntil([](auto& s) {
+    return Get(s, "hostmon_agent_slow_source_in_flight{source=\"fakebmc\"}") == 0;
+  });
+  CHECK(Get(s, kSuccess) == 0);
+  CHECK(s.count(kValue) == 0);
+  rig.clock.Advance(absl::Milliseconds(50));
   s = rig.CycleUntil([](auto& s) { return Get(s, kSuccess) == 1; });
   CHECK(Get(s, kValue) == 42);
   CHECK(Get(s, kUp) == 1);
@@ -209,6 +226,7 @@ TEST_CASE("A failing slow source exports what it wrote and success 0", "[agent][
     absl::MutexLock l(&rig.control->mu);
     rig.control->fail = false;
   }
+  rig.clock.Advance(absl::Milliseconds(50));  // the next tick
   s = rig.CycleUntil([](auto& s) { return Get(s, kSuccess) == 1; });
   CHECK(Get(s, kValue) == 42);
 }
@@ -221,7 +239,7 @@ TEST_CASE("Stop abandons a stuck slow source instead of blocking shutdown", "[ag
       {"stuck", std::make_unique<FakeDeviceSource>(control), absl::Seconds(1), absl::Seconds(1)});
   SlowTier tier(std::move(specs));
   tier.Start();
-  while (control->Calls() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(WaitFor([&] { return control->Calls() == 1; }));
   auto t0 = std::chrono::steady_clock::now();
   tier.Stop(absl::Milliseconds(100));
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
@@ -240,7 +258,7 @@ TEST_CASE("RunOnce (--once) waits for each slow source at most its timeout", "[a
   SeriesTable table;
   SlowTier tier(std::move(specs));
   Collection collection(&table, {}, &common::RealClock::Get());
-  collection.SetSlowTier(&tier);
+  collection.AddContributor(&tier);
   tier.RunOnce();
   CollectedBatch batch;
   collection.CollectOnce(&batch);

@@ -4,9 +4,10 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
+#include "collector/collector_config.h"
+
 #include <string>
 
-#include "collector/collector_app.h"
 #include "common/scoped_temp_dir.h"
 
 namespace hostmon::collector {

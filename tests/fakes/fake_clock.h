@@ -18,6 +18,16 @@ class FakeClock : public common::Clock {
     absl::MutexLock lock(&mu_);
     now_ += d;
   }
+  // Returns once `cond` holds or Advance (from another thread) has moved the clock to
+  // `deadline`. The waiter re-checks every millisecond of real time: Advance does not know the
+  // waiter's mutex, so it cannot wake it.
+  bool AwaitWithDeadline(absl::Mutex* mu, const absl::Condition& cond,
+                         absl::Time deadline) const override ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    while (Now() < deadline) {
+      if (mu->AwaitWithTimeout(cond, absl::Milliseconds(1))) return true;
+    }
+    return cond.Eval();
+  }
 
  private:
   mutable absl::Mutex mu_;

@@ -19,6 +19,7 @@ class FakeRwTransport : public collector::remote_write::Transport {
       : script_(statuses.begin(), statuses.end()) {}
   collector::remote_write::SendResult Post(const std::string& body) override {
     absl::MutexLock lock(&mu_);
+    ++posts_;
     mu_.Await(absl::Condition(
         +[](bool* open) { return *open; }, &open_));
     collector::remote_write::SendResult r;
@@ -44,9 +45,16 @@ class FakeRwTransport : public collector::remote_write::Transport {
     absl::MutexLock lock(&mu_);
     open_ = open;
   }
+  // Requests answered (recorded).
   size_t requests() {
     absl::MutexLock lock(&mu_);
     return bodies_.size();
+  }
+  // Requests begun, including one hanging while the receiver is closed: a test waits for this to
+  // know the sender has reached the receiver.
+  size_t posts() {
+    absl::MutexLock lock(&mu_);
+    return posts_;
   }
   std::vector<std::string> bodies() {
     absl::MutexLock lock(&mu_);
@@ -57,6 +65,7 @@ class FakeRwTransport : public collector::remote_write::Transport {
   absl::Mutex mu_;
   std::deque<int> script_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> bodies_ ABSL_GUARDED_BY(mu_);
+  size_t posts_ ABSL_GUARDED_BY(mu_) = 0;
   bool open_ ABSL_GUARDED_BY(mu_) = true;
   bool aborted_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "agent/agent_app.h"
+#include "agent/agent_config.h"
 #include "common/scoped_temp_dir.h"
 
 namespace hostmon::agent {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "collector/collector_app.h"
+#include "collector/collector_config.h"
 #include "common/scoped_temp_dir.h"
 #include "fakes/fake_clock.h"
 #include "nlohmann/json.hpp"

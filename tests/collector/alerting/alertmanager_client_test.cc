@@ -12,11 +12,14 @@
 
 #include "absl/synchronization/mutex.h"
 #include "fakes/fake_clock.h"
+#include "fakes/wait_for.h"
 #include "nlohmann/json.hpp"
 #include "prometheus/text_serializer.h"
 
 namespace hostmon::collector::alerting {
 namespace {
+
+using ::hostmon::testing::WaitFor;
 
 // Answers POSTs from a script (an HTTP status, or 0 for "no answer"); records every request.
 class FakeTransport : public HttpTransport {
@@ -318,9 +321,7 @@ TEST_CASE("AlertmanagerClient sender threads deliver and stop", "[alerting]") {
   AlertmanagerClient client(o, &transport, &common::RealClock::Get(), &registry);
   client.Start();
   client.Notify({Firing("A", absl::Now())});
-  for (int i = 0; i < 200 && (client.queue_length(0) > 0 || client.queue_length(1) > 0); ++i) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  CHECK(WaitFor([&] { return client.queue_length(0) == 0 && client.queue_length(1) == 0; }));
   CHECK(client.queue_length(0) == 0);
   CHECK(client.queue_length(1) == 0);
   client.Stop();

@@ -9,7 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "collector/collector_app.h"
+#include "collector/collector_config.h"
 #include "collector/host_store.h"
 #include "collector/remote_write/config.h"
 #include "collector/remote_write/encoding.h"
@@ -21,6 +21,7 @@
 #include "common/yaml_config.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rw_transport.h"
+#include "fakes/wait_for.h"
 #include "hostmon/prompb/remote_write.pb.h"
 #include "prometheus/registry.h"
 
@@ -28,6 +29,7 @@ namespace hostmon::collector::remote_write {
 namespace {
 
 using FakeTransport = ::hostmon::testing::FakeRwTransport;
+using ::hostmon::testing::WaitFor;
 
 class FlagHold : public AckHold {
  public:
@@ -38,14 +40,18 @@ class FlagHold : public AckHold {
   std::atomic<int>* released_;
 };
 
-bool WaitFor(const std::function<bool()>& pred, absl::Duration timeout = absl::Seconds(5)) {
-  absl::Time end = absl::Now() + timeout;
-  while (absl::Now() < end) {
-    if (pred()) return true;
-    absl::SleepFor(absl::Milliseconds(2));
-  }
-  return pred();
-}
+// A FlagHold that also remembers how many requests the transport had answered when it was
+// released (read `out` once the queue stopped).
+class RequestCountHold : public FlagHold {
+ public:
+  RequestCountHold(std::atomic<int>* released, FakeTransport* transport, std::vector<size_t>* out)
+      : FlagHold(released), transport_(transport), out_(out) {}
+  ~RequestCountHold() override { out_->push_back(transport_->requests()); }
+
+ private:
+  FakeTransport* transport_;
+  std::vector<size_t>* out_;
+};
 
 prompb::WriteRequest Decode(const std::string& compressed) {
   auto raw = SnappyUncompress(compressed);
@@ -281,18 +287,22 @@ TEST_CASE("queue: batching by max_samples_per_send; partial batches ack only whe
   c.batch_send_deadline = absl::Seconds(10);  // only full requests until Stop flushes
   SampleQueue q(c, std::unique_ptr<Transport>(transport), metrics.ForUrl("u"));
   std::atomic<int> released{0};
-  q.Enqueue(Batch("a", 2), std::make_shared<FlagHold>(&released));
-  q.Enqueue(Batch("b", 2), std::make_shared<FlagHold>(&released));
+  std::vector<size_t> released_after;  // requests answered when each hold was released
+  q.Enqueue(Batch("a", 2),
+            std::make_shared<RequestCountHold>(&released, transport, &released_after));
+  q.Enqueue(Batch("b", 2),
+            std::make_shared<RequestCountHold>(&released, transport, &released_after));
   q.Start();
   // One request of 3: batch a complete, batch b half sent.
   REQUIRE(WaitFor([&] { return transport->requests() == 1; }));
   REQUIRE(WaitFor([&] { return released.load() == 1; }));
-  absl::SleepFor(absl::Milliseconds(50));
   CHECK(released.load() == 1);
   CHECK(q.queued_samples() == 1);
   q.Stop(absl::Seconds(1));  // flushes the rest
   CHECK(transport->requests() == 2);
   CHECK(released.load() == 2);
+  // a was released with the first request; b only with the second, which completed it.
+  CHECK(released_after == std::vector<size_t>{1, 2});
   CHECK(Decode(transport->bodies()[0]).timeseries_size() == 3);
   CHECK(Decode(transport->bodies()[1]).timeseries_size() == 1);
   CHECK(Value(registry, "hostmon_collector_remote_write_samples_sent_total") == 4);
@@ -344,7 +354,8 @@ TEST_CASE("queue with wait_for_delivery: full queue pauses streams until it drai
   CHECK_FALSE(q.HoldDuplicate("zzz", std::make_shared<FlagHold>(&released)));
   CHECK(released.load() == 1);  // only the unknown duplicate's hold went
   q.Start();
-  absl::SleepFor(absl::Milliseconds(30));
+  // The sender is stuck at the hanging receiver: nothing can drain until it opens.
+  REQUIRE(WaitFor([&] { return transport->posts() == 1; }));
   CHECK(resumed.load() == 0);
   CHECK(released.load() == 1);
   transport->SetOpen(true);
@@ -380,7 +391,7 @@ TEST_CASE("queue: stop aborts a request hanging past the grace period", "[remote
   std::atomic<int> released{0};
   q.Enqueue(Batch("a", 1), std::make_shared<FlagHold>(&released));
   q.Start();
-  absl::SleepFor(absl::Milliseconds(20));
+  REQUIRE(WaitFor([&] { return transport->posts() == 1; }));  // the request hangs
   absl::Time t0 = absl::Now();
   q.Stop(absl::Milliseconds(10));
   CHECK(absl::Now() - t0 < absl::Seconds(5));
@@ -423,7 +434,7 @@ TEST_CASE("output: applied batch encoded with original timestamps; two receivers
   (*out)->OnBatch(batch);
   batch.ack_hold.reset();
   REQUIRE(WaitFor([&] { return transports[0]->requests() == 1; }));
-  absl::SleepFor(absl::Milliseconds(20));
+  REQUIRE(WaitFor([&] { return transports[1]->posts() == 1; }));  // hanging at the second
   CHECK(released.load() == 0);  // the second receiver has not got it yet
   transports[1]->SetOpen(true);
   REQUIRE(WaitFor([&] { return released.load() == 1; }));

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/agent.h"
+
+#include <map>
+#include <random>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/log.h"
+
+namespace hostmon::agent {
+namespace {
+
+namespace log = common::log;
+
+// The options of a source that declares none.
+const std::map<std::string, std::string>& NoOptions() {
+  static const auto* none = new std::map<std::string, std::string>();
+  return *none;
+}
+
+// The source's merged options (ApplyAgentFlags stores every declared one).
+const std::map<std::string, std::string>& OptionsOf(const AgentConfig& config,
+                                                    const std::string& source) {
+  auto it = config.source_options.find(source);
+  return it != config.source_options.end() ? it->second : NoOptions();
+}
+
+uint64_t RandomEpoch() {
+  std::random_device rd;
+  uint64_t e = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  return e == 0 ? 1 : e;
+}
+
+}  // namespace
+
+absl::StatusOr<SourcePtr> CreateSource(const SourceInfo& info, const AgentConfig& config,
+                                       const common::FsRoot* fs) {
+  SourceContext ctx{fs, &OptionsOf(config, info.name)};
+  return info.factory(ctx);
+}
+
+std::optional<common::StartError> BuildSources(const AgentConfig& config, const common::FsRoot* fs,
+                                               AgentSources* out) {
+  auto selected = SelectSources(BuiltinSources(), config.disable_default_sources, config.sources);
+  if (!selected.ok()) {
+    return common::StartError{"invalid configuration", log::Kv("err", selected.status().message()),
+                              2};
+  }
+  for (const SourceInfo* info : *selected) {
+    auto src = CreateSource(*info, config, fs);
+    if (!src.ok()) {
+      return common::StartError{
+          "cannot create source",
+          log::Kv("source", info->name) + log::Kv("err", src.status().message()), 1};
+    }
+    if (info->slow) {
+      auto spec = MakeSlowSourceSpec(info->name, std::move(*src), OptionsOf(config, info->name));
+      if (!spec.ok()) {
+        return common::StartError{"invalid configuration", log::Kv("err", spec.status().message()),
+                                  2};
+      }
+      out->slow.push_back(std::move(*spec));
+    } else {
+      out->fast.push_back({info->name, std::move(*src)});
+    }
+  }
+  return std::nullopt;
+}
+
+std::string CollectOnceExposition(AgentSources sources) {
+  SeriesTable table;
+  Collection collection(&table, std::move(sources.fast), &common::RealClock::Get());
+  SlowTier slow_tier(std::move(sources.slow));
+  collection.AddContributor(&slow_tier);
+  slow_tier.RunOnce();
+  CollectedBatch batch;
+  collection.CollectOnce(&batch);
+  std::string text = FormatExposition(table, batch);
+  slow_tier.Stop(absl::ZeroDuration());  // a stuck source was already reported; do not wait
+  return text;
+}
+
+class Agent::DuplicateSamples : public Contributor {
+ public:
+  explicit DuplicateSamples(const Collection* c) : collection_(c) {}
+  void WriteTo(SampleWriter& out) override { collection_->WriteMetrics(out); }
+
+ private:
+  const Collection* collection_;
+};
+
+Agent::Agent(const AgentConfig& config, const common::Clock* clock)
+    : config_(config), clock_(clock) {}
+
+Agent::~Agent() = default;
+
+absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config,
+                                                     AgentSources sources,
+                                                     const common::Clock* clock) {
+  std::unique_ptr<Agent> a(new Agent(config, clock));
+  a->table_ = std::make_unique<SeriesTable>();
+  a->collection_ = std::make_unique<Collection>(a->table_.get(), std::move(sources.fast), clock);
+  a->slow_tier_ = std::make_unique<SlowTier>(std::move(sources.slow), clock);
+  if (!config.spool.directory.empty()) {
+    SpoolOptions so;
+    so.directory = config.spool.directory;
+    so.max_bytes = static_cast<uint64_t>(config.spool.max_bytes);
+    so.max_age = config.spool.max_age;
+    so.segment_bytes = static_cast<uint64_t>(config.spool.segment_bytes);
+    so.fsync = *ParseSpoolFsync(config.spool.fsync);
+    so.fsync_interval = config.spool.fsync_interval;
+    auto opened = Spool::Open(so);
+    if (!opened.ok()) return opened.status();
+    a->spool_ = std::move(*opened);
+    a->spool_metrics_ = std::make_unique<SpoolMetrics>(a->spool_.get());
+    a->encoder_ = std::make_unique<SelfContainedEncoder>(a->table_.get());
+    a->sequence_ = a->spool_->last_sequence();
+  }
+  a->queue_ = std::make_unique<BatchQueue>(static_cast<size_t>(config.queue_max_batches));
+  IngestClientOptions opts;
+  opts.target = config.collector_address;
+  opts.targets = CollectorTargets(config);
+  opts.spool = a->spool_.get();
+  opts.replay_rate = config.spool.replay_rate;
+  opts.tls = config.tls;
+  opts.host_name = config.hostname;
+  opts.static_labels = config.labels;
+  opts.collection_interval = config.interval;
+  // With a spool, the epoch and sequence space continue across restarts, so spooled batches of
+  // the previous run never collide with new numbers (the collector de-duplicates per epoch).
+  opts.epoch = a->spool_ != nullptr ? a->spool_->epoch() : RandomEpoch();
+  a->client_ = std::make_unique<IngestClient>(opts, a->table_.get(), a->queue_.get());
+  a->duplicate_samples_ = std::make_unique<DuplicateSamples>(a->collection_.get());
+
+  // Written after the sources, in this order, into every batch.
+  a->collection_->AddContributor(a->slow_tier_.get());
+  if (a->spool_metrics_ != nullptr) a->collection_->AddContributor(a->spool_metrics_.get());
+  a->collection_->AddContributor(a->client_.get());
+  a->collection_->AddContributor(a->queue_.get());
+  a->collection_->AddContributor(a->duplicate_samples_.get());
+  return a;
+}
+
+absl::Status Agent::Connect() { return client_->Start(); }
+
+void Agent::RequestStop() {
+  absl::MutexLock lock(&mu_);
+  stop_requested_ = true;
+}
+
+void Agent::CollectAndQueue() {
+  auto batch = std::make_shared<CollectedBatch>();
+  batch->sequence = ++sequence_;
+  collection_->CollectOnce(batch.get());
+  bool spooled = false;
+  if (spool_ != nullptr) {
+    encoder_->Encode(*batch, &spool_payload_);
+    // Appended before it is sent: once write(2) returned, a crash of the agent cannot lose it.
+    absl::Status s = spool_->Append(batch->sequence, batch->timestamp_ms,
+                                    static_cast<uint32_t>(batch->values.size()), spool_payload_);
+    spooled = s.ok();
+    if (!s.ok()) {
+      log::Warn(
+          "cannot spool batch; sending it from memory only",
+          log::Kv("sequence", static_cast<int64_t>(batch->sequence)) + log::Kv("err", s.message()));
+    }
+  }
+  queue_->Push(std::move(batch), spooled);
+  client_->Notify();
+}
+
+void Agent::Run() {
+  log::Info(
+      "agent started",
+      log::Kv("version", HOSTMON_VERSION) + log::Kv("hostname", config_.hostname) +
+          log::Kv("collector", absl::StrJoin(CollectorTargets(config_), ",")) +
+          log::Kv("spool", config_.spool.directory.empty() ? "off" : config_.spool.directory) +
+          log::Kv("interval", absl::FormatDuration(config_.interval)) +
+          log::Kv("sources", static_cast<int64_t>(collection_->sources().size())));
+  slow_tier_->Start();
+  const absl::Duration interval = config_.interval;
+  absl::Time next = clock_->Now();
+  while (true) {
+    CollectAndQueue();
+    // Ticks stay on the interval grid; a collection that overran skips the missed ticks.
+    absl::Time now = clock_->Now();
+    next += interval;
+    if (next < now) next = now + interval - ((now - next) % interval);
+    absl::MutexLock lock(&mu_);
+    if (clock_->AwaitWithDeadline(&mu_, absl::Condition(&stop_requested_), next)) break;
+  }
+  Shutdown();
+}
+
+void Agent::Shutdown() {
+  slow_tier_->Stop(absl::Seconds(2));
+  client_->Stop(absl::Seconds(3));
+  BatchQueue::Stats q = queue_->stats();
+  if (spool_ != nullptr) {
+    spool_->Flush();
+    log::Info("unacknowledged batches stay in the spool",
+              log::Kv("batches", static_cast<int64_t>(spool_->stats().pending_batches)));
+  } else if (q.queued_batches > 0) {
+    log::Warn(
+        "unacknowledged batches lost at shutdown: the spool is off (set spool.directory in the "
+        "config file or --spool.directory to keep them across restarts)",
+        log::Kv("batches", static_cast<int64_t>(q.queued_batches)));
+  }
+  log::Info("stopped");
+}
+
+}  // namespace hostmon::agent

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/agent_config.h"
+
+#include <deque>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "agent/slow_tier.h"
+#include "agent/source_registry.h"
+#include "agent/spool/spool.h"
+#include "common/exposition.h"
+#include "common/flags.h"
+#include "common/log.h"
+#include "common/yaml_config.h"
+
+namespace hostmon::agent {
+namespace {
+
+namespace log = common::log;
+
+absl::Status LoadSpool(const common::YamlConfig& y, const YAML::Node& root, SpoolConfig* c) {
+  YAML::Node sp;
+  absl::Status s = y.GetMap(root, "spool", "", &sp);
+  if (!s.ok() || !sp) return s;
+  if (s = y.CheckKeys(sp, "spool",
+                      {"directory", "max_bytes", "max_age", "segment_bytes", "fsync",
+                       "fsync_interval", "replay_rate"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(sp, "directory", "spool", &c->directory); !s.ok()) return s;
+  if (s = y.GetInt(sp, "max_bytes", "spool", &c->max_bytes); !s.ok()) return s;
+  if (sp["max_bytes"] && c->max_bytes < (64 << 10)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        y.Where(sp["max_bytes"]), ": field \"spool.max_bytes\": must be at least 65536"));
+  }
+  if (s = y.GetInt(sp, "segment_bytes", "spool", &c->segment_bytes); !s.ok()) return s;
+  if (sp["segment_bytes"] && (c->segment_bytes < 4096 || c->segment_bytes > (64ll << 20))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(sp["segment_bytes"]),
+                     ": field \"spool.segment_bytes\": must be between 4096 and 67108864"));
+  }
+  if (s = y.GetDuration(sp, "max_age", "spool", &c->max_age); !s.ok()) return s;
+  if (s = y.GetDuration(sp, "fsync_interval", "spool", &c->fsync_interval); !s.ok()) return s;
+  if (s = y.GetString(sp, "fsync", "spool", &c->fsync); !s.ok()) return s;
+  if (auto f = ParseSpoolFsync(c->fsync); !f.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(sp["fsync"]), ": field \"spool.fsync\": ", f.status().message()));
+  }
+  std::string rate;
+  if (s = y.GetString(sp, "replay_rate", "spool", &rate); !s.ok()) return s;
+  if (!rate.empty() && (!absl::SimpleAtod(rate, &c->replay_rate) || !(c->replay_rate > 0))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        y.Where(sp["replay_rate"]),
+        ": field \"spool.replay_rate\": expected batches per second > 0, got \"", rate, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
+  const YAML::Node& root = y.root();
+  absl::Status s = y.CheckKeys(root, "",
+                               {"collector", "hostname", "labels", "collection", "paths", "sources",
+                                "sources_options", "log", "spool"});
+  if (!s.ok()) return s;
+  YAML::Node collector, tls, collection, paths, sources, logn;
+  if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
+  if (s = y.CheckKeys(collector, "collector", {"address", "addresses", "tls"}); !s.ok()) return s;
+  if (s = y.GetString(collector, "address", "collector", &c->collector_address); !s.ok()) return s;
+  if (s = y.GetStringList(collector, "addresses", "collector", &c->collector_addresses); !s.ok()) {
+    return s;
+  }
+  for (const std::string& a : c->collector_addresses) {
+    if (a.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          y.Where(collector["addresses"]), ": field \"collector.addresses\": empty address"));
+    }
+  }
+  if (s = LoadSpool(y, root, &c->spool); !s.ok()) return s;
+  if (s = y.GetMap(collector, "tls", "collector", &tls); !s.ok()) return s;
+  if (s = y.CheckKeys(tls, "collector.tls", {"cert_file", "key_file", "ca_file", "server_name"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(tls, "cert_file", "collector.tls", &c->tls.cert_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "key_file", "collector.tls", &c->tls.key_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "ca_file", "collector.tls", &c->tls.ca_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "server_name", "collector.tls", &c->tls.server_name); !s.ok()) return s;
+  if (s = y.GetString(root, "hostname", "", &c->hostname); !s.ok()) return s;
+  if (s = y.GetStringMap(root, "labels", "", &c->labels); !s.ok()) return s;
+  if (s = y.GetMap(root, "collection", "", &collection); !s.ok()) return s;
+  if (s = y.CheckKeys(collection, "collection", {"interval", "queue_max_batches"}); !s.ok()) {
+    return s;
+  }
+  if (s = y.GetDuration(collection, "interval", "collection", &c->interval); !s.ok()) return s;
+  if (s = y.GetInt(collection, "queue_max_batches", "collection", &c->queue_max_batches); !s.ok()) {
+    return s;
+  }
+  if (s = y.GetMap(root, "paths", "", &paths); !s.ok()) return s;
+  if (s = y.CheckKeys(paths, "paths", {"procfs", "sysfs", "rootfs"}); !s.ok()) return s;
+  if (s = y.GetString(paths, "procfs", "paths", &c->procfs); !s.ok()) return s;
+  if (s = y.GetString(paths, "sysfs", "paths", &c->sysfs); !s.ok()) return s;
+  if (s = y.GetString(paths, "rootfs", "paths", &c->rootfs); !s.ok()) return s;
+  if (s = y.GetMap(root, "sources", "", &sources); !s.ok()) return s;
+  for (const auto& kv : sources) {
+    std::string name = kv.first.Scalar();
+    if (name == "disable_defaults") {
+      if (s = y.GetBool(sources, name, "sources", &c->disable_default_sources); !s.ok()) return s;
+      continue;
+    }
+    if (!kv.second || kv.second.IsNull()) {
+      return absl::InvalidArgumentError(absl::StrCat(y.Where(kv.first), ": field \"sources.", name,
+                                                     "\": expected true or false"));
+    }
+    bool on = false;
+    if (s = y.GetBool(sources, name, "sources", &on); !s.ok()) return s;
+    bool known = false;
+    for (const SourceInfo& info : BuiltinSources()) known = known || info.name == name;
+    if (!known) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(y.Where(kv.first), ": field \"sources.", name, "\": unknown source"));
+    }
+    c->sources[name] = on;
+  }
+  YAML::Node options;
+  if (s = y.GetMap(root, "sources_options", "", &options); !s.ok()) return s;
+  for (const auto& kv : options) {
+    std::string source = kv.first.Scalar();
+    const SourceInfo* info = nullptr;
+    for (const SourceInfo& i : BuiltinSources()) {
+      if (i.name == source) info = &i;
+    }
+    if (info == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          y.Where(kv.first), ": field \"sources_options.", source, "\": unknown source"));
+    }
+    YAML::Node opts;
+    std::string path = absl::StrCat("sources_options.", source);
+    if (s = y.GetMap(options, source, "sources_options", &opts); !s.ok()) return s;
+    for (const auto& o : opts) {
+      std::string name = o.first.Scalar();
+      bool known = false;
+      for (const SourceOption& so : EffectiveOptions(*info)) known = known || so.name == name;
+      if (!known) {
+        return absl::InvalidArgumentError(absl::StrCat(y.Where(o.first), ": field \"", path, ".",
+                                                       name, "\": unknown option of source ",
+                                                       source));
+      }
+      std::string value;
+      if (s = y.GetString(opts, name, path, &value); !s.ok()) return s;
+      c->source_options[source][name] = value;
+    }
+  }
+  if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
+  if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
+  return y.GetString(logn, "level", "log", &c->log_level);
+}
+
+}  // namespace
+
+absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config) {
+  auto y = common::YamlConfig::Load(path);
+  if (!y.ok()) return y.status();
+  try {
+    return LoadImpl(*y, config);
+  } catch (const std::exception& e) {  // yaml-cpp throws on shapes we did not anticipate
+    return absl::InvalidArgumentError(absl::StrCat(path, ": invalid config: ", e.what()));
+  }
+}
+
+std::vector<std::string> CollectorTargets(const AgentConfig& c) {
+  if (!c.collector_addresses.empty()) return c.collector_addresses;
+  return {c.collector_address};
+}
+
+absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* config,
+                             AgentCommandLine* cmd) {
+  std::vector<std::string> label_flags;
+  common::FlagSet flags("hostmon-agent");
+  flags.String("config.file", &cmd->config_file, "YAML config file; flags override its values");
+  flags.String("collector.address", &config->collector_address, "Collector gRPC address host:port");
+  std::string addresses_flag;
+  flags.String("collector.addresses", &addresses_flag,
+               "Comma-separated collector addresses in order of preference (failover)");
+  flags.String("spool.directory", &config->spool.directory,
+               "On-disk spool directory (empty: in-memory queue only)");
+  flags.String("spool.fsync", &config->spool.fsync, "Spool fsync policy: always, periodic, never");
+  flags.String("hostname", &config->hostname,
+               "Host name sent to the collector (its instance label); default: gethostname()");
+  flags.StringList("label", &label_flags,
+                   "Static label name=value added to every series, e.g. "
+                   "--label=dc=fra1 (repeatable); job defaults to node");
+  flags.Duration("collection.interval", &config->interval, "How often to collect");
+  flags.Bool("once", &cmd->once, "Collect once, print Prometheus text exposition to stdout, exit");
+  flags.String("path.procfs", &config->procfs, "procfs mount point");
+  flags.String("path.sysfs", &config->sysfs, "sysfs mount point");
+  flags.String("path.rootfs", &config->rootfs, "root filesystem mount point");
+  flags.Bool("source.disable-defaults", &config->disable_default_sources,
+             "Disable all sources that are on by default (enable some with --source.<name>)");
+  std::deque<bool> switch_values;
+  for (const SourceInfo& info : BuiltinSources()) {
+    auto it = config->sources.find(info.name);
+    switch_values.push_back(it != config->sources.end() ? it->second : info.enabled_by_default);
+    flags.Bool("source." + info.name, &switch_values.back(),
+               absl::StrCat(info.help, info.enabled_by_default ? "" : " (off by default)"));
+  }
+  // --source.<name>.<option>: defaults first, then config values, then the flag.
+  std::map<std::string, std::map<std::string, std::string>> option_values;
+  for (const SourceInfo& info : BuiltinSources()) {
+    for (const SourceOption& o : EffectiveOptions(info)) {
+      std::string& v = option_values[info.name][o.name];
+      v = o.default_value;
+      if (auto it = config->source_options.find(info.name); it != config->source_options.end()) {
+        if (auto jt = it->second.find(o.name); jt != it->second.end()) v = jt->second;
+      }
+    }
+  }
+  for (const SourceInfo& info : BuiltinSources()) {
+    for (const SourceOption& o : EffectiveOptions(info)) {
+      flags.String("source." + info.name + "." + o.name, &option_values[info.name][o.name], o.help);
+    }
+  }
+  flags.String("tls.cert-file", &config->tls.cert_file, "Client certificate (PEM) for mTLS");
+  flags.String("tls.key-file", &config->tls.key_file, "Client private key (PEM)");
+  flags.String("tls.ca-file", &config->tls.ca_file, "CA bundle (PEM) that verifies the collector");
+  flags.String("tls.server-name", &config->tls.server_name,
+               "Name expected in the collector's certificate, if not the address");
+  flags.String("log.level", &config->log_level, "debug, info, warn or error");
+  if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
+  if (flags.help_requested()) {
+    cmd->help = true;
+    cmd->usage = flags.Usage();
+    return absl::OkStatus();
+  }
+  size_t i = 0;
+  for (const SourceInfo& info : BuiltinSources()) {
+    if (flags.IsSet("source." + info.name)) config->sources[info.name] = switch_values[i];
+    ++i;
+  }
+  config->source_options = std::move(option_values);
+  for (const std::string& kv : label_flags) {
+    std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+    if (p.first.empty() || kv.find('=') == std::string::npos) {
+      return absl::InvalidArgumentError("--label expects name=value, got " + kv);
+    }
+    config->labels[p.first] = p.second;
+  }
+  if (flags.IsSet("collector.addresses")) {
+    config->collector_addresses = absl::StrSplit(addresses_flag, ',', absl::SkipWhitespace());
+  } else if (flags.IsSet("collector.address")) {
+    config->collector_addresses.clear();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAgentConfig(const AgentConfig& c) {
+  if (c.interval < absl::Milliseconds(100) || c.interval > absl::Hours(1)) {
+    return absl::InvalidArgumentError("collection interval must be between 100ms and 1h");
+  }
+  for (const std::string& a : CollectorTargets(c)) {
+    if (a.empty()) return absl::InvalidArgumentError("collector address must not be empty");
+  }
+  if (!ParseSpoolFsync(c.spool.fsync).ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spool.fsync: unknown policy \"", c.spool.fsync, "\""));
+  }
+  if (!(c.spool.replay_rate > 0)) {
+    return absl::InvalidArgumentError("spool.replay_rate must be greater than 0");
+  }
+  if (c.queue_max_batches < 1) {
+    return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");
+  }
+  for (const auto& [k, v] : c.labels) {
+    if (!common::IsValidLabelName(k)) {
+      return absl::InvalidArgumentError(absl::StrCat("label name \"", k, "\" is not valid"));
+    }
+    if (k == "instance") {
+      return absl::InvalidArgumentError(
+          "label \"instance\" cannot be set as a static label; use --hostname");
+    }
+    if (!common::IsValidUtf8(v)) {
+      return absl::InvalidArgumentError(absl::StrCat("label \"", k, "\": value is not UTF-8"));
+    }
+  }
+  return log::ValidateLevel(c.log_level);
+}
+
+}  // namespace hostmon::agent

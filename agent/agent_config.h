@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The agent's configuration: defaults, then the YAML config file (--config.file), then
+// command-line flags, each overriding the one before (README "Configuration").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/grpc_tls.h"
+
+namespace hostmon::agent {
+
+// The on-disk spool. Off (in-memory queue only) while directory is empty.
+struct SpoolConfig {
+  std::string directory;  // e.g. /var/lib/hostmon/spool (the systemd unit sets it)
+  int64_t max_bytes = 256ll << 20;
+  absl::Duration max_age = absl::Hours(72);
+  int64_t segment_bytes = 8ll << 20;
+  std::string fsync = "periodic";  // always, periodic, never
+  absl::Duration fsync_interval = absl::Seconds(1);
+  double replay_rate = 20;  // backlog batches per second after an outage
+};
+
+// Everything the agent can be told, with the embedded defaults.
+struct AgentConfig {
+  std::string collector_address = "127.0.0.1:9710";
+  // Failover list, in order of preference; when empty, collector_address alone.
+  std::vector<std::string> collector_addresses;
+  SpoolConfig spool;
+  common::TlsFiles tls;
+  std::string hostname;  // empty: gethostname()
+  std::map<std::string, std::string> labels;
+  absl::Duration interval = absl::Seconds(15);
+  std::string procfs = "/proc";
+  std::string sysfs = "/sys";
+  std::string rootfs = "/";
+  bool disable_default_sources = false;
+  std::map<std::string, bool> sources;  // explicit per-source switches
+  // Per-source options: source -> option -> value. The config file sets some; ApplyAgentFlags
+  // fills in every option of every source (defaults, then file, then flags).
+  std::map<std::string, std::map<std::string, std::string>> source_options;
+  int64_t queue_max_batches = 240;  // one hour at the default interval
+  std::string log_level = "info";
+};
+
+// Reads a YAML config file over the values in *config. Errors name file, line and field.
+absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config);
+
+// What the command line asks for besides configuration values.
+struct AgentCommandLine {
+  // --config.file. The caller finds it first (common::FindFlagValue) and loads the file, so that
+  // the flags below override its values; it is listed here for --help and for the parser.
+  std::string config_file;
+  bool once = false;  // --once: collect once, print the exposition, exit
+  bool help = false;  // --help: print `usage` and exit
+  std::string usage;
+};
+
+// Parses the flags over *config (which holds the defaults and the config file's values), so a
+// flag given on the command line wins. Errors (unknown flag, bad value, --label without '=')
+// name the flag. With --help, returns OK at once with cmd->help set.
+absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* config,
+                             AgentCommandLine* cmd);
+
+// Checks values that neither YAML nor flags can check alone.
+absl::Status ValidateAgentConfig(const AgentConfig& config);
+
+// The collector addresses to use, in order (collector_addresses, else collector_address).
+std::vector<std::string> CollectorTargets(const AgentConfig& config);
+
+}  // namespace hostmon::agent

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "collector/collector.h"
+
+#include <chrono>
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/grpc_tls.h"
+#include "common/log.h"
+#include "prometheus/text_serializer.h"
+
+namespace hostmon::collector {
+namespace {
+
+namespace log = common::log;
+
+}  // namespace
+
+Collector::Collector(CollectorConfig config, std::string applied_batches_file)
+    : config_(std::move(config)), applied_batches_file_(std::move(applied_batches_file)) {}
+
+Collector::~Collector() {
+  if (started_) Stop();
+}
+
+std::optional<common::StartError> Collector::Start() {
+  auto creds = common::MakeServerCredentials(config_.tls, config_.grpc_listen_address);
+  if (!creds.ok())
+    return common::StartError{"cannot start", log::Kv("err", creds.status().message()), 2};
+  store_ = std::make_unique<HostStore>(config_.hosts, &common::RealClock::Get());
+  engine_ = alerting::NewRuleEvaluator(&common::RealClock::Get());
+  alerts_ = std::make_unique<alerting::AlertingService>(
+      config_.alerting, engine_.get(), &common::RealClock::Get(), &metrics_.registry());
+  if (absl::Status s = alerts_->LoadInitialRules(); !s.ok()) {
+    return common::StartError{"cannot load rules", log::Kv("err", s.message()), 2};
+  }
+  store_->AddObserver(alerts_.get());
+  if (!applied_batches_file_.empty()) {
+    auto opened = AppliedBatchLog::Open(applied_batches_file_);
+    if (!opened.ok()) {
+      return common::StartError{"cannot start", log::Kv("err", opened.status().message()), 2};
+    }
+    applied_log_ = std::move(*opened);
+    store_->AddObserver(applied_log_.get());
+  }
+  if (!config_.remote_write.empty()) {
+    auto rw = remote_write::RemoteWriteOutput::Create(config_.remote_write, &metrics_.registry());
+    if (!rw.ok())
+      return common::StartError{"cannot start", log::Kv("err", rw.status().message()), 2};
+    remote_write_ = std::move(*rw);
+    store_->AddObserver(remote_write_.get());
+    remote_write_->Start();
+    for (const auto& rwc : config_.remote_write) {
+      log::Info("remote write enabled",
+                log::Kv("url", rwc.DisplayName()) +
+                    log::Kv("wait_for_delivery", rwc.wait_for_delivery ? "true" : "false") +
+                    log::Kv("capacity", static_cast<int64_t>(rwc.capacity)));
+    }
+  }
+  service_ = std::make_unique<IngestService>(store_.get(), &metrics_, remote_write_.get());
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort(config_.grpc_listen_address, *creds, &grpc_port);
+  builder.RegisterService(service_.get());
+  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  // Agents ping every 30 s to notice a dead collector; allow it, and ping them back to notice
+  // dead agents.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || grpc_port == 0) {
+    return common::StartError{"cannot listen for gRPC",
+                              log::Kv("address", config_.grpc_listen_address), 1};
+  }
+  std::string grpc_host =
+      config_.grpc_listen_address.substr(0, config_.grpc_listen_address.rfind(':'));
+  log::Info("gRPC listening", log::Kv("grpc_address", absl::StrCat(grpc_host, ":", grpc_port)) +
+                                  log::Kv("tls", config_.tls.any() ? "on" : "off") +
+                                  log::Kv("mtls", config_.tls.ca_file.empty() ? "off" : "on"));
+
+  std::map<std::string, WebServer::Handler> routes;
+  routes["/metrics"] = [this](std::string* body, std::string* content_type) {
+    std::string hosts_text;
+    store_->WriteExposition(&hosts_text);
+    alerts_->WriteExposition(&hosts_text);
+    metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
+    metrics_.hosts.Set(static_cast<double>(store_->host_count()));
+    *body = prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
+    body->append(hosts_text);
+    *content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return 200;
+  };
+  routes["/-/healthy"] = [](std::string* body, std::string*) {
+    *body = "hostmon-collector is Healthy.\n";
+    return 200;
+  };
+  routes["/-/ready"] = [](std::string* body, std::string*) {
+    *body = "hostmon-collector is Ready.\n";
+    return 200;
+  };
+  routes["/"] = [](std::string* body, std::string* content_type) {
+    *content_type = "text/html; charset=utf-8";
+    *body =
+        "<html><head><title>hostmon collector</title></head><body><h1>hostmon collector</h1>"
+        "<p><a href=\"/metrics\">/metrics</a> &middot; <a href=\"/-/healthy\">/-/healthy</a> "
+        "&middot; <a href=\"/-/ready\">/-/ready</a> &middot; <a "
+        "href=\"/api/v1/alerts\">/api/v1/alerts</a></p></body></html>\n";
+    return 200;
+  };
+  routes["/api/v1/alerts"] = [this](std::string* body, std::string* content_type) {
+    return alerts_->ServeAlerts(body, content_type);
+  };
+  std::map<std::string, WebServer::RequestHandler> request_routes;
+  request_routes["/-/reload"] = [this](const WebServer::Request& r, std::string* body,
+                                       std::string* content_type) {
+    return alerts_->ServeReload(r.method, body, content_type);
+  };
+  auto web =
+      WebServer::Start(config_.web_listen_address, std::move(routes), std::move(request_routes));
+  if (!web.ok()) {
+    server_->Shutdown();
+    server_.reset();
+    return common::StartError{"cannot start", log::Kv("err", web.status().message()), 1};
+  }
+  web_ = std::move(*web);
+  log::Info("web listening", log::Kv("web_address", web_->bound_address()));
+  alerts_->Start(web_->bound_address());
+  log::Info("alerting started",
+            log::Kv("rule_files", static_cast<int64_t>(config_.alerting.rule_files.size())) +
+                log::Kv("alertmanagers",
+                        static_cast<int64_t>(config_.alerting.alertmanager_urls.size())));
+  started_ = true;
+  return std::nullopt;
+}
+
+void Collector::ReloadRules(absl::string_view trigger) {
+  // The reloader logs the outcome; a broken file keeps the old rules.
+  alerts_->Reload(trigger).IgnoreError();
+}
+
+void Collector::Stop() {
+  if (!started_ || stopped_) return;
+  stopped_ = true;
+  web_.reset();
+  service_->DrainAll("shutting down");
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  // After the streams ended, so the saved alert state records their hosts as at shutdown.
+  alerts_->Stop();
+  // After the streams: what is still queued is unacknowledged, so agents re-send it.
+  if (remote_write_ != nullptr) remote_write_->Stop(absl::Seconds(5));
+}
+
+}  // namespace hostmon::collector

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// The running collector, built from its configuration: the host store, alerting (rules and
+// Alertmanager push), remote write, the gRPC ingest server and the web server (/metrics,
+// /-/healthy, /-/ready, /api/v1/alerts, /-/reload). The program's entry point
+// (collector/collector_app.h) parses the configuration, starts this, and turns SIGHUP into
+// ReloadRules and SIGTERM/SIGINT into Stop.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "collector/alerting/alerting_service.h"
+#include "collector/alerting/rule_evaluator.h"
+#include "collector/applied_log.h"
+#include "collector/collector_config.h"
+#include "collector/host_store.h"
+#include "collector/ingest_service.h"
+#include "collector/remote_write/output.h"
+#include "collector/web_server.h"
+#include "common/start_error.h"
+#include "grpcpp/grpcpp.h"
+
+namespace hostmon::collector {
+
+class Collector {
+ public:
+  // `config` must be valid (ValidateCollectorConfig). `applied_batches_file`: the
+  // --debug.applied-batches-file test aid (empty: off).
+  Collector(CollectorConfig config, std::string applied_batches_file);
+  // Stops (Stop) a collector that started; one whose Start failed is only torn down.
+  ~Collector();
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+
+  // Loads the rules, then starts remote write, the gRPC server and the web server, and alerting,
+  // logging each listening address. Returns why not if a part cannot start.
+  std::optional<common::StartError> Start();
+
+  // Re-reads the rule files; the reloader logs the outcome, and a broken file keeps the old
+  // rules. `trigger` names the cause in that log line, e.g. "SIGHUP".
+  void ReloadRules(absl::string_view trigger);
+
+  // After a successful Start: tells the agents to go away, stops the gRPC server (2 s grace),
+  // saves the alert state and stops remote write (5 s grace), in that order. Idempotent.
+  void Stop();
+
+ private:
+  const CollectorConfig config_;
+  const std::string applied_batches_file_;
+  // In construction order; destroyed in reverse, so the servers go before what they use.
+  CollectorMetrics metrics_;
+  std::unique_ptr<HostStore> store_;
+  std::unique_ptr<alerting::RuleEvaluator> engine_;
+  std::unique_ptr<alerting::AlertingService> alerts_;
+  std::unique_ptr<AppliedBatchLog> applied_log_;
+  std::unique_ptr<remote_write::RemoteWriteOutput> remote_write_;
+  std::unique_ptr<IngestService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<WebServer> web_;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace hostmon::collector

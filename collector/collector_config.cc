@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "collector/collector_config.h"
+
+#include "absl/strings/str_cat.h"
+#include "collector/alerting/alerting_config.h"
+#include "common/exposition.h"
+#include "common/flags.h"
+#include "common/log.h"
+#include "common/yaml_config.h"
+
+namespace hostmon::collector {
+namespace {
+
+namespace log = common::log;
+
+absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
+  const YAML::Node& root = y.root();
+  absl::Status s =
+      y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting", "remote_write"});
+  if (!s.ok()) return s;
+  YAML::Node grpc, tls, web, hosts, logn;
+  if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
+  if (s = y.CheckKeys(grpc, "grpc", {"listen_address", "tls"}); !s.ok()) return s;
+  if (s = y.GetString(grpc, "listen_address", "grpc", &c->grpc_listen_address); !s.ok()) return s;
+  if (s = y.GetMap(grpc, "tls", "grpc", &tls); !s.ok()) return s;
+  if (s = y.CheckKeys(tls, "grpc.tls", {"cert_file", "key_file", "ca_file"}); !s.ok()) return s;
+  if (s = y.GetString(tls, "cert_file", "grpc.tls", &c->tls.cert_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "key_file", "grpc.tls", &c->tls.key_file); !s.ok()) return s;
+  if (s = y.GetString(tls, "ca_file", "grpc.tls", &c->tls.ca_file); !s.ok()) return s;
+  if (s = y.GetMap(root, "web", "", &web); !s.ok()) return s;
+  if (s = y.CheckKeys(web, "web", {"listen_address"}); !s.ok()) return s;
+  if (s = y.GetString(web, "listen_address", "web", &c->web_listen_address); !s.ok()) return s;
+  if (s = y.GetMap(root, "hosts", "", &hosts); !s.ok()) return s;
+  if (s = y.CheckKeys(hosts, "hosts",
+                      {"default_job", "default_interval", "staleness", "staleness_intervals",
+                       "max_series_per_host"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(hosts, "default_job", "hosts", &c->hosts.default_job); !s.ok()) return s;
+  if (s = y.GetDuration(hosts, "default_interval", "hosts", &c->hosts.default_interval); !s.ok()) {
+    return s;
+  }
+  if (s = y.GetDuration(hosts, "staleness", "hosts", &c->hosts.staleness); !s.ok()) return s;
+  int64_t n = c->hosts.staleness_intervals;
+  if (s = y.GetInt(hosts, "staleness_intervals", "hosts", &n); !s.ok()) return s;
+  if (n < 1 || n > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat(y.Where(hosts["staleness_intervals"]),
+                                                   ": field \"hosts.staleness_intervals\": must be "
+                                                   "between 1 and 1000"));
+  }
+  c->hosts.staleness_intervals = static_cast<int>(n);
+  int64_t max_series = static_cast<int64_t>(c->hosts.max_series_per_host);
+  if (s = y.GetInt(hosts, "max_series_per_host", "hosts", &max_series); !s.ok()) return s;
+  if (max_series < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(hosts["max_series_per_host"]),
+                     ": field \"hosts.max_series_per_host\": must be positive"));
+  }
+  c->hosts.max_series_per_host = static_cast<size_t>(max_series);
+  if (s = remote_write::LoadRemoteWriteConfigs(y, root["remote_write"], &c->remote_write);
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
+  if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
+  if (s = y.GetString(logn, "level", "log", &c->log_level); !s.ok()) return s;
+  return alerting::LoadAlertingConfig(y, root, &c->alerting);
+}
+
+}  // namespace
+
+absl::Status LoadCollectorConfigFile(const std::string& path, CollectorConfig* config) {
+  auto y = common::YamlConfig::Load(path);
+  if (!y.ok()) return y.status();
+  try {
+    return LoadImpl(*y, config);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": invalid config: ", e.what()));
+  }
+}
+
+absl::Status ApplyCollectorFlags(int argc, const char* const* argv, CollectorConfig* config,
+                                 CollectorCommandLine* cmd) {
+  common::FlagSet flags("hostmon-collector");
+  flags.String("config.file", &cmd->config_file, "YAML config file; flags override its values");
+  flags.Bool("check-config", &cmd->check_config, "Validate the configuration and exit");
+  flags.String("grpc.listen-address", &config->grpc_listen_address,
+               "Address for agent streams (port 0 picks a free port)");
+  flags.String("web.listen-address", &config->web_listen_address,
+               "Address for /metrics, /-/healthy, /-/ready (port 0 picks a free port)");
+  flags.String("tls.cert-file", &config->tls.cert_file, "Server certificate (PEM)");
+  flags.String("tls.key-file", &config->tls.key_file, "Server private key (PEM)");
+  flags.String("tls.ca-file", &config->tls.ca_file,
+               "CA bundle (PEM); when set, agents must present a certificate it signed (mTLS)");
+  flags.String("hosts.default-job", &config->hosts.default_job,
+               "job label for hosts whose agent sends none");
+  flags.Duration("staleness", &config->hosts.staleness,
+                 "Drop a host's series after this long without data (0: 5 x the agent's interval)");
+  flags.String("log.level", &config->log_level, "debug, info, warn or error");
+  flags.String("check-rules", &cmd->check_rules,
+               "Validate this rules file and exit (0: valid, 1: not)");
+  flags.StringList("rules.file", &config->alerting.rule_files,
+                   "Alerting rules file (repeatable; replaces alerting.rule_files)");
+  flags.Duration("rules.evaluation-tick", &config->alerting.evaluation_tick,
+                 "How often time-driven rule evaluation runs (for, host down)");
+  flags.Duration("alerting.resend-interval", &config->alerting.resend_interval,
+                 "Re-send firing alerts to Alertmanager this often");
+  flags.String("alerting.state-file", &config->alerting.state_file,
+               "Alert state saved here (every minute, at shutdown) and restored at start-up");
+  flags.String("web.external-url", &config->alerting.external_url,
+               "URL under which users reach this collector (generatorURL of alerts)");
+  flags.StringList("alertmanager.url", &config->alerting.alertmanager_urls,
+                   "Alertmanager base URL, e.g. http://127.0.0.1:9093 (repeatable; all get every "
+                   "alert)");
+  flags.Duration("alertmanager.timeout", &config->alerting.alertmanager_timeout,
+                 "Timeout of one POST to an Alertmanager");
+  std::vector<std::string> remote_write_urls;
+  flags.StringList("remote-write.url", &remote_write_urls,
+                   "Prometheus remote write receiver(s), comma-separated, added to the config "
+                   "file's remote_write list with default queue settings");
+  flags.String("debug.applied-batches-file", &cmd->applied_batches_file,
+               "Test aid: append one JSON line per applied batch (host, sequence, replayed, "
+               "timestamp, samples) to this file");
+  if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return s;
+  if (flags.help_requested()) {
+    cmd->help = true;
+    cmd->usage = flags.Usage();
+    return absl::OkStatus();
+  }
+  for (const std::string& url : remote_write_urls) {
+    config->remote_write.emplace_back().url = url;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
+  if (!common::IsValidUtf8(c.hosts.default_job) || c.hosts.default_job.empty()) {
+    return absl::InvalidArgumentError("hosts.default_job must be a non-empty UTF-8 string");
+  }
+  if (c.hosts.default_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("hosts.default_interval must be positive");
+  }
+  for (const auto& rw : c.remote_write) {
+    if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;
+  }
+  if (absl::Status s = log::ValidateLevel(c.log_level); !s.ok()) return s;
+  return alerting::ValidateAlertingOptions(c.alerting);
+}
+
+}  // namespace hostmon::collector
