@@ -85,6 +85,13 @@ void Walker::AddHealth(Family f, Labels labels, const Status& s) {
   Add(f, std::move(labels), *v);
 }
 
+void Walker::AddSensor(const Labels& l, Family f, const std::string& units,
+                       const std::optional<double>& reading, const std::string& type,
+                       const Status& s) {
+  AddOpt(f, With(l, "units", units), reading);
+  AddHealth(Family::kSensorHealth, With(l, "type", type), s);
+}
+
 }  // namespace walk
 
 namespace {

@@ -56,9 +56,8 @@ void Walker::EmitLegacyThermal(const ChassisWork& cw) {
   auto t = ReadChecked<Thermal>(cw.c.thermal, ParseThermal);
   if (!t) return;
   for (const auto& temp : t->temperatures) {
-    Labels l = {{"chassis", cw.c.id}, {"id", temp.id}, {"name", temp.name}};
-    AddOpt(Family::kTemperature, With(l, "units", "celsius"), temp.celsius);
-    AddHealth(Family::kSensorHealth, With(l, "type", "Temperature"), temp.status);
+    AddSensor({{"chassis", cw.c.id}, {"id", temp.id}, {"name", temp.name}}, Family::kTemperature,
+              "celsius", temp.celsius, "Temperature", temp.status);
   }
   for (const auto& fan : t->fans) {
     Labels l = {{"chassis", cw.c.id}, {"id", fan.id}, {"name", fan.name}};
@@ -81,9 +80,8 @@ void Walker::EmitLegacyPower(const ChassisWork& cw) {
     AddOpt(Family::kPowerControlInterval, l, pc.interval_minutes);
   }
   for (const auto& v : p->voltages) {
-    Labels l = {{"chassis", cw.c.id}, {"id", v.id}, {"name", v.name}};
-    AddOpt(Family::kVoltage, With(l, "units", "volts"), v.volts);
-    AddHealth(Family::kSensorHealth, With(l, "type", "Voltage"), v.status);
+    AddSensor({{"chassis", cw.c.id}, {"id", v.id}, {"name", v.name}}, Family::kVoltage, "volts",
+              v.volts, "Voltage", v.status);
   }
   for (const auto& ps : p->power_supplies) {
     Labels l = {{"chassis", cw.c.id}, {"id", ps.id}};

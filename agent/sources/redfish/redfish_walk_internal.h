@@ -119,6 +119,10 @@ class Walker {
   void AddOpt(Family f, Labels labels, const std::optional<double>& v);
   // Health sample with the uniform convention; none when the service reports no health.
   void AddHealth(Family f, Labels labels, const Status& s);
+  // A sensor: its reading in family `f` with a `units` label, its health in sensors_health with
+  // a `type` label.
+  void AddSensor(const Labels& l, Family f, const std::string& units,
+                 const std::optional<double>& reading, const std::string& type, const Status& s);
 
   // redfish_walk_chassis.cc
   std::vector<ChassisWork> ReadChassis(const std::optional<Collection>& members);

@@ -35,6 +35,13 @@ constexpr TypedFamily kTypedFamilies[] = {
     {"Rotational", Family::kFanSpeed, "rpm"},
 };
 
+const TypedFamily* FindTypedFamily(const std::string& type) {
+  for (const TypedFamily& t : kTypedFamilies) {
+    if (type == t.type) return &t;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void Walker::ReadSubsystems(ChassisWork* cw) {
@@ -157,23 +164,14 @@ void Walker::EmitSensors(const ChassisWork& cw, const std::set<std::string>& cla
     // once, from here; the legacy resource of the other domain was not read.
     const bool thermal = type == "Temperature" || type == "Rotational";
     if (thermal ? !cw.thermal_new : !cw.power_new) continue;
-    Labels l = {{"chassis", cw.c.id}, {"id", UniqueId(&used, s->id, m)}, {"name", s->name}};
-    if (s->reading) {
-      const TypedFamily* typed = nullptr;
-      for (const TypedFamily& t : kTypedFamilies) {
-        if (type == t.type) {
-          typed = &t;
-          break;
-        }
-      }
-      if (typed != nullptr) {
-        Add(typed->family, With(l, "units", typed->units), *s->reading);
-      } else {
-        Add(Family::kSensorReading, With(With(l, "type", type), "units", s->reading_units),
-            *s->reading);
-      }
+    const Labels l = {{"chassis", cw.c.id}, {"id", UniqueId(&used, s->id, m)}, {"name", s->name}};
+    if (const TypedFamily* typed = FindTypedFamily(type)) {
+      AddSensor(l, typed->family, typed->units, s->reading, type, s->status);
+    } else {
+      AddOpt(Family::kSensorReading, With(With(l, "type", type), "units", s->reading_units),
+             s->reading);
+      AddHealth(Family::kSensorHealth, With(l, "type", type), s->status);
     }
-    AddHealth(Family::kSensorHealth, With(l, "type", type), s->status);
   }
 }
 
