@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The inside of redfish::Walk() (redfish_walk.h), shared by the files that walk one domain each:
-//   redfish_walk.cc          the levels in order, the family table, the fetch batches;
+//   redfish_walk.cc          the levels in order and the fetch batches;
 //   redfish_walk_chassis.cc  chassis identity and health, the schema decision, the legacy
 //                            Thermal and Power resources;
 //   redfish_walk_sensors.cc  the newer resources: Thermal/PowerSubsystem, fans, power supplies,
@@ -21,8 +21,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "agent/sources/redfish/redfish_fetcher.h"
 #include "agent/sources/redfish/redfish_parser.h"
-#include "agent/sources/redfish/redfish_walk.h"
+#include "agent/sources/redfish/redfish_walk_result.h"
 
 namespace hostmon::agent::redfish::walk {
 
