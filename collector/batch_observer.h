@@ -6,19 +6,16 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "collector/label_pairs.h"
 #include "hostmon/ingest/v1/ingest.pb.h"
 
 namespace hostmon::collector {
-
-using LabelPairs = std::vector<std::pair<std::string, std::string>>;
 
 // One sample of an applied batch. Pointers stay valid for the duration of the OnBatch call only.
 struct AppliedSample {
@@ -85,17 +82,6 @@ class BatchObserver {
     (void)event;
     (void)when;
   }
-};
-
-// Backpressure from outputs to agent streams: a stream reads its next message only when the
-// outputs have room, so a slow or absent receiver makes batches wait in the agents' spools (on
-// disk, bounded, drop-counted) instead of in collector memory.
-class IngestFlowControl {
- public:
-  virtual ~IngestFlowControl() = default;
-  // True if a stream may read its next batch now. Otherwise `resume` is called exactly once, later
-  // and from another thread, when there is room again.
-  virtual bool ReadyOrNotify(std::function<void()> resume) = 0;
 };
 
 }  // namespace hostmon::collector

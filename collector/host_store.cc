@@ -5,7 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "collector/alerting/rule_engine.h"
+#include "collector/alerting/engine_exposition.h"
 #include "common/exposition.h"
 #include "common/log.h"
 

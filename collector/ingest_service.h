@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "collector/host_store.h"
+#include "collector/ingest_flow_control.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"

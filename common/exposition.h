@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Prometheus text exposition format 0.0.4, written straight into a string. Used by the agent's
-// --once output and by the collector's /metrics, so that both print exactly the same way.
+// --once output and by the collector's /metrics, so that both print exactly the same way. Names,
+// UTF-8 and number formatting: common/exposition_text.h (included here for the writer's users).
 // https://prometheus.io/docs/instrumenting/exposition_formats/
 #pragma once
 
@@ -9,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/exposition_text.h"
 #include "hostmon/ingest/v1/ingest.pb.h"
 
 namespace hostmon::common {
@@ -22,17 +24,7 @@ struct LabelRef {
 };
 using LabelSpan = absl::Span<const LabelRef>;
 
-// Metric names: [a-zA-Z_:][a-zA-Z0-9_:]*. Label names: [a-zA-Z_][a-zA-Z0-9_]*, and names starting
-// with "__" are reserved by Prometheus.
-bool IsValidMetricName(absl::string_view name);
-bool IsValidLabelName(absl::string_view name);
-// Label values must be valid UTF-8 (Prometheus rejects the whole scrape otherwise).
-bool IsValidUtf8(absl::string_view text);
-
 const char* MetricTypeName(MetricType type);  // "gauge", "counter", "untyped"
-
-// Shortest text that parses back to the same double; "+Inf", "-Inf", "NaN" as Prometheus writes.
-void AppendDouble(std::string* out, double value);
 
 class ExpositionWriter {
  public:

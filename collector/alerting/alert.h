@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "collector/batch_observer.h"
+#include "collector/label_pairs.h"
 
 namespace hostmon::collector::alerting {
 

@@ -2,20 +2,17 @@
 #include "collector/alerting/rule_engine.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <deque>
 #include <limits>
 #include <map>
+#include <optional>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/exposition.h"
+#include "collector/alerting/engine_exposition.h"
+#include "collector/alerting/state_codec.h"
 #include "common/fs_root.h"
-#include "nlohmann/json.hpp"
 
 namespace hostmon::collector::alerting {
 namespace {
@@ -40,13 +37,6 @@ LabelPairs WithSeverity(const LabelPairs& base, const std::string& severity) {
   return out;
 }
 
-absl::string_view FindLabel(const LabelPairs& labels, absl::string_view name) {
-  for (const auto& [k, v] : labels) {
-    if (k == name) return v;
-  }
-  return {};
-}
-
 }  // namespace
 
 struct RuleEngine::Instance {
@@ -63,6 +53,15 @@ struct RuleEngine::Instance {
   };
   std::vector<Level> levels;
   std::string announced;  // key into announced_ of the severity Alertmanager sees firing
+
+  // Something left to show or to resolve: a value, a pending or firing level, an announcement.
+  bool Active() const {
+    bool active = !announced.empty() || has_value;
+    for (const Level& l : levels) {
+      active = active || l.firing || l.pending_since != absl::InfiniteFuture();
+    }
+    return active;
+  }
 };
 
 struct RuleEngine::RuleRuntime {
@@ -76,7 +75,7 @@ struct RuleEngine::RuleRuntime {
   int num_term = -1;
   int den_term = -1;
   // host -> group key -> instance
-  absl::node_hash_map<std::string, absl::node_hash_map<std::string, Instance>> instances;
+  absl::node_hash_map<std::string, Groups> instances;
 };
 
 struct RuleEngine::Announced {
@@ -104,11 +103,6 @@ struct RuleEngine::HostState {
   bool drained = false;  // stopped because the collector closed the stream (shutdown)
   absl::Time lost_at = absl::InfinitePast();
 };
-
-bool IsEngineMetricName(absl::string_view name) {
-  return name == "hostmon_alerts" || name == "hostmon_alerts_for_state" ||
-         name == "hostmon_rule_value" || absl::StartsWith(name, "hostmon_alerting_");
-}
 
 RuleEngine::RuleEngine(RuleSet rules, const common::Clock* clock) : clock_(clock) {
   absl::MutexLock lock(&mu_);
@@ -341,12 +335,7 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
         if (batch.replayed || w.samples.back().ts_ms - ts <= stale_ms) continue;
         w.samples.clear();
       }
-      w.samples.push_back({ts, s.value});
-      const int64_t horizon = ts - absl::ToInt64Milliseconds(w.keep);
-      while (w.samples.size() > 1 &&
-             (w.samples.front().ts_ms < horizon || w.samples.size() > kMaxSamplesPerSeries)) {
-        w.samples.pop_front();
-      }
+      PushSample(&w.samples, {ts, s.value}, w.keep, kMaxSamplesPerSeries);
       batch_newest = std::max(batch_newest, ts);
     }
     // Replayed batches (the agent's backlog after an outage) only fill windows: their data is
@@ -405,85 +394,11 @@ void RuleEngine::OnHostEvent(absl::string_view host_name, const LabelPairs& host
 
 namespace {
 
-struct Acc {
-  double sum = 0;
-  double min = std::numeric_limits<double>::infinity();
-  double max = -std::numeric_limits<double>::infinity();
-  int64_t count = 0;
+// The aggregation of one `by` group of one term, with the group's label values.
+struct GroupAccumulator {
+  Accumulator acc;
   LabelPairs group;
-  void Add(double v) {
-    sum += v;
-    min = std::min(min, v);
-    max = std::max(max, v);
-    ++count;
-  }
-  double Get(Aggregate a) const {
-    switch (a) {
-      case Aggregate::kSum:
-        return sum;
-      case Aggregate::kAvg:
-        return sum / static_cast<double>(count);
-      case Aggregate::kMax:
-        return max;
-      case Aggregate::kMin:
-        return min;
-      case Aggregate::kCount:
-        return static_cast<double>(count);
-    }
-    return sum;
-  }
 };
-
-// func over the samples of one series within [end - window, end]; false when there is not
-// enough data (rate/increase need two samples).
-template <typename Samples>
-bool ApplyFunc(const Term& t, const Samples& samples, int64_t end_ms, double* out) {
-  if (samples.empty()) return false;
-  if (t.func == Func::kLast) {
-    *out = samples.back().value;
-    return true;
-  }
-  // (end - window, end], left-open as Prometheus 3's range selectors: a 1m window over a 15s
-  // interval holds 4 samples, not 5.
-  const int64_t start = end_ms - absl::ToInt64Milliseconds(t.window);
-  auto first = std::upper_bound(samples.begin(), samples.end(), start,
-                                [](int64_t ts, const auto& s) { return ts < s.ts_ms; });
-  if (first == samples.end()) return false;
-  switch (t.func) {
-    case Func::kRate:
-    case Func::kIncrease: {
-      if (std::next(first) == samples.end()) return false;
-      double inc = 0;
-      for (auto it = std::next(first); it != samples.end(); ++it) {
-        const double prev = std::prev(it)->value;
-        // A counter that went down was reset (agent or kernel restart): its new value is what
-        // it counted since, as in Prometheus's rate().
-        inc += it->value >= prev ? it->value - prev : it->value;
-      }
-      if (t.func == Func::kIncrease) {
-        *out = inc;
-        return true;
-      }
-      const double seconds = static_cast<double>(samples.back().ts_ms - first->ts_ms) / 1000.0;
-      if (seconds <= 0) return false;
-      *out = inc / seconds;
-      return true;
-    }
-    case Func::kAvgOverTime:
-    case Func::kMaxOverTime:
-    case Func::kMinOverTime: {
-      Acc a;
-      for (auto it = first; it != samples.end(); ++it) a.Add(it->value);
-      *out = t.func == Func::kAvgOverTime   ? a.sum / static_cast<double>(a.count)
-             : t.func == Func::kMaxOverTime ? a.max
-                                            : a.min;
-      return true;
-    }
-    case Func::kLast:
-      break;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -492,7 +407,7 @@ void RuleEngine::EvaluateHostLocked(HostState* host, absl::Time now,
   ++evaluations_;
   const int64_t end = host->newest_ts_ms;
   const int64_t stale_before = end - absl::ToInt64Milliseconds(StalenessLocked(*host));
-  std::vector<absl::flat_hash_map<std::string, Acc>> acc(terms_.size());
+  std::vector<absl::flat_hash_map<std::string, GroupAccumulator>> acc(terms_.size());
   std::string gk;
   for (auto it = host->series.begin(); it != host->series.end();) {
     SeriesWindow& w = it->second;
@@ -504,21 +419,22 @@ void RuleEngine::EvaluateHostLocked(HostState* host, absl::Time now,
     }
     for (int t : w.terms) {
       const TermRef& ref = terms_[t];
-      double v;
-      if (!ApplyFunc(*ref.term, w.samples, end, &v)) continue;
+      const std::optional<double> v =
+          ApplyWindowFunction(ref.term->func, ref.term->window, w.samples, end);
+      if (!v) continue;
       const Expression& e = rules_.rules[ref.rule].expr;
       gk.clear();
       for (const std::string& l : e.by) {
         absl::StrAppend(&gk, FindLabel(w.labels, l), std::string(1, kSep));
       }
-      Acc& a = acc[t][gk];
-      if (a.count == 0) {
+      GroupAccumulator& a = acc[t][gk];
+      if (a.acc.count == 0) {
         for (const std::string& l : e.by) {
           absl::string_view lv = FindLabel(w.labels, l);
           if (!lv.empty()) a.group.emplace_back(l, std::string(lv));
         }
       }
-      a.Add(v);
+      a.acc.Add(*v);
     }
     ++it;
   }
@@ -529,13 +445,13 @@ void RuleEngine::EvaluateHostLocked(HostState* host, absl::Time now,
     auto& groups = rt->instances[host->name];
     for (auto& [k, inst] : groups) inst.has_value = false;
     for (auto& [key, num] : acc[rt->num_term]) {
-      double v = num.Get(rule.expr.numerator.aggregate);
+      double v = num.acc.Get(rule.expr.numerator.aggregate);
       if (rt->den_term >= 0) {
         auto d = acc[rt->den_term].find(key);
         // No denominator or a zero one (an idle disk has no completed I/O to divide by): the
         // group has no value this time, which is "not breaching", never a division by zero.
         if (d == acc[rt->den_term].end()) continue;
-        const double den = d->second.Get(rule.expr.denominator.aggregate);
+        const double den = d->second.acc.Get(rule.expr.denominator.aggregate);
         if (den == 0 || !std::isfinite(den)) continue;
         v /= den;
       }
@@ -560,19 +476,7 @@ void RuleEngine::EvaluateHostLocked(HostState* host, absl::Time now,
       inst.has_value = true;
       inst.value = v;
     }
-    for (auto it = groups.begin(); it != groups.end();) {
-      UpdateInstanceLocked(rt.get(), &it->second, now, out);
-      const Instance& inst = it->second;
-      bool active = !inst.announced.empty() || inst.has_value;
-      for (const Instance::Level& l : inst.levels) {
-        active = active || l.firing || l.pending_since != absl::InfiniteFuture();
-      }
-      if (!active) {
-        groups.erase(it++);
-      } else {
-        ++it;
-      }
-    }
+    UpdateGroupsLocked(rt.get(), &groups, now, out);
     if (groups.empty()) rt->instances.erase(host->name);
   }
 }
@@ -604,6 +508,18 @@ void RuleEngine::UpdateInstanceLocked(RuleRuntime* rt, Instance* inst, absl::Tim
     }
   }
   AnnounceLocked(rt, inst, now, out);
+}
+
+void RuleEngine::UpdateGroupsLocked(RuleRuntime* rt, Groups* groups, absl::Time now,
+                                    std::vector<Notification>* out) {
+  for (auto it = groups->begin(); it != groups->end();) {
+    UpdateInstanceLocked(rt, &it->second, now, out);
+    if (!it->second.Active()) {
+      groups->erase(it++);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void RuleEngine::AnnounceLocked(const RuleRuntime* rt, Instance* inst, absl::Time now,
@@ -712,9 +628,9 @@ void RuleEngine::SetHostAlertLocked(RuleRuntime* rt, HostState* host, bool condi
     if (condition && l.pending_since == absl::InfiniteFuture()) l.pending_since = since;
   }
   UpdateInstanceLocked(rt, &inst, now, out);
-  bool active = !inst.announced.empty() || inst.has_value;
-  for (const Instance::Level& l : inst.levels) active = active || l.firing;
-  if (!active) groups.erase(it);
+  // A host alert's level is pending only while its condition holds (has_value), so Active()
+  // needs no special case here.
+  if (!inst.Active()) groups.erase(it);
   if (groups.empty()) rt->instances.erase(host->name);
 }
 
@@ -781,20 +697,8 @@ void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out_ptr) 
     for (auto& [rname, rt] : runtimes_) {
       if (rt->rule == nullptr) continue;
       for (auto hit = rt->instances.begin(); hit != rt->instances.end();) {
-        auto& groups = hit->second;
-        for (auto it = groups.begin(); it != groups.end();) {
-          UpdateInstanceLocked(rt.get(), &it->second, now, &out);
-          const Instance& inst = it->second;
-          bool active = !inst.announced.empty() || inst.has_value;
-          for (const Instance::Level& l : inst.levels) {
-            active = active || l.firing || l.pending_since != absl::InfiniteFuture();
-          }
-          if (!active) {
-            groups.erase(it++);
-          } else {
-            ++it;
-          }
-        }
+        Groups& groups = hit->second;
+        UpdateGroupsLocked(rt.get(), &groups, now, &out);
         if (groups.empty()) {
           rt->instances.erase(hit++);
         } else {
@@ -878,200 +782,73 @@ std::vector<Notification> RuleEngine::NotificationsToResend(absl::Time now) cons
 
 void RuleEngine::WriteExposition(std::string* out) const {
   const std::vector<Alert> alerts = Alerts();
-  common::ExpositionWriter w(out);
-  using common::LabelRef;
-  w.BeginFamily("hostmon_alerts", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
-                "Pending and firing alerts of the collector's rule engine (like ALERTS).");
-  // `skip2` drops a series/host label that would duplicate one written first ("rule").
-  auto refs = [](const LabelPairs& labels, absl::string_view skip,
-                 absl::string_view skip2 = absl::string_view()) {
-    std::vector<LabelRef> r;
-    for (const auto& [k, v] : labels) {
-      if (k != skip && k != skip2) r.push_back({k, v});
-    }
-    return r;
-  };
-  for (const Alert& a : alerts) {
-    const LabelRef first[] = {
-        {"alertname", FindLabel(a.labels, "alertname")},
-        {"alertstate", a.state == AlertState::kFiring ? "firing" : "pending"}};
-    w.Sample("hostmon_alerts", first, refs(a.labels, "alertname"), 1);
-  }
-  w.BeginFamily("hostmon_alerts_for_state", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
-                "Unix time at which each pending or firing alert became active (like "
-                "ALERTS_FOR_STATE).");
-  for (const Alert& a : alerts) {
-    const LabelRef first[] = {{"alertname", FindLabel(a.labels, "alertname")}};
-    w.Sample("hostmon_alerts_for_state", first, refs(a.labels, "alertname"),
-             absl::ToDoubleSeconds(a.active_at - absl::UnixEpoch()));
-  }
-  absl::MutexLock lock(&mu_);
-  w.BeginFamily("hostmon_rule_value", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
-                "Latest value of each alerting rule's expression per host and group.");
   std::vector<std::pair<LabelPairs, double>> values;
-  for (const auto& [name, rt] : runtimes_) {
-    if (rt->rule == nullptr) continue;
-    for (const auto& [host, groups] : rt->instances) {
-      for (const auto& [gk, inst] : groups) {
-        if (inst.has_value) values.emplace_back(inst.base, inst.value);
+  EngineStats stats;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [name, rt] : runtimes_) {
+      if (rt->rule == nullptr) continue;
+      for (const auto& [host, groups] : rt->instances) {
+        for (const auto& [gk, inst] : groups) {
+          if (inst.has_value) values.emplace_back(inst.base, inst.value);
+        }
       }
     }
+    for (const auto& [name, host] : hosts_) stats.tracked_series += host->series.size();
+    stats.rules = rules_.rules.size();
+    stats.evaluations = evaluations_;
+    stats.notifications = notifications_;
+    stats.flaps_suppressed = flaps_suppressed_;
+    stats.rule_reloads = reloads_;
   }
-  std::sort(values.begin(), values.end());
-  for (const auto& [labels, v] : values) {
-    const LabelRef first[] = {{"rule", FindLabel(labels, "alertname")}};
-    w.Sample("hostmon_rule_value", first, refs(labels, "alertname", "rule"), v);
-  }
-  size_t series = 0;
-  for (const auto& [name, host] : hosts_) series += host->series.size();
-  const struct {
-    const char* name;
-    common::MetricType type;
-    const char* help;
-    double value;
-  } stats[] = {
-      {"hostmon_alerting_rules", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE, "Alerting rules loaded.",
-       static_cast<double>(rules_.rules.size())},
-      {"hostmon_alerting_tracked_series", ::hostmon::ingest::v1::METRIC_TYPE_GAUGE,
-       "Series kept in rule windows (only those a rule references).", static_cast<double>(series)},
-      {"hostmon_alerting_evaluations_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
-       "Host evaluations (one per live batch).", static_cast<double>(evaluations_)},
-      {"hostmon_alerting_notifications_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
-       "Firing and resolved notifications decided.", static_cast<double>(notifications_)},
-      {"hostmon_alerting_flaps_suppressed_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
-       "Re-firings within the flap window that sent no notification.",
-       static_cast<double>(flaps_suppressed_)},
-      {"hostmon_alerting_rule_reloads_total", ::hostmon::ingest::v1::METRIC_TYPE_COUNTER,
-       "Successful rule replacements.", static_cast<double>(reloads_)},
-  };
-  for (const auto& s : stats) {
-    w.BeginFamily(s.name, s.type, s.help);
-    w.Sample(s.name, {}, {}, s.value);
-  }
+  WriteEngineExposition(alerts, std::move(values), stats, out);
 }
 
 // ---------------------------------------------------------------------------------------------
 // State across restarts
 
-namespace {
-
-using nlohmann::json;
-
-constexpr int kStateVersion = 1;
-
-json TimeToJson(absl::Time t) {
-  if (t == absl::InfiniteFuture()) return nullptr;
-  return absl::ToUnixMillis(t);
-}
-
-absl::Time TimeFromJson(const json& j) {
-  if (j.is_null()) return absl::InfiniteFuture();
-  return absl::FromUnixMillis(j.get<int64_t>());
-}
-
-json PairsToJson(const LabelPairs& pairs) {
-  json o = json::object();
-  for (const auto& [k, v] : pairs) o[k] = v;
-  return o;
-}
-
-LabelPairs PairsFromJson(const json& o) {
-  LabelPairs out;
-  for (auto it = o.begin(); it != o.end(); ++it)
-    out.emplace_back(it.key(), it.value().get<std::string>());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-}  // namespace
-
 std::string RuleEngine::SaveState() const {
+  SavedState state;
   absl::MutexLock lock(&mu_);
-  json hosts = json::array();
   for (const auto& [name, host] : hosts_) {
     // Hosts that said goodbye are not expected back; all others are, after the restart.
     const bool lost = host->conn == HostState::kLost;
     if (!lost && host->conn != HostState::kConnected && !host->drained) continue;
-    hosts.push_back({{"name", host->name},
-                     {"labels", PairsToJson(host->labels)},
-                     {"lost_at_ms", lost ? json(absl::ToUnixMillis(host->lost_at)) : json(nullptr)},
-                     {"interval_ms", absl::ToInt64Milliseconds(host->interval)}});
+    state.hosts.push_back({host->name, host->labels,
+                           lost ? std::optional<absl::Time>(host->lost_at) : std::nullopt,
+                           host->interval});
   }
-  json alerts = json::array();
   for (const auto& [key, a] : announced_) {
-    const char* state = a->state == Announced::kResolved ? "resolved" : "firing";
-    alerts.push_back({{"labels", PairsToJson(a->n.labels)},
-                      {"annotations", PairsToJson(a->n.annotations)},
-                      {"starts_at_ms", TimeToJson(a->n.starts_at)},
-                      {"ends_at_ms", TimeToJson(a->n.ends_at)},
-                      {"state", state}});
+    // Held resolutions are still firing as far as Alertmanager knows.
+    state.alerts.push_back({a->n, a->state != Announced::kResolved});
   }
-  json root = {{"version", kStateVersion}, {"hosts", hosts}, {"alerts", alerts}};
-  return root.dump(1);
+  return EncodeState(state);
 }
 
 absl::Status RuleEngine::RestoreState(absl::string_view text) {
-  struct RestoredHost {
-    std::string name;
-    LabelPairs labels;
-    absl::Time lost_at;
-    absl::Duration interval;
-  };
-  std::vector<RestoredHost> hosts;
-  std::vector<std::pair<Notification, bool>> alerts;  // bool: still firing
-  // Parse everything first: bad input must not leave half a state behind. nlohmann::json
-  // throws on syntax and type errors; nothing escapes this module.
-  try {
-    const json root = json::parse(text.begin(), text.end());
-    if (!root.is_object() || root.value("version", 0) != kStateVersion) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("alert state: expected an object with \"version\": ", kStateVersion));
-    }
-    const absl::Time now = clock_->Now();
-    for (const json& h : root.at("hosts")) {
-      RestoredHost r;
-      r.name = h.at("name").get<std::string>();
-      r.labels = PairsFromJson(h.at("labels"));
-      // A host connected at shutdown gets the full grace from the restart to come back.
-      r.lost_at = h.at("lost_at_ms").is_null() ? now : TimeFromJson(h.at("lost_at_ms"));
-      r.interval = absl::Milliseconds(h.at("interval_ms").get<int64_t>());
-      if (r.interval <= absl::ZeroDuration()) r.interval = kDefaultInterval;
-      hosts.push_back(std::move(r));
-    }
-    for (const json& a : root.at("alerts")) {
-      Notification n;
-      n.labels = PairsFromJson(a.at("labels"));
-      n.annotations = PairsFromJson(a.at("annotations"));
-      n.starts_at = TimeFromJson(a.at("starts_at_ms"));
-      n.ends_at = TimeFromJson(a.at("ends_at_ms"));
-      const std::string state = a.at("state").get<std::string>();
-      if (state != "firing" && state != "resolved") {
-        return absl::InvalidArgumentError(
-            absl::StrCat("alert state: unknown state \"", state, "\""));
-      }
-      alerts.emplace_back(std::move(n), state == "firing");
-    }
-  } catch (const std::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("alert state: ", e.what()));
-  }
+  // Decoded completely first: bad input must not leave half a state behind.
+  absl::StatusOr<SavedState> state = DecodeState(text);
+  if (!state.ok()) return state.status();
 
   absl::MutexLock lock(&mu_);
   const absl::Time now = clock_->Now();
-  for (RestoredHost& r : hosts) {
+  for (SavedHost& r : state->hosts) {
     std::unique_ptr<HostState>& slot = hosts_[r.name];
     if (slot != nullptr) continue;  // already seen live: that is newer
     slot = std::make_unique<HostState>();
     slot->name = r.name;
     slot->labels = std::move(r.labels);
     slot->conn = HostState::kLost;
-    slot->lost_at = r.lost_at;
-    slot->interval = r.interval;
+    // A host connected at shutdown gets the full grace from the restart to come back.
+    slot->lost_at = r.lost_at.value_or(now);
+    slot->interval = r.interval > absl::ZeroDuration() ? r.interval : kDefaultInterval;
   }
-  for (auto& [n, firing] : alerts) {
+  for (SavedAlert& saved : state->alerts) {
+    Notification& n = saved.notification;
     const std::string key = LabelsKey(n.labels);
     if (announced_.contains(key)) continue;
     auto a = std::make_unique<Announced>();
-    if (firing) {
+    if (saved.firing) {
       // Held, as if it had just resolved: if it fires again once its rule has data and its
       // `for` elapsed, nothing is sent and startsAt stays; otherwise its resolution is sent.
       absl::Duration longest_for = absl::ZeroDuration();
@@ -1097,22 +874,7 @@ absl::Status RuleEngine::RestoreState(absl::string_view text) {
 }
 
 absl::Status RuleEngine::SaveStateFile(const std::string& path) const {
-  const std::string text = SaveState();
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.flush();
-    if (!f.good()) {
-      return absl::UnavailableError(
-          absl::StrCat("alert state: cannot write ", tmp, ": ", std::strerror(errno)));
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("alert state: cannot rename ", tmp, " to ", path, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
+  return WriteStateFile(path, SaveState());
 }
 
 absl::Status RuleEngine::RestoreStateFile(const std::string& path) {

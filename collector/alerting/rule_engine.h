@@ -24,7 +24,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,15 +36,11 @@
 #include "absl/time/time.h"
 #include "collector/alerting/alert.h"
 #include "collector/alerting/rules.h"
+#include "collector/alerting/window_math.h"
 #include "collector/batch_observer.h"
 #include "common/clock.h"
 
 namespace hostmon::collector::alerting {
-
-// The families WriteExposition writes (hostmon_alerts, hostmon_alerts_for_state,
-// hostmon_rule_value, hostmon_alerting_*): agents must not send them (HostStore rejects them),
-// or /metrics would carry a family twice.
-bool IsEngineMetricName(absl::string_view name);
 
 class RuleEngine : public BatchObserver {
  public:
@@ -72,7 +67,8 @@ class RuleEngine : public BatchObserver {
   // Pending and firing alerts, sorted by labels.
   std::vector<Alert> Alerts() const;
   // hostmon_alerts{alertname,alertstate,severity,...} 1, hostmon_alerts_for_state (active_at as
-  // Unix seconds), hostmon_rule_value{rule,...} and a few engine gauges/counters.
+  // Unix seconds), hostmon_rule_value{rule,...} and a few engine gauges/counters
+  // (engine_exposition.h).
   void WriteExposition(std::string* out) const;
 
   // Receives firing / resolved / severity-change notifications as they are decided. Not owned;
@@ -88,7 +84,7 @@ class RuleEngine : public BatchObserver {
   // (firing, held and recently resolved alerts) and which hosts had streams, so that a host that
   // does not come back after the restart still raises HostDown, and an alert that fires again
   // after the restart continues (same startsAt, no new notification) instead of paging anew.
-  // Windows and pending timers are not kept. Versioned JSON.
+  // Windows and pending timers are not kept. Versioned JSON (state_codec.h).
   std::string SaveState() const;
   // Call before traffic starts. Bad input changes nothing and returns InvalidArgument.
   absl::Status RestoreState(absl::string_view json);
@@ -105,14 +101,12 @@ class RuleEngine : public BatchObserver {
   struct Instance;
   struct HostState;
   struct Announced;
-  struct Sample {
-    int64_t ts_ms;
-    double value;
-  };
+  // group key -> instance, of one rule on one host
+  using Groups = absl::node_hash_map<std::string, Instance>;
   struct SeriesWindow {
     std::string family;
     LabelPairs labels;
-    std::deque<Sample> samples;
+    SampleWindow samples;
     std::vector<int> terms;  // indices into terms_ of the current rules
     absl::Duration keep;     // longest window of those terms
   };
@@ -121,6 +115,10 @@ class RuleEngine : public BatchObserver {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void UpdateInstanceLocked(RuleRuntime* rt, Instance* inst, absl::Time now,
                             std::vector<Notification>* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // UpdateInstanceLocked for each of `groups`, forgetting those left inactive (no value, nothing
+  // pending, firing or announced).
+  void UpdateGroupsLocked(RuleRuntime* rt, Groups* groups, absl::Time now,
+                          std::vector<Notification>* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void HostAlertsLocked(HostState* host, absl::Time now, std::vector<Notification>* out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetHostAlertLocked(RuleRuntime* rt, HostState* host, bool condition, double value,

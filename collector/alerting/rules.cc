@@ -3,229 +3,27 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <exception>
+#include <map>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
-#include "common/exposition.h"
+#include "common/exposition_text.h"
 #include "common/status_macros.h"
 #include "common/yaml_config.h"
-#include "re2/re2.h"
 
 namespace hostmon::collector::alerting {
 namespace {
 
 using common::YamlConfig;
 
-// ---------------------------------------------------------------------------------------------
-// Selectors: the matcher part of PromQL's vector selector syntax
-// (https://prometheus.io/docs/prometheus/latest/querying/basics/#time-series-selectors).
-
-bool IsNameChar(char c, bool first) {
-  return absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' ||
-         (!first && absl::ascii_isdigit(static_cast<unsigned char>(c)));
-}
-
-class SelectorParser {
- public:
-  explicit SelectorParser(absl::string_view text) : text_(text) {}
-
-  absl::StatusOr<Selector> Parse() {
-    Selector sel;
-    sel.text = std::string(text_);
-    SkipSpace();
-    std::string name = Ident(/*metric=*/true);
-    if (!name.empty()) {
-      if (!common::IsValidMetricName(name)) return Fail("invalid metric name");
-      sel.name_matchers.push_back({"__name__", MatchOp::kEq, name, nullptr});
-    }
-    SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == '{') {
-      ++pos_;
-      while (true) {
-        SkipSpace();
-        if (pos_ < text_.size() && text_[pos_] == '}') {
-          ++pos_;
-          break;
-        }
-        LabelMatcher m;
-        m.name = Ident(/*metric=*/false);
-        if (m.name.empty()) return Fail("expected a label name");
-        if (m.name != "__name__" && !common::IsValidLabelName(m.name)) {
-          return Fail(absl::StrCat("invalid label name \"", m.name, "\""));
-        }
-        SkipSpace();
-        if (Consume("=~")) {
-          m.op = MatchOp::kRe;
-        } else if (Consume("!~")) {
-          m.op = MatchOp::kNre;
-        } else if (Consume("!=")) {
-          m.op = MatchOp::kNe;
-        } else if (Consume("=")) {
-          m.op = MatchOp::kEq;
-        } else {
-          return Fail("expected one of =, !=, =~, !~");
-        }
-        SkipSpace();
-        HM_RETURN_IF_ERROR(Quoted(&m.value));
-        if (m.op == MatchOp::kRe || m.op == MatchOp::kNre) {
-          auto re =
-              std::make_shared<re2::RE2>(absl::StrCat("^(?:", m.value, ")$"), re2::RE2::Quiet);
-          if (!re->ok()) {
-            return Fail(absl::StrCat("bad regex \"", m.value, "\": ", re->error()));
-          }
-          m.re = std::move(re);
-        }
-        if (m.name == "__name__") {
-          sel.name_matchers.push_back(std::move(m));
-        } else {
-          sel.label_matchers.push_back(std::move(m));
-        }
-        SkipSpace();
-        if (Consume(",")) continue;
-        if (Consume("}")) break;
-        return Fail("expected , or }");
-      }
-    }
-    SkipSpace();
-    if (pos_ != text_.size()) return Fail("unexpected text");
-    bool names_metric = false;
-    for (const LabelMatcher& m : sel.name_matchers) {
-      if (m.op == MatchOp::kEq || m.op == MatchOp::kRe) names_metric = true;
-    }
-    if (!names_metric) {
-      return absl::InvalidArgumentError(
-          "a selector must name its metric (name{...} or {__name__=~\"...\"})");
-    }
-    return sel;
-  }
-
- private:
-  absl::Status Fail(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " at offset ", pos_, " of selector \"", text_, "\""));
-  }
-  void SkipSpace() {
-    while (pos_ < text_.size() && absl::ascii_isspace(static_cast<unsigned char>(text_[pos_]))) {
-      ++pos_;
-    }
-  }
-  bool Consume(absl::string_view token) {
-    if (text_.substr(pos_, token.size()) != token) return false;
-    pos_ += token.size();
-    return true;
-  }
-  std::string Ident(bool metric) {
-    size_t start = pos_;
-    while (pos_ < text_.size() && IsNameChar(text_[pos_], pos_ == start) &&
-           (metric || text_[pos_] != ':')) {
-      ++pos_;
-    }
-    return std::string(text_.substr(start, pos_ - start));
-  }
-  absl::Status Quoted(std::string* out) {
-    if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\'')) {
-      return Fail("expected a quoted value");
-    }
-    const char quote = text_[pos_++];
-    while (pos_ < text_.size() && text_[pos_] != quote) {
-      char c = text_[pos_++];
-      if (c == '\\' && pos_ < text_.size()) {
-        char e = text_[pos_++];
-        out->push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e);
-      } else {
-        out->push_back(c);
-      }
-    }
-    if (pos_ >= text_.size()) return Fail("unterminated quoted value");
-    ++pos_;
-    return absl::OkStatus();
-  }
-
-  absl::string_view text_;
-  size_t pos_ = 0;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Templates: the subset of Prometheus's annotation templates that alert texts use in practice.
-
-// Accepts exactly one float conversion (%f %e %g, flags, width, precision) plus %% escapes, so a
-// user format can be handed to snprintf with one double safely.
-bool ValidPrintfFormat(absl::string_view f) {
-  int conversions = 0;
-  for (size_t i = 0; i < f.size(); ++i) {
-    if (f[i] != '%') continue;
-    ++i;
-    if (i < f.size() && f[i] == '%') continue;
-    while (i < f.size() && absl::string_view("-+ #0").find(f[i]) != absl::string_view::npos) ++i;
-    while (i < f.size() && absl::ascii_isdigit(static_cast<unsigned char>(f[i]))) ++i;
-    if (i < f.size() && f[i] == '.') {
-      ++i;
-      while (i < f.size() && absl::ascii_isdigit(static_cast<unsigned char>(f[i]))) ++i;
-    }
-    if (i >= f.size() || absl::string_view("eEfFgG").find(f[i]) == absl::string_view::npos) {
-      return false;
-    }
-    ++conversions;
-  }
-  return conversions == 1;
-}
-
-std::string FormatG4(double v) { return absl::StrFormat("%.4g", v); }
-
-// Prometheus's humanize: SI prefixes, 4 significant digits.
-std::string Humanize(double v, bool binary) {
-  if (v == 0 || std::isnan(v) || std::isinf(v)) return FormatG4(v);
-  const double base = binary ? 1024 : 1000;
-  static const char* kBig[] = {"", "k", "M", "G", "T", "P", "E", "Z", "Y"};
-  static const char* kBigBin[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"};
-  static const char* kSmall[] = {"", "m", "u", "n", "p", "f", "a", "z", "y"};
-  double a = std::fabs(v);
-  if (a >= 1) {
-    int i = 0;
-    while (a >= base && i < 8) {
-      a /= base;
-      v /= base;
-      ++i;
-    }
-    return FormatG4(v) + (binary ? kBigBin[i] : kBig[i]);
-  }
-  if (binary) return FormatG4(v);
-  int i = 0;
-  while (a < 1 && i < 8) {
-    a *= 1000;
-    v *= 1000;
-    ++i;
-  }
-  return FormatG4(v) + kSmall[i];
-}
-
-std::string HumanizeDuration(double seconds) {
-  if (std::isnan(seconds) || std::isinf(seconds)) return FormatG4(seconds);
-  if (std::fabs(seconds) < 60) return FormatG4(seconds) + "s";
-  std::string sign = seconds < 0 ? "-" : "";
-  int64_t s = static_cast<int64_t>(std::fabs(seconds));
-  int64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
-  s %= 60;
-  std::string out = sign;
-  if (d > 0) absl::StrAppend(&out, d, "d ");
-  if (d > 0 || h > 0) absl::StrAppend(&out, h, "h ");
-  absl::StrAppend(&out, m, "m ", s, "s");
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The file.
-
+// "rules[0].expr" + "select" -> "rules[0].expr.select": the field path errors name.
 std::string Path(absl::string_view base, absl::string_view key) {
   return base.empty() ? std::string(key) : absl::StrCat(base, ".", key);
 }
 
+// Walks the YAML document of the grammar in rules.h; every error names file:line and the field.
 class RulesParser {
  public:
   explicit RulesParser(const YamlConfig& cfg) : cfg_(cfg) {}
@@ -622,47 +420,6 @@ class RulesParser {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-
-bool LabelMatcher::Matches(absl::string_view v) const {
-  switch (op) {
-    case MatchOp::kEq:
-      return v == value;
-    case MatchOp::kNe:
-      return v != value;
-    case MatchOp::kRe:
-      return re2::RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *re);
-    case MatchOp::kNre:
-      return !re2::RE2::FullMatch(re2::StringPiece(v.data(), v.size()), *re);
-  }
-  return false;
-}
-
-bool Selector::MatchesName(absl::string_view name) const {
-  for (const LabelMatcher& m : name_matchers) {
-    if (!m.Matches(name)) return false;
-  }
-  return true;
-}
-
-bool Selector::MatchesLabels(const LabelPairs& labels) const {
-  for (const LabelMatcher& m : label_matchers) {
-    absl::string_view v;
-    for (const auto& [k, val] : labels) {
-      if (k == m.name) {
-        v = val;
-        break;
-      }
-    }
-    if (!m.Matches(v)) return false;
-  }
-  return true;
-}
-
-absl::StatusOr<Selector> ParseSelector(absl::string_view text) {
-  return SelectorParser(text).Parse();
-}
-
 bool Compare(Comparison op, double value, double threshold) {
   switch (op) {
     case Comparison::kGt:
@@ -689,132 +446,6 @@ absl::string_view ComparisonText(Comparison op) {
       return "<=";
   }
   return "?";
-}
-
-absl::StatusOr<Template> Template::Parse(absl::string_view text) {
-  Template t;
-  t.text_ = std::string(text);
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t open = text.find("{{", pos);
-    if (open == absl::string_view::npos) {
-      t.parts_.push_back({Part::kText, std::string(text.substr(pos)), Part::kPlain});
-      break;
-    }
-    if (open > pos) t.parts_.push_back({Part::kText, std::string(text.substr(pos, open - pos))});
-    size_t close = text.find("}}", open + 2);
-    if (close == absl::string_view::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("unclosed {{ at offset ", open));
-    }
-    absl::string_view action = absl::StripAsciiWhitespace(text.substr(open + 2, close - open - 2));
-    pos = close + 2;
-    Part p;
-    const std::string bad = absl::StrCat(
-        "unsupported template action \"{{ ", action,
-        " }}\" (supported: $value, $labels.<name>, $value | humanize|humanize1024|"
-        "humanizePercentage|humanizeDuration, humanize $value, printf \"%.2f\" $value)");
-    if (absl::ConsumePrefix(&action, "$labels.")) {
-      if (!common::IsValidLabelName(action)) return absl::InvalidArgumentError(bad);
-      p.kind = Part::kLabel;
-      p.text = std::string(action);
-      t.parts_.push_back(p);
-      continue;
-    }
-    p.kind = Part::kValue;
-    absl::string_view fn;
-    if (absl::ConsumePrefix(&action, "printf")) {
-      action = absl::StripAsciiWhitespace(action);
-      if (!absl::ConsumePrefix(&action, "\"")) return absl::InvalidArgumentError(bad);
-      size_t q = action.find('"');
-      if (q == absl::string_view::npos) return absl::InvalidArgumentError(bad);
-      absl::string_view fmt = action.substr(0, q);
-      action = absl::StripAsciiWhitespace(action.substr(q + 1));
-      if (action != "$value") return absl::InvalidArgumentError(bad);
-      if (!ValidPrintfFormat(fmt)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "printf format \"", fmt, "\" must contain exactly one %f, %e or %g conversion"));
-      }
-      p.format = Part::kPrintf;
-      p.text = std::string(fmt);
-      t.parts_.push_back(p);
-      continue;
-    }
-    if (action == "$value") {
-      fn = "";
-    } else if (absl::ConsumePrefix(&action, "$value")) {
-      action = absl::StripAsciiWhitespace(action);
-      if (!absl::ConsumePrefix(&action, "|")) return absl::InvalidArgumentError(bad);
-      fn = absl::StripAsciiWhitespace(action);
-    } else if (absl::ConsumeSuffix(&action, "$value")) {
-      fn = absl::StripAsciiWhitespace(action);
-    } else {
-      return absl::InvalidArgumentError(bad);
-    }
-    if (fn.empty()) {
-      p.format = Part::kPlain;
-    } else if (fn == "humanize") {
-      p.format = Part::kHumanize;
-    } else if (fn == "humanize1024") {
-      p.format = Part::kHumanize1024;
-    } else if (fn == "humanizePercentage") {
-      p.format = Part::kPercentage;
-    } else if (fn == "humanizeDuration") {
-      p.format = Part::kDuration;
-    } else {
-      return absl::InvalidArgumentError(bad);
-    }
-    t.parts_.push_back(p);
-  }
-  return t;
-}
-
-std::string Template::Render(double value, const LabelPairs& labels) const {
-  std::string out;
-  for (const Part& p : parts_) {
-    switch (p.kind) {
-      case Part::kText:
-        out += p.text;
-        break;
-      case Part::kLabel:
-        for (const auto& [k, v] : labels) {
-          if (k == p.text) {
-            out += v;
-            break;
-          }
-        }
-        break;
-      case Part::kValue:
-        switch (p.format) {
-          case Part::kPlain:
-            common::AppendDouble(&out, value);
-            break;
-          case Part::kPrintf: {
-            char buf[128];
-            // The format was checked at load time to hold exactly one float conversion.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-            std::snprintf(buf, sizeof(buf), p.text.c_str(), value);
-#pragma GCC diagnostic pop
-            out += buf;
-            break;
-          }
-          case Part::kHumanize:
-            out += Humanize(value, false);
-            break;
-          case Part::kHumanize1024:
-            out += Humanize(value, true);
-            break;
-          case Part::kPercentage:
-            out += FormatG4(value * 100) + "%";
-            break;
-          case Part::kDuration:
-            out += HumanizeDuration(value);
-            break;
-        }
-        break;
-    }
-  }
-  return out;
 }
 
 HostAlertConfig DefaultHostDown() {

@@ -6,11 +6,47 @@
 // matching series per `by` group, an optional ratio against a second selector, thresholds per
 // severity with hysteresis, `for` and `keep_firing_for`. It is deliberately not PromQL: every
 // rule is evaluated on the arrival of one host's batch, without a query engine.
+//
+// This file is the loader; the two languages embedded in the file have their own parsers:
+// selectors (`select:`) in selector.h, annotation templates in template.h.
+//
+// Grammar (YAML; every key is optional unless marked, unknown keys are errors):
+//   settings:
+//     flap_window: <duration>                   default 5m
+//     resolved_retention: <duration>            default 15m
+//     staleness: <duration>                     default 0: staleness_intervals x host interval
+//     staleness_intervals: <int >= 1>           default 5
+//   host_down:                                  HostDown: an agent stream was lost
+//     enabled: <bool>  alertname: <name>  severity: <severity>  grace: <duration>
+//     labels: <labels>  annotations: <annotations>
+//   agent_silent:                               AgentSilent: a connected agent sends nothing
+//     (the keys of host_down) intervals: <int >= 1>  min_grace: <duration>
+//   rules:
+//     - name: <name>                            required, unique, [a-zA-Z_:][a-zA-Z0-9_:]*
+//       expr:                                   required
+//         select: <selector>                    required (selector.h)
+//         func: rate | increase | avg_over_time | max_over_time | min_over_time | last
+//                                               default last
+//         window: <duration>                    required (> 0) unless func is last
+//         aggregate: sum | avg | max | min | count   default sum
+//         divide_by: {select, func, window, aggregate}   func, window and aggregate default to
+//                                               the numerator's
+//         by: [<label name>, ...]
+//         complement: <bool>                    value = 1 - value
+//         scale: <finite number>                default 1
+//       op: ">" | ">=" | "<" | "<="             required (quoted: YAML reads `>` as a folding)
+//       for: <duration>  keep_firing_for: <duration>   defaults of every severity
+//       either  threshold: <number>  clear: <number>  severity: <severity>   (default warning)
+//       or      severities: {<severity>: {threshold, clear, for, keep_firing_for}, ...}
+//       labels: <labels>  annotations: <annotations>
+//   <severity>    = info | warning | critical
+//   <labels>      = {<label name>: <UTF-8 value>, ...}; not alertname, severity, alertstate
+//   <annotations> = {<label name>: <template>, ...} (template.h)
+// A higher severity's threshold must not be easier to reach than a lower one's, and `clear` must
+// not lie beyond `threshold` in the direction of `op`.
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,37 +54,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "collector/batch_observer.h"
-
-namespace re2 {
-class RE2;
-}
+#include "collector/alerting/selector.h"
+#include "collector/alerting/template.h"
+#include "collector/label_pairs.h"
 
 namespace hostmon::collector::alerting {
-
-enum class MatchOp { kEq, kNe, kRe, kNre };
-
-// One label matcher of a selector; regexes are fully anchored like PromQL's.
-struct LabelMatcher {
-  std::string name;  // "__name__" for the metric name
-  MatchOp op = MatchOp::kEq;
-  std::string value;
-  std::shared_ptr<const re2::RE2> re;  // for kRe/kNre
-  bool Matches(absl::string_view v) const;
-};
-
-// `metric_name{label="v",other!~"re.*"}` or `{__name__=~"a|b",...}`. An absent label matches
-// as the empty string, as in PromQL.
-struct Selector {
-  std::string text;  // as written, for messages
-  std::vector<LabelMatcher> name_matchers;
-  std::vector<LabelMatcher> label_matchers;
-  bool MatchesName(absl::string_view name) const;
-  bool MatchesLabels(const LabelPairs& labels) const;
-};
-
-// Parses a selector; the error says what is wrong without file/line (the caller adds them).
-absl::StatusOr<Selector> ParseSelector(absl::string_view text);
 
 enum class Func { kRate, kIncrease, kAvgOverTime, kMaxOverTime, kMinOverTime, kLast };
 enum class Aggregate { kSum, kAvg, kMax, kMin, kCount };
@@ -84,32 +94,6 @@ struct SeverityLevel {
   double clear = 0;
   absl::Duration for_duration = absl::ZeroDuration();
   absl::Duration keep_firing_for = absl::ZeroDuration();
-};
-
-// A parsed `{{ ... }}` template (annotations). Syntax checked at load time.
-class Template {
- public:
-  static absl::StatusOr<Template> Parse(absl::string_view text);
-  // `labels` are the alert's labels; `value` the evaluated value.
-  std::string Render(double value, const LabelPairs& labels) const;
-  const std::string& text() const { return text_; }
-
-  struct Part {
-    enum Kind { kText, kValue, kLabel } kind = kText;
-    std::string text;  // literal text, label name, or printf format
-    enum Format {
-      kPlain,
-      kPrintf,
-      kHumanize,
-      kHumanize1024,
-      kPercentage,
-      kDuration
-    } format = kPlain;
-  };
-
- private:
-  std::string text_;
-  std::vector<Part> parts_;
 };
 
 struct Rule {

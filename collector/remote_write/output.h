@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "collector/batch_observer.h"
+#include "collector/ingest_flow_control.h"
 #include "collector/remote_write/config.h"
 #include "collector/remote_write/queue.h"
 #include "prometheus/registry.h"

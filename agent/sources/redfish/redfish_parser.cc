@@ -147,6 +147,26 @@ std::string FanUnits(const std::string& units) {
   return units;
 }
 
+// The frame of every resource parser: the text as one object named `resource`, a T whose
+// `problems` collect type mismatches, and `read` filling T's fields from the object.
+template <typename T, typename Read>
+absl::StatusOr<T> ParseResource(absl::string_view json, absl::string_view resource, Read read) {
+  auto doc = ParseObject(json, resource);
+  if (!doc.ok()) return doc.status();
+  T out;
+  Obj o(*doc, "", &out.problems);
+  read(o, &out);
+  return out;
+}
+
+// Id, Name and Status (Resource.v1_19_0), which most resources carry.
+template <typename T>
+void ReadIdentity(const Obj& o, T* out) {
+  out->id = o.Str("Id");
+  out->name = o.Str("Name");
+  out->status = o.ReadStatus();
+}
+
 }  // namespace
 
 std::optional<double> HealthValue(absl::string_view health) {
@@ -158,15 +178,13 @@ std::optional<double> HealthValue(absl::string_view health) {
 }
 
 absl::StatusOr<ServiceRoot> ParseServiceRoot(absl::string_view json) {
-  auto doc = ParseObject(json, "ServiceRoot");
-  if (!doc.ok()) return doc.status();
-  ServiceRoot out;
-  Obj o(*doc, "", &out.problems);
-  out.chassis = o.Link("Chassis");
-  out.systems = o.Link("Systems");
-  out.session_service = o.Link("SessionService");
-  out.sessions = o.Child("Links").Link("Sessions");
-  return out;
+  auto read = [](const Obj& o, ServiceRoot* out) {
+    out->chassis = o.Link("Chassis");
+    out->systems = o.Link("Systems");
+    out->session_service = o.Link("SessionService");
+    out->sessions = o.Child("Links").Link("Sessions");
+  };
+  return ParseResource<ServiceRoot>(json, "ServiceRoot", read);
 }
 
 absl::StatusOr<Collection> ParseCollection(absl::string_view json) {
@@ -191,112 +209,96 @@ absl::StatusOr<std::string> ParseSessionServiceSessions(absl::string_view json) 
 }
 
 absl::StatusOr<Chassis> ParseChassis(absl::string_view json) {
-  auto doc = ParseObject(json, "Chassis");
-  if (!doc.ok()) return doc.status();
-  Chassis out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  out.thermal = o.Link("Thermal");
-  out.power = o.Link("Power");
-  out.thermal_subsystem = o.Link("ThermalSubsystem");
-  out.power_subsystem = o.Link("PowerSubsystem");
-  out.sensors = o.Link("Sensors");
-  out.environment_metrics = o.Link("EnvironmentMetrics");
-  out.drives = o.Link("Drives");
-  return out;
+  auto read = [](const Obj& o, Chassis* out) {
+    ReadIdentity(o, out);
+    out->thermal = o.Link("Thermal");
+    out->power = o.Link("Power");
+    out->thermal_subsystem = o.Link("ThermalSubsystem");
+    out->power_subsystem = o.Link("PowerSubsystem");
+    out->sensors = o.Link("Sensors");
+    out->environment_metrics = o.Link("EnvironmentMetrics");
+    out->drives = o.Link("Drives");
+  };
+  return ParseResource<Chassis>(json, "Chassis", read);
 }
 
 absl::StatusOr<Thermal> ParseThermal(absl::string_view json) {
-  auto doc = ParseObject(json, "Thermal");
-  if (!doc.ok()) return doc.status();
-  Thermal out;
-  Obj o(*doc, "", &out.problems);
-  for (const Obj& t : o.Array("Temperatures")) {
-    out.temperatures.push_back(LegacyTemperature{t.Str("MemberId"), t.Str("Name"), t.ReadStatus(),
-                                                 t.Num("ReadingCelsius")});
-  }
-  for (const Obj& f : o.Array("Fans")) {
-    LegacyFan fan{f.Str("MemberId"), f.Str("Name"), f.ReadStatus(), f.Num("Reading"),
-                  FanUnits(f.Str("ReadingUnits"))};
-    // Thermal.v1_0 fans had FanName and no Name.
-    if (fan.name.empty()) fan.name = f.Str("FanName");
-    out.fans.push_back(std::move(fan));
-  }
-  return out;
+  auto read = [](const Obj& o, Thermal* out) {
+    for (const Obj& t : o.Array("Temperatures")) {
+      out->temperatures.push_back(LegacyTemperature{t.Str("MemberId"), t.Str("Name"),
+                                                    t.ReadStatus(), t.Num("ReadingCelsius")});
+    }
+    for (const Obj& f : o.Array("Fans")) {
+      LegacyFan fan{f.Str("MemberId"), f.Str("Name"), f.ReadStatus(), f.Num("Reading"),
+                    FanUnits(f.Str("ReadingUnits"))};
+      // Thermal.v1_0 fans had FanName and no Name.
+      if (fan.name.empty()) fan.name = f.Str("FanName");
+      out->fans.push_back(std::move(fan));
+    }
+  };
+  return ParseResource<Thermal>(json, "Thermal", read);
 }
 
 absl::StatusOr<Power> ParsePower(absl::string_view json) {
-  auto doc = ParseObject(json, "Power");
-  if (!doc.ok()) return doc.status();
-  Power out;
-  Obj o(*doc, "", &out.problems);
-  for (const Obj& c : o.Array("PowerControl")) {
-    Obj m = c.Child("PowerMetrics");
-    out.power_control.push_back(LegacyPowerControl{
-        c.Str("MemberId"), c.Str("Name"), c.Num("PowerConsumedWatts"), c.Num("PowerCapacityWatts"),
-        m.Num("MinConsumedWatts"), m.Num("MaxConsumedWatts"), m.Num("AverageConsumedWatts"),
-        m.Num("IntervalInMin")});
-  }
-  for (const Obj& v : o.Array("Voltages")) {
-    out.voltages.push_back(
-        LegacyVoltage{v.Str("MemberId"), v.Str("Name"), v.ReadStatus(), v.Num("ReadingVolts")});
-  }
-  for (const Obj& p : o.Array("PowerSupplies")) {
-    PowerSupply ps;
-    ps.id = p.Str("MemberId");
-    ps.name = p.Str("Name");
-    ps.status = p.ReadStatus();
-    ps.input_watts = p.Num("PowerInputWatts");
-    ps.output_watts = p.Num("PowerOutputWatts");
-    if (!ps.output_watts) ps.output_watts = p.Num("LastPowerOutputWatts");
-    ps.capacity_watts = p.Num("PowerCapacityWatts");
-    ps.input_voltage = p.Num("LineInputVoltage");
-    ps.efficiency_percent = p.Num("EfficiencyPercent");
-    out.power_supplies.push_back(std::move(ps));
-  }
-  return out;
+  auto read = [](const Obj& o, Power* out) {
+    for (const Obj& c : o.Array("PowerControl")) {
+      Obj m = c.Child("PowerMetrics");
+      out->power_control.push_back(LegacyPowerControl{
+          c.Str("MemberId"), c.Str("Name"), c.Num("PowerConsumedWatts"),
+          c.Num("PowerCapacityWatts"), m.Num("MinConsumedWatts"), m.Num("MaxConsumedWatts"),
+          m.Num("AverageConsumedWatts"), m.Num("IntervalInMin")});
+    }
+    for (const Obj& v : o.Array("Voltages")) {
+      out->voltages.push_back(
+          LegacyVoltage{v.Str("MemberId"), v.Str("Name"), v.ReadStatus(), v.Num("ReadingVolts")});
+    }
+    for (const Obj& p : o.Array("PowerSupplies")) {
+      PowerSupply ps;
+      ps.id = p.Str("MemberId");
+      ps.name = p.Str("Name");
+      ps.status = p.ReadStatus();
+      ps.input_watts = p.Num("PowerInputWatts");
+      ps.output_watts = p.Num("PowerOutputWatts");
+      if (!ps.output_watts) ps.output_watts = p.Num("LastPowerOutputWatts");
+      ps.capacity_watts = p.Num("PowerCapacityWatts");
+      ps.input_voltage = p.Num("LineInputVoltage");
+      ps.efficiency_percent = p.Num("EfficiencyPercent");
+      out->power_supplies.push_back(std::move(ps));
+    }
+  };
+  return ParseResource<Power>(json, "Power", read);
 }
 
 absl::StatusOr<Subsystem> ParseSubsystem(absl::string_view json) {
-  auto doc = ParseObject(json, "Subsystem");
-  if (!doc.ok()) return doc.status();
-  Subsystem out;
-  Obj o(*doc, "", &out.problems);
-  out.status = o.ReadStatus();
-  out.fans = o.Link("Fans");
-  out.thermal_metrics = o.Link("ThermalMetrics");
-  out.power_supplies = o.Link("PowerSupplies");
-  out.capacity_watts = o.Num("CapacityWatts");
-  return out;
+  auto read = [](const Obj& o, Subsystem* out) {
+    out->status = o.ReadStatus();
+    out->fans = o.Link("Fans");
+    out->thermal_metrics = o.Link("ThermalMetrics");
+    out->power_supplies = o.Link("PowerSupplies");
+    out->capacity_watts = o.Num("CapacityWatts");
+  };
+  return ParseResource<Subsystem>(json, "Subsystem", read);
 }
 
 absl::StatusOr<Fan> ParseFan(absl::string_view json) {
-  auto doc = ParseObject(json, "Fan");
-  if (!doc.ok()) return doc.status();
-  Fan out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  Obj speed = o.Child("SpeedPercent");
-  out.percent = speed.Num("Reading");
-  out.rpm = speed.Num("SpeedRPM");
-  out.data_source_uri = speed.Str("DataSourceUri");
-  return out;
+  auto read = [](const Obj& o, Fan* out) {
+    ReadIdentity(o, out);
+    Obj speed = o.Child("SpeedPercent");
+    out->percent = speed.Num("Reading");
+    out->rpm = speed.Num("SpeedRPM");
+    out->data_source_uri = speed.Str("DataSourceUri");
+  };
+  return ParseResource<Fan>(json, "Fan", read);
 }
 
 absl::StatusOr<ThermalMetrics> ParseThermalMetrics(absl::string_view json) {
-  auto doc = ParseObject(json, "ThermalMetrics");
-  if (!doc.ok()) return doc.status();
-  ThermalMetrics out;
-  Obj o(*doc, "", &out.problems);
-  for (const Obj& t : o.Array("TemperatureReadingsCelsius")) {
-    out.temperatures.push_back(
-        NamedReading{t.Str("DeviceName"), Excerpt{t.Num("Reading"), t.Str("DataSourceUri")}});
-  }
-  return out;
+  auto read = [](const Obj& o, ThermalMetrics* out) {
+    for (const Obj& t : o.Array("TemperatureReadingsCelsius")) {
+      out->temperatures.push_back(
+          NamedReading{t.Str("DeviceName"), Excerpt{t.Num("Reading"), t.Str("DataSourceUri")}});
+    }
+  };
+  return ParseResource<ThermalMetrics>(json, "ThermalMetrics", read);
 }
 
 absl::StatusOr<PowerSupply> ParsePowerSupply(absl::string_view json,
@@ -305,117 +307,92 @@ absl::StatusOr<PowerSupply> ParsePowerSupply(absl::string_view json,
   if (!doc.ok()) return doc.status();
   Obj o(*doc, "", problems);
   PowerSupply out;
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
+  ReadIdentity(o, &out);
   out.capacity_watts = o.Num("PowerCapacityWatts");
   out.metrics = o.Link("Metrics");
   return out;
 }
 
 absl::StatusOr<PowerSupplyMetrics> ParsePowerSupplyMetrics(absl::string_view json) {
-  auto doc = ParseObject(json, "PowerSupplyMetrics");
-  if (!doc.ok()) return doc.status();
-  PowerSupplyMetrics out;
-  Obj o(*doc, "", &out.problems);
-  out.input_watts = o.ReadExcerpt("InputPowerWatts");
-  out.output_watts = o.ReadExcerpt("OutputPowerWatts");
-  out.input_voltage = o.ReadExcerpt("InputVoltage");
-  return out;
+  auto read = [](const Obj& o, PowerSupplyMetrics* out) {
+    out->input_watts = o.ReadExcerpt("InputPowerWatts");
+    out->output_watts = o.ReadExcerpt("OutputPowerWatts");
+    out->input_voltage = o.ReadExcerpt("InputVoltage");
+  };
+  return ParseResource<PowerSupplyMetrics>(json, "PowerSupplyMetrics", read);
 }
 
 absl::StatusOr<Sensor> ParseSensor(absl::string_view json) {
-  auto doc = ParseObject(json, "Sensor");
-  if (!doc.ok()) return doc.status();
-  Sensor out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  out.reading = o.Num("Reading");
-  out.reading_type = o.Str("ReadingType");
-  out.reading_units = o.Str("ReadingUnits");
-  out.physical_context = o.Str("PhysicalContext");
-  return out;
+  auto read = [](const Obj& o, Sensor* out) {
+    ReadIdentity(o, out);
+    out->reading = o.Num("Reading");
+    out->reading_type = o.Str("ReadingType");
+    out->reading_units = o.Str("ReadingUnits");
+    out->physical_context = o.Str("PhysicalContext");
+  };
+  return ParseResource<Sensor>(json, "Sensor", read);
 }
 
 absl::StatusOr<EnvironmentMetrics> ParseEnvironmentMetrics(absl::string_view json) {
-  auto doc = ParseObject(json, "EnvironmentMetrics");
-  if (!doc.ok()) return doc.status();
-  EnvironmentMetrics out;
-  Obj o(*doc, "", &out.problems);
-  out.power_watts = o.ReadExcerpt("PowerWatts");
-  return out;
+  auto read = [](const Obj& o, EnvironmentMetrics* out) {
+    out->power_watts = o.ReadExcerpt("PowerWatts");
+  };
+  return ParseResource<EnvironmentMetrics>(json, "EnvironmentMetrics", read);
 }
 
 absl::StatusOr<System> ParseSystem(absl::string_view json) {
-  auto doc = ParseObject(json, "ComputerSystem");
-  if (!doc.ok()) return doc.status();
-  System out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  out.power_state = o.Str("PowerState");
-  out.manufacturer = o.Str("Manufacturer");
-  out.model = o.Str("Model");
-  out.serial = o.Str("SerialNumber");
-  out.sku = o.Str("SKU");
-  out.hostname = o.Str("HostName");
-  out.memory_gib = o.Child("MemorySummary").Num("TotalSystemMemoryGiB");
-  Obj cpu = o.Child("ProcessorSummary");
-  out.cpu_count = cpu.Num("Count");
-  out.cpu_model = cpu.Str("Model");
-  out.storage = o.Link("Storage");
-  out.simple_storage = o.Link("SimpleStorage");
-  return out;
+  auto read = [](const Obj& o, System* out) {
+    ReadIdentity(o, out);
+    out->power_state = o.Str("PowerState");
+    out->manufacturer = o.Str("Manufacturer");
+    out->model = o.Str("Model");
+    out->serial = o.Str("SerialNumber");
+    out->sku = o.Str("SKU");
+    out->hostname = o.Str("HostName");
+    out->memory_gib = o.Child("MemorySummary").Num("TotalSystemMemoryGiB");
+    Obj cpu = o.Child("ProcessorSummary");
+    out->cpu_count = cpu.Num("Count");
+    out->cpu_model = cpu.Str("Model");
+    out->storage = o.Link("Storage");
+    out->simple_storage = o.Link("SimpleStorage");
+  };
+  return ParseResource<System>(json, "ComputerSystem", read);
 }
 
 absl::StatusOr<SimpleStorage> ParseSimpleStorage(absl::string_view json) {
-  auto doc = ParseObject(json, "SimpleStorage");
-  if (!doc.ok()) return doc.status();
-  SimpleStorage out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  for (const Obj& d : o.Array("Devices")) {
-    out.devices.push_back(SimpleStorageDevice{d.Str("Name"), d.Str("Manufacturer"), d.Str("Model"),
-                                              d.Num("CapacityBytes"), d.ReadStatus()});
-  }
-  return out;
+  auto read = [](const Obj& o, SimpleStorage* out) {
+    ReadIdentity(o, out);
+    for (const Obj& d : o.Array("Devices")) {
+      out->devices.push_back(SimpleStorageDevice{d.Str("Name"), d.Str("Manufacturer"),
+                                                 d.Str("Model"), d.Num("CapacityBytes"),
+                                                 d.ReadStatus()});
+    }
+  };
+  return ParseResource<SimpleStorage>(json, "SimpleStorage", read);
 }
 
 absl::StatusOr<Storage> ParseStorage(absl::string_view json) {
-  auto doc = ParseObject(json, "Storage");
-  if (!doc.ok()) return doc.status();
-  Storage out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  out.drives = o.Links("Drives");
-  return out;
+  auto read = [](const Obj& o, Storage* out) {
+    ReadIdentity(o, out);
+    out->drives = o.Links("Drives");
+  };
+  return ParseResource<Storage>(json, "Storage", read);
 }
 
 absl::StatusOr<Drive> ParseDrive(absl::string_view json) {
-  auto doc = ParseObject(json, "Drive");
-  if (!doc.ok()) return doc.status();
-  Drive out;
-  Obj o(*doc, "", &out.problems);
-  out.id = o.Str("Id");
-  out.name = o.Str("Name");
-  out.status = o.ReadStatus();
-  out.media_type = o.Str("MediaType");
-  out.protocol = o.Str("Protocol");
-  out.manufacturer = o.Str("Manufacturer");
-  out.model = o.Str("Model");
-  out.serial = o.Str("SerialNumber");
-  out.slot = o.Child("PhysicalLocation").Child("PartLocation").Str("LocationOrdinalValue");
-  out.capacity_bytes = o.Num("CapacityBytes");
-  out.life_left_percent = o.Num("PredictedMediaLifeLeftPercent");
-  out.failure_predicted = o.Bool("FailurePredicted");
-  return out;
+  auto read = [](const Obj& o, Drive* out) {
+    ReadIdentity(o, out);
+    out->media_type = o.Str("MediaType");
+    out->protocol = o.Str("Protocol");
+    out->manufacturer = o.Str("Manufacturer");
+    out->model = o.Str("Model");
+    out->serial = o.Str("SerialNumber");
+    out->slot = o.Child("PhysicalLocation").Child("PartLocation").Str("LocationOrdinalValue");
+    out->capacity_bytes = o.Num("CapacityBytes");
+    out->life_left_percent = o.Num("PredictedMediaLifeLeftPercent");
+    out->failure_predicted = o.Bool("FailurePredicted");
+  };
+  return ParseResource<Drive>(json, "Drive", read);
 }
 
 }  // namespace hostmon::agent::redfish

@@ -21,92 +21,11 @@
 //   not exported.
 #pragma once
 
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "absl/status/statusor.h"
+#include "agent/sources/redfish/redfish_fetcher.h"
 #include "agent/sources/redfish/redfish_parser.h"
+#include "agent/sources/redfish/redfish_walk_result.h"
 
 namespace hostmon::agent::redfish {
-
-class Fetcher {
- public:
-  virtual ~Fetcher() = default;
-  // GETs each service-relative path (in parallel where possible): the body of a 2xx response,
-  // or an error naming the path.
-  virtual std::vector<absl::StatusOr<std::string>> GetAll(
-      const std::vector<std::string>& paths) = 0;
-};
-
-// Metric families of the redfish source; names are <prefix>_<suffix> (idrac_exporter's names
-// with its configurable prefix; see kFamilies in redfish_walk.cc).
-enum class Family {
-  kUp,
-  kCollectionErrors,
-  kCollectionDuration,
-  kChassisHealth,
-  kChassisHealthRollup,
-  kChassisSchemaInfo,
-  kSystemHealth,
-  kSystemHealthRollup,
-  kSystemPowerOn,
-  kSystemMachineInfo,
-  kSystemMemorySize,
-  kSystemCpuCount,
-  kTemperature,
-  kVoltage,
-  kSensorPower,
-  kSensorCurrent,
-  kSensorReading,
-  kSensorHealth,
-  kFanSpeed,
-  kFanHealth,
-  kPsuHealth,
-  kPsuInputWatts,
-  kPsuOutputWatts,
-  kPsuCapacityWatts,
-  kPsuInputVoltage,
-  kPsuEfficiency,
-  kPowerControlConsumed,
-  kPowerControlCapacity,
-  kPowerControlMin,
-  kPowerControlMax,
-  kPowerControlAvg,
-  kPowerControlInterval,
-  kStorageHealth,
-  kDriveInfo,
-  kDriveHealth,
-  kDriveCapacity,
-  kDriveLifeLeft,
-  kDriveFailurePredicted,
-  kCount,
-};
-
-struct FamilyInfo {
-  const char* suffix;
-  const char* help;
-};
-const FamilyInfo& Info(Family f);
-
-using Labels = std::vector<std::pair<std::string, std::string>>;
-
-struct Sample {
-  Family family;
-  Labels labels;
-  double value;
-};
-
-struct WalkResult {
-  std::vector<Sample> samples;
-  // One line per request that failed or resource that could not be parsed (counted in
-  // <prefix>_collection_errors).
-  std::vector<std::string> errors;
-  // Properties of the wrong type in otherwise usable resources (logged at debug level).
-  std::vector<std::string> problems;
-  // The Chassis and Systems collections the root links were read: the target is up.
-  bool collections_ok = false;
-};
 
 WalkResult Walk(Fetcher& fetcher, const ServiceRoot& root);
 
