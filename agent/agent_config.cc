@@ -3,6 +3,7 @@
 
 #include <deque>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -11,6 +12,7 @@
 #include "agent/spool/spool.h"
 #include "common/exposition.h"
 #include "common/flags.h"
+#include "common/host_identity.h"
 #include "common/log.h"
 #include "common/yaml_config.h"
 
@@ -271,17 +273,15 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
   if (c.queue_max_batches < 1) {
     return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");
   }
-  for (const auto& [k, v] : c.labels) {
-    if (!common::IsValidLabelName(k)) {
-      return absl::InvalidArgumentError(absl::StrCat("label name \"", k, "\" is not valid"));
-    }
-    if (k == "instance") {
+  // An empty host name means gethostname(); CheckAgentStart fills it in before validating.
+  if (!c.hostname.empty()) {
+    if (absl::Status s = common::ValidateHostName(c.hostname); !s.ok()) {
       return absl::InvalidArgumentError(
-          "label \"instance\" cannot be set as a static label; use --hostname");
+          absl::StrCat("hostname \"", absl::CHexEscape(c.hostname), "\": ", s.message()));
     }
-    if (!common::IsValidUtf8(v)) {
-      return absl::InvalidArgumentError(absl::StrCat("label \"", k, "\": value is not UTF-8"));
-    }
+  }
+  for (const auto& [k, v] : c.labels) {
+    if (absl::Status s = common::ValidateStaticLabel(k, v); !s.ok()) return s;
   }
   return log::ValidateLevel(c.log_level);
 }
