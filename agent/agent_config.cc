@@ -195,6 +195,10 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
                    "--label=dc=fra1 (repeatable); job defaults to node");
   flags.Duration("collection.interval", &config->interval, "How often to collect");
   flags.Bool("once", &cmd->once, "Collect once, print Prometheus text exposition to stdout, exit");
+  flags.Bool("check-config", &cmd->check_config,
+             "Validate the configuration as a start would, without connecting, and exit (0: "
+             "valid, 2: not)");
+  flags.Bool("version", &cmd->version, "Print the version and build information and exit");
   flags.String("path.procfs", &config->procfs, "procfs mount point");
   flags.String("path.sysfs", &config->sysfs, "sysfs mount point");
   flags.String("path.rootfs", &config->rootfs, "root filesystem mount point");
