@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "common/host_identity.h"
 #include "common/scoped_temp_dir.h"
 
 namespace hostmon::agent {
