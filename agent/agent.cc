@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/build_info.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -25,6 +26,28 @@ const std::map<std::string, std::string>& OptionsOf(const AgentConfig& config,
                                                     const std::string& source) {
   auto it = config.source_options.find(source);
   return it != config.source_options.end() ? it->second : NoOptions();
+}
+
+// hostmon_agent_build_info: in every batch, so each host's agent build reaches the collector.
+class BuildInfoMetric : public Contributor {
+ public:
+  void WriteTo(SampleWriter& out) override {
+    static constexpr MetricDesc kBuildInfo{
+        "hostmon_agent_build_info", kGauge,
+        "Build information of the agent (labels version, revision, branch, compiler); value 1."};
+    const common::BuildInfo& b = common::GetBuildInfo();
+    const LabelRef labels[] = {{"branch", b.branch},
+                               {"compiler", b.compiler},
+                               {"revision", b.revision},
+                               {"version", b.version}};
+    out.Add(kBuildInfo, labels, 1);
+  }
+};
+
+// Stateless, shared by every collection of the process.
+Contributor* BuildInfoContributor() {
+  static auto* contributor = new BuildInfoMetric();
+  return contributor;
 }
 
 uint64_t RandomEpoch() {
@@ -74,6 +97,7 @@ std::string CollectOnceExposition(AgentSources sources) {
   Collection collection(&table, std::move(sources.fast), &common::RealClock::Get());
   SlowTier slow_tier(std::move(sources.slow));
   collection.AddContributor(&slow_tier);
+  collection.AddContributor(BuildInfoContributor());
   slow_tier.RunOnce();
   CollectedBatch batch;
   collection.CollectOnce(&batch);
@@ -140,6 +164,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config,
   a->collection_->AddContributor(a->client_.get());
   a->collection_->AddContributor(a->queue_.get());
   a->collection_->AddContributor(a->duplicate_samples_.get());
+  a->collection_->AddContributor(BuildInfoContributor());
   return a;
 }
 

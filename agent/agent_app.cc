@@ -2,7 +2,6 @@
 #include "agent/agent_app.h"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -11,6 +10,8 @@
 
 #include "agent/agent.h"
 #include "agent/agent_config.h"
+#include "agent/start_check.h"
+#include "common/build_info.h"
 #include "common/flags.h"
 #include "common/fs_root.h"
 #include "common/log.h"
@@ -19,12 +20,6 @@ namespace hostmon::agent {
 namespace {
 
 namespace log = common::log;
-
-std::string DefaultHostname() {
-  char buf[256] = {0};
-  if (::gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return "localhost";
-  return buf;
-}
 
 }  // namespace
 
@@ -46,21 +41,25 @@ int AgentMain(int argc, const char* const* argv) {
     std::cout << cmd.usage;
     return 0;
   }
-  if (absl::Status s = ValidateAgentConfig(config); !s.ok()) {
-    log::Error("invalid configuration", log::Kv("err", s.message()));
-    return 2;
+  if (cmd.version) {
+    std::cout << common::VersionLine("hostmon-agent") << "\n";
+    return 0;
   }
   log::Level level = log::Level::kInfo;
   log::ParseLevel(config.log_level, &level);
   log::SetLevel(level);
-  if (config.hostname.empty()) config.hostname = DefaultHostname();
 
   // Sources may keep pointers to `fs` and `config` (their SourceContext): both outlive them.
   common::FsRoot fs(config.procfs, config.sysfs, config.rootfs);
   AgentSources sources;
-  if (std::optional<common::StartError> e = BuildSources(config, &fs, &sources)) {
+  if (std::optional<common::StartError> e =
+          CheckAgentStart(&config, &fs, cmd.check_config || !cmd.once, &sources)) {
     log::Error(e->message, e->fields);
     return e->exit_code;
+  }
+  if (cmd.check_config) {
+    std::cout << "SUCCESS: configuration is valid\n";
+    return 0;
   }
 
   if (cmd.once) {

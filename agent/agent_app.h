@@ -3,9 +3,9 @@
 
 namespace hostmon::agent {
 
-// The whole program: configuration (agent/agent_config.h), then --once or the long-running agent
-// (agent/agent.h) until SIGTERM or SIGINT. Returns the process exit code: 0, 2 for an invalid
-// command line or configuration, 1 when a part cannot start.
+// The whole program: configuration (agent/agent_config.h), then --version, --check-config,
+// --once or the long-running agent (agent/agent.h) until SIGTERM or SIGINT. Returns the process
+// exit code: 0, 2 for an invalid command line or configuration, 1 when a part cannot start.
 int AgentMain(int argc, const char* const* argv);
 
 }  // namespace hostmon::agent

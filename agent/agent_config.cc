@@ -3,6 +3,7 @@
 
 #include <deque>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -11,6 +12,7 @@
 #include "agent/spool/spool.h"
 #include "common/exposition.h"
 #include "common/flags.h"
+#include "common/host_identity.h"
 #include "common/log.h"
 #include "common/yaml_config.h"
 
@@ -193,6 +195,10 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
                    "--label=dc=fra1 (repeatable); job defaults to node");
   flags.Duration("collection.interval", &config->interval, "How often to collect");
   flags.Bool("once", &cmd->once, "Collect once, print Prometheus text exposition to stdout, exit");
+  flags.Bool("check-config", &cmd->check_config,
+             "Validate the configuration as a start would, without connecting, and exit (0: "
+             "valid, 2: not)");
+  flags.Bool("version", &cmd->version, "Print the version and build information and exit");
   flags.String("path.procfs", &config->procfs, "procfs mount point");
   flags.String("path.sysfs", &config->sysfs, "sysfs mount point");
   flags.String("path.rootfs", &config->rootfs, "root filesystem mount point");
@@ -271,17 +277,15 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
   if (c.queue_max_batches < 1) {
     return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");
   }
-  for (const auto& [k, v] : c.labels) {
-    if (!common::IsValidLabelName(k)) {
-      return absl::InvalidArgumentError(absl::StrCat("label name \"", k, "\" is not valid"));
-    }
-    if (k == "instance") {
+  // An empty host name means gethostname(); CheckAgentStart fills it in before validating.
+  if (!c.hostname.empty()) {
+    if (absl::Status s = common::ValidateHostName(c.hostname); !s.ok()) {
       return absl::InvalidArgumentError(
-          "label \"instance\" cannot be set as a static label; use --hostname");
+          absl::StrCat("hostname \"", absl::CHexEscape(c.hostname), "\": ", s.message()));
     }
-    if (!common::IsValidUtf8(v)) {
-      return absl::InvalidArgumentError(absl::StrCat("label \"", k, "\": value is not UTF-8"));
-    }
+  }
+  for (const auto& [k, v] : c.labels) {
+    if (absl::Status s = common::ValidateStaticLabel(k, v); !s.ok()) return s;
   }
   return log::ValidateLevel(c.log_level);
 }

@@ -57,7 +57,10 @@ struct AgentCommandLine {
   // the flags below override its values; it is listed here for --help and for the parser.
   std::string config_file;
   bool once = false;  // --once: collect once, print the exposition, exit
-  bool help = false;  // --help: print `usage` and exit
+  // --check-config: validate as a start would (agent/agent_app.h), print the result, exit
+  bool check_config = false;
+  bool version = false;  // --version: print common::VersionLine and exit
+  bool help = false;     // --help: print `usage` and exit
   std::string usage;
 };
 

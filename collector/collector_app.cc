@@ -13,8 +13,11 @@
 #include "collector/collector.h"
 #include "collector/collector_config.h"
 #include "collector/remote_write/output.h"
+#include "collector/web_server.h"
+#include "common/build_info.h"
 #include "common/clock.h"
 #include "common/flags.h"
+#include "common/grpc_tls.h"
 #include "common/log.h"
 #include "prometheus/registry.h"
 
@@ -23,8 +26,8 @@ namespace {
 
 namespace log = common::log;
 
-// --check-rules and --check-config: the files are loaded together, as at startup, so a rule name
-// defined in two files is caught too.
+// --check-rules: the files are loaded together, as at startup, so a rule name defined in two
+// files is caught too.
 int CheckRules(const std::vector<std::string>& files) {
   std::unique_ptr<alerting::RuleEvaluator> engine =
       alerting::NewRuleEvaluator(&common::RealClock::Get());
@@ -37,21 +40,33 @@ int CheckRules(const std::vector<std::string>& files) {
   return 0;
 }
 
-// --check-config, after ValidateCollectorConfig: what else a start would read.
-int CheckConfig(const CollectorConfig& config) {
-  // The rule files are part of the configuration: a broken one must fail the check too.
-  if (CheckRules(config.alerting.rule_files) != 0) return 1;
-  // Also reads the remote write credential files, as a start would.
+}  // namespace
+
+std::optional<common::StartError> CheckCollectorStart(const CollectorConfig& config) {
+  if (absl::Status s = ValidateCollectorConfig(config); !s.ok()) {
+    return common::StartError{"invalid configuration", log::Kv("err", s.message()), 2};
+  }
+  // The same credentials Collector::Start builds: TLS files readable, plaintext on loopback only.
+  if (auto creds = common::MakeServerCredentials(config.tls, config.grpc_listen_address);
+      !creds.ok()) {
+    return common::StartError{"cannot start", log::Kv("err", creds.status().message()), 2};
+  }
+  if (absl::Status s = WebServer::CheckAddress(config.web_listen_address); !s.ok()) {
+    return common::StartError{"invalid configuration", log::Kv("err", s.message()), 2};
+  }
+  // The rule files load together, as at start-up, so a rule name defined in two files is caught.
+  std::unique_ptr<alerting::RuleEvaluator> engine =
+      alerting::NewRuleEvaluator(&common::RealClock::Get());
+  if (absl::Status s = engine->LoadRules(config.alerting.rule_files); !s.ok()) {
+    return common::StartError{"cannot load rules", log::Kv("err", s.message()), 2};
+  }
+  // Reads the remote write credential files, as a start does; the scratch registry is dropped.
   prometheus::Registry scratch;
   if (auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &scratch); !rw.ok()) {
-    log::Error("invalid configuration", log::Kv("err", rw.status().message()));
-    return 2;
+    return common::StartError{"cannot start", log::Kv("err", rw.status().message()), 2};
   }
-  std::cout << "configuration OK\n";
-  return 0;
+  return std::nullopt;
 }
-
-}  // namespace
 
 int CollectorMain(int argc, const char* const* argv) {
   CollectorConfig config;
@@ -71,15 +86,22 @@ int CollectorMain(int argc, const char* const* argv) {
     std::cout << cmd.usage;
     return 0;
   }
-  if (!cmd.check_rules.empty()) return CheckRules({cmd.check_rules});
-  if (absl::Status s = ValidateCollectorConfig(config); !s.ok()) {
-    log::Error("invalid configuration", log::Kv("err", s.message()));
-    return 2;
+  if (cmd.version) {
+    std::cout << common::VersionLine("hostmon-collector") << "\n";
+    return 0;
   }
-  if (cmd.check_config) return CheckConfig(config);
+  if (!cmd.check_rules.empty()) return CheckRules({cmd.check_rules});
   log::Level level = log::Level::kInfo;
   log::ParseLevel(config.log_level, &level);
   log::SetLevel(level);
+  if (std::optional<common::StartError> e = CheckCollectorStart(config)) {
+    log::Error(e->message, e->fields);
+    return e->exit_code;
+  }
+  if (cmd.check_config) {
+    std::cout << "SUCCESS: configuration is valid\n";
+    return 0;
+  }
 
   // Blocked before any thread starts, so that every thread inherits the mask and only the
   // sigwait below sees them.

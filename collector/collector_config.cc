@@ -84,7 +84,10 @@ absl::Status ApplyCollectorFlags(int argc, const char* const* argv, CollectorCon
                                  CollectorCommandLine* cmd) {
   common::FlagSet flags("hostmon-collector");
   flags.String("config.file", &cmd->config_file, "YAML config file; flags override its values");
-  flags.Bool("check-config", &cmd->check_config, "Validate the configuration and exit");
+  flags.Bool("check-config", &cmd->check_config,
+             "Validate the configuration as a start would, without listening, and exit (0: "
+             "valid, 2: not)");
+  flags.Bool("version", &cmd->version, "Print the version and build information and exit");
   flags.String("grpc.listen-address", &config->grpc_listen_address,
                "Address for agent streams (port 0 picks a free port)");
   flags.String("web.listen-address", &config->web_listen_address,

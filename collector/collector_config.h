@@ -35,6 +35,7 @@ struct CollectorCommandLine {
   // the flags override its values; it is listed here for --help and for the parser.
   std::string config_file;
   bool check_config = false;  // --check-config: validate the configuration and exit
+  bool version = false;       // --version: print common::VersionLine and exit
   std::string check_rules;    // --check-rules: validate this rules file and exit
   // --debug.applied-batches-file: a test aid, one JSON line per applied batch.
   std::string applied_batches_file;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "collector/alerting/engine_exposition.h"
 #include "common/exposition.h"
+#include "common/host_identity.h"
 #include "common/log.h"
 
 namespace hostmon::collector {
@@ -41,39 +42,24 @@ bool SequenceTracker::MarkApplied(uint64_t seq) {
 
 namespace {
 
-bool HasControlChars(absl::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
 constexpr absl::string_view kReservedPrefix = "hostmon_collector_";
 
 }  // namespace
 
 absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
   const std::string& name = hello.host_name();
-  if (name.empty() || name.size() > 253 || !IsValidUtf8(name) || HasControlChars(name)) {
-    return absl::InvalidArgumentError(
-        "hello.host_name: must be 1..253 bytes of UTF-8 without control characters");
+  if (absl::Status s = common::ValidateHostName(name); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("hello.host_name: ", s.message()));
   }
   if (hello.epoch() == 0) return absl::InvalidArgumentError("hello.epoch: must not be 0");
   std::vector<std::pair<std::string, std::string>> labels;
   for (int i = 0; i < hello.static_labels_size(); ++i) {
     const pb::Label& l = hello.static_labels(i);
     std::string where = absl::StrCat("hello.static_labels[", i, "]");
-    if (!IsValidLabelName(l.name())) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": invalid label name \"", l.name(), "\""));
-    }
-    if (l.name() == "instance") {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": \"instance\" is the host name and cannot be a static label"));
-    }
-    if (!IsValidUtf8(l.value()) || l.value().size() > options_.max_label_value_bytes) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": value must be UTF-8 of at most ",
-                                                     options_.max_label_value_bytes, " bytes"));
+    if (absl::Status s =
+            common::ValidateStaticLabel(l.name(), l.value(), options_.max_label_value_bytes);
+        !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
     }
     for (const auto& [k, v] : labels) {
       if (k == l.name()) {

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "collector/batch_observer.h"
 #include "common/clock.h"
+#include "common/host_identity.h"
 #include "hostmon/ingest/v1/ingest.pb.h"
 
 namespace hostmon::collector {
@@ -36,7 +37,7 @@ struct HostStoreOptions {
   // Limits against runaway or hostile agents.
   size_t max_series_per_host = 200000;
   size_t max_labels_per_series = 64;
-  size_t max_label_value_bytes = 4096;
+  size_t max_label_value_bytes = common::kMaxStaticLabelValueBytes;
 };
 
 // Applied-sequence bookkeeping for exactly-once effect of at-least-once delivery: every sequence

@@ -7,6 +7,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/build_info.h"
 #include "common/log.h"
 
 namespace hostmon::collector {
@@ -63,11 +64,15 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
                     .Name("hostmon_collector_rejected_messages_total")
                     .Help("Messages rejected as invalid, by reason.")
                     .Register(*registry_)) {
+  const common::BuildInfo& b = common::GetBuildInfo();
   prometheus::BuildGauge()
       .Name("hostmon_collector_build_info")
       .Help("Build information of the collector; value 1.")
       .Register(*registry_)
-      .Add({{"version", HOSTMON_VERSION}})
+      .Add({{"version", b.version},
+            {"revision", b.revision},
+            {"branch", b.branch},
+            {"compiler", b.compiler}})
       .Set(1);
   // Pre-create the reasons so they export as 0 before the first rejection.
   for (const char* reason : {"invalid_hello", "invalid_batch", "protocol"}) {

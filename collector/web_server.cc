@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "CivetServer.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace hostmon::collector {
@@ -61,17 +62,25 @@ WebServer::~WebServer() {
   if (server_) server_->close();
 }
 
+absl::Status WebServer::CheckAddress(const std::string& address) {
+  size_t colon = address.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "web listen address \"", address, "\": expected host:port or :port (port 0 to 65535)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     const std::string& address, std::map<std::string, Handler> routes,
     std::map<std::string, RequestHandler> request_routes) {
+  if (absl::Status s = CheckAddress(address); !s.ok()) return s;
   // civetweb spells "all interfaces" as a bare port.
   std::string host;
   std::string port_spec = address;
   size_t colon = address.rfind(':');
-  if (colon == std::string::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("web listen address \"", address, "\": expected host:port or :port"));
-  }
   host = address.substr(0, colon);
   if (host.empty() || host == "0.0.0.0") port_spec = address.substr(colon + 1);
   std::vector<std::string> options = {"listening_ports",   port_spec, "num_threads", "4",

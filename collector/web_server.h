@@ -33,6 +33,9 @@ class WebServer {
       std::function<int(const Request& request, std::string* body, std::string* content_type)>;
 
   ~WebServer();
+  // Checks the form of a listen address, as Start does before it binds: "host:port" or ":port"
+  // with a port from 0 to 65535.
+  static absl::Status CheckAddress(const std::string& address);
   // Listens on `address` ("host:port", ":port"; port 0 picks a free one).
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(
       const std::string& address, std::map<std::string, Handler> routes,

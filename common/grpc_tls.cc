@@ -4,8 +4,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <set>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/fs_root.h"
 #include "common/log.h"
 #include "grpcpp/security/credentials.h"
@@ -36,6 +39,15 @@ absl::string_view HostOf(absl::string_view address) {
   return colon == absl::string_view::npos ? address : address.substr(0, colon);
 }
 
+// Start-up checks the credentials before it builds them for real (the agent's and the
+// collector's --check-config run the same checks), so each warning is logged once per process.
+void WarnOnce(absl::string_view message, const std::string& fields) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* logged = new std::set<std::string>();
+  absl::MutexLock lock(&mu);
+  if (logged->insert(absl::StrCat(message, fields)).second) log::Warn(message, fields);
+}
+
 }  // namespace
 
 bool IsLoopbackAddress(absl::string_view address) {
@@ -58,8 +70,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
           "refusing to serve gRPC without TLS on non-loopback address ", listen_address,
           ": set --tls.cert-file and --tls.key-file (and --tls.ca-file for mTLS)"));
     }
-    log::Warn("gRPC listener uses plaintext (allowed on loopback only)",
-              log::Kv("address", listen_address));
+    WarnOnce("gRPC listener uses plaintext (allowed on loopback only)",
+             log::Kv("address", listen_address));
     return grpc::InsecureServerCredentials();
   }
   if (tls.cert_file.empty() || tls.key_file.empty()) {
@@ -76,7 +88,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     opts.pem_root_certs = *ca;
     opts.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   } else {
-    log::Warn("TLS without a CA file: agents are not authenticated (set --tls.ca-file for mTLS)");
+    WarnOnce("TLS without a CA file: agents are not authenticated (set --tls.ca-file for mTLS)",
+             "");
   }
   opts.pem_key_cert_pairs.push_back({*key, *cert});
   return grpc::SslServerCredentials(opts);
@@ -90,8 +103,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
           absl::StrCat("refusing to send without TLS to non-loopback collector ", target,
                        ": set --tls.ca-file (and --tls.cert-file/--tls.key-file for mTLS)"));
     }
-    log::Warn("collector connection uses plaintext (allowed on loopback only)",
-              log::Kv("collector", target));
+    WarnOnce("collector connection uses plaintext (allowed on loopback only)",
+             log::Kv("collector", target));
     return grpc::InsecureChannelCredentials();
   }
   if (tls.cert_file.empty() != tls.key_file.empty()) {

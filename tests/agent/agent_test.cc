@@ -169,6 +169,11 @@ std::string FirstBatchSelfMetrics(const AgentConfig& config) {
     if (line.find("test_ticks") != std::string::npos) continue;
     if (line.find("source_") != std::string::npos) continue;  // WriteSourceOutcome's, tested there
     if (line.find("node_scrape_collector") != std::string::npos) continue;
+    // The build's label values depend on the checkout (common/build_info_test.cc checks them).
+    if (line.rfind("hostmon_agent_build_info{", 0) == 0) {
+      CHECK(line.find(std::string("version=\"") + HOSTMON_VERSION + "\"") != std::string::npos);
+      line = "hostmon_agent_build_info{<build>} 1\n";
+    }
     // Durations measured in real time.
     if (line[0] != '#' && line.find("_seconds_total ") != std::string::npos) {
       line = line.substr(0, line.find(' ')) + " <seconds>\n";
@@ -181,7 +186,10 @@ std::string FirstBatchSelfMetrics(const AgentConfig& config) {
 TEST_CASE("Agent batches carry the queue's and the client's self metrics", "[agent][loop]") {
   CHECK(
       FirstBatchSelfMetrics(TestConfig()) ==
-      R"(# HELP hostmon_agent_collector_connected 1 while a stream to the collector is established.
+      R"(# HELP hostmon_agent_build_info Build information of the agent (labels version, revision, branch, compiler); value 1.
+# TYPE hostmon_agent_build_info gauge
+hostmon_agent_build_info{<build>} 1
+# HELP hostmon_agent_collector_connected 1 while a stream to the collector is established.
 # TYPE hostmon_agent_collector_connected gauge
 hostmon_agent_collector_connected 0
 # HELP hostmon_agent_dropped_batches_total Batches dropped because the send queue was full (oldest first).
@@ -210,7 +218,10 @@ TEST_CASE("With a spool and a failover list, batches also carry spool and failov
   config.collector_addresses = {"127.0.0.1:1", "127.0.0.1:2"};
   CHECK(
       FirstBatchSelfMetrics(config) ==
-      R"(# HELP hostmon_agent_collector_connected 1 while a stream to the collector is established.
+      R"(# HELP hostmon_agent_build_info Build information of the agent (labels version, revision, branch, compiler); value 1.
+# TYPE hostmon_agent_build_info gauge
+hostmon_agent_build_info{<build>} 1
+# HELP hostmon_agent_collector_connected 1 while a stream to the collector is established.
 # TYPE hostmon_agent_collector_connected gauge
 hostmon_agent_collector_connected 0
 # HELP hostmon_agent_collector_failovers_total Switches to the next collector address after a failed stream.

@@ -191,7 +191,7 @@ TEST_CASE("Invalid hellos are rejected with the field named", "[collector][store
   h = MakeHello("h");
   l = h.add_static_labels();
   l->set_name("bad-name");
-  CHECK_THAT(reason(h), Catch::Contains("invalid label name"));
+  CHECK_THAT(reason(h), Catch::Contains("label name \"bad-name\" is not valid"));
   CHECK(f.store.connected_streams() == 0);
 }
 

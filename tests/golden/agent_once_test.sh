@@ -4,8 +4,9 @@
 # sources that read syscalls rather than files and so describe the build machine, not the
 # fixtures: time, timex, uname; their HELP/TYPE lines stay; statvfs results of the filesystem
 # source are masked to "<statvfs>" because they measure the disk holding the checkout; label values
-# that contain the fixture directory, such as rapl's sysfs path, show it as "<fixtures>"), and the
-# output must pass
+# that contain the fixture directory, such as rapl's sysfs path, show it as "<fixtures>"; the label
+# values of hostmon_agent_build_info (version, git revision, branch, compiler) show as "<build>"),
+# and the output must pass
 # `promtool check metrics`. Run with -u as the last argument to regenerate the golden file.
 set -euo pipefail
 agent=${1:?usage: agent_once_test.sh PATH/TO/hostmon-agent [-u]}
@@ -20,6 +21,7 @@ trap 'rm -f "$actual"' EXIT
   | grep -Ev '^(hostmon_agent_source_duration_seconds\{|node_scrape_collector_duration_seconds\{|node_time_seconds |node_time_zone_offset_seconds\{|node_timex_[a-z_]+ |node_uname_info\{)' \
   | sed -E 's/^(node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free)\{[^}]*\}) .*/\1 <statvfs>/' \
   | sed "s|$fixtures|<fixtures>|g" \
+  | sed -E '/^hostmon_agent_build_info\{/ s/="[^"]*"/="<build>"/g' \
     >"$actual"
 
 if [[ ${2:-} == -u ]]; then

@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
+# Operator ergonomics: --check-config refuses exactly what a start refuses, with the same exit
+# code and error line, for both binaries; good configs pass both; --version prints one line
+# (tests/tools/check_config_parity.py). No peers: starts bind loopback port 0 only.
+add_test(NAME config.check_parity
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_config_parity.py
+          --agent ${HOSTMON_BIN_DIR}/hostmon-agent --collector ${HOSTMON_BIN_DIR}/hostmon-collector)
+set_tests_properties(config.check_parity PROPERTIES TIMEOUT 180)
