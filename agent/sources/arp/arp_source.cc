@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "agent/sources/arp/arp_parser.h"
-#include "agent/sources/netdev/device_filter.h"
+#include "agent/sources/common/device_filter.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/common/proc_stat_parser.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 

@@ -11,7 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "agent/sources/netdev/device_filter.h"
+#include "agent/sources/common/device_filter.h"
 #include "agent/sources/netdev/netdev_parser.h"
 #include "common/status_macros.h"
 #include "common/text_parse.h"

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/common/proc_stat_parser.h"
 #include "agent/sources/process/limits_parser.h"
-#include "agent/sources/processes/pid_stat_parser.h"
+#include "agent/sources/common/pid_stat_parser.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {

@@ -10,7 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "agent/sources/processes/pid_stat_parser.h"
+#include "agent/sources/common/pid_stat_parser.h"
 #include "common/status_macros.h"
 #include "common/text_parse.h"
 

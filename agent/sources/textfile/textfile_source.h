@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "agent/sources/netdev/device_filter.h"
+#include "agent/sources/common/device_filter.h"
 
 #include "absl/strings/str_cat.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 #include <dirent.h>
 #include <fcntl.h>
