@@ -335,7 +335,15 @@ int AgentMain(int argc, const char* const* argv) {
   std::vector<Collection::NamedSource> sources;
   std::vector<SlowSourceSpec> slow_sources;
   for (const SourceInfo* info : *selected) {
-    SourceContext ctx{&fs, &option_values[info->name]};
+    SourceContext ctx{&fs, &option_values[info->name], info->name};
+    if (info->slow) {
+      auto deadline = SlowSourceTimeout(info->name, option_values[info->name]);
+      if (!deadline.ok()) {
+        log::Error("invalid configuration", log::Kv("err", deadline.status().message()));
+        return 2;
+      }
+      ctx.deadline = *deadline;
+    }
     auto src = info->factory(ctx);
     if (!src.ok()) {
       log::Error("cannot create source",
