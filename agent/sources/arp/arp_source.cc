@@ -39,9 +39,7 @@ class ArpSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeArpSource(const SourceContext& ctx) {
-  HM_ASSIGN_OR_RETURN(DeviceFilter filter,
-                      DeviceFilter::Make("arp", "device-include", ctx.Option("device-include"),
-                                         "device-exclude", ctx.Option("device-exclude")));
+  HM_ASSIGN_OR_RETURN(DeviceFilter filter, DeviceFilter::Make(ctx));
   return std::make_unique<ArpSource>(*ctx.fs, std::move(filter));
 }
 

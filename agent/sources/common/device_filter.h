@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// node_exporter's include/exclude device regexes (netdev, arp, netclass). Go's regexp is RE2, so
+// node_exporter's include/exclude device filters (netdev, arp, diskstats). Go's regexp is RE2, so
 // RE2 gives the same matches; like Go's MatchString the match is unanchored.
 #pragma once
 
@@ -9,19 +9,20 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "agent/source.h"
 #include "re2/re2.h"
 
 namespace hostmon::agent {
 
 class DeviceFilter {
  public:
-  // At most one of `include` and `exclude` may be non-empty (node_exporter rejects both);
-  // `source` and the option names make the error message point at the offending flag.
-  static absl::StatusOr<DeviceFilter> Make(absl::string_view source,
-                                           absl::string_view include_option,
-                                           const std::string& include,
-                                           absl::string_view exclude_option,
-                                           const std::string& exclude);
+  // The source's options `include_option` and `exclude_option` (patterns; empty: none). At most
+  // one of them may be set, as node_exporter requires, except that an include pattern replaces
+  // an exclude pattern still at `default_exclude` (diskstats: its default exclusion).
+  static absl::StatusOr<DeviceFilter> Make(const SourceContext& ctx,
+                                           absl::string_view include_option = "device-include",
+                                           absl::string_view exclude_option = "device-exclude",
+                                           absl::string_view default_exclude = "");
 
   // True when `device` is to be exported.
   bool Keep(absl::string_view device) const {
@@ -32,8 +33,8 @@ class DeviceFilter {
   }
 
  private:
-  std::shared_ptr<const RE2> include_;
-  std::shared_ptr<const RE2> exclude_;
+  std::unique_ptr<RE2> include_;
+  std::unique_ptr<RE2> exclude_;
 };
 
 }  // namespace hostmon::agent

@@ -49,6 +49,8 @@ class CpuSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeCpuSource(const SourceContext& ctx) { return std::make_unique<CpuSource>(*ctx.fs); }
+absl::StatusOr<SourcePtr> MakeCpuSource(const SourceContext& ctx) {
+  return std::make_unique<CpuSource>(*ctx.fs);
+}
 
 }  // namespace hostmon::agent

@@ -105,9 +105,7 @@ class NetdevSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeNetdevSource(const SourceContext& ctx) {
-  HM_ASSIGN_OR_RETURN(DeviceFilter filter,
-                      DeviceFilter::Make("netdev", "device-include", ctx.Option("device-include"),
-                                         "device-exclude", ctx.Option("device-exclude")));
+  HM_ASSIGN_OR_RETURN(DeviceFilter filter, DeviceFilter::Make(ctx));
   return std::make_unique<NetdevSource>(*ctx.fs, std::move(filter));
 }
 

@@ -55,6 +55,8 @@ class StatSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeStatSource(const SourceContext& ctx) { return std::make_unique<StatSource>(*ctx.fs); }
+absl::StatusOr<SourcePtr> MakeStatSource(const SourceContext& ctx) {
+  return std::make_unique<StatSource>(*ctx.fs);
+}
 
 }  // namespace hostmon::agent
