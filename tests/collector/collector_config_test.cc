@@ -7,7 +7,7 @@
 #include <string>
 
 #include "collector/collector_app.h"
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::collector {
 namespace {

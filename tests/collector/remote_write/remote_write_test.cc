@@ -17,10 +17,10 @@
 #include "collector/remote_write/queue.h"
 #include "collector/remote_write/transport.h"
 #include "common/backoff.h"
-#include "common/scoped_temp_dir.h"
 #include "common/yaml_config.h"
 #include "fakes/fake_clock.h"
 #include "fakes/fake_rw_transport.h"
+#include "fakes/temp_dir.h"
 #include "hostmon/prompb/remote_write.pb.h"
 #include "prometheus/registry.h"
 
