@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/nvme/nvme_source.h"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <string>
 #include <vector>
 

@@ -2,12 +2,9 @@
 #include "agent/sources/processes/processes_source.h"
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "agent/sources/common/pid_stat_parser.h"
 #include "common/dir_entries.h"
 #include "common/status_macros.h"

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/time/time_source.h"
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "agent/sources/time/clocksource_parser.h"
 #include "common/dir_entries.h"
 #include "common/status_macros.h"

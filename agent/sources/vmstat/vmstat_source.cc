@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "agent/sources/vmstat/vmstat_parser.h"
 #include "common/status_macros.h"
 #include "re2/re2.h"
