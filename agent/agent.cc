@@ -59,8 +59,9 @@ uint64_t RandomEpoch() {
 }  // namespace
 
 absl::StatusOr<SourcePtr> CreateSource(const SourceInfo& info, const AgentConfig& config,
-                                       const common::FsRoot* fs) {
-  SourceContext ctx{fs, &OptionsOf(config, info.name)};
+                                       const common::FsRoot* fs, absl::Duration deadline) {
+  SourceContext ctx{fs, &OptionsOf(config, info.name), info.name};
+  ctx.deadline = deadline;
   return info.factory(ctx);
 }
 
@@ -72,7 +73,17 @@ std::optional<common::StartError> BuildSources(const AgentConfig& config, const 
                               2};
   }
   for (const SourceInfo* info : *selected) {
-    auto src = CreateSource(*info, config, fs);
+    // A slow source's collection deadline is its tier's `timeout`; the fast cycle has none.
+    absl::Duration deadline = absl::InfiniteDuration();
+    if (info->slow) {
+      auto timeout = SlowSourceTimeout(info->name, OptionsOf(config, info->name));
+      if (!timeout.ok()) {
+        return common::StartError{"invalid configuration",
+                                  log::Kv("err", timeout.status().message()), 2};
+      }
+      deadline = *timeout;
+    }
+    auto src = CreateSource(*info, config, fs, deadline);
     if (!src.ok()) {
       return common::StartError{
           "cannot create source",

@@ -40,10 +40,12 @@ struct AgentSources {
 };
 
 // Builds one source through its factory. The one place where a SourceContext is made: the
-// file-system roots and the source's options as merged by ApplyAgentFlags. `config` and `fs`
-// must outlive the source (a source may keep its context's pointers).
+// file-system roots, the source's options as merged by ApplyAgentFlags and its collection
+// deadline (SourceContext::deadline). `config` and `fs` must outlive the source (a source may
+// keep its context's pointers).
 absl::StatusOr<SourcePtr> CreateSource(const SourceInfo& info, const AgentConfig& config,
-                                       const common::FsRoot* fs);
+                                       const common::FsRoot* fs,
+                                       absl::Duration deadline = absl::InfiniteDuration());
 
 // Selects the sources the configuration switches on and builds them (CreateSource), slow ones
 // with their --source.<name>.interval/.timeout. Returns why not, if one cannot be built.

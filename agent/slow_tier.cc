@@ -164,6 +164,11 @@ absl::StatusOr<SlowSourceSpec> MakeSlowSourceSpec(
   return SlowSourceSpec{name, std::move(source), *interval, *timeout};
 }
 
+absl::StatusOr<absl::Duration> SlowSourceTimeout(
+    const std::string& name, const std::map<std::string, std::string>& options) {
+  return DurationOption(name, options, kSlowTimeoutOption, kSlowDefaultTimeout);
+}
+
 SlowTier::SlowTier(std::vector<SlowSourceSpec> sources, const common::Clock* clock)
     : clock_(clock) {
   for (SlowSourceSpec& spec : sources) {

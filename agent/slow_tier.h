@@ -56,6 +56,11 @@ struct SlowSourceSpec {
   absl::Duration timeout = absl::Seconds(25);
 };
 
+// The source's --source.<name>.timeout from the merged option values: the deadline of one
+// collection, also given to its factory as SourceContext::deadline. Errors name the option.
+absl::StatusOr<absl::Duration> SlowSourceTimeout(const std::string& name,
+                                                 const std::map<std::string, std::string>& options);
+
 // Reads --source.<name>.interval/.timeout from the merged option values; errors name the option.
 absl::StatusOr<SlowSourceSpec> MakeSlowSourceSpec(
     const std::string& name, SourcePtr source, const std::map<std::string, std::string>& options);

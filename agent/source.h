@@ -7,11 +7,18 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/exposition.h"
 #include "common/fs_root.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
 
 namespace hostmon::agent {
 
@@ -47,19 +54,67 @@ class Source {
 };
 using SourcePtr = std::unique_ptr<Source>;
 
-// What a source factory gets to build a source.
-struct SourceContext {
-  const common::FsRoot* fs;
-  // The source's options (--source.<name>.<option> or sources_options.<name>.<option>), already
-  // merged with the defaults declared in its SourceInfo.
-  const std::map<std::string, std::string>* options = nullptr;
+// A setting of a source: --source.<source>.<name> on the command line,
+// sources_options.<source>.<name> in the config file. A source with options declares them in its
+// SourceInfo (agent/source_registry.h), usually through a function in its own header.
+struct SourceOption {
+  std::string name;
+  std::string default_value;
+  std::string help;
+};
 
-  // Value of an option declared by the source; "" when absent.
-  std::string Option(const std::string& name) const {
-    if (options == nullptr) return "";
-    auto it = options->find(name);
-    return it == options->end() ? "" : it->second;
-  }
+// What a source factory gets to build a source. Factories have one signature:
+//   absl::StatusOr<SourcePtr> Make<Name>Source(const SourceContext& ctx);
+// and fail with InvalidArgument (from the accessors below, or OptionError) on a bad option.
+struct SourceContext {
+  const common::FsRoot* fs = nullptr;
+  // The source's options: every option it declares, at its default unless the configuration
+  // sets it (the agent merges defaults, config file and flags before calling the factory).
+  const std::map<std::string, std::string>* options = nullptr;
+  // The source's name; error messages start with "source <name>: ".
+  std::string source = {};
+  // How long one Collect() may take: the slow tier's `timeout` option for a slow source, infinite
+  // for the fast cycle. Past it the slow tier drops the whole collection, so a source that waits
+  // on devices or remote endpoints bounds its waits itself, with one policy for every source:
+  //  - Its waits end by Collect()'s start + WorkBudget(): the deadline less a margin (a tenth of
+  //    it, at most 2s) for parsing and writing what was read, so that a slow device costs only
+  //    its own series, never those of the others.
+  //  - A wait it can cut short (a child process, an HTTP exchange) is cut there; a configured
+  //    per-target deadline longer than WorkBudget() is shortened to it, logged once when built.
+  //  - A wait it cannot cut short (a library call that returns only at its own timeout, plus that
+  //    library's grace) must be configured to end before the deadline; otherwise the factory
+  //    fails with InvalidArgument naming both settings.
+  absl::Duration deadline = absl::InfiniteDuration();
+
+  // The deadline less the margin described above; infinite when the deadline is.
+  absl::Duration WorkBudget() const;
+
+  // The option's text; "" when absent.
+  std::string Option(absl::string_view name) const;
+
+  // Typed options, parsed in one place with one error wording:
+  //   source <source>: option "<name>": <what is wrong>
+  // An empty value means "none" for a pattern (nullptr) and a list (no entries); for a duration,
+  // an integer and a boolean it is invalid.
+  //
+  // A regular expression in RE2 syntax, the dialect of the Go exporters whose flags the sources
+  // mirror. Whether it must match a whole name is the source's choice, as in the exporter it
+  // follows: RE2::PartialMatch for node_exporter's unanchored flags (Go's MatchString),
+  // RE2::FullMatch where the exporter anchors the pattern (systemd's unit filters).
+  absl::StatusOr<std::unique_ptr<re2::RE2>> Regex(absl::string_view name) const;
+  // A Go-style duration ("500ms", "1m30s"); at least `min`, never infinite.
+  absl::StatusOr<absl::Duration> Duration(absl::string_view name,
+                                          absl::Duration min = absl::Nanoseconds(1)) const;
+  // A decimal integer in [min, max].
+  absl::StatusOr<int> Int(absl::string_view name, int min, int max) const;
+  // "true" or "false".
+  absl::StatusOr<bool> Bool(absl::string_view name) const;
+  // Comma-separated entries, each trimmed of white space; empty entries are dropped.
+  std::vector<std::string> List(absl::string_view name) const;
+
+  // InvalidArgument in the accessors' wording, for a check only the source can make (an
+  // enumeration, two options that exclude each other).
+  absl::Status OptionError(absl::string_view name, absl::string_view problem) const;
 };
 
 }  // namespace hostmon::agent

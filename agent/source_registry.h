@@ -15,20 +15,14 @@
 
 namespace hostmon::agent {
 
-// A per-source setting, e.g. diskstats' device-exclude regex.
-struct SourceOption {
-  std::string name;  // --source.<source>.<name>; sources_options.<source>.<name>
-  std::string default_value;
-  std::string help;
-};
-
 struct SourceInfo {
   std::string name;  // --source.<name>, hostmon_agent_source_success{source="<name>"}
   std::string help;  // one line for --help
   bool enabled_by_default;
-  // Builds the source; an invalid option value is an InvalidArgument error naming the option.
+  // Builds the source (Make<Name>Source); an invalid option value is an InvalidArgument error
+  // naming the option.
   std::function<absl::StatusOr<SourcePtr>(const SourceContext&)> factory;
-  std::vector<SourceOption> options = {};
+  std::vector<SourceOption> options = {};  // agent/source.h
   // Sources that talk to devices or remote endpoints (BMCs, Redfish services, disks through
   // smartctl) belong to the slow tier: they run on their own thread and schedule with a deadline,
   // so a hung device can never delay the /proc sources (issue 5).

@@ -2,7 +2,6 @@
 #include "common/fs_root.h"
 
 #include <fcntl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,27 +18,6 @@ std::string FsRoot::Join(const std::string& root, absl::string_view rel) {
   out.append(rel.data(), rel.size());
   return out;
 }
-
-namespace internal {
-
-long GetDents(int fd, char* buf, size_t size) {
-  long n = ::syscall(SYS_getdents64, fd, buf, size);
-  return n < 0 ? -errno : n;
-}
-
-int OpenDir(const std::string& dir, absl::Status* error) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    int err = errno;
-    std::string msg = absl::StrCat("open ", dir, ": ", std::strerror(err));
-    *error = err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
-  }
-  return fd;
-}
-
-void CloseFd(int fd) { ::close(fd); }
-
-}  // namespace internal
 
 absl::Status ReadFileTo(const std::string& path, std::string* out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -3,12 +3,10 @@
 
 #include <curl/curl.h>
 
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/secret_file.h"
 
 namespace hostmon::common {
 namespace {
@@ -38,12 +36,11 @@ int AbortCheck(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<std::atomic<bool>*>(user)->load() ? 1 : 0;  // non-zero aborts the transfer
 }
 
+// The secret in the file, or an error naming the option and the file (common/secret_file.h).
 absl::StatusOr<std::string> ReadSecret(const std::string& path, const char* option) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", option, " ", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(s.str()));
+  absl::StatusOr<std::string> secret = common::ReadSecretFile(path);
+  if (!secret.ok()) return absl::NotFoundError(absl::StrCat("cannot read ", option, " ", path));
+  return secret;
 }
 
 struct ListDeleter {

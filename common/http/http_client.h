@@ -9,8 +9,8 @@
 // Credential files: checked when the client is created (Create / ValidateHttpClientOptions), so a
 // wrong path fails at startup naming the file, AND re-read at every request, so tokens and
 // passwords rotate without a restart (as Prometheus does). A file that vanishes later fails that
-// request like a network error (retried by the callers), never the process. Surrounding
-// whitespace is not part of a secret (files written by `echo` end in a newline).
+// request like a network error (retried by the callers), never the process. Files are read with
+// common::ReadSecretFile (surrounding white space is not part of a secret).
 #pragma once
 
 #include <atomic>

@@ -11,7 +11,7 @@
 
 #include "agent/slow_tier.h"
 #include "agent/source_registry.h"
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {

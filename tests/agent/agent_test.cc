@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 #include "fakes/fake_clock.h"
 #include "fakes/wait_for.h"
 

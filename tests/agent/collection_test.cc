@@ -10,19 +10,20 @@
 #include "agent/source_registry.h"
 #include "fakes/alloc_counter.h"
 #include "fakes/fake_clock.h"
+#include "fakes/fixtures.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
 
 std::vector<Collection::NamedSource> BuiltinsOver(const common::FsRoot& fs) {
-  SourceContext ctx{&fs};
   std::vector<Collection::NamedSource> out;
   for (const SourceInfo& info : BuiltinSources()) {
     // Reads D-Bus, not the fixture tree; covered with a fake client in systemd_source_test.cc.
     if (info.name == "systemd") continue;
     // Devices and BMCs run in the slow tier, tested in slow_tier_test.cc and their own tests.
     if (info.slow) continue;
-    auto src = info.factory(ctx);
+    auto src = info.factory(testing::TestContext(info.name, fs));
     REQUIRE(src.ok());
     out.push_back({info.name, std::move(*src)});
   }
@@ -46,8 +47,7 @@ std::map<std::string, double> Samples(const SeriesTable& table, const CollectedB
 }
 
 TEST_CASE("Collection over the fixture tree yields node_exporter series", "[agent][collection]") {
-  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                    HOSTMON_FIXTURE_DIR "/rootfs");
+  common::FsRoot fs = testing::FixtureRoot();
   SeriesTable table;
   testing::FakeClock clock;
   Collection c(&table, BuiltinsOver(fs), &clock);
@@ -67,7 +67,7 @@ TEST_CASE("Collection over the fixture tree yields node_exporter series", "[agen
 
 TEST_CASE("A missing file marks only that source as failed", "[agent][collection]") {
   // An empty procfs root: every source fails, but collection still produces self metrics.
-  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent", "/nonexistent");
+  common::FsRoot fs = testing::EmptyRoot();
   SeriesTable table;
   testing::FakeClock clock;
   Collection c(&table, BuiltinsOver(fs), &clock);
@@ -80,8 +80,7 @@ TEST_CASE("A missing file marks only that source as failed", "[agent][collection
 }
 
 TEST_CASE("A steady-state collection does not allocate", "[agent][collection][alloc]") {
-  common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                    HOSTMON_FIXTURE_DIR "/rootfs");
+  common::FsRoot fs = testing::FixtureRoot();
   SeriesTable table;
   testing::FakeClock clock;
   Collection c(&table, BuiltinsOver(fs), &clock);

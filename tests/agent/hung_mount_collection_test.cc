@@ -16,6 +16,8 @@
 #include "agent/source_registry.h"
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "common/clock.h"
+#include "fakes/fixtures.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
@@ -23,7 +25,7 @@ namespace {
 TEST_CASE("A hung mount delays one collection by at most the mount timeout",
           "[agent][collection][filesystem]") {
   const std::string fixtures = HOSTMON_FIXTURE_DIR;
-  common::FsRoot fs(fixtures + "/proc", fixtures + "/sys", fixtures + "/rootfs");
+  common::FsRoot fs = testing::FixtureRoot();
   // Owned by the fake and shared with the stuck worker, which outlives this test.
   auto release = std::make_shared<absl::Notification>();
   const std::string hung = fixtures + "/rootfs/srv/nfs";
@@ -35,14 +37,14 @@ TEST_CASE("A hung mount delays one collection by at most the mount timeout",
     *out = FsStats{1000, 400, 300, 4096, 5000, 4000};
     return absl::OkStatus();
   };
-  std::map<std::string, std::string> options{{"mount-timeout", "300ms"}};
   std::vector<Collection::NamedSource> sources;
-  auto filesystem = MakeFilesystemSourceWithStatFs(SourceContext{&fs, &options}, statfs);
+  auto filesystem = MakeFilesystemSourceWithStatFs(
+      testing::TestContext("filesystem", fs, {{"mount-timeout", "300ms"}}), statfs);
   REQUIRE(filesystem.ok());
   sources.push_back({"filesystem", std::move(*filesystem)});
   for (const SourceInfo& info : BuiltinSources()) {
     if (info.name == "cpu" || info.name == "loadavg" || info.name == "meminfo") {
-      sources.push_back({info.name, std::move(*info.factory(SourceContext{&fs}))});
+      sources.push_back({info.name, info.factory(testing::TestContext(info.name, fs)).value()});
     }
   }
   SeriesTable table;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/host_identity.h"
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {

@@ -10,6 +10,7 @@
 #include "agent/collection.h"
 #include "agent/source_registry.h"
 #include "common/clock.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
@@ -18,9 +19,7 @@ std::vector<Collection::NamedSource> Builtins(const common::FsRoot& fs) {
   std::vector<Collection::NamedSource> out;
   for (const SourceInfo& info : BuiltinSources()) {
     if (!info.enabled_by_default) continue;  // what a default agent runs
-    std::map<std::string, std::string> options;
-    for (const SourceOption& o : info.options) options[o.name] = o.default_value;
-    out.push_back({info.name, std::move(*info.factory(SourceContext{&fs, &options}))});
+    out.push_back({info.name, info.factory(testing::TestContext(info.name, fs)).value()});
   }
   return out;
 }

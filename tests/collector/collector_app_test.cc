@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::collector {
 namespace {

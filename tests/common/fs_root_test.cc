@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::common {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::common {
 namespace {

@@ -16,6 +16,7 @@
 #include "agent/transport/ingest_client.h"
 #include "collector/ingest_service.h"
 #include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
 #include "grpcpp/grpcpp.h"
 
 namespace hostmon {
@@ -91,8 +92,8 @@ std::shared_ptr<agent::CollectedBatch> Batch(agent::SeriesTable& table, uint64_t
 
 TEST_CASE("Spooled batches of a previous run are replayed behind live data with their own refs",
           "[spool][integration]") {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
-  std::string dir = ::mkdtemp(tmpl.data());
+  testing::ScopedTempDir tmp;
+  const std::string dir = tmp.path();
   agent::SpoolOptions so;
   so.directory = dir;
   so.fsync = agent::SpoolFsync::kNever;
@@ -157,7 +158,6 @@ TEST_CASE("Spooled batches of a previous run are replayed behind live data with 
   CHECK(client.stats().replayed_batches == 6);  // 1..6 were backlog when the stream started
   CHECK(c.metrics.duplicate_batches.Value() == 0);
   client.Stop(absl::Seconds(2));
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("The caching self-contained encoder equals encoding from scratch", "[spool]") {
@@ -187,8 +187,8 @@ TEST_CASE("The caching self-contained encoder equals encoding from scratch", "[s
 }
 
 TEST_CASE("Live batches go before the backlog, which is rate limited", "[spool][integration]") {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
-  std::string dir = ::mkdtemp(tmpl.data());
+  testing::ScopedTempDir tmp;
+  const std::string dir = tmp.path();
   agent::SpoolOptions so;
   so.directory = dir;
   so.fsync = agent::SpoolFsync::kNever;
@@ -228,7 +228,6 @@ TEST_CASE("Live batches go before the backlog, which is rate limited", "[spool][
   CHECK(replayed_before_live < 15);
   REQUIRE(Eventually([&] { return c.recorder.Get().size() == 21; }));
   client.Stop(absl::Seconds(2));
-  std::filesystem::remove_all(dir);
 }
 
 // Self-contained encoding cost per batch (what the agent spools every cycle) and end-to-end replay
@@ -236,8 +235,8 @@ TEST_CASE("Live batches go before the backlog, which is rate limited", "[spool][
 // rate, until every batch is acknowledged. Prints figures; asserts nothing about speed.
 // Run: build/tests/hostmon_unit_tests "[.bench][spool_bench]"
 TEST_CASE("Spool benchmark: encoding and end-to-end replay throughput", "[.bench][spool_bench]") {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "hostmon-replay-XXXXXX").string();
-  std::string dir = ::mkdtemp(tmpl.data());
+  testing::ScopedTempDir tmp;
+  const std::string dir = tmp.path();
   agent::SpoolOptions so;
   so.directory = dir;
   so.fsync = agent::SpoolFsync::kNever;
@@ -305,7 +304,6 @@ TEST_CASE("Spool benchmark: encoding and end-to-end replay throughput", "[.bench
   std::printf("end-to-end replay: %d batches in %.2f s = %.0f batches/s, %.3g samples/s\n",
               kBatches, secs, kBatches / secs, kBatches * batch.values.size() / secs);
   client.Stop(absl::Seconds(2));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "agent/sources/arp/arp_parser.h"
-#include "agent/sources/netdev/device_filter.h"
+#include "agent/sources/common/device_filter.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {
@@ -39,9 +39,7 @@ class ArpSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeArpSource(const SourceContext& ctx) {
-  HM_ASSIGN_OR_RETURN(DeviceFilter filter,
-                      DeviceFilter::Make("arp", "device-include", ctx.Option("device-include"),
-                                         "device-exclude", ctx.Option("device-exclude")));
+  HM_ASSIGN_OR_RETURN(DeviceFilter filter, DeviceFilter::Make(ctx));
   return std::make_unique<ArpSource>(*ctx.fs, std::move(filter));
 }
 

@@ -78,7 +78,7 @@ class ConntrackSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeConntrackSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeConntrackSource(const SourceContext& ctx) {
   return std::make_unique<ConntrackSource>(*ctx.fs);
 }
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/common/proc_stat_parser.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {
@@ -49,6 +49,8 @@ class CpuSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeCpuSource(const SourceContext& ctx) { return std::make_unique<CpuSource>(*ctx.fs); }
+absl::StatusOr<SourcePtr> MakeCpuSource(const SourceContext& ctx) {
+  return std::make_unique<CpuSource>(*ctx.fs);
+}
 
 }  // namespace hostmon::agent

@@ -7,6 +7,6 @@ namespace hostmon::agent {
 
 // node_cpu_seconds_total{cpu,mode} and node_cpu_guest_seconds_total{cpu,mode} from /proc/stat, as
 // node_exporter's cpu collector.
-SourcePtr MakeCpuSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeCpuSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

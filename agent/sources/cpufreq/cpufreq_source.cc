@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/cpufreq/cpufreq_source.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "agent/sources/cpufreq/cpufreq_parser.h"
+#include "common/dir_entries.h"
 #include "common/status_macros.h"
 #include "common/text_parse.h"
 
@@ -48,28 +45,18 @@ class CpufreqSource : public Source {
   explicit CpufreqSource(const common::FsRoot& fs) : dir_(fs.Sys("devices/system/cpu")) {}
 
   absl::Status Collect(SampleWriter& out) override {
-    size_t count = 0;
-    DIR* dir = opendir(dir_.c_str());
-    if (dir == nullptr) {
-      const int err = errno;
-      if (err == ENOENT) return absl::NotFoundError(absl::StrCat(dir_, " does not exist"));
-      return absl::InternalError(absl::StrCat(dir_, ": ", std::strerror(err)));
-    }
-    while (struct dirent* entry = readdir(dir)) {
-      if (CpuDirNumber(entry->d_name).empty()) continue;
-      if (count == cpus_.size()) cpus_.emplace_back();
-      cpus_[count++].assign(entry->d_name);
-    }
-    closedir(dir);
-    std::sort(cpus_.begin(), cpus_.begin() + count);
+    // Sorted by name, as node_exporter's glob of cpu[0-9]*.
+    HM_RETURN_IF_ERROR(common::ListDir(dir_, &entries_));
 
     size_t with_cpufreq = 0;
-    for (size_t i = 0; i < count; ++i) {
-      const absl::string_view cpu = CpuDirNumber(cpus_[i]);
+    for (const absl::string_view entry : entries_.names) {
+      const absl::string_view cpu = CpuDirNumber(entry);
+      if (cpu.empty()) continue;
       const LabelRef labels[] = {{"cpu", cpu}};
       bool any = false;
       for (const FreqFile& f : kFiles) {
-        path_.assign(dir_).append("/").append(cpus_[i]).append("/cpufreq/").append(f.name);
+        path_.assign(dir_).append("/");
+        path_.append(entry.data(), entry.size()).append("/cpufreq/").append(f.name);
         // Absent files (and cpuinfo_cur_freq, which only root may read) are skipped, as by
         // node_exporter. Checked with access(2) first because building the error Status of a
         // failed open would allocate on every collection.
@@ -91,14 +78,14 @@ class CpufreqSource : public Source {
  private:
   std::string dir_;
   // Reused across collections so that a steady state allocates nothing.
-  std::vector<std::string> cpus_;
+  common::DirListing entries_;
   std::string path_;
   std::string text_;
 };
 
 }  // namespace
 
-SourcePtr MakeCpufreqSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeCpufreqSource(const SourceContext& ctx) {
   return std::make_unique<CpufreqSource>(*ctx.fs);
 }
 

@@ -3,14 +3,13 @@
 
 #include <unistd.h>
 
-#include <optional>
-#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "agent/sources/common/device_filter.h"
 #include "agent/sources/diskstats/diskstats_parser.h"
 #include "common/log.h"
 #include "common/status_macros.h"
@@ -93,26 +92,12 @@ constexpr AtaMetric kAtaMetrics[] = {
      {"node_disk_ata_rotation_rate_rpm", kGauge, "ATA disk rotation rate in RPMs (0 for SSDs)."}},
 };
 
-absl::StatusOr<std::optional<std::regex>> CompileOption(const std::string& name,
-                                                        const std::string& pattern) {
-  if (pattern.empty()) return std::nullopt;
-  // std::regex reports bad patterns by exception; confined to this construction-time call.
-  try {
-    return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("diskstats option ", name, ": invalid regex \"", pattern, "\": ", e.what()));
-  }
-}
-
 class DiskstatsSource : public Source {
  public:
-  DiskstatsSource(const common::FsRoot& fs, std::optional<std::regex> exclude,
-                  std::optional<std::regex> include)
+  DiskstatsSource(const common::FsRoot& fs, DeviceFilter filter)
       : path_(fs.Proc("diskstats")),
         udev_dir_(fs.Root("run/udev/data")),
-        exclude_(std::move(exclude)),
-        include_(std::move(include)) {}
+        filter_(std::move(filter)) {}
 
   absl::Status Collect(SampleWriter& out) override {
     HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
@@ -143,12 +128,10 @@ class DiskstatsSource : public Source {
 
  private:
   bool Ignored(absl::string_view device) {
-    // Regex matching allocates; device names repeat, so decide each name only once.
+    // RE2 builds its DFA lazily, which can allocate; device names repeat, so decide each once.
     auto it = ignored_.find(device);
     if (it != ignored_.end()) return it->second;
-    bool ignored = false;
-    if (exclude_ && std::regex_search(device.begin(), device.end(), *exclude_)) ignored = true;
-    if (include_ && !std::regex_search(device.begin(), device.end(), *include_)) ignored = true;
+    const bool ignored = !filter_.Keep(device);
     ignored_.emplace(std::string(device), ignored);
     return ignored;
   }
@@ -209,8 +192,7 @@ class DiskstatsSource : public Source {
 
   std::string path_;
   std::string udev_dir_;
-  std::optional<std::regex> exclude_;
-  std::optional<std::regex> include_;
+  DeviceFilter filter_;
 
   std::string text_;  // reused buffers: no allocation per device in steady state
   std::vector<DiskstatsLine> lines_;
@@ -232,24 +214,10 @@ const std::vector<SourceOption>& DiskstatsOptions() {
 }
 
 absl::StatusOr<SourcePtr> MakeDiskstatsSource(const SourceContext& ctx) {
-  std::string exclude = kDeviceExclude;
-  std::string include;
-  if (ctx.options != nullptr) {
-    if (ctx.options->count("device-exclude") != 0) exclude = ctx.Option("device-exclude");
-    include = ctx.Option("device-include");
-  }
   // As node_exporter: an include filter replaces the default exclude; setting both is an error.
-  if (!include.empty()) {
-    if (exclude == kDeviceExclude) {
-      exclude.clear();
-    } else if (!exclude.empty()) {
-      return absl::InvalidArgumentError(
-          "diskstats options device-exclude and device-include are mutually exclusive");
-    }
-  }
-  HM_ASSIGN_OR_RETURN(auto exclude_re, CompileOption("device-exclude", exclude));
-  HM_ASSIGN_OR_RETURN(auto include_re, CompileOption("device-include", include));
-  return std::make_unique<DiskstatsSource>(*ctx.fs, std::move(exclude_re), std::move(include_re));
+  HM_ASSIGN_OR_RETURN(DeviceFilter filter,
+                      DeviceFilter::Make(ctx, "device-include", "device-exclude", kDeviceExclude));
+  return std::make_unique<DiskstatsSource>(*ctx.fs, std::move(filter));
 }
 
 }  // namespace hostmon::agent

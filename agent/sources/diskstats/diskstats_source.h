@@ -5,7 +5,6 @@
 
 #include "absl/status/statusor.h"
 #include "agent/source.h"
-#include "agent/source_registry.h"
 
 namespace hostmon::agent {
 

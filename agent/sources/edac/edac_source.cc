@@ -70,17 +70,18 @@ class EdacSource : public Source {
 
   const std::string mc_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  DirListing controllers_, csrows_;
+  common::DirListing controllers_, csrows_;
   std::string dir_, row_dir_, path_, text_;
 };
 
 }  // namespace
 
-SourcePtr MakeEdacSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops) {
+absl::StatusOr<SourcePtr> MakeEdacSourceWithOps(const common::FsRoot& fs,
+                                                std::unique_ptr<SysfsDirOps> ops) {
   return std::make_unique<EdacSource>(fs, std::move(ops));
 }
 
-SourcePtr MakeEdacSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeEdacSource(const SourceContext& ctx) {
   return MakeEdacSourceWithOps(*ctx.fs, RealSysfsDirOps());
 }
 

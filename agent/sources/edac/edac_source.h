@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 
@@ -13,7 +13,8 @@ namespace hostmon::agent {
 // "unknown" for the controller's *_noinfo_count) from /sys/devices/system/edac/mc/mc*/. A missing
 // or malformed counter fails the source (after the samples before it, as node_exporter).
 // NotFound without /sys/devices/system/edac/mc.
-SourcePtr MakeEdacSource(const SourceContext& ctx);
-SourcePtr MakeEdacSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops);
+absl::StatusOr<SourcePtr> MakeEdacSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeEdacSourceWithOps(const common::FsRoot& fs,
+                                                std::unique_ptr<SysfsDirOps> ops);
 
 }  // namespace hostmon::agent

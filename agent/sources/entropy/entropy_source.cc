@@ -40,7 +40,7 @@ class EntropySource : public Source {
 
 }  // namespace
 
-SourcePtr MakeEntropySource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeEntropySource(const SourceContext& ctx) {
   return std::make_unique<EntropySource>(*ctx.fs);
 }
 

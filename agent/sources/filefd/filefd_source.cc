@@ -34,7 +34,7 @@ class FilefdSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeFilefdSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeFilefdSource(const SourceContext& ctx) {
   return std::make_unique<FilefdSource>(*ctx.fs);
 }
 

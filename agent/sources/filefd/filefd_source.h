@@ -7,6 +7,6 @@ namespace hostmon::agent {
 
 // node_filefd_allocated and node_filefd_maximum from /proc/sys/fs/file-nr, as node_exporter's
 // filefd collector.
-SourcePtr MakeFilefdSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeFilefdSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

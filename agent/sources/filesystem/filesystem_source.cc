@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <regex>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -22,6 +21,7 @@
 #include "agent/sources/filesystem/filesystem_parser.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "re2/re2.h"
 
 namespace hostmon::agent {
 namespace {
@@ -94,20 +94,10 @@ struct StatPool {
   }
 };
 
-std::string OptionOr(const SourceContext& ctx, const std::string& name, const char* fallback) {
-  if (ctx.options == nullptr || ctx.options->find(name) == ctx.options->end()) return fallback;
-  return ctx.Option(name);
-}
-
-absl::StatusOr<std::regex> CompileOption(const std::string& name, const std::string& pattern) {
-  // std::regex reports bad patterns by exception; the agent is otherwise exception-free, so the
-  // throw is confined to this one construction-time call.
-  try {
-    return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-  } catch (const std::regex_error& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filesystem option ", name, ": invalid regex \"", pattern, "\": ", e.what()));
-  }
+// Unanchored, as Go's MatchString in node_exporter. An empty pattern (nullptr) matches every
+// name, as Go's empty regexp does: node_exporter then excludes everything, and so does this.
+bool Matches(const RE2* re, absl::string_view text) {
+  return re == nullptr || RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re);
 }
 
 // node_exporter's rootfsStripPrefix: mount points are reported relative to --path.rootfs.
@@ -123,8 +113,8 @@ constexpr int kSpareWorkers = 2;
 
 class FilesystemSource : public Source {
  public:
-  FilesystemSource(const common::FsRoot& fs, std::regex mount_points_exclude,
-                   std::regex fs_types_exclude, absl::Duration timeout, StatFsFunc statfs)
+  FilesystemSource(const common::FsRoot& fs, std::unique_ptr<RE2> mount_points_exclude,
+                   std::unique_ptr<RE2> fs_types_exclude, absl::Duration timeout, StatFsFunc statfs)
       : fs_(fs),
         mounts_path_(fs.Proc("1/mounts")),
         fallback_path_(fs.Proc("mounts")),
@@ -167,22 +157,20 @@ class FilesystemSource : public Source {
   };
 
   bool Excluded(const MountEntry& m, absl::string_view mp) {
-    // Regex matching allocates; mount points and fs types repeat, so decide each only once.
+    // RE2 builds its DFA lazily, which can allocate; mount points and fs types repeat, so decide
+    // each only once.
     auto by_mp = mount_point_excluded_.find(mp);
     if (by_mp == mount_point_excluded_.end()) {
-      by_mp = mount_point_excluded_
-                  .emplace(std::string(mp),
-                           std::regex_search(mp.begin(), mp.end(), mount_points_exclude_))
-                  .first;
+      by_mp =
+          mount_point_excluded_.emplace(std::string(mp), Matches(mount_points_exclude_.get(), mp))
+              .first;
     }
     if (by_mp->second) return true;
     auto by_type = fs_type_excluded_.find(m.fs_type);
     if (by_type == fs_type_excluded_.end()) {
-      by_type =
-          fs_type_excluded_
-              .emplace(std::string(m.fs_type),
-                       std::regex_search(m.fs_type.begin(), m.fs_type.end(), fs_types_exclude_))
-              .first;
+      by_type = fs_type_excluded_
+                    .emplace(std::string(m.fs_type), Matches(fs_types_exclude_.get(), m.fs_type))
+                    .first;
     }
     return by_type->second;
   }
@@ -332,8 +320,8 @@ class FilesystemSource : public Source {
   common::FsRoot fs_;
   std::string mounts_path_;
   std::string fallback_path_;
-  std::regex mount_points_exclude_;
-  std::regex fs_types_exclude_;
+  std::unique_ptr<RE2> mount_points_exclude_;
+  std::unique_ptr<RE2> fs_types_exclude_;
   absl::Duration timeout_;
   std::shared_ptr<StatPool> pool_;
   int workers_ = 0;  // started; each either idle, busy on a healthy call, or stuck
@@ -382,19 +370,9 @@ absl::StatusOr<SourcePtr> MakeFilesystemSource(const SourceContext& ctx) {
 
 absl::StatusOr<SourcePtr> MakeFilesystemSourceWithStatFs(const SourceContext& ctx,
                                                          StatFsFunc statfs) {
-  HM_ASSIGN_OR_RETURN(std::regex mount_points,
-                      CompileOption("mount-points-exclude",
-                                    OptionOr(ctx, "mount-points-exclude", kMountPointsExclude)));
-  HM_ASSIGN_OR_RETURN(
-      std::regex fs_types,
-      CompileOption("fs-types-exclude", OptionOr(ctx, "fs-types-exclude", kFsTypesExclude)));
-  const std::string timeout_text = OptionOr(ctx, "mount-timeout", kMountTimeout);
-  absl::Duration timeout;
-  if (!absl::ParseDuration(timeout_text, &timeout) || timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "filesystem option mount-timeout: want a positive duration like \"5s\", got \"",
-        timeout_text, "\""));
-  }
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> mount_points, ctx.Regex("mount-points-exclude"));
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> fs_types, ctx.Regex("fs-types-exclude"));
+  HM_ASSIGN_OR_RETURN(absl::Duration timeout, ctx.Duration("mount-timeout"));
   return std::make_unique<FilesystemSource>(*ctx.fs, std::move(mount_points), std::move(fs_types),
                                             timeout, std::move(statfs));
 }

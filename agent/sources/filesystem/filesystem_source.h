@@ -9,7 +9,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "agent/source.h"
-#include "agent/source_registry.h"
 
 namespace hostmon::agent {
 

@@ -176,7 +176,7 @@ class HwmonSource : public Source {
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
   // Reused buffers: a steady-state collection does not allocate.
-  DirListing chips_, files_;
+  common::DirListing chips_, files_;
   std::string dir_, device_dir_, path_, resolved_, text_, chip_, chip_name_, sensor_, name_, help_;
   std::vector<Attr> attrs_;
   size_t n_ = 0;  // attrs_ in use
@@ -184,11 +184,12 @@ class HwmonSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeHwmonSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops) {
+absl::StatusOr<SourcePtr> MakeHwmonSourceWithOps(const common::FsRoot& fs,
+                                                 std::unique_ptr<SysfsDirOps> ops) {
   return std::make_unique<HwmonSource>(fs, std::move(ops));
 }
 
-SourcePtr MakeHwmonSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeHwmonSource(const SourceContext& ctx) {
   return MakeHwmonSourceWithOps(*ctx.fs, RealSysfsDirOps());
 }
 

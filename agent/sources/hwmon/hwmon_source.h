@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 
@@ -13,7 +13,8 @@ namespace hostmon::agent {
 // node_hwmon_chip_names{chip,chip_name} and node_hwmon_sensor_label{chip,label,sensor}. The chip
 // label comes from the resolved hwmonN/device symlink ("platform_coretemp_0"), else the name
 // file, else "hwmonN". NotFound without /sys/class/hwmon.
-SourcePtr MakeHwmonSource(const SourceContext& ctx);
-SourcePtr MakeHwmonSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops);
+absl::StatusOr<SourcePtr> MakeHwmonSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeHwmonSourceWithOps(const common::FsRoot& fs,
+                                                 std::unique_ptr<SysfsDirOps> ops);
 
 }  // namespace hostmon::agent

@@ -47,7 +47,7 @@ class InterruptsSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeInterruptsSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeInterruptsSource(const SourceContext& ctx) {
   return std::make_unique<InterruptsSource>(*ctx.fs);
 }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "common/exposition.h"
 #include "common/fs_root.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
 #include "common/yaml_config.h"
 
@@ -42,27 +43,6 @@ constexpr Workaround kWorkarounds[] = {
     {"nochecksumcheck", 0x40},
 };
 
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-std::string Resolve(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || path.front() == '/') return path;
-  return absl::StrCat(base_dir, "/", path);
-}
-
-// A secret file holds the secret and possibly one trailing newline (what `echo` writes).
-absl::StatusOr<std::string> ReadSecret(const std::string& path) {
-  std::string text;
-  HM_RETURN_IF_ERROR(common::ReadFileTo(path, &text));
-  if (absl::EndsWith(text, "\n")) text.pop_back();
-  if (absl::EndsWith(text, "\r")) text.pop_back();
-  return text;
-}
-
 bool DecodeHex(absl::string_view hex, std::string* out) {
   if (hex.size() % 2 != 0) return false;
   out->clear();
@@ -85,8 +65,8 @@ bool DecodeHex(absl::string_view hex, std::string* out) {
 
 class TargetParser {
  public:
-  TargetParser(const YamlConfig& cfg, std::string base_dir, absl::Duration default_timeout)
-      : cfg_(cfg), base_dir_(std::move(base_dir)), default_timeout_(default_timeout) {}
+  TargetParser(const YamlConfig& cfg, std::string base_file, absl::Duration default_timeout)
+      : cfg_(cfg), base_file_(std::move(base_file)), default_timeout_(default_timeout) {}
 
   absl::Status Parse(const YAML::Node& node, const std::string& path, IpmiTarget* t) {
     if (!node.IsMap()) return Err(node, path, "expected a mapping (one target)");
@@ -124,7 +104,8 @@ class TargetParser {
                  "required (a file holding the password; passwords are never written in the "
                  "config or on the command line)");
     }
-    absl::StatusOr<std::string> password = ReadSecret(Resolve(base_dir_, password_file));
+    absl::StatusOr<std::string> password =
+        common::ReadSecretFile(common::ResolveRelativeTo(base_file_, password_file));
     if (!password.ok()) {
       return Err(node["password_file"], path + ".password_file", password.status().message());
     }
@@ -137,7 +118,8 @@ class TargetParser {
     std::string kg_file;
     HM_RETURN_IF_ERROR(cfg_.GetString(node, "k_g_file", path, &kg_file));
     if (!kg_file.empty()) {
-      absl::StatusOr<std::string> kg = ReadSecret(Resolve(base_dir_, kg_file));
+      absl::StatusOr<std::string> kg =
+          common::ReadSecretFile(common::ResolveRelativeTo(base_file_, kg_file));
       if (!kg.ok()) return Err(node["k_g_file"], path + ".k_g_file", kg.status().message());
       if (absl::StartsWithIgnoreCase(*kg, "0x")) {
         if (!DecodeHex(absl::string_view(*kg).substr(2), &t->k_g)) {
@@ -191,7 +173,7 @@ class TargetParser {
 
     t->timeout = default_timeout_;
     HM_RETURN_IF_ERROR(cfg_.GetDuration(node, "timeout", path, &t->timeout));
-    if (t->timeout < absl::Milliseconds(100)) {
+    if (t->timeout < kMinTargetTimeout) {
       return Err(node["timeout"], path + ".timeout", "must be at least 100ms");
     }
 
@@ -240,7 +222,7 @@ class TargetParser {
 
  private:
   const YamlConfig& cfg_;
-  const std::string base_dir_;
+  const std::string base_file_;
   const absl::Duration default_timeout_;
 };
 
@@ -285,7 +267,7 @@ bool WorkaroundFlag(const std::string& name, unsigned int* bit) {
 
 absl::StatusOr<std::vector<IpmiTarget>> ParseIpmiTargets(const std::string& text,
                                                          const std::string& name,
-                                                         const std::string& base_dir,
+                                                         const std::string& base_file,
                                                          absl::Duration default_timeout) {
   HM_ASSIGN_OR_RETURN(YamlConfig cfg, YamlConfig::Parse(text, name));
   // yaml-cpp reports misuse by exception; confined to this module.
@@ -295,7 +277,7 @@ absl::StatusOr<std::vector<IpmiTarget>> ParseIpmiTargets(const std::string& text
     std::vector<IpmiTarget> targets;
     const YAML::Node list = root["targets"];
     if (!list || list.IsNull()) return targets;
-    TargetParser parser(cfg, base_dir, default_timeout);
+    TargetParser parser(cfg, base_file, default_timeout);
     if (!list.IsSequence()) return parser.Err(list, "targets", "expected a list of targets");
     for (size_t i = 0; i < list.size(); ++i) {
       IpmiTarget t;
@@ -320,7 +302,7 @@ absl::StatusOr<std::vector<IpmiTarget>> LoadIpmiTargets(const std::string& path,
   std::string text;
   absl::Status s = common::ReadFileTo(path, &text);
   if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("ipmi targets file: ", s.message()));
-  return ParseIpmiTargets(text, path, DirOf(path), default_timeout);
+  return ParseIpmiTargets(text, path, path, default_timeout);
 }
 
 }  // namespace hostmon::agent::ipmi

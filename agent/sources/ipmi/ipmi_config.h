@@ -10,7 +10,7 @@
 //       host: 10.1.2.3              # name or IPv4 address
 //       port: 623                   # default 623
 //       username: monitor
-//       password_file: bmc.pw       # relative paths: relative to this file's directory
+//       password_file: bmc.pw       # relative to this file's directory; common/secret_file.h
 //       k_g_file: bmc.kg            # optional; raw bytes or 0x<hex>
 //       cipher_suite: 3             # default 3 (HMAC-SHA1, HMAC-SHA1-96, AES-CBC-128)
 //       privilege: user             # user | operator | admin; default user
@@ -30,6 +30,9 @@
 #include "absl/time/time.h"
 
 namespace hostmon::agent::ipmi {
+
+// The shortest IPMI session timeout accepted (option target-timeout, a target's timeout).
+inline constexpr absl::Duration kMinTargetTimeout = absl::Milliseconds(100);
 
 // enum ipmi_monitoring_privilege
 inline constexpr int kPrivilegeUser = 0;
@@ -75,11 +78,11 @@ bool WorkaroundFlag(const std::string& name, unsigned int* bit);
 // `default_timeout` applies to targets without a timeout.
 absl::StatusOr<std::vector<IpmiTarget>> LoadIpmiTargets(const std::string& path,
                                                         absl::Duration default_timeout);
-// The same over text, as if it were the file `name`; relative secret files resolve against
-// `base_dir`.
+// The same over text, as if it were the file `name`; relative secret files resolve against the
+// directory of `base_file` (common::ResolveRelativeTo).
 absl::StatusOr<std::vector<IpmiTarget>> ParseIpmiTargets(const std::string& text,
                                                          const std::string& name,
-                                                         const std::string& base_dir,
+                                                         const std::string& base_file,
                                                          absl::Duration default_timeout);
 
 }  // namespace hostmon::agent::ipmi

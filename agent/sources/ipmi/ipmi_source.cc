@@ -9,14 +9,13 @@
 #include <thread>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 
 namespace hostmon::agent {
 namespace {
@@ -310,11 +309,6 @@ class IpmiSource : public Source {
   std::vector<LabelRef> labels_;
 };
 
-std::string OptionOr(const SourceContext& ctx, const std::string& name, const char* fallback) {
-  if (ctx.options == nullptr || ctx.options->find(name) == ctx.options->end()) return fallback;
-  return ctx.Option(name);
-}
-
 }  // namespace
 
 const std::vector<SourceOption>& IpmiOptions() {
@@ -343,69 +337,50 @@ const std::vector<SourceOption>& IpmiOptions() {
 
 absl::StatusOr<SourcePtr> MakeIpmiSourceWithReaders(const SourceContext& ctx,
                                                     ipmi::IpmiReaderFactory readers) {
-  const std::string timeout_text = OptionOr(ctx, "target-timeout", kDefaultTargetTimeout);
-  absl::Duration timeout;
-  if (!absl::ParseDuration(timeout_text, &timeout) || timeout < absl::Milliseconds(100) ||
-      timeout == absl::InfiniteDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ipmi option target-timeout: want a duration of at least 100ms like \"10s\", got \"",
-        timeout_text, "\""));
-  }
-  const std::string parallelism_text = OptionOr(ctx, "parallelism", kDefaultParallelism);
-  int parallelism = 0;
-  if (!absl::SimpleAtoi(parallelism_text, &parallelism) || parallelism < 1 || parallelism > 256) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ipmi option parallelism: want an integer 1..256, got \"", parallelism_text, "\""));
-  }
-  const std::string local = OptionOr(ctx, "local", "auto");
+  HM_ASSIGN_OR_RETURN(absl::Duration timeout,
+                      ctx.Duration("target-timeout", ipmi::kMinTargetTimeout));
+  HM_ASSIGN_OR_RETURN(int parallelism, ctx.Int("parallelism", 1, 256));
+  const std::string local = ctx.Option("local");
   if (local != "auto" && local != "true" && local != "false") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ipmi option local: want auto, true or false, got \"", local, "\""));
+    return ctx.OptionError("local", absl::StrCat("want auto, true or false, got \"", local, "\""));
   }
-  const std::string driver = OptionOr(ctx, "driver", "auto");
+  const std::string driver = ctx.Option("driver");
   if (driver != "auto" && driver != "openipmi" && driver != "kcs" && driver != "ssif") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ipmi option driver: want auto, openipmi, kcs or ssif, got \"", driver, "\""));
+    return ctx.OptionError("driver",
+                           absl::StrCat("want auto, openipmi, kcs or ssif, got \"", driver, "\""));
   }
   ipmi::Collectors local_collectors;
-  if (absl::Status s =
-          ipmi::ParseCollectors(absl::StrSplit(OptionOr(ctx, "local-collectors", "ipmi,chassis"),
-                                               ',', absl::SkipWhitespace()),
-                                &local_collectors);
+  if (absl::Status s = ipmi::ParseCollectors(ctx.List("local-collectors"), &local_collectors);
       !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("ipmi option local-collectors: ", s.message()));
+    return ctx.OptionError("local-collectors", s.message());
   }
-  const std::string cache_dir = OptionOr(ctx, "sdr-cache-dir", kDefaultCacheDir);
-  if (cache_dir.empty()) {
-    return absl::InvalidArgumentError("ipmi option sdr-cache-dir: must not be empty");
-  }
+  const std::string cache_dir = ctx.Option("sdr-cache-dir");
+  if (cache_dir.empty()) return ctx.OptionError("sdr-cache-dir", "must not be empty");
 
   auto targets = std::make_unique<std::vector<IpmiTarget>>();
   const std::string config = ctx.Option("config");
   if (!config.empty()) {
     absl::StatusOr<std::vector<IpmiTarget>> loaded = ipmi::LoadIpmiTargets(config, timeout);
-    if (!loaded.ok()) return loaded.status();
+    if (!loaded.ok()) return ctx.OptionError("config", loaded.status().message());
     *targets = *std::move(loaded);
   }
 
-  // A round ends at the longest BMC deadline plus grace; past the tier's deadline the tier would
-  // drop the healthy BMCs' values too.
-  absl::Duration tier_timeout = absl::InfiniteDuration();
-  if (const std::string t = ctx.Option("timeout"); !t.empty()) {
-    if (!absl::ParseDuration(t, &tier_timeout)) tier_timeout = absl::InfiniteDuration();
-  }
+  // A round ends at the longest BMC deadline plus grace: a FreeIPMI read returns only at its
+  // session timeout, so that must end before the collection's deadline (agent/source.h), or the
+  // tier would drop the healthy BMCs' values too.
   absl::Duration longest = local != "false" ? timeout : absl::ZeroDuration();
-  std::string longest_name = "target-timeout";
+  std::string longest_name = "option \"target-timeout\"";
   for (const IpmiTarget& t : *targets) {
     if (t.timeout > longest) {
       longest = t.timeout;
       longest_name = absl::StrCat("the timeout of target ", t.name);
     }
   }
-  if (longest + kGrace >= tier_timeout) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ipmi option timeout (", absl::FormatDuration(tier_timeout), ") must exceed ", longest_name,
-        " (", absl::FormatDuration(longest), ") by more than ", absl::FormatDuration(kGrace)));
+  if (longest + kGrace >= ctx.deadline) {
+    return ctx.OptionError(
+        "timeout", absl::StrCat("the collection deadline (", absl::FormatDuration(ctx.deadline),
+                                ") must exceed ", longest_name, " (", absl::FormatDuration(longest),
+                                ") by more than ", absl::FormatDuration(kGrace)));
   }
 
   std::vector<std::shared_ptr<Job>> jobs;

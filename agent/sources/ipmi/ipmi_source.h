@@ -5,7 +5,6 @@
 
 #include "absl/status/statusor.h"
 #include "agent/source.h"
-#include "agent/source_registry.h"
 #include "agent/sources/ipmi/ipmi_reader.h"
 
 namespace hostmon::agent {

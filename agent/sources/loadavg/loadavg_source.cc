@@ -34,7 +34,7 @@ class LoadavgSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeLoadavgSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeLoadavgSource(const SourceContext& ctx) {
   return std::make_unique<LoadavgSource>(*ctx.fs);
 }
 

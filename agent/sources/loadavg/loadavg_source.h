@@ -6,6 +6,6 @@
 namespace hostmon::agent {
 
 // node_load1, node_load5, node_load15 from /proc/loadavg, as node_exporter's loadavg collector.
-SourcePtr MakeLoadavgSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeLoadavgSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

@@ -81,7 +81,8 @@ absl::Status ParseStatus(absl::string_view header, absl::string_view status, MdD
   if (absl::StrContains(header, "inactive")) return absl::OkStatus();
 
   // procfs matches `(\d+) blocks .*\[(\d+)/(\d+)\] \[([U_]+)\]`; its greedy ".*" takes the last
-  // "[n/m] [U_]" after the first "<digits> blocks ". Matched by hand: std::regex allocates.
+  // "[n/m] [U_]" after the first "<digits> blocks ". Matched by hand, without a regex: a
+  // steady-state read must not allocate.
   absl::string_view total, active;
   if (!FindDiskCounts(status, &total, &active)) {
     return DeviceError(d->name, absl::StrCat("no \"[n/m] [U_]\" in status line \"",

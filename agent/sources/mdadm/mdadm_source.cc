@@ -61,7 +61,7 @@ class MdadmSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeMdadmSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeMdadmSource(const SourceContext& ctx) {
   return std::make_unique<MdadmSource>(*ctx.fs);
 }
 

@@ -38,7 +38,7 @@ class MeminfoSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeMeminfoSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeMeminfoSource(const SourceContext& ctx) {
   return std::make_unique<MeminfoSource>(*ctx.fs);
 }
 

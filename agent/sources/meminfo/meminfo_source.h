@@ -7,6 +7,6 @@ namespace hostmon::agent {
 
 // node_memory_<Field>_bytes (and unit-less node_memory_HugePages_*) from /proc/meminfo, as
 // node_exporter's meminfo collector.
-SourcePtr MakeMeminfoSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeMeminfoSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/netclass/netclass_source.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -18,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/netclass/netclass_parser.h"
+#include "common/dir_entries.h"
 #include "common/status_macros.h"
 #include "re2/re2.h"
 
@@ -62,7 +57,7 @@ class NetclassSource : public Source {
     // Interfaces come and go (containers' veths); forget stale absent paths now and then.
     if (absent_.size() > 64 * (ifaces_.size() + 1)) absent_.clear();
     for (const std::string& iface : ifaces_) {
-      if (RE2::PartialMatch(iface, *ignored_)) continue;
+      if (ignored_ != nullptr && RE2::PartialMatch(iface, *ignored_)) continue;
       HM_RETURN_IF_ERROR(CollectIface(iface, out));
     }
     return absl::OkStatus();
@@ -141,68 +136,25 @@ class NetclassSource : public Source {
 }  // namespace
 
 absl::Status ListSubdirectories(const std::string& dir, std::vector<std::string>* names) {
-  // getdents64 into a stack buffer rather than opendir(), whose DIR buffer would be a heap
-  // allocation on every scrape.
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    std::string msg = absl::StrCat("open ", dir, ": ", std::strerror(err));
-    return err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
-  }
   size_t count = 0;
-  alignas(8) char buf[8192];
-  while (true) {
-    const long n = ::syscall(SYS_getdents64, fd, buf, sizeof(buf));
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return absl::UnavailableError(absl::StrCat("getdents64 ", dir, ": ", std::strerror(err)));
-    }
-    if (n == 0) break;
-    for (long off = 0; off < n;) {
-      // struct linux_dirent64: u64 d_ino, s64 d_off, u16 d_reclen, u8 d_type, char d_name[].
-      const char* rec = buf + off;
-      uint16_t reclen;
-      std::memcpy(&reclen, rec + 16, sizeof(reclen));
-      const unsigned char type = static_cast<unsigned char>(rec[18]);
-      const absl::string_view name(rec + 19);
-      off += reclen;
-      if (name == "." || name == "..") continue;
-      bool is_dir = type == DT_DIR;
-      // /sys/class/net entries are symlinks into /sys/devices; plain files such as
-      // bonding_masters are not interfaces.
-      if (type == DT_LNK || type == DT_UNKNOWN) {
-        struct stat st;
-        is_dir = ::fstatat(fd, rec + 19, &st, 0) == 0 && S_ISDIR(st.st_mode);
-      }
-      if (!is_dir) continue;
-      if (names->size() <= count) names->emplace_back();
-      (*names)[count++].assign(name.data(), name.size());  // reuses the string's capacity
-    }
-  }
-  ::close(fd);
+  HM_RETURN_IF_ERROR(common::ForEachDirEntry(dir, [&](const common::DirEntry& e) {
+    // /sys/class/net entries are symlinks into /sys/devices; plain files such as
+    // bonding_masters are not interfaces.
+    if (!e.IsDirectory()) return;
+    if (names->size() <= count) names->emplace_back();
+    (*names)[count++].assign(e.name().data(), e.name().size());  // reuses the string's capacity
+  }));
   names->resize(count);
   return absl::OkStatus();
 }
 
 absl::StatusOr<SourcePtr> MakeNetclassSourceWithLister(const SourceContext& ctx,
                                                        ListDirsFn list_dirs) {
-  const std::string pattern = ctx.Option("ignored-devices");
-  RE2::Options options;
-  options.set_log_errors(false);
-  // An empty pattern would match every name; node_exporter's default "^$" matches none.
-  auto re = std::make_unique<RE2>(pattern.empty() ? "^$" : pattern, options);
-  if (!re->ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--source.netclass.ignored-devices: invalid regex \"", pattern, "\": ", re->error()));
-  }
-  const std::string speed = ctx.Option("ignore-invalid-speed");
-  if (speed != "" && speed != "true" && speed != "false") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--source.netclass.ignore-invalid-speed: expected true or false, got \"", speed, "\""));
-  }
-  return std::make_unique<NetclassSource>(*ctx.fs, std::move(list_dirs), std::move(re),
-                                          speed == "true");
+  // An empty pattern ignores nothing, as node_exporter's default "^$".
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> ignored, ctx.Regex("ignored-devices"));
+  HM_ASSIGN_OR_RETURN(bool ignore_invalid_speed, ctx.Bool("ignore-invalid-speed"));
+  return std::make_unique<NetclassSource>(*ctx.fs, std::move(list_dirs), std::move(ignored),
+                                          ignore_invalid_speed);
 }
 
 absl::StatusOr<SourcePtr> MakeNetclassSource(const SourceContext& ctx) {

@@ -11,7 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "agent/sources/netdev/device_filter.h"
+#include "agent/sources/common/device_filter.h"
 #include "agent/sources/netdev/netdev_parser.h"
 #include "common/status_macros.h"
 #include "common/text_parse.h"
@@ -105,9 +105,7 @@ class NetdevSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeNetdevSource(const SourceContext& ctx) {
-  HM_ASSIGN_OR_RETURN(DeviceFilter filter,
-                      DeviceFilter::Make("netdev", "device-include", ctx.Option("device-include"),
-                                         "device-exclude", ctx.Option("device-exclude")));
+  HM_ASSIGN_OR_RETURN(DeviceFilter filter, DeviceFilter::Make(ctx));
   return std::make_unique<NetdevSource>(*ctx.fs, std::move(filter));
 }
 

@@ -69,7 +69,8 @@ class NetstatSource : public Source {
     auto& [key, keep] = keep_[i];
     if (key != key_) {
       key.assign(key_);
-      keep = RE2::PartialMatch(key_, *fields_);
+      // An empty pattern (nullptr) matches every field, as Go's empty regexp in node_exporter.
+      keep = fields_ == nullptr || RE2::PartialMatch(key_, *fields_);
     }
     return keep;
   }
@@ -91,16 +92,7 @@ class NetstatSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeNetstatSource(const SourceContext& ctx) {
-  std::string pattern = ctx.options == nullptr || ctx.options->count("fields") == 0
-                            ? std::string(kNetstatDefaultFields)
-                            : ctx.Option("fields");
-  RE2::Options options;
-  options.set_log_errors(false);
-  auto re = std::make_unique<RE2>(pattern, options);
-  if (!re->ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--source.netstat.fields: invalid regex \"", pattern, "\": ", re->error()));
-  }
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> re, ctx.Regex("fields"));
   return std::make_unique<NetstatSource>(*ctx.fs, std::move(re));
 }
 

@@ -9,6 +9,6 @@ namespace hostmon::agent {
 // /sys/class/nvme, as node_exporter 1.5.0's nvme collector (which has no cntlid label yet).
 // NotFound when /sys/class/nvme does not exist; an error naming the file when a controller
 // lacks one of its attribute files, as node_exporter fails the whole collector then.
-SourcePtr MakeNvmeSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeNvmeSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

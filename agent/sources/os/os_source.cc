@@ -69,6 +69,8 @@ class OsSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeOsSource(const SourceContext& ctx) { return std::make_unique<OsSource>(*ctx.fs); }
+absl::StatusOr<SourcePtr> MakeOsSource(const SourceContext& ctx) {
+  return std::make_unique<OsSource>(*ctx.fs);
+}
 
 }  // namespace hostmon::agent

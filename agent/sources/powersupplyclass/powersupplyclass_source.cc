@@ -76,7 +76,7 @@ class PowerSupplyClassSource : public Source {
  private:
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  DirListing supplies_, files_;
+  common::DirListing supplies_, files_;
   std::string dir_, path_, text_, name_, help_;
   std::string info_text_[kMaxInfo];  // the info label values point into these
   LabelRef info_[kMaxInfo + 1];
@@ -85,12 +85,12 @@ class PowerSupplyClassSource : public Source {
 
 }  // namespace
 
-SourcePtr MakePowerSupplyClassSourceWithOps(const common::FsRoot& fs,
-                                            std::unique_ptr<SysfsDirOps> ops) {
+absl::StatusOr<SourcePtr> MakePowerSupplyClassSourceWithOps(const common::FsRoot& fs,
+                                                            std::unique_ptr<SysfsDirOps> ops) {
   return std::make_unique<PowerSupplyClassSource>(fs, std::move(ops));
 }
 
-SourcePtr MakePowerSupplyClassSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakePowerSupplyClassSource(const SourceContext& ctx) {
   return MakePowerSupplyClassSourceWithOps(*ctx.fs, RealSysfsDirOps());
 }
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 
@@ -13,8 +13,8 @@ namespace hostmon::agent {
 // scaled to base units) and node_power_supply_info{power_supply,<string attributes>} from
 // /sys/class/power_supply/*/. A malformed numeric attribute fails the source, as in
 // node_exporter. NotFound without /sys/class/power_supply.
-SourcePtr MakePowerSupplyClassSource(const SourceContext& ctx);
-SourcePtr MakePowerSupplyClassSourceWithOps(const common::FsRoot& fs,
-                                            std::unique_ptr<SysfsDirOps> ops);
+absl::StatusOr<SourcePtr> MakePowerSupplyClassSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakePowerSupplyClassSourceWithOps(const common::FsRoot& fs,
+                                                            std::unique_ptr<SysfsDirOps> ops);
 
 }  // namespace hostmon::agent

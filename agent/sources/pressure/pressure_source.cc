@@ -84,7 +84,7 @@ class PressureSource : public Source {
 
 }  // namespace
 
-SourcePtr MakePressureSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakePressureSource(const SourceContext& ctx) {
   return std::make_unique<PressureSource>(*ctx.fs);
 }
 

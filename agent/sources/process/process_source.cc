@@ -5,9 +5,10 @@
 
 #include <string>
 
-#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/common/pid_stat_parser.h"
+#include "agent/sources/common/proc_stat_parser.h"
 #include "agent/sources/process/limits_parser.h"
-#include "agent/sources/processes/pid_stat_parser.h"
+#include "common/dir_entries.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {
@@ -46,7 +47,7 @@ class ProcessSource : public Source {
     ProcessLimits limits;
     HM_RETURN_IF_ERROR(ParseProcessLimits(text_, &limits));
     size_t fds = 0;
-    HM_RETURN_IF_ERROR(common::ForEachDirEntry(fd_dir_, [&](absl::string_view) { ++fds; }));
+    HM_RETURN_IF_ERROR(common::ForEachDirEntry(fd_dir_, [&](const common::DirEntry&) { ++fds; }));
     if (boot_time_ < 0) {
       // Boot time does not change while we run: read it once.
       HM_RETURN_IF_ERROR(common::ReadFileTo(proc_stat_path_, &text_));
@@ -74,7 +75,7 @@ class ProcessSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeProcessSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeProcessSource(const SourceContext& ctx) {
   return std::make_unique<ProcessSource>(*ctx.fs);
 }
 

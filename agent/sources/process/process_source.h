@@ -9,6 +9,6 @@ namespace hostmon::agent {
 // process_resident_memory_bytes, process_open_fds, ...), which every Go exporter, node_exporter
 // included, exposes and which the Node Exporter Full dashboard charts as "Exporter Process".
 // Reads <procfs>/self/{stat,limits,fd} and the boot time from <procfs>/stat.
-SourcePtr MakeProcessSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeProcessSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/processes/processes_source.h"
 
-#include <dirent.h>
-
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <string>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
-#include "agent/sources/processes/pid_stat_parser.h"
+#include "agent/sources/common/pid_stat_parser.h"
+#include "common/dir_entries.h"
 #include "common/status_macros.h"
 #include "common/text_parse.h"
 
@@ -27,10 +23,10 @@ constexpr MetricDesc kPids{"node_processes_pids", kGauge, "Number of PIDs"};
 constexpr MetricDesc kMaxProcesses{"node_processes_max_processes", kGauge,
                                    "Number of max PIDs limit"};
 
-bool IsPid(const char* name) {
-  if (*name == '\0') return false;
-  for (; *name != '\0'; ++name) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(*name))) return false;
+bool IsPid(absl::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
 }
@@ -46,9 +42,9 @@ const std::array<char, 256>& StateChars() {
   return chars;
 }
 
-// Processes and threads vanish between readdir and reading their stat (ENOENT), and a task
-// directory of a just-exited process can fail with ESRCH: both mean "skip it", as in
-// node_exporter.
+// Processes and threads vanish between listing and reading their stat (ENOENT), and a task
+// directory of a just-exited process can fail with ESRCH: both are NotFound and mean "skip it",
+// as in node_exporter.
 bool Vanished(const absl::Status& status) { return absl::IsNotFound(status); }
 
 class ProcessesSource : public Source {
@@ -69,18 +65,9 @@ class ProcessesSource : public Source {
     proc_states_.fill(0);
     thread_states_.fill(0);
     uint64_t pids = 0, threads = 0;
-    DIR* dir = opendir(proc_.c_str());
-    if (dir == nullptr) {
-      return absl::UnavailableError(absl::StrCat("opendir ", proc_, ": ", std::strerror(errno)));
-    }
-    absl::Status status;
-    while (struct dirent* entry = readdir(dir)) {
-      if (!IsPid(entry->d_name)) continue;
-      status = CollectPid(entry->d_name, &pids, &threads);
-      if (!status.ok()) break;
-    }
-    closedir(dir);
-    HM_RETURN_IF_ERROR(status);
+    HM_RETURN_IF_ERROR(common::ForEachDirEntry(proc_, [&](const common::DirEntry& e) {
+      return IsPid(e.name()) ? CollectPid(e.name(), &pids, &threads) : absl::OkStatus();
+    }));
 
     const std::array<char, 256>& chars = StateChars();
     out.Add(kThreads, {}, static_cast<double>(threads));
@@ -101,8 +88,8 @@ class ProcessesSource : public Source {
   }
 
  private:
-  absl::Status CollectPid(const char* pid, uint64_t* pids, uint64_t* threads) {
-    path_.assign(proc_).append("/").append(pid).append("/stat");
+  absl::Status CollectPid(absl::string_view pid, uint64_t* pids, uint64_t* threads) {
+    path_.assign(proc_).append("/").append(pid.data(), pid.size()).append("/stat");
     absl::Status status = common::ReadFileTo(path_, &text_);
     if (Vanished(status)) return absl::OkStatus();
     HM_RETURN_IF_ERROR(status);
@@ -112,30 +99,24 @@ class ProcessesSource : public Source {
     ++proc_states_[static_cast<unsigned char>(stat.state)];
     *threads += stat.num_threads;
 
-    task_dir_.assign(proc_).append("/").append(pid).append("/task");
-    DIR* dir = opendir(task_dir_.c_str());
-    if (dir == nullptr) {
-      const int err = errno;
-      if (err == ENOENT || err == ESRCH) return absl::OkStatus();
-      return absl::UnavailableError(absl::StrCat("opendir ", task_dir_, ": ", std::strerror(err)));
-    }
-    while (struct dirent* entry = readdir(dir)) {
-      if (!IsPid(entry->d_name)) continue;
+    task_dir_.assign(proc_).append("/").append(pid.data(), pid.size()).append("/task");
+    status = common::ForEachDirEntry(task_dir_, [&](const common::DirEntry& e) {
+      if (!IsPid(e.name())) return absl::OkStatus();
       // The main thread's state is the process's, already read.
-      if (std::strcmp(entry->d_name, pid) == 0) {
+      if (e.name() == pid) {
         ++thread_states_[static_cast<unsigned char>(stat.state)];
-        continue;
+        return absl::OkStatus();
       }
-      path_.assign(task_dir_).append("/").append(entry->d_name).append("/stat");
-      status = common::ReadFileTo(path_, &text_);
-      if (Vanished(status)) continue;
+      path_.assign(task_dir_).append("/").append(e.name().data(), e.name().size()).append("/stat");
+      absl::Status read = common::ReadFileTo(path_, &text_);
+      if (Vanished(read)) return absl::OkStatus();
+      HM_RETURN_IF_ERROR(read);
       PidStat thread;
-      if (status.ok()) status = ParsePidStat(text_, path_, &thread);
-      if (!status.ok()) break;
+      HM_RETURN_IF_ERROR(ParsePidStat(text_, path_, &thread));
       ++thread_states_[static_cast<unsigned char>(thread.state)];
-    }
-    closedir(dir);
-    return status.ok() || Vanished(status) ? absl::OkStatus() : status;
+      return absl::OkStatus();
+    });
+    return Vanished(status) ? absl::OkStatus() : status;
   }
 
   std::string proc_;
@@ -147,7 +128,7 @@ class ProcessesSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeProcessesSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeProcessesSource(const SourceContext& ctx) {
   return std::make_unique<ProcessesSource>(*ctx.fs);
 }
 

@@ -87,7 +87,7 @@ class RaplSource : public Source {
  private:
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  DirListing entries_;
+  common::DirListing entries_;
   std::string dir_, path_, text_, clean_, name_, help_;
   std::vector<Zone> zones_;
   std::vector<std::pair<std::string, int>> counts_;
@@ -95,11 +95,12 @@ class RaplSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeRaplSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops) {
+absl::StatusOr<SourcePtr> MakeRaplSourceWithOps(const common::FsRoot& fs,
+                                                std::unique_ptr<SysfsDirOps> ops) {
   return std::make_unique<RaplSource>(fs, std::move(ops));
 }
 
-SourcePtr MakeRaplSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeRaplSource(const SourceContext& ctx) {
   return MakeRaplSourceWithOps(*ctx.fs, RealSysfsDirOps());
 }
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 
@@ -13,7 +13,8 @@ namespace hostmon::agent {
 // energy_uj}, e.g. node_rapl_package_joules_total{index="0",path="/sys/class/powercap/
 // intel-rapl:0"}. NotFound without /sys/class/powercap or when energy_uj is not readable (root
 // only since Linux 5.10), as node_exporter reports no data then.
-SourcePtr MakeRaplSource(const SourceContext& ctx);
-SourcePtr MakeRaplSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops);
+absl::StatusOr<SourcePtr> MakeRaplSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeRaplSourceWithOps(const common::FsRoot& fs,
+                                                std::unique_ptr<SysfsDirOps> ops);
 
 }  // namespace hostmon::agent

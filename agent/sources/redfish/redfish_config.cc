@@ -10,43 +10,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/exposition.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
 #include "common/yaml_config.h"
 
 namespace hostmon::agent::redfish {
-namespace {
-
-std::string Resolve(const std::string& base_dir, const std::string& path) {
-  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
-  return absl::StrCat(base_dir, "/", path);
-}
-
-absl::Status ReadPassword(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) return absl::NotFoundError("cannot read the password file " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
-  // Files written with `echo` end in a newline that is not part of the password.
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  *out = std::move(s);
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<RedfishConfig> LoadRedfishConfig(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in.good()) return absl::InvalidArgumentError("cannot read the redfish config " + path);
   std::ostringstream text;
   text << in.rdbuf();
-  std::string dir;
-  if (auto slash = path.rfind('/'); slash != std::string::npos) dir = path.substr(0, slash);
-  return ParseRedfishConfig(text.str(), path, dir);
+  return ParseRedfishConfig(text.str(), path, path);
 }
 
 absl::StatusOr<RedfishConfig> ParseRedfishConfig(const std::string& text, const std::string& name,
-                                                 const std::string& base_dir) {
+                                                 const std::string& base_file) {
   HM_ASSIGN_OR_RETURN(common::YamlConfig y, common::YamlConfig::Parse(text, name));
   const YAML::Node& root = y.root();
   HM_RETURN_IF_ERROR(y.CheckKeys(root, "", {"targets"}));
@@ -108,11 +87,12 @@ absl::StatusOr<RedfishConfig> ParseRedfishConfig(const std::string& text, const 
     if (c.auth != Auth::kNone) {
       if (c.username.empty()) return error("username", "required with auth " + auth);
       if (password_file.empty()) return error("password_file", "required with auth " + auth);
-      if (absl::Status s = ReadPassword(Resolve(base_dir, password_file), &c.password); !s.ok()) {
-        return error("password_file", s.message());
-      }
+      const std::string file = common::ResolveRelativeTo(base_file, password_file);
+      absl::StatusOr<std::string> password = common::ReadSecretFile(file);
+      if (!password.ok()) return error("password_file", "cannot read the password file " + file);
+      c.password = *std::move(password);
     }
-    c.ca_file = Resolve(base_dir, c.ca_file);
+    c.ca_file = common::ResolveRelativeTo(base_file, c.ca_file);
     if (c.timeout <= absl::ZeroDuration()) return error("timeout", "must be positive");
     if (c.deadline < c.timeout) return error("deadline", "must be at least the timeout");
     if (max_parallel < 1 || max_parallel > 64) return error("max_parallel", "must be 1..64");

@@ -20,7 +20,7 @@ struct TargetConfig {
   std::string name;  // the target="<name>" label
   std::string url;   // scheme://host[:port]; the service root is <url>/redfish/v1/
   std::string username;
-  std::string password;  // read from password_file (trailing newline stripped), never a flag
+  std::string password;  // read from password_file (common::ReadSecretFile), never a flag
   Auth auth = Auth::kSession;
   std::string ca_file;    // PEM bundle that verifies the service's certificate
   bool insecure = false;  // skip certificate verification (logged as a warning)
@@ -35,9 +35,9 @@ struct RedfishConfig {
 };
 
 absl::StatusOr<RedfishConfig> LoadRedfishConfig(const std::string& path);
-// `text` as if it were the file `name`; relative password/CA files are resolved against
-// `base_dir`.
+// `text` as if it were the file `name`; relative password/CA files are resolved against the
+// directory of `base_file` (common::ResolveRelativeTo).
 absl::StatusOr<RedfishConfig> ParseRedfishConfig(const std::string& text, const std::string& name,
-                                                 const std::string& base_dir);
+                                                 const std::string& base_file);
 
 }  // namespace hostmon::agent::redfish

@@ -294,7 +294,7 @@ absl::StatusOr<SourcePtr> MakeRedfishSource(const SourceContext& ctx) {
   const std::string path = ctx.Option("config");
   const std::string prefix = ctx.Option("metrics-prefix");
   if (!common::IsValidMetricName(prefix + "_up")) {
-    return absl::InvalidArgumentError("source redfish: invalid metrics-prefix \"" + prefix + "\"");
+    return ctx.OptionError("metrics-prefix", "\"" + prefix + "\" does not make valid metric names");
   }
   if (path.empty()) {
     // Constructible without options like every source; each collection then fails with the
@@ -303,26 +303,22 @@ absl::StatusOr<SourcePtr> MakeRedfishSource(const SourceContext& ctx) {
         std::make_unique<RedfishSource>(std::vector<std::unique_ptr<RedfishTarget>>{}, prefix));
   }
   auto config = redfish::LoadRedfishConfig(path);
-  if (!config.ok()) return config.status();
+  if (!config.ok()) return ctx.OptionError("config", config.status().message());
   if (config->targets.empty()) {
-    return absl::InvalidArgumentError("source redfish: " + path + " lists no targets");
+    return ctx.OptionError("config", path + " lists no targets");
   }
-  // The slow tier's timeout (--source.redfish.timeout) drops every value of a collection that
-  // overruns it. A target's own deadline therefore ends a little before it, so that a slow BMC
+  // The slow tier drops every value of a collection that overruns its deadline. A target's own
+  // deadline therefore ends within the collection's budget (agent/source.h), so that a slow BMC
   // costs only its own series (redfish_up 0), not those of the other targets.
-  absl::Duration tier_timeout;
-  if (const std::string t = ctx.Option("timeout");
-      !t.empty() && absl::ParseDuration(t, &tier_timeout) && tier_timeout > absl::Seconds(1)) {
-    const absl::Duration cap = tier_timeout - std::min(tier_timeout / 10, absl::Seconds(2));
-    for (auto& target : config->targets) {
-      if (target.deadline > cap) {
-        common::log::Warn("redfish: target deadline shortened to fit the source timeout",
-                          common::log::Kv("target", target.name) +
-                              common::log::Kv("deadline", absl::FormatDuration(cap)) +
-                              common::log::Kv("source_timeout", t));
-        target.deadline = cap;
-        target.timeout = std::min(target.timeout, cap);
-      }
+  const absl::Duration budget = ctx.WorkBudget();
+  for (auto& target : config->targets) {
+    if (target.deadline > budget) {
+      common::log::Warn("redfish: target deadline shortened to fit the source timeout",
+                        common::log::Kv("target", target.name) +
+                            common::log::Kv("deadline", absl::FormatDuration(budget)) +
+                            common::log::Kv("source_timeout", absl::FormatDuration(ctx.deadline)));
+      target.deadline = budget;
+      target.timeout = std::min(target.timeout, budget);
     }
   }
   if (absl::Status s = redfish::InitCurlOnce(); !s.ok()) return s;

@@ -12,7 +12,6 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "agent/source.h"
-#include "agent/source_registry.h"
 #include "agent/sources/redfish/redfish_config.h"
 #include "agent/sources/redfish/redfish_walk.h"
 

@@ -43,7 +43,7 @@ class SchedstatSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeSchedstatSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeSchedstatSource(const SourceContext& ctx) {
   return std::make_unique<SchedstatSource>(*ctx.fs);
 }
 

@@ -7,6 +7,6 @@ namespace hostmon::agent {
 
 // node_schedstat_{running_seconds,waiting_seconds,timeslices}_total{cpu} from /proc/schedstat,
 // as node_exporter's schedstat collector. NotFound without CONFIG_SCHEDSTATS.
-SourcePtr MakeSchedstatSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeSchedstatSource(const SourceContext& ctx);
 
 }  // namespace hostmon::agent

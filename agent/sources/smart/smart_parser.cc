@@ -407,14 +407,13 @@ absl::StatusOr<std::vector<SmartDeviceSpec>> ParseDeviceList(absl::string_view t
                               c == '+' || c == '/');
       }
       if (type.empty()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--source.smart.devices: \"", entry, "\" has an empty device type"));
+        return absl::InvalidArgumentError(absl::StrCat("\"", entry, "\" has an empty device type"));
       }
       if (is_type) pt = {entry.substr(0, colon), type};
     }
     if (!absl::StartsWith(pt.first, "/dev/") || pt.first.size() <= 5) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--source.smart.devices: \"", entry, "\" is not PATH or PATH:TYPE with a /dev/ path"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", entry, "\" is not PATH or PATH:TYPE with a /dev/ path"));
     }
     out.push_back(
         {std::string(pt.first), std::string(pt.second), DeviceLabel(pt.first, pt.second)});

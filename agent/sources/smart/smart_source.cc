@@ -7,13 +7,13 @@
 #include <string>
 #include <thread>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "agent/sources/smart/run_process.h"
 #include "agent/sources/smart/smart_parser.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "re2/re2.h"
 
 namespace hostmon::agent {
@@ -35,9 +35,9 @@ class SmartSource : public Source {
         parallel_(parallel) {}
 
   absl::Status Collect(SampleWriter& out) override {
-    // Leave a little of the tier's timeout for parsing, so the tier does not drop a round
-    // that finished its last smartctl just in time.
-    const absl::Time deadline = absl::Now() + budget_ * 0.9;
+    // The budget leaves a margin of the tier's timeout for parsing (SourceContext::WorkBudget),
+    // so the tier does not drop a round that finished its last smartctl just in time.
+    const absl::Time deadline = absl::Now() + budget_;
     std::vector<SmartDeviceSpec> devices = explicit_;
     if (devices.empty()) {
       auto scanned = Scan(deadline);
@@ -232,16 +232,6 @@ class SmartSource : public Source {
   std::map<std::string, bool> bad_fields_logged_;
 };
 
-absl::Status ParseDurationOption(const SourceContext& ctx, const char* name, absl::Duration* out) {
-  std::string text = ctx.Option(name);
-  if (text.empty()) return absl::OkStatus();
-  if (!absl::ParseDuration(text, out) || *out <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--source.smart.", name, ": \"", text, "\" is not a positive duration"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 const std::vector<SourceOption>& SmartOptions() {
@@ -265,24 +255,13 @@ absl::StatusOr<SourcePtr> MakeSmartSource(const SourceContext& ctx) {
   std::string smartctl = ctx.Option("smartctl-path");
   if (smartctl.empty()) smartctl = "/usr/sbin/smartctl";
   auto devices = smart::ParseDeviceList(ctx.Option("devices"));
-  if (!devices.ok()) return devices.status();
-  std::unique_ptr<RE2> exclude;
-  if (std::string re = ctx.Option("device-exclude"); !re.empty()) {
-    exclude = std::make_unique<RE2>(re, RE2::Quiet);
-    if (!exclude->ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--source.smart.device-exclude: \"", re, "\": ", exclude->error()));
-    }
-  }
-  absl::Duration device_timeout = absl::Seconds(15), budget = absl::Seconds(50);
-  if (auto s = ParseDurationOption(ctx, "device-timeout", &device_timeout); !s.ok()) return s;
-  if (auto s = ParseDurationOption(ctx, "timeout", &budget); !s.ok()) return s;
-  int parallel = 4;
-  if (std::string p = ctx.Option("parallel");
-      !p.empty() && (!absl::SimpleAtoi(p, &parallel) || parallel < 1 || parallel > 64)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--source.smart.parallel: \"", p, "\" is not a number from 1 to 64"));
-  }
+  if (!devices.ok()) return ctx.OptionError("devices", devices.status().message());
+  // Matched against the whole label (FullMatch).
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> exclude, ctx.Regex("device-exclude"));
+  HM_ASSIGN_OR_RETURN(absl::Duration device_timeout, ctx.Duration("device-timeout"));
+  HM_ASSIGN_OR_RETURN(int parallel, ctx.Int("parallel", 1, 64));
+  // The collection's budget (agent/source.h): smartctl runs are killed when it is used up.
+  const absl::Duration budget = ctx.WorkBudget();
   return std::make_unique<SmartSource>(std::move(smartctl), std::move(*devices), std::move(exclude),
                                        device_timeout, budget, parallel);
 }

@@ -79,12 +79,12 @@ class SockstatSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeSockstatSourceWithPageSize(const SourceContext& ctx,
-                                         std::function<int64_t()> page_size) {
+absl::StatusOr<SourcePtr> MakeSockstatSourceWithPageSize(const SourceContext& ctx,
+                                                         std::function<int64_t()> page_size) {
   return std::make_unique<SockstatSource>(*ctx.fs, std::move(page_size));
 }
 
-SourcePtr MakeSockstatSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeSockstatSource(const SourceContext& ctx) {
   return MakeSockstatSourceWithPageSize(ctx,
                                         [] { return static_cast<int64_t>(sysconf(_SC_PAGESIZE)); });
 }

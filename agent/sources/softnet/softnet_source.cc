@@ -55,7 +55,7 @@ class SoftnetSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeSoftnetSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeSoftnetSource(const SourceContext& ctx) {
   return std::make_unique<SoftnetSource>(*ctx.fs);
 }
 

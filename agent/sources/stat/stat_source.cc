@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/common/proc_stat_parser.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {
@@ -55,6 +55,8 @@ class StatSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeStatSource(const SourceContext& ctx) { return std::make_unique<StatSource>(*ctx.fs); }
+absl::StatusOr<SourcePtr> MakeStatSource(const SourceContext& ctx) {
+  return std::make_unique<StatSource>(*ctx.fs);
+}
 
 }  // namespace hostmon::agent

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "re2/re2.h"
 
@@ -81,18 +80,11 @@ class SystemdSource : public Source {
   std::string system_state_;
 };
 
-absl::StatusOr<std::unique_ptr<RE2>> CompileOption(const SourceContext& ctx,
-                                                   const std::string& option,
-                                                   const std::string& fallback) {
-  std::string pattern = ctx.Option(option);
-  if (pattern.empty()) pattern = fallback;
-  RE2::Options options;
-  options.set_log_errors(false);
-  auto re = std::make_unique<RE2>(pattern, options);
-  if (!re->ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "systemd option \"", option, "\": invalid regex \"", pattern, "\": ", re->error()));
-  }
+// The option's pattern; "" means the default (node_exporter's).
+absl::StatusOr<std::unique_ptr<RE2>> Pattern(const SourceContext& ctx, absl::string_view option,
+                                             const char* fallback) {
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> re, ctx.Regex(option));
+  if (re == nullptr) re = std::make_unique<RE2>(fallback);
   return re;
 }
 
@@ -113,9 +105,9 @@ const std::vector<SourceOption>& SystemdOptions() {
 absl::StatusOr<SourcePtr> MakeSystemdSourceWithClient(const SourceContext& ctx,
                                                       std::unique_ptr<SystemdClient> client) {
   HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> include,
-                      CompileOption(ctx, "unit-include", kSystemdDefaultUnitInclude));
+                      Pattern(ctx, "unit-include", kSystemdDefaultUnitInclude));
   HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> exclude,
-                      CompileOption(ctx, "unit-exclude", kSystemdDefaultUnitExclude));
+                      Pattern(ctx, "unit-exclude", kSystemdDefaultUnitExclude));
   return std::make_unique<SystemdSource>(std::move(client), std::move(include), std::move(exclude));
 }
 

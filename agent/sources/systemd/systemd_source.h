@@ -6,7 +6,6 @@
 
 #include "absl/status/statusor.h"
 #include "agent/source.h"
-#include "agent/source_registry.h"
 #include "agent/sources/systemd/systemd_client.h"
 
 namespace hostmon::agent {

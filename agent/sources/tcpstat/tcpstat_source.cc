@@ -50,7 +50,7 @@ class TcpstatSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeTcpstatSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeTcpstatSource(const SourceContext& ctx) {
   return std::make_unique<TcpstatSource>(*ctx.fs);
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/textfile/textfile_parser.h"
+#include "common/dir_entries.h"
 #include "common/fs_root.h"
 #include "common/log.h"
 
@@ -39,8 +40,8 @@ class RealDirOps : public TextfileDirOps {
     return n;
   }
 
-  absl::Status ListDir(const std::string& dir, DirListing* out) override {
-    return sysfs_->ListDir(dir, out);
+  absl::Status ListDir(const std::string& dir, common::DirListing* out) override {
+    return common::ListDir(dir, out);
   }
 
   absl::Status MtimeSeconds(const std::string& path, int64_t* seconds) override {
@@ -51,9 +52,6 @@ class RealDirOps : public TextfileDirOps {
     *seconds = static_cast<int64_t>(st.st_mtim.tv_sec);
     return absl::OkStatus();
   }
-
- private:
-  std::unique_ptr<SysfsDirOps> sysfs_ = RealSysfsDirOps();
 };
 
 // A set of series hashes that keeps its memory across cycles (absl's clear() frees tables of more
@@ -224,7 +222,7 @@ class TextfileSource : public Source {
   std::unique_ptr<TextfileDirOps> ops_;
   // Reused buffers: no allocation per file or sample once warmed up (paths excepted).
   std::vector<std::string> dirs_;
-  DirListing names_;
+  common::DirListing names_;
   std::string path_;
   std::string text_;
   std::string default_help_;
@@ -242,11 +240,12 @@ class TextfileSource : public Source {
 
 std::unique_ptr<TextfileDirOps> RealTextfileDirOps() { return std::make_unique<RealDirOps>(); }
 
-SourcePtr MakeTextfileSourceWithOps(std::string directory, std::unique_ptr<TextfileDirOps> ops) {
+absl::StatusOr<SourcePtr> MakeTextfileSourceWithOps(std::string directory,
+                                                    std::unique_ptr<TextfileDirOps> ops) {
   return std::make_unique<TextfileSource>(std::move(directory), std::move(ops));
 }
 
-SourcePtr MakeTextfileSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeTextfileSource(const SourceContext& ctx) {
   return MakeTextfileSourceWithOps(ctx.Option("directory"), RealTextfileDirOps());
 }
 

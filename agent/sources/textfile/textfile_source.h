@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "common/dir_entries.h"
 
 namespace hostmon::agent {
 
@@ -21,7 +21,7 @@ class TextfileDirOps {
   // slots of *paths (kept allocated across calls); returns how many matched.
   virtual size_t Glob(const std::string& pattern, std::vector<std::string>* paths) = 0;
   // Names of the entries of `dir`, sorted, without "." and "..".
-  virtual absl::Status ListDir(const std::string& dir, DirListing* out) = 0;
+  virtual absl::Status ListDir(const std::string& dir, common::DirListing* out) = 0;
   // Modification time of `path` in whole seconds since the epoch (symlinks followed).
   virtual absl::Status MtimeSeconds(const std::string& path, int64_t* seconds) = 0;
 };
@@ -33,7 +33,8 @@ std::unique_ptr<TextfileDirOps> RealTextfileDirOps();
 // files are still exported and the source still succeeds). An empty directory exports only
 // node_textfile_scrape_error 0. The directory is used as given, not below --path.rootfs, as
 // node_exporter does.
-SourcePtr MakeTextfileSource(const SourceContext& ctx);
-SourcePtr MakeTextfileSourceWithOps(std::string directory, std::unique_ptr<TextfileDirOps> ops);
+absl::StatusOr<SourcePtr> MakeTextfileSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeTextfileSourceWithOps(std::string directory,
+                                                    std::unique_ptr<TextfileDirOps> ops);
 
 }  // namespace hostmon::agent

@@ -101,18 +101,19 @@ class ThermalZoneSource : public Source {
 
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
-  DirListing entries_;
+  common::DirListing entries_;
   std::string dir_, path_, text_;
   std::vector<Reading> zones_, devices_;
 };
 
 }  // namespace
 
-SourcePtr MakeThermalZoneSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops) {
+absl::StatusOr<SourcePtr> MakeThermalZoneSourceWithOps(const common::FsRoot& fs,
+                                                       std::unique_ptr<SysfsDirOps> ops) {
   return std::make_unique<ThermalZoneSource>(fs, std::move(ops));
 }
 
-SourcePtr MakeThermalZoneSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeThermalZoneSource(const SourceContext& ctx) {
   return MakeThermalZoneSourceWithOps(*ctx.fs, RealSysfsDirOps());
 }
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "agent/source.h"
-#include "agent/sources/hwmon/sysfs_dir.h"
+#include "agent/sources/common/sysfs_dir.h"
 
 namespace hostmon::agent {
 
@@ -13,7 +13,8 @@ namespace hostmon::agent {
 // {name,type} from /sys/class/thermal/cooling_device*/. Zones whose files are missing are
 // skipped; a non-numeric temp or state fails the source, as in node_exporter. NotFound
 // without /sys/class/thermal.
-SourcePtr MakeThermalZoneSource(const SourceContext& ctx);
-SourcePtr MakeThermalZoneSourceWithOps(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops);
+absl::StatusOr<SourcePtr> MakeThermalZoneSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeThermalZoneSourceWithOps(const common::FsRoot& fs,
+                                                       std::unique_ptr<SysfsDirOps> ops);
 
 }  // namespace hostmon::agent

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/time/time_source.h"
 
-#include <dirent.h>
-
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "agent/sources/time/clocksource_parser.h"
+#include "common/dir_entries.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {
@@ -58,28 +55,22 @@ class TimeSource : public Source {
  private:
   // node_exporter globs clocksource[0-9]*; a missing directory just yields no series.
   absl::Status CollectClocksources(SampleWriter& out) {
-    size_t count = 0;
-    if (DIR* dir = opendir(dir_.c_str())) {
-      while (struct dirent* entry = readdir(dir)) {
-        if (ClocksourceDevice(entry->d_name).empty()) continue;
-        if (count == devices_.size()) devices_.emplace_back();
-        devices_[count++].assign(entry->d_name);
-      }
-      closedir(dir);
-    } else if (errno != ENOENT) {
-      return absl::InternalError(absl::StrCat(dir_, ": ", std::strerror(errno)));
-    }
-    std::sort(devices_.begin(), devices_.begin() + count);
-    for (size_t i = 0; i < count; ++i) {
-      const absl::string_view device = ClocksourceDevice(devices_[i]);
-      path_.assign(dir_).append("/").append(devices_[i]).append("/available_clocksource");
+    absl::Status listed = common::ListDir(dir_, &entries_);  // sorted, as Go's glob
+    if (absl::IsNotFound(listed)) return absl::OkStatus();
+    HM_RETURN_IF_ERROR(listed);
+    for (const absl::string_view entry : entries_.names) {
+      const absl::string_view device = ClocksourceDevice(entry);
+      if (device.empty()) continue;
+      path_.assign(dir_).append("/").append(entry.data(), entry.size());
+      path_.append("/available_clocksource");
       HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &available_text_));
       HM_RETURN_IF_ERROR(ParseClocksources(available_text_, path_, false, &names_));
       for (absl::string_view name : names_) {
         const LabelRef labels[] = {{"clocksource", name}, {"device", device}};
         out.Add(kAvailable, labels, 1);
       }
-      path_.assign(dir_).append("/").append(devices_[i]).append("/current_clocksource");
+      path_.assign(dir_).append("/").append(entry.data(), entry.size());
+      path_.append("/current_clocksource");
       HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &current_text_));
       HM_RETURN_IF_ERROR(ParseClocksources(current_text_, path_, true, &names_));
       const LabelRef labels[] = {{"clocksource", names_[0]}, {"device", device}};
@@ -93,19 +84,19 @@ class TimeSource : public Source {
   TimeZoneFunction zone_;
   std::string zone_name_;
   // Reused across collections so that a steady state allocates nothing.
-  std::vector<std::string> devices_;
+  common::DirListing entries_;
   std::string path_, available_text_, current_text_;
   common::Fields names_;
 };
 
 }  // namespace
 
-SourcePtr MakeTimeSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeTimeSource(const SourceContext& ctx) {
   return MakeTimeSourceWith(ctx, &common::RealClock::Get(), LocalTimeZone);
 }
 
-SourcePtr MakeTimeSourceWith(const SourceContext& ctx, const common::Clock* clock,
-                             TimeZoneFunction zone) {
+absl::StatusOr<SourcePtr> MakeTimeSourceWith(const SourceContext& ctx, const common::Clock* clock,
+                                             TimeZoneFunction zone) {
   return std::make_unique<TimeSource>(*ctx.fs, clock, std::move(zone));
 }
 

@@ -17,8 +17,8 @@ using TimeZoneFunction = std::function<void(absl::Time t, std::string* name, int
 // node_time_seconds, node_time_zone_offset_seconds{time_zone} and
 // node_time_clocksource_{available,current}_info{clocksource,device} from
 // /sys/devices/system/clocksource, as node_exporter's time collector.
-SourcePtr MakeTimeSource(const SourceContext& ctx);
-SourcePtr MakeTimeSourceWith(const SourceContext& ctx, const common::Clock* clock,
-                             TimeZoneFunction zone);
+absl::StatusOr<SourcePtr> MakeTimeSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeTimeSourceWith(const SourceContext& ctx, const common::Clock* clock,
+                                             TimeZoneFunction zone);
 
 }  // namespace hostmon::agent

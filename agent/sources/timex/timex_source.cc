@@ -98,11 +98,11 @@ absl::StatusOr<int> SystemAdjtimex(struct timex* tx) {
 
 }  // namespace
 
-SourcePtr MakeTimexSource(const SourceContext& /*ctx*/) {
+absl::StatusOr<SourcePtr> MakeTimexSource(const SourceContext& /*ctx*/) {
   return MakeTimexSourceWith(SystemAdjtimex);
 }
 
-SourcePtr MakeTimexSourceWith(AdjtimexFunction adjtimex) {
+absl::StatusOr<SourcePtr> MakeTimexSourceWith(AdjtimexFunction adjtimex) {
   return std::make_unique<TimexSource>(std::move(adjtimex));
 }
 

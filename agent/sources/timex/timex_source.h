@@ -16,7 +16,7 @@ using AdjtimexFunction = std::function<absl::StatusOr<int>(struct timex* tx)>;
 
 // node_timex_* (offset, frequency, errors, status, PLL and PPS values) from adjtimex(2), as
 // node_exporter's timex collector.
-SourcePtr MakeTimexSource(const SourceContext& ctx);
-SourcePtr MakeTimexSourceWith(AdjtimexFunction adjtimex);
+absl::StatusOr<SourcePtr> MakeTimexSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeTimexSourceWith(AdjtimexFunction adjtimex);
 
 }  // namespace hostmon::agent

@@ -50,7 +50,7 @@ class UdpQueuesSource : public Source {
 
 }  // namespace
 
-SourcePtr MakeUdpQueuesSource(const SourceContext& ctx) {
+absl::StatusOr<SourcePtr> MakeUdpQueuesSource(const SourceContext& ctx) {
   return std::make_unique<UdpQueuesSource>(*ctx.fs);
 }
 

@@ -53,9 +53,11 @@ absl::Status SystemUname(struct utsname* out) {
 
 }  // namespace
 
-SourcePtr MakeUnameSource(const SourceContext& /*ctx*/) { return MakeUnameSourceWith(SystemUname); }
+absl::StatusOr<SourcePtr> MakeUnameSource(const SourceContext& /*ctx*/) {
+  return MakeUnameSourceWith(SystemUname);
+}
 
-SourcePtr MakeUnameSourceWith(UnameFunction uname) {
+absl::StatusOr<SourcePtr> MakeUnameSourceWith(UnameFunction uname) {
   return std::make_unique<UnameSource>(std::move(uname));
 }
 

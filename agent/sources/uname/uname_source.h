@@ -15,7 +15,7 @@ using UnameFunction = std::function<absl::Status(struct utsname*)>;
 
 // node_uname_info{sysname,release,version,machine,nodename,domainname} 1, as node_exporter's
 // uname collector (which also calls uname(2) rather than reading /proc/sys/kernel).
-SourcePtr MakeUnameSource(const SourceContext& ctx);
-SourcePtr MakeUnameSourceWith(UnameFunction uname);
+absl::StatusOr<SourcePtr> MakeUnameSource(const SourceContext& ctx);
+absl::StatusOr<SourcePtr> MakeUnameSourceWith(UnameFunction uname);
 
 }  // namespace hostmon::agent

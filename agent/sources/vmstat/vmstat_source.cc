@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "agent/sources/vmstat/vmstat_parser.h"
 #include "common/status_macros.h"
 #include "re2/re2.h"
@@ -49,15 +48,8 @@ class VmstatSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeVmstatSource(const SourceContext& ctx) {
-  std::string pattern = ctx.Option("fields");
-  if (pattern.empty()) pattern = kVmstatDefaultFields;
-  RE2::Options options;
-  options.set_log_errors(false);
-  auto re = std::make_unique<RE2>(pattern, options);
-  if (!re->ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("vmstat option \"fields\": invalid regex \"", pattern, "\": ", re->error()));
-  }
+  HM_ASSIGN_OR_RETURN(std::unique_ptr<RE2> re, ctx.Regex("fields"));
+  if (re == nullptr) re = std::make_unique<RE2>(kVmstatDefaultFields);  // "" means the default
   return std::make_unique<VmstatSource>(*ctx.fs, std::move(re));
 }
 

@@ -5,15 +5,16 @@
 #include <map>
 #include <string>
 
-#include "agent/sources/network_test_util.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("conntrack source exports the fixture like node_exporter", "[agent][conntrack]") {
   const common::FsRoot fs = testing::FixtureRoot();
-  SourcePtr source = MakeConntrackSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeConntrackSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   REQUIRE(source->Collect(out).ok());
   const std::map<std::string, double> want = {
       {"node_nf_conntrack_entries", 37},     {"node_nf_conntrack_entries_limit", 262144},
@@ -22,17 +23,17 @@ TEST_CASE("conntrack source exports the fixture like node_exporter", "[agent][co
       {"node_nf_conntrack_stat_insert", 4},  {"node_nf_conntrack_stat_insert_failed", 1},
       {"node_nf_conntrack_stat_invalid", 2}, {"node_nf_conntrack_stat_search_restart", 6},
   };
-  CHECK(out.series == want);
+  CHECK(out.samples == want);
   CHECK(out.help.at("node_nf_conntrack_entries_limit") ==
         "Maximum size of connection tracking table.");
 }
 
 TEST_CASE("conntrack source without nf_conntrack is NotFound", "[agent][conntrack]") {
   const common::FsRoot fs = testing::EmptyRoot();
-  SourcePtr source = MakeConntrackSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeConntrackSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound(source->Collect(out)));
-  CHECK(out.series.empty());
+  CHECK(out.samples.empty());
 }
 
 }  // namespace

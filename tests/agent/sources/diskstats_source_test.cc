@@ -8,24 +8,22 @@
 #include <string>
 
 #include "agent/sources/diskstats/diskstats_source.h"
+#include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
 
-using testing::RecordingSampleWriter;
-
-const std::string kFixtures = HOSTMON_FIXTURE_DIR;
-
-common::FsRoot FixtureRoot() {
-  return common::FsRoot(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
-}
+using testing::FixtureRoot;
+using testing::TestContext;
 
 TEST_CASE("diskstats source reports the fixture like node_exporter 1.5.0", "[agent][diskstats]") {
   const common::FsRoot fs = FixtureRoot();
-  auto source = MakeDiskstatsSource(SourceContext{&fs});
+  const TestContext ctx("diskstats", fs);
+  auto source = MakeDiskstatsSource(ctx);
   REQUIRE(source.ok());
-  RecordingSampleWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
 
   CHECK(out.Get("node_disk_reads_completed_total{device=\"vda\"}") == 28068);
@@ -66,18 +64,17 @@ TEST_CASE("diskstats source reports the fixture like node_exporter 1.5.0", "[age
   CHECK(out.samples.size() == 129);
   CHECK(out.types["node_disk_io_now"] == kGauge);
   CHECK(out.types["node_disk_reads_completed_total"] == kCounter);
-  CHECK(out.helps["node_disk_flush_requests_total"] ==
+  CHECK(out.help["node_disk_flush_requests_total"] ==
         "The total number of flush requests completed successfully");
 }
 
 TEST_CASE("diskstats source options", "[agent][diskstats]") {
   const common::FsRoot fs = FixtureRoot();
-  std::map<std::string, std::string> options;
-  SourceContext ctx{&fs, &options};
-  RecordingSampleWriter out;
+  testing::SampleRecorder out;
   SECTION("include replaces the default exclude") {
-    options["device-exclude"] = DiskstatsOptions()[0].default_value;
-    options["device-include"] = "^sda";
+    const TestContext ctx(
+        "diskstats", fs,
+        {{"device-exclude", DiskstatsOptions()[0].default_value}, {"device-include", "^sda"}});
     auto source = MakeDiskstatsSource(ctx);
     REQUIRE(source.ok());
     REQUIRE((*source)->Collect(out).ok());
@@ -86,20 +83,20 @@ TEST_CASE("diskstats source options", "[agent][diskstats]") {
     CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"vda\"}"));
   }
   SECTION("a custom exclude and an include are mutually exclusive") {
-    options["device-exclude"] = "^loop";
-    options["device-include"] = "^sda";
+    const TestContext ctx("diskstats", fs,
+                          {{"device-exclude", "^loop"}, {"device-include", "^sda"}});
     auto source = MakeDiskstatsSource(ctx);
     CHECK(absl::IsInvalidArgument(source.status()));
   }
   SECTION("an empty exclude keeps every device") {
-    options["device-exclude"] = "";
+    const TestContext ctx("diskstats", fs, {{"device-exclude", ""}});
     auto source = MakeDiskstatsSource(ctx);
     REQUIRE(source.ok());
     REQUIRE((*source)->Collect(out).ok());
     CHECK(out.Has("node_disk_reads_completed_total{device=\"loop0\"}"));
   }
   SECTION("an invalid regex names the option") {
-    options["device-exclude"] = "(";
+    const TestContext ctx("diskstats", fs, {{"device-exclude", "("}});
     auto source = MakeDiskstatsSource(ctx);
     REQUIRE(absl::IsInvalidArgument(source.status()));
     CHECK(source.status().message().find("device-exclude") != absl::string_view::npos);
@@ -107,10 +104,10 @@ TEST_CASE("diskstats source options", "[agent][diskstats]") {
 }
 
 TEST_CASE("diskstats source is NotFound without /proc/diskstats", "[agent][diskstats]") {
-  const common::FsRoot fs(kFixtures + "/does-not-exist", kFixtures + "/sys", "/");
-  auto source = MakeDiskstatsSource(SourceContext{&fs});
+  const TestContext ctx("diskstats", testing::EmptyRoot());
+  auto source = MakeDiskstatsSource(ctx);
   REQUIRE(source.ok());
-  RecordingSampleWriter out;
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound((*source)->Collect(out)));
 }
 

@@ -6,16 +6,16 @@
 
 #include "agent/sources/edac/edac_source.h"
 #include "common/fs_root.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("edac over the fixture tree", "[agent][edac]") {
-  const common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                          HOSTMON_FIXTURE_DIR "/rootfs");
-  auto source = MakeEdacSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::FixtureRoot();
+  SourcePtr source = MakeEdacSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
   CHECK(s.size() == 14);
@@ -30,9 +30,9 @@ TEST_CASE("edac over the fixture tree", "[agent][edac]") {
 }
 
 TEST_CASE("edac without /sys/devices/system/edac is NotFound", "[agent][edac]") {
-  const common::FsRoot fs("/nonexistent", HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent");
-  auto source = MakeEdacSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::EmptyRoot();
+  SourcePtr source = MakeEdacSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   CHECK(absl::IsNotFound(source->Collect(w)));
   CHECK(w.samples.empty());
 }

@@ -13,12 +13,12 @@
 
 #include "absl/synchronization/notification.h"
 #include "agent/sources/filesystem/filesystem_source.h"
+#include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
-
-using testing::RecordingSampleWriter;
 
 const std::string kFixtures = HOSTMON_FIXTURE_DIR;
 const std::string kRoot = "{device=\"/dev/vda\",fstype=\"ext4\",mountpoint=\"/\"}";
@@ -62,11 +62,12 @@ std::shared_ptr<FakeFs> MakeFakeFs(const std::string& rootfs) {
 
 TEST_CASE("filesystem source reports the fixture's mounts like node_exporter",
           "[agent][filesystem]") {
-  const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
+  const common::FsRoot fs = testing::FixtureRoot();
   auto fake = MakeFakeFs(kFixtures + "/rootfs");
-  auto source = MakeFilesystemSourceWithStatFs(SourceContext{&fs}, FakeStatFs(fake));
+  auto source =
+      MakeFilesystemSourceWithStatFs(testing::TestContext("filesystem", fs), FakeStatFs(fake));
   REQUIRE(source.ok());
-  RecordingSampleWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
 
   CHECK(out.Get("node_filesystem_size_bytes" + kRoot) == 1000.0 * 4096);
@@ -89,7 +90,7 @@ TEST_CASE("filesystem source reports the fixture's mounts like node_exporter",
   // docker overlay, squashfs, cgroup2, /sys/fs/cgroup; the duplicate "/" line is dropped.
   CHECK(out.samples.size() == 29);
   CHECK(out.adds == 29);
-  CHECK(out.helps["node_filesystem_avail_bytes"] ==
+  CHECK(out.help["node_filesystem_avail_bytes"] ==
         "Filesystem space available to non-root users in bytes.");
   CHECK(out.types["node_filesystem_size_bytes"] == kGauge);
   // One call per mount point, the duplicate "/" included.
@@ -97,34 +98,33 @@ TEST_CASE("filesystem source reports the fixture's mounts like node_exporter",
 }
 
 TEST_CASE("filesystem source options", "[agent][filesystem]") {
-  const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
-  std::map<std::string, std::string> options;
-  SourceContext ctx{&fs, &options};
+  const common::FsRoot fs = testing::FixtureRoot();
   SECTION("an invalid regex names the option") {
-    options["mount-points-exclude"] = "^/(dev";
+    const testing::TestContext ctx("filesystem", fs, {{"mount-points-exclude", "^/(dev"}});
     auto source = MakeFilesystemSource(ctx);
     REQUIRE(absl::IsInvalidArgument(source.status()));
     CHECK(source.status().message().find("mount-points-exclude") != absl::string_view::npos);
   }
   SECTION("an invalid fs type regex names the option") {
-    options["fs-types-exclude"] = "[";
+    const testing::TestContext ctx("filesystem", fs, {{"fs-types-exclude", "["}});
     auto source = MakeFilesystemSource(ctx);
     REQUIRE(absl::IsInvalidArgument(source.status()));
     CHECK(source.status().message().find("fs-types-exclude") != absl::string_view::npos);
   }
   SECTION("an invalid timeout names the option") {
-    options["mount-timeout"] = "5 parsecs";
+    const testing::TestContext ctx("filesystem", fs, {{"mount-timeout", "5 parsecs"}});
     auto source = MakeFilesystemSource(ctx);
     REQUIRE(absl::IsInvalidArgument(source.status()));
     CHECK(source.status().message().find("mount-timeout") != absl::string_view::npos);
   }
   SECTION("custom exclusions apply") {
-    options["mount-points-exclude"] = "^/(boot|srv)";
-    options["fs-types-exclude"] = "^tmpfs$";
+    const testing::TestContext ctx(
+        "filesystem", fs,
+        {{"mount-points-exclude", "^/(boot|srv)"}, {"fs-types-exclude", "^tmpfs$"}});
     auto fake = MakeFakeFs(kFixtures + "/rootfs");
     auto source = MakeFilesystemSourceWithStatFs(ctx, FakeStatFs(fake));
     REQUIRE(source.ok());
-    RecordingSampleWriter out;
+    testing::SampleRecorder out;
     REQUIRE((*source)->Collect(out).ok());
     CHECK_FALSE(out.Has("node_filesystem_device_error" + kBoot));
     CHECK_FALSE(out.Has("node_filesystem_device_error" + kRun));
@@ -141,31 +141,33 @@ TEST_CASE("filesystem source reports mount points relative to rootfs", "[agent][
   auto fake = std::make_shared<FakeFs>();
   fake->stats["/host/"] = FsStats{1, 1, 1, 1, 1, 1};
   // Only the mounts table matters here; the fixture's mount points do not start with /host.
-  auto source = MakeFilesystemSourceWithStatFs(SourceContext{&fs}, FakeStatFs(fake));
+  auto source =
+      MakeFilesystemSourceWithStatFs(testing::TestContext("filesystem", fs), FakeStatFs(fake));
   REQUIRE(source.ok());
-  RecordingSampleWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
   CHECK(out.Get("node_filesystem_size_bytes" + kRoot) == 1);
 }
 
 TEST_CASE("filesystem source is NotFound without a mount table", "[agent][filesystem]") {
-  const common::FsRoot fs(kFixtures + "/does-not-exist", kFixtures + "/sys", "/");
-  auto source = MakeFilesystemSource(SourceContext{&fs});
+  const common::FsRoot fs = testing::EmptyRoot();
+  auto source = MakeFilesystemSource(testing::TestContext("filesystem", fs));
   REQUIRE(source.ok());
-  RecordingSampleWriter out;
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound((*source)->Collect(out)));
 }
 
 TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesystem]") {
-  const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
+  const common::FsRoot fs = testing::FixtureRoot();
   std::map<std::string, std::string> options{{"mount-timeout", "300ms"}};
   auto fake = MakeFakeFs(kFixtures + "/rootfs");
   fake->hang_paths.insert(kFixtures + "/rootfs/srv/nfs");  // a dead NFS server
-  auto source = MakeFilesystemSourceWithStatFs(SourceContext{&fs, &options}, FakeStatFs(fake));
+  auto source = MakeFilesystemSourceWithStatFs(testing::TestContext("filesystem", fs, options),
+                                               FakeStatFs(fake));
   REQUIRE(source.ok());
 
   using Clock = std::chrono::steady_clock;
-  RecordingSampleWriter first;
+  testing::SampleRecorder first;
   const auto start = Clock::now();
   REQUIRE((*source)->Collect(first).ok());
   const auto elapsed = Clock::now() - start;
@@ -179,7 +181,7 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
   CHECK(fake->hang_calls == 1);
 
   // Second round: the stuck call is not repeated and the round does not wait for it.
-  RecordingSampleWriter second;
+  testing::SampleRecorder second;
   const auto start2 = Clock::now();
   REQUIRE((*source)->Collect(second).ok());
   CHECK(Clock::now() - start2 < std::chrono::milliseconds(250));
@@ -192,9 +194,9 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
   fake->hang_paths.clear();
   fake->release.Notify();
   const auto wait_until = Clock::now() + std::chrono::seconds(5);
-  RecordingSampleWriter third;
+  testing::SampleRecorder third;
   while (Clock::now() < wait_until) {
-    third = RecordingSampleWriter();
+    third = testing::SampleRecorder();
     REQUIRE((*source)->Collect(third).ok());
     if (third.Get("node_filesystem_device_error" + kNfs) == 0) break;
   }
@@ -205,15 +207,16 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
 
 TEST_CASE("hung mounts that hold every worker do not block the others for good",
           "[agent][filesystem]") {
-  const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
+  const common::FsRoot fs = testing::FixtureRoot();
   std::map<std::string, std::string> options{{"mount-timeout", "200ms"}};
   auto fake = MakeFakeFs(kFixtures + "/rootfs");
   // The first two mount points in the table: both spare workers get stuck.
   fake->hang_paths = {kFixtures + "/rootfs/", kFixtures + "/rootfs/run"};
-  auto source = MakeFilesystemSourceWithStatFs(SourceContext{&fs, &options}, FakeStatFs(fake));
+  auto source = MakeFilesystemSourceWithStatFs(testing::TestContext("filesystem", fs, options),
+                                               FakeStatFs(fake));
   REQUIRE(source.ok());
 
-  RecordingSampleWriter first;
+  testing::SampleRecorder first;
   const auto start = std::chrono::steady_clock::now();
   REQUIRE((*source)->Collect(first).ok());
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
@@ -224,7 +227,7 @@ TEST_CASE("hung mounts that hold every worker do not block the others for good",
   CHECK(fake->hang_calls == 2);
 
   // New workers replace the stuck ones; the stuck mount points are not called again.
-  RecordingSampleWriter second;
+  testing::SampleRecorder second;
   REQUIRE((*source)->Collect(second).ok());
   CHECK(second.Get("node_filesystem_device_error" + kBoot) == 0);
   CHECK(second.Get("node_filesystem_size_bytes" + kBoot) == 200.0 * 1024);

@@ -21,32 +21,27 @@
 #include "common/fs_root.h"
 #include "fakes/alloc_counter.h"
 #include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
-
-class NullWriter : public SampleWriter {
- public:
-  void Add(const MetricDesc&, LabelSpan, double) override { ++samples; }
-  size_t samples = 0;
-};
 
 // Each hardware source, on its own, allocates nothing once warmed up (the collection-wide test
 // would only say that some source does). textfile is left out: its fixture directory holds
 // broken files on purpose, and reporting an error builds a Status, which allocates.
 TEST_CASE("Hardware sources do not allocate in steady state", "[agent][hwmon][alloc]") {
-  const common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                          HOSTMON_FIXTURE_DIR "/rootfs");
+  const common::FsRoot fs = testing::FixtureRoot();
   const std::pair<const char*, SourcePtr> sources[] = {
-      {"hwmon", MakeHwmonSourceWithOps(fs, RealSysfsDirOps())},
-      {"thermal_zone", MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps())},
-      {"edac", MakeEdacSourceWithOps(fs, RealSysfsDirOps())},
-      {"powersupplyclass", MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps())},
-      {"rapl", MakeRaplSourceWithOps(fs, RealSysfsDirOps())},
+      {"hwmon", MakeHwmonSourceWithOps(fs, RealSysfsDirOps()).value()},
+      {"thermal_zone", MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps()).value()},
+      {"edac", MakeEdacSourceWithOps(fs, RealSysfsDirOps()).value()},
+      {"powersupplyclass", MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps()).value()},
+      {"rapl", MakeRaplSourceWithOps(fs, RealSysfsDirOps()).value()},
   };
   for (const auto& [name, source] : sources) {
     INFO(name);
-    NullWriter w;
+    testing::NullWriter w;
     (void)source->Collect(w);
     (void)source->Collect(w);
     size_t allocations;
@@ -55,7 +50,7 @@ TEST_CASE("Hardware sources do not allocate in steady state", "[agent][hwmon][al
       (void)source->Collect(w);
       allocations = counter.count();
     }
-    CHECK(w.samples > 0);
+    CHECK(w.adds > 0);
     CHECK(allocations == 0);
   }
 }
@@ -63,14 +58,12 @@ TEST_CASE("Hardware sources do not allocate in steady state", "[agent][hwmon][al
 // textfile over good files only (its fixture directory also holds broken ones, whose error
 // Status allocates by design), copied into a scratch directory.
 TEST_CASE("textfile does not allocate in steady state", "[agent][textfile][alloc]") {
-  char tmpl[] = "/tmp/hostmon_textfile_XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string dir = tmpl;
+  testing::ScopedTempDir tmp;
   for (const char* name : {"app.prom", "raid.prom"}) {
-    std::ofstream(dir + "/" + name) << testing::ReadFixture(std::string("textfile/") + name);
+    tmp.Write(name, testing::ReadFixture(std::string("textfile/") + name));
   }
-  auto source = MakeTextfileSourceWithOps(dir, RealTextfileDirOps());
-  NullWriter w;
+  SourcePtr source = MakeTextfileSourceWithOps(tmp.path(), RealTextfileDirOps()).value();
+  testing::NullWriter w;
   REQUIRE(source->Collect(w).ok());
   REQUIRE(source->Collect(w).ok());
   size_t allocations;
@@ -79,9 +72,7 @@ TEST_CASE("textfile does not allocate in steady state", "[agent][textfile][alloc
     REQUIRE(source->Collect(w).ok());
     allocations = counter.count();
   }
-  for (const char* name : {"app.prom", "raid.prom"}) std::remove((dir + "/" + name).c_str());
-  ::rmdir(dir.c_str());
-  CHECK(w.samples == 3 * (19 + 2 + 2 + 1));
+  CHECK(w.adds == 3 * (19 + 2 + 2 + 1));
   CHECK(allocations == 0);
 }
 

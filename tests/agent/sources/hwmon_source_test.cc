@@ -6,20 +6,16 @@
 
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "common/fs_root.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
-common::FsRoot FixtureFs() {
-  return common::FsRoot(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                        HOSTMON_FIXTURE_DIR "/rootfs");
-}
-
 TEST_CASE("hwmon over the fixture tree", "[agent][hwmon]") {
-  const common::FsRoot fs = FixtureFs();
-  auto source = MakeHwmonSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::FixtureRoot();
+  SourcePtr source = MakeHwmonSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
   CHECK(s.size() == 69);
@@ -51,16 +47,16 @@ TEST_CASE("hwmon over the fixture tree", "[agent][hwmon]") {
   CHECK(w.types.at("node_hwmon_energy_joule_total") == kCounter);
   CHECK(w.help.at("node_hwmon_fan_min_rpm") ==
         "Hardware monitor for fan revolutions per minute (min)");
-  for (const auto& [key, n] : w.count) {
+  for (const auto& [key, n] : w.writes) {
     INFO(key);
     CHECK(n == 1);
   }
 }
 
 TEST_CASE("hwmon without /sys/class/hwmon is NotFound", "[agent][hwmon]") {
-  const common::FsRoot fs("/nonexistent", HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent");
-  auto source = MakeHwmonSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::EmptyRoot();
+  SourcePtr source = MakeHwmonSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   CHECK(absl::IsNotFound(source->Collect(w)));
   CHECK(w.samples.empty());
 }

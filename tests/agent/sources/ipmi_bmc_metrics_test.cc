@@ -3,14 +3,14 @@
 
 #include <catch2/catch.hpp>
 
-#include "fakes/hw_capture_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent::ipmi {
 namespace {
 
 TEST_CASE("WriteChassisMetrics uses ipmi_exporter's encodings", "[agent][ipmi]") {
   const LabelRef labels[] = {{"target", "b"}};
-  testing::CaptureWriter ok;
+  testing::SampleRecorder ok;
   WriteChassisMetrics({true, false, false}, labels, ok);
   CHECK(ok.samples.at(R"(ipmi_chassis_power_state{target="b"})") == 1);
   // Inverted, as ipmi_exporter: 1 = no fault.
@@ -18,7 +18,7 @@ TEST_CASE("WriteChassisMetrics uses ipmi_exporter's encodings", "[agent][ipmi]")
   CHECK(ok.samples.at(R"(ipmi_chassis_cooling_fault_state{target="b"})") == 1);
   CHECK(ok.help.at("ipmi_chassis_drive_fault_state") ==
         "Current drive fault state (1=false, 0=true).");
-  testing::CaptureWriter bad;
+  testing::SampleRecorder bad;
   WriteChassisMetrics({false, true, true}, labels, bad);
   CHECK(bad.samples.at(R"(ipmi_chassis_power_state{target="b"})") == 0);
   CHECK(bad.samples.at(R"(ipmi_chassis_drive_fault_state{target="b"})") == 0);
@@ -26,7 +26,7 @@ TEST_CASE("WriteChassisMetrics uses ipmi_exporter's encodings", "[agent][ipmi]")
 }
 
 TEST_CASE("WriteSelMetrics and WriteDcmiMetrics", "[agent][ipmi]") {
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   WriteSelMetrics({7, 15984}, {}, out);
   CHECK(out.samples.at("ipmi_sel_logs_count") == 7);
   CHECK(out.samples.at("ipmi_sel_free_space_bytes") == 15984);
@@ -46,7 +46,7 @@ TEST_CASE("ipmi_bmc_info labels as bmc-info prints them and ipmi_exporter parses
   CHECK(FormatManufacturerId(4753, "MontaVista Software, Inc.") ==
         "MontaVista Software, Inc. (4753)");
   CHECK(FormatManufacturerId(99999, "") == "99999");
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const LabelRef labels[] = {{"target", "b"}};
   WriteBmcMetrics({"1.02", "X (1)", "N/A"}, labels, out);
   CHECK(

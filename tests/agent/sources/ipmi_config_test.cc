@@ -6,7 +6,7 @@
 #include <string>
 
 #include "common/fs_root.h"
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent::ipmi {
 namespace {
@@ -21,7 +21,7 @@ struct Files {
     dir.Write("long_pw", "123456789012345678901\n");
   }
   absl::StatusOr<std::vector<IpmiTarget>> Parse(const std::string& yaml) {
-    return ParseIpmiTargets(yaml, "ipmi.yml", dir.path(), absl::Seconds(10));
+    return ParseIpmiTargets(yaml, "ipmi.yml", dir.File("ipmi.yml"), absl::Seconds(10));
   }
   std::string Error(const std::string& yaml) {
     auto r = Parse(yaml);
@@ -153,7 +153,8 @@ TEST_CASE("The shipped example targets file loads", "[agent][ipmi]") {
           .ok());
   std::filesystem::create_directory(f.dir.File("ipmi"));
   f.dir.Write("ipmi/web-01-bmc.pw", "pw\n");
-  auto t = ParseIpmiTargets(text, "ipmi-targets.example.yml", f.dir.path(), absl::Seconds(10));
+  auto t = ParseIpmiTargets(text, "ipmi-targets.example.yml",
+                            f.dir.File("ipmi-targets.example.yml"), absl::Seconds(10));
   REQUIRE(t.ok());
   CHECK((*t)[0].name == "web-01-bmc");
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "fakes/hw_capture_writer.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent::ipmi {
 namespace {
@@ -43,7 +43,7 @@ std::vector<SensorReading> SimReadings() {
 
 TEST_CASE("WriteSensorMetrics maps the simulator's sensors to ipmi_exporter's families",
           "[agent][ipmi]") {
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const LabelRef extra[] = {{"target", "bmc1"}};
   const SensorWriteStats stats = WriteSensorMetrics(SimReadings(), extra, {}, out);
   CHECK(stats.written == 8);
@@ -64,7 +64,7 @@ TEST_CASE("WriteSensorMetrics maps the simulator's sensors to ipmi_exporter's fa
   CHECK(out.samples.at(
             R"(ipmi_sensor_state{id="9",name="PSU2 Status",type="Power Supply",target="bmc1"})") ==
         2);
-  for (const auto& [key, n] : out.count) CHECK(n == 1);
+  for (const auto& [key, n] : out.writes) CHECK(n == 1);
   CHECK(out.types.at("ipmi_temperature_celsius") == kGauge);
   CHECK(out.help.at("ipmi_sensor_state") ==
         "Indicates the severity of the state reported by an IPMI sensor (0=nominal, 1=warning, "
@@ -73,7 +73,7 @@ TEST_CASE("WriteSensorMetrics maps the simulator's sensors to ipmi_exporter's fa
 
 TEST_CASE("WriteSensorMetrics: NaN readings and unknown states stay NaN, as ipmi_exporter's N/A",
           "[agent][ipmi]") {
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const std::vector<SensorReading> in = {
       R(10, "CPU Temp", 0x01, kStateUnknown, kUnitsCelsius, kNaN),
       R(11, "Odd", 0x01, 7, kUnitsCelsius, 30),  // a state code the library does not define
@@ -89,7 +89,7 @@ TEST_CASE("WriteSensorMetrics: NaN readings and unknown states stay NaN, as ipmi
 
 TEST_CASE("WriteSensorMetrics: units without a family go to ipmi_sensor_value with the type",
           "[agent][ipmi]") {
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const std::vector<SensorReading> in = {
       R(1, "Amb F", 0x01, kStateNominal, kUnitsFahrenheit, 80),  // ipmi_exporter: only "C"
       R(2, "Mystery", 0x0B, kStateNominal, kUnitsUnknown, 3),
@@ -116,7 +116,7 @@ TEST_CASE("WriteSensorMetrics: units without a family go to ipmi_sensor_value wi
 
 TEST_CASE("WriteSensorMetrics keys sensors by record ID: shared names kept, repeated IDs dropped",
           "[agent][ipmi]") {
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const std::vector<SensorReading> in = {
       R(20, "Temp", 0x01, kStateNominal, kUnitsCelsius, 30),
       R(21, "Temp", 0x01, kStateNominal, kUnitsCelsius, 31),
@@ -144,7 +144,7 @@ TEST_CASE("CleanSensorName makes garbage SDR names safe label values", "[agent][
         "Temp \xc2\xb0"
         "C");  // valid UTF-8 kept
   CHECK(CleanSensorName("") == "");
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const std::vector<SensorReading> in = {
       R(1, std::string("Bad\xff\0", 5), 0x01, kStateNominal, kUnitsCelsius, 1)};
   WriteSensorMetrics(in, {}, {}, out);

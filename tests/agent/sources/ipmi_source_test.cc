@@ -9,8 +9,9 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "common/scoped_temp_dir.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
@@ -84,8 +85,8 @@ struct Fixture {
                                  std::map<std::string, std::string> opts = {}) {
     if (!targets_yaml.empty()) opts["config"] = dir.Write("ipmi.yml", targets_yaml);
     opts.emplace("sdr-cache-dir", dir.File("cache"));
-    options = opts;
-    SourceContext ctx{&fs, &options};
+    // As the agent: the slow tier's timeout option becomes the context's deadline.
+    const testing::TestContext ctx("ipmi", common::FsRoot(), opts);
     return MakeIpmiSourceWithReaders(ctx, [this](const ReaderSpec& spec) {
       const std::string name = spec.target == nullptr ? "" : spec.target->name;
       auto& bmc = bmcs[name];
@@ -101,8 +102,6 @@ struct Fixture {
   }
 
   testing::ScopedTempDir dir;
-  common::FsRoot fs;
-  std::map<std::string, std::string> options;
   std::map<std::string, std::shared_ptr<FakeBmc>> bmcs;
 };
 
@@ -126,7 +125,7 @@ TEST_CASE("IpmiSource: a hung BMC misses its deadline, is not read again while p
   auto src = f.Make(kTwoTargets, {{"local", "false"}});
   REQUIRE(src.ok());
 
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const absl::Time start = absl::Now();
   absl::Status s = (*src)->Collect(out);
   const absl::Duration took = absl::Now() - start;
@@ -148,7 +147,7 @@ TEST_CASE("IpmiSource: a hung BMC misses its deadline, is not read again while p
   CHECK(out.samples.count(R"(ipmi_temperature_celsius{id="2",name="CPU Temp",target="hung"})") ==
         0);
 
-  testing::CaptureWriter second;
+  testing::SampleRecorder second;
   s = (*src)->Collect(second);
   CHECK_THAT(std::string(s.message()),
              Catch::Matchers::Contains("target hung: the previous read has not returned yet"));
@@ -159,7 +158,7 @@ TEST_CASE("IpmiSource: a hung BMC misses its deadline, is not read again while p
   hung->hang->Notify();
   // The pending read returns; the next round reads the BMC again.
   for (int i = 0; i < 100 && hung->sensor_reads < 2; ++i) {
-    testing::CaptureWriter again;
+    testing::SampleRecorder again;
     s = (*src)->Collect(again);
     if (again.samples.count(R"(ipmi_up{collector="ipmi",target="hung"})") &&
         again.samples.at(R"(ipmi_up{collector="ipmi",target="hung"})") == 1) {
@@ -178,7 +177,7 @@ TEST_CASE("IpmiSource: no local BMC and no targets is NotFound", "[agent][ipmi]"
   f.Bmc("")->status = absl::NotFoundError("no local BMC");
   auto src = f.Make("");
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound((*src)->Collect(out)));
   CHECK(out.samples.empty());
 
@@ -194,7 +193,7 @@ TEST_CASE("IpmiSource: a missing local BMC does not fail the remote targets", "[
   f.Bmc("good")->readings = {Temp(2, 45)};
   auto src = f.Make("targets:\n  - {name: good, host: h, password_file: pw}\n");
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   CHECK((*src)->Collect(out).ok());
   CHECK(out.samples.at(R"(ipmi_up{collector="ipmi",target="good"})") == 1);
   CHECK(out.samples.count(R"(ipmi_up{collector="ipmi"})") == 0);
@@ -204,7 +203,7 @@ TEST_CASE("IpmiSource: a missing local BMC does not fail the remote targets", "[
   g.Bmc("")->status = absl::NotFoundError("no local BMC");
   auto required = g.Make("", {{"local", "true"}});
   REQUIRE(required.ok());
-  testing::CaptureWriter out2;
+  testing::SampleRecorder out2;
   CHECK_FALSE((*required)->Collect(out2).ok());
   CHECK(out2.samples.at(R"(ipmi_up{collector="ipmi"})") == 0);
 }
@@ -214,7 +213,7 @@ TEST_CASE("IpmiSource: the local BMC's samples carry no target label", "[agent][
   f.Bmc("")->readings = {Temp(5, 40)};
   auto src = f.Make("");
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   CHECK((*src)->Collect(out).ok());
   CHECK(out.samples.at(R"(ipmi_temperature_celsius{id="5",name="CPU Temp"})") == 40);
   CHECK(out.samples.at(R"(ipmi_up{collector="ipmi"})") == 1);
@@ -229,7 +228,7 @@ TEST_CASE("IpmiSource: a failing BMC reports ipmi_up 0 and names itself in the e
       f.Make("targets:\n  - {name: bad, host: h, password_file: pw, collectors: [ipmi, sel]}\n",
              {{"local", "false"}});
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   absl::Status s = (*src)->Collect(out);
   CHECK_THAT(std::string(s.message()),
              Catch::Matchers::Contains("target bad: reading sensors: password invalid"));
@@ -249,7 +248,7 @@ TEST_CASE("IpmiSource: chassis, SEL and DCMI each have their own ipmi_up", "[age
       "dcmi]}\n",
       {{"local", "false"}});
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   absl::Status s = (*src)->Collect(out);
   CHECK_THAT(std::string(s.message()),
              Catch::Matchers::Contains("target b: DCMI Get Power Reading: not supported"));
@@ -272,7 +271,7 @@ TEST_CASE("IpmiSource: an unreachable BMC is not asked for its commands and fail
       "targets:\n  - {name: dead, host: h, password_file: pw, collectors: [ipmi, chassis, sel]}\n",
       {{"local", "false"}});
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   absl::Status s = (*src)->Collect(out);
   CHECK(std::string(s.message()) == "target dead: reading sensors: connection timeout");
   CHECK(bmc->command_reads == 0);  // a second session timeout would only hold the worker
@@ -289,7 +288,7 @@ TEST_CASE("IpmiSource: many BMCs with parallelism 1 are all read", "[agent][ipmi
   }
   auto src = f.Make(yaml, {{"local", "false"}, {"parallelism", "1"}});
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   CHECK((*src)->Collect(out).ok());
   for (int i = 0; i < 6; ++i) {
     CHECK(out.samples.at("ipmi_temperature_celsius{id=\"2\",name=\"CPU Temp\",target=\"b" +
@@ -314,7 +313,7 @@ TEST_CASE("IpmiSource: BMCs are read in parallel, at most `parallelism` at a tim
   }
   auto src = f.Make(yaml, {{"local", "false"}, {"parallelism", "4"}});
   REQUIRE(src.ok());
-  testing::CaptureWriter out;
+  testing::SampleRecorder out;
   const absl::Time start = absl::Now();
   CHECK((*src)->Collect(out).ok());
   const absl::Duration took = absl::Now() - start;
@@ -335,16 +334,19 @@ TEST_CASE("IpmiSource: bad options are InvalidArgument naming the option", "[age
     return s.ok() ? std::string("OK") : std::string(s.status().message());
   };
   CHECK_THAT(msg({{"target-timeout", "fast"}}),
-             Catch::Matchers::Contains("ipmi option target-timeout"));
+             Catch::Matchers::Contains("source ipmi: option \"target-timeout\""));
   // The slow tier's deadline for the whole round must leave room for every BMC's deadline.
   CHECK_THAT(msg({{"timeout", "10s"}}),
-             Catch::Matchers::Contains("ipmi option timeout (10s) must exceed target-timeout"));
+             Catch::Matchers::Contains("source ipmi: option \"timeout\": the collection deadline "
+                                       "(10s) must exceed option \"target-timeout\""));
   CHECK(msg({{"timeout", "11s"}}) == "OK");
-  CHECK_THAT(msg({{"parallelism", "0"}}), Catch::Matchers::Contains("ipmi option parallelism"));
-  CHECK_THAT(msg({{"local", "maybe"}}), Catch::Matchers::Contains("ipmi option local"));
-  CHECK_THAT(msg({{"driver", "bt"}}), Catch::Matchers::Contains("ipmi option driver"));
+  CHECK_THAT(msg({{"parallelism", "0"}}),
+             Catch::Matchers::Contains("source ipmi: option \"parallelism\""));
+  CHECK_THAT(msg({{"local", "maybe"}}), Catch::Matchers::Contains("source ipmi: option \"local\""));
+  CHECK_THAT(msg({{"driver", "bt"}}), Catch::Matchers::Contains("source ipmi: option \"driver\""));
   CHECK_THAT(msg({{"local-collectors", "ipmi,fru"}}),
-             Catch::Matchers::Contains("ipmi option local-collectors: unknown collector \"fru\""));
+             Catch::Matchers::Contains(
+                 "source ipmi: option \"local-collectors\": unknown collector \"fru\""));
   CHECK_THAT(msg({{"config", f.dir.File("absent.yml")}}),
              Catch::Matchers::Contains("ipmi targets file"));
   CHECK(msg({}) == "OK");

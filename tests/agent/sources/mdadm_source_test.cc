@@ -7,19 +7,16 @@
 #include <string>
 
 #include "agent/sources/mdadm/mdadm_source.h"
+#include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
-using testing::RecordingSampleWriter;
-
-const std::string kFixtures = HOSTMON_FIXTURE_DIR;
-
 TEST_CASE("mdadm source reports the fixture like node_exporter 1.5.0", "[agent][mdadm]") {
-  const common::FsRoot fs(kFixtures + "/proc", kFixtures + "/sys", kFixtures + "/rootfs");
-  SourcePtr source = MakeMdadmSource(SourceContext{&fs});
-  RecordingSampleWriter out;
+  const common::FsRoot fs = testing::FixtureRoot();
+  SourcePtr source = MakeMdadmSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   REQUIRE(source->Collect(out).ok());
   CHECK(out.samples.size() == 14 * 11);  // as node_exporter 1.5.0 on the same file
   CHECK(out.Get("node_md_state{device=\"md6\",state=\"recovering\"}") == 1);
@@ -37,13 +34,13 @@ TEST_CASE("mdadm source reports the fixture like node_exporter 1.5.0", "[agent][
   CHECK(out.Get("node_md_disks_required{device=\"md3\"}") == 8);
   CHECK(out.Get("node_md_blocks{device=\"md7\"}") == 7813735424.0);
   CHECK(out.Get("node_md_blocks_synced{device=\"md6\"}") == 16775552);
-  CHECK(out.helps["node_md_disks"] == "Number of active/failed/spare disks of device.");
+  CHECK(out.help["node_md_disks"] == "Number of active/failed/spare disks of device.");
 }
 
 TEST_CASE("mdadm source is NotFound without /proc/mdstat", "[agent][mdadm]") {
-  const common::FsRoot fs(kFixtures + "/does-not-exist", kFixtures + "/sys", "/");
-  SourcePtr source = MakeMdadmSource(SourceContext{&fs});
-  RecordingSampleWriter out;
+  const common::FsRoot fs = testing::EmptyRoot();
+  SourcePtr source = MakeMdadmSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound(source->Collect(out)));
 }
 

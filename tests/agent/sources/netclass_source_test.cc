@@ -6,14 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "agent/sources/network_test_util.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
 
 absl::StatusOr<SourcePtr> Make(const common::FsRoot& fs,
                                const std::map<std::string, std::string>& options) {
-  return MakeNetclassSource(SourceContext{&fs, &options});
+  return MakeNetclassSource(testing::TestContext("netclass", fs, options));
 }
 
 TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
@@ -21,13 +23,13 @@ TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
   const common::FsRoot fs = testing::FixtureRoot();
   auto source = Make(fs, {{"ignored-devices", "^$"}});
   REQUIRE(source.ok());
-  testing::RecordingWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
   // node_exporter 1.5.0 on the same tree: 19 series for eth0, 18 for lo (no speed: duplex and
   // speed are unreadable there), 15 for ifb0 (no carrier, dormant, name_assign_type, speed).
-  CHECK(out.series.size() == 19 + 18 + 15);
+  CHECK(out.samples.size() == 19 + 18 + 15);
   std::map<std::string, double> eth0;
-  for (const auto& [key, value] : out.series) {
+  for (const auto& [key, value] : out.samples) {
     if (key.find("\"eth0\"") != std::string::npos) eth0[key] = value;
   }
   const std::map<std::string, double> want = {
@@ -54,10 +56,10 @@ TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
       {"node_network_up{device=\"eth0\"}", 1},
   };
   CHECK(eth0 == want);
-  CHECK(out.series.at("node_network_up{device=\"lo\"}") == 0);  // operstate "unknown"
-  CHECK(out.series.at("node_network_protocol_type{device=\"lo\"}") == 772);
-  CHECK(out.series.count("node_network_carrier{device=\"ifb0\"}") == 0);
-  CHECK(out.series.at(
+  CHECK(out.samples.at("node_network_up{device=\"lo\"}") == 0);  // operstate "unknown"
+  CHECK(out.samples.at("node_network_protocol_type{device=\"lo\"}") == 772);
+  CHECK(out.samples.count("node_network_carrier{device=\"ifb0\"}") == 0);
+  CHECK(out.samples.at(
             "node_network_info{address=\"7e:f2:e2:53:08:91\",broadcast=\"ff:ff:ff:ff:ff:ff\","
             "device=\"ifb0\",duplex=\"\",ifalias=\"\",operstate=\"down\"}") == 1);
   CHECK(out.types.at("node_network_carrier_changes_total") == kCounter);
@@ -72,49 +74,50 @@ TEST_CASE("netclass source options", "[agent][netclass]") {
   SECTION("ignored-devices") {
     auto source = Make(fs, {{"ignored-devices", "^(lo|ifb.*)$"}});
     REQUIRE(source.ok());
-    testing::RecordingWriter out;
+    testing::SampleRecorder out;
     REQUIRE((*source)->Collect(out).ok());
-    CHECK(out.series.size() == 19);
+    CHECK(out.samples.size() == 19);
   }
   SECTION("ignore-invalid-speed drops the -1 speed") {
     auto source = Make(fs, {{"ignore-invalid-speed", "true"}});
     REQUIRE(source.ok());
-    testing::RecordingWriter out;
+    testing::SampleRecorder out;
     REQUIRE((*source)->Collect(out).ok());
     CHECK(out.Count("node_network_speed_bytes") == 0);
-    CHECK(out.series.size() == 18 + 18 + 15);
+    CHECK(out.samples.size() == 18 + 18 + 15);
   }
   SECTION("bad values") {
     CHECK(absl::IsInvalidArgument(Make(fs, {{"ignored-devices", "("}}).status()));
     CHECK(Make(fs, {{"ignore-invalid-speed", "yes"}}).status().message() ==
-          "--source.netclass.ignore-invalid-speed: expected true or false, got \"yes\"");
+          "source netclass: option \"ignore-invalid-speed\": invalid boolean \"yes\" (want true "
+          "or false)");
   }
 }
 
 TEST_CASE("netclass source lists interfaces through the injected lister", "[agent][netclass]") {
   const common::FsRoot fs = testing::FixtureRoot();
-  const std::map<std::string, std::string> options;
   auto source = MakeNetclassSourceWithLister(
-      SourceContext{&fs, &options}, [](const std::string&, std::vector<std::string>* names) {
+      testing::TestContext("netclass", fs),
+      [](const std::string&, std::vector<std::string>* names) {
         *names = {"gone0"};  // listed, but its files vanished before they were read
         return absl::OkStatus();
       });
   REQUIRE(source.ok());
-  testing::RecordingWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
   const std::map<std::string, double> want = {
       {"node_network_info{address=\"\",broadcast=\"\",device=\"gone0\",duplex=\"\",ifalias=\"\","
        "operstate=\"\"}",
        1},
       {"node_network_up{device=\"gone0\"}", 0}};
-  CHECK(out.series == want);
+  CHECK(out.samples == want);
 }
 
 TEST_CASE("netclass source without /sys/class/net is NotFound", "[agent][netclass]") {
   const common::FsRoot fs = testing::EmptyRoot();
   auto source = Make(fs, {});
   REQUIRE(source.ok());
-  testing::RecordingWriter out;
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound((*source)->Collect(out)));
 }
 

@@ -6,16 +6,16 @@
 
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "common/fs_root.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("powersupplyclass over the fixture tree", "[agent][powersupplyclass]") {
-  const common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                          HOSTMON_FIXTURE_DIR "/rootfs");
-  auto source = MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::FixtureRoot();
+  SourcePtr source = MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
   CHECK(s.size() == 50);
@@ -38,9 +38,9 @@ TEST_CASE("powersupplyclass over the fixture tree", "[agent][powersupplyclass]")
 
 TEST_CASE("powersupplyclass without /sys/class/power_supply is NotFound",
           "[agent][powersupplyclass]") {
-  const common::FsRoot fs("/nonexistent", HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent");
-  auto source = MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::EmptyRoot();
+  SourcePtr source = MakePowerSupplyClassSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   CHECK(absl::IsNotFound(source->Collect(w)));
   CHECK(w.samples.empty());
 }

@@ -54,8 +54,8 @@ TEST_CASE("ParseProcessLimits reads the soft limits", "[agent][process]") {
 
 TEST_CASE("The process source reports the agent's own resources", "[agent][process]") {
   common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", "/nonexistent", "/nonexistent");
-  SourcePtr src = MakeProcessSource(SourceContext{&fs});
-  SampleRecorder rec;
+  SourcePtr src = MakeProcessSource(SourceContext{&fs}).value();
+  testing::SampleRecorder rec;
   REQUIRE(src->Collect(rec).ok());
   // proc/self/stat: utime 0 stime 0, starttime 560002 ticks, vsize 3133440, rss 413 pages;
   // proc/stat btime 1795274682.
@@ -67,13 +67,13 @@ TEST_CASE("The process source reports the agent's own resources", "[agent][proce
   CHECK(rec.samples.at("process_max_fds") == 20000);
   CHECK(rec.samples.at("process_virtual_memory_max_bytes") == Approx(1.8446744073709552e19));
   CHECK(rec.samples.at("process_start_time_seconds") == Approx(1795274682 + 5600.02));
-  CHECK(rec.families.at("process_cpu_seconds_total").type == kCounter);
+  CHECK(rec.types.at("process_cpu_seconds_total") == kCounter);
 }
 
 TEST_CASE("The process source fails when /proc/self is missing", "[agent][process]") {
   common::FsRoot fs("/nonexistent", "/nonexistent", "/nonexistent");
-  SampleRecorder rec;
-  absl::Status s = MakeProcessSource(SourceContext{&fs})->Collect(rec);
+  testing::SampleRecorder rec;
+  absl::Status s = MakeProcessSource(SourceContext{&fs}).value()->Collect(rec);
   CHECK(absl::IsNotFound(s));
   CHECK(rec.samples.empty());
 }

@@ -8,16 +8,16 @@
 
 #include "agent/sources/rapl/rapl_source.h"
 #include "common/fs_root.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("rapl over the fixture tree", "[agent][rapl]") {
-  const common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                          HOSTMON_FIXTURE_DIR "/rootfs");
-  auto source = MakeRaplSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::FixtureRoot();
+  SourcePtr source = MakeRaplSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
   const std::string p = HOSTMON_FIXTURE_DIR "/sys/class/powercap/";
@@ -36,9 +36,9 @@ TEST_CASE("rapl over the fixture tree", "[agent][rapl]") {
 }
 
 TEST_CASE("rapl without /sys/class/powercap is NotFound", "[agent][rapl]") {
-  const common::FsRoot fs("/nonexistent", HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent");
-  auto source = MakeRaplSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::EmptyRoot();
+  SourcePtr source = MakeRaplSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   CHECK(absl::IsNotFound(source->Collect(w)));
   CHECK(w.samples.empty());
 }

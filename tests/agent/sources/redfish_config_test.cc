@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent::redfish {
 namespace {
@@ -33,7 +33,7 @@ targets:
     auth: none
     insecure: true
 )",
-                              "targets.yml", dir.path());
+                              "targets.yml", dir.File("targets.yml"));
   REQUIRE(c.ok());
   REQUIRE(c->targets.size() == 2);
   const TargetConfig& t = c->targets[0];
@@ -55,51 +55,67 @@ TEST_CASE("redfish config: errors name file, line and field", "[redfish]") {
   testing::ScopedTempDir dir;
   std::ofstream(dir.File("pw")) << "x";
   auto typo = ParseRedfishConfig("targets:\n  - name: a\n    url: https://x\n    timout: 5s\n",
-                                 "t.yml", dir.path());
+                                 "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(typo.ok());
   CHECK(Message(typo).find("t.yml:4: field \"targets[0].timout\": unknown key") == 0);
 
   auto no_pw = ParseRedfishConfig(
       "targets:\n  - name: a\n    url: https://x\n    username: u\n    password_file: nope\n",
-      "t.yml", dir.path());
+      "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(no_pw.ok());
   CHECK(Message(no_pw).find("t.yml:5: field \"targets[0].password_file\": cannot read") == 0);
 
   auto auth = ParseRedfishConfig("targets:\n  - name: a\n    url: https://x\n    auth: digest\n",
-                                 "t.yml", dir.path());
+                                 "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(auth.ok());
   CHECK(Message(auth).find("t.yml:4: field \"targets[0].auth\": expected session, basic or none") ==
         0);
 
   auto url = ParseRedfishConfig("targets:\n  - name: a\n    url: ftp://x\n    auth: none\n",
-                                "t.yml", dir.path());
+                                "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(url.ok());
   CHECK(Message(url).find("t.yml:3: field \"targets[0].url\"") == 0);
 
   auto dup = ParseRedfishConfig(
       "targets:\n  - {name: a, url: 'https://x', auth: none}\n  - {name: a, url: 'https://y', "
       "auth: none}\n",
-      "t.yml", dir.path());
+      "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(dup.ok());
   CHECK(Message(dup).find("duplicate target name a") != std::string::npos);
 
   auto reserved = ParseRedfishConfig(
       "targets:\n  - {name: a, url: 'https://x', auth: none, labels: {target: b}}\n", "t.yml",
-      dir.path());
+      dir.File("t.yml"));
   REQUIRE_FALSE(reserved.ok());
   CHECK(Message(reserved).find("reserved label name \"target\"") != std::string::npos);
 
   auto deadline = ParseRedfishConfig(
       "targets:\n  - {name: a, url: 'https://x', auth: none, timeout: 10s, deadline: 5s}\n",
-      "t.yml", dir.path());
+      "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(deadline.ok());
   CHECK(Message(deadline).find("must be at least the timeout") != std::string::npos);
 
   auto bad_duration =
       ParseRedfishConfig("targets:\n  - {name: a, url: 'https://x', auth: none, timeout: soon}\n",
-                         "t.yml", dir.path());
+                         "t.yml", dir.File("t.yml"));
   REQUIRE_FALSE(bad_duration.ok());
   CHECK(Message(bad_duration).find("t.yml:2: field \"targets[0].timeout\"") == 0);
+}
+
+TEST_CASE("redfish config: relative password files are next to the targets file", "[redfish]") {
+  testing::ScopedTempDir dir;
+  dir.Write("bmc.pass", "s3cret\n");
+  const std::string text =
+      "targets:\n  - {name: a, url: 'https://x', username: u, password_file: bmc.pass}\n";
+  // Loaded from its directory, whatever the working directory is.
+  const std::string path = dir.Write("targets.yml", text);
+  auto loaded = LoadRedfishConfig(path);
+  REQUIRE(loaded.ok());
+  CHECK(loaded->targets[0].password == "s3cret");
+  // A targets file in the root directory: the password file is /bmc.pass, not ./bmc.pass.
+  auto at_root = ParseRedfishConfig(text, "/targets.yml", "/targets.yml");
+  REQUIRE_FALSE(at_root.ok());
+  CHECK(Message(at_root).find("cannot read the password file /bmc.pass") != std::string::npos);
 }
 
 }  // namespace

@@ -6,24 +6,22 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "common/scoped_temp_dir.h"
 #include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
 
 absl::StatusOr<SourcePtr> Make(std::map<std::string, std::string> options) {
-  static const common::FsRoot fs;
-  static std::map<std::string, std::string> kept;
-  kept = std::move(options);
-  return MakeRedfishSource(SourceContext{&fs, &kept});
+  return MakeRedfishSource(testing::TestContext("redfish", common::FsRoot(), std::move(options)));
 }
 
 TEST_CASE("redfish source without a targets file fails each collection with the reason",
           "[redfish]") {
   auto src = Make({{"metrics-prefix", "redfish"}});
   REQUIRE(src.ok());
-  SampleRecorder rec;
+  testing::SampleRecorder rec;
   absl::Status s = (*src)->Collect(rec);
   CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
   CHECK(std::string(s.message()).find("--source.redfish.config") != std::string::npos);
@@ -34,7 +32,8 @@ TEST_CASE("redfish source: bad options and targets files are startup errors", "[
   testing::ScopedTempDir dir;
   auto prefix = Make({{"metrics-prefix", "bad prefix"}});
   REQUIRE_FALSE(prefix.ok());
-  CHECK(std::string(prefix.status().message()).find("invalid metrics-prefix") != std::string::npos);
+  CHECK(std::string(prefix.status().message())
+            .find("source redfish: option \"metrics-prefix\": \"bad prefix\"") == 0);
 
   auto missing = Make({{"metrics-prefix", "redfish"}, {"config", dir.File("nope.yml")}});
   REQUIRE_FALSE(missing.ok());
@@ -55,7 +54,7 @@ TEST_CASE("redfish source: an unreachable target is redfish_up 0 with target lab
          "deadline: 2s, labels: {host: h1}}\n";
   auto src = Make({{"metrics-prefix", "idrac"}, {"config", dir.File("t.yml")}});
   REQUIRE(src.ok());
-  SampleRecorder rec;
+  testing::SampleRecorder rec;
   absl::Status s = (*src)->Collect(rec);
   CHECK(s.code() == absl::StatusCode::kUnavailable);
   CHECK(std::string(s.message()).find("targets down: gone") == 0);

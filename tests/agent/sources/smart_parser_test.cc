@@ -16,8 +16,8 @@ namespace hostmon::agent::smart {
 namespace {
 
 // Writes a report's samples as the source does (device label first).
-SampleRecorder Record(const SmartReport& r, const std::string& device) {
-  SampleRecorder rec;
+testing::SampleRecorder Record(const SmartReport& r, const std::string& device) {
+  testing::SampleRecorder rec;
   std::vector<LabelRef> labels;
   for (const SmartSample& s : r.samples) {
     labels.clear();

@@ -19,6 +19,7 @@
 
 #include "agent/sources/smart/run_process.h"
 #include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
@@ -48,15 +49,14 @@ int ChildProcesses() {
 }
 
 struct Run {
-  SampleRecorder rec;
+  testing::SampleRecorder rec;
   absl::Status status;
   double seconds = 0;
 };
 
 Run Collect(std::map<std::string, std::string> options) {
   options.emplace("smartctl-path", kFake);
-  common::FsRoot fs;
-  auto src = MakeSmartSource(SourceContext{&fs, &options});
+  auto src = MakeSmartSource(testing::TestContext("smart", common::FsRoot(), options));
   REQUIRE(src.ok());
   Run run;
   auto t0 = std::chrono::steady_clock::now();
@@ -73,7 +73,7 @@ TEST_CASE("smart source: scanned devices through the stand-in smartctl", "[smart
   Run run = Collect({});
   INFO(run.status);
   CHECK(run.status.ok());
-  const SampleRecorder& r = run.rec;
+  const testing::SampleRecorder& r = run.rec;
   CHECK(r.Get("smartctl_devices") == 8);
   for (const char* dev :
        {"sda", "sdb", "sdc", "bus_0_megaraid_disk_01", "sdd", "nvme0", "nvme1", "nvme2"}) {
@@ -187,25 +187,23 @@ TEST_CASE("smart source: device failures and bad options", "[smart]") {
   SECTION("missing smartctl") {
     std::map<std::string, std::string> options{{"smartctl-path", "/nonexistent/smartctl"},
                                                {"devices", "/dev/sda"}};
-    common::FsRoot fs;
-    auto src = MakeSmartSource(SourceContext{&fs, &options});
+    auto src = MakeSmartSource(testing::TestContext("smart", common::FsRoot(), options));
     REQUIRE(src.ok());
-    SampleRecorder rec;
+    testing::SampleRecorder rec;
     absl::Status s = (*src)->Collect(rec);
     CHECK_FALSE(s.ok());
     CHECK(std::string(s.message()).find("/nonexistent/smartctl") != std::string::npos);
     CHECK(rec.Get("hostmon_smart_device_up{device=\"sda\"}") == 0);
   }
-  common::FsRoot fs;
   for (auto [opt, value] : std::map<std::string, std::string>{{"devices", "sda"},
                                                               {"device-exclude", "("},
                                                               {"device-timeout", "soon"},
                                                               {"parallel", "0"}}) {
     std::map<std::string, std::string> options{{opt, value}};
-    auto src = MakeSmartSource(SourceContext{&fs, &options});
+    auto src = MakeSmartSource(testing::TestContext("smart", common::FsRoot(), options));
     INFO(opt);
     REQUIRE_FALSE(src.ok());
-    CHECK(std::string(src.status().message()).find("--source.smart." + opt) != std::string::npos);
+    CHECK(std::string(src.status().message()).find("source smart: option \"" + opt + "\"") == 0);
   }
 }
 

@@ -5,15 +5,17 @@
 #include <map>
 #include <string>
 
-#include "agent/sources/network_test_util.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("sockstat source exports the fixture like node_exporter", "[agent][sockstat]") {
   const common::FsRoot fs = testing::FixtureRoot();
-  SourcePtr source = MakeSockstatSourceWithPageSize(SourceContext{&fs}, [] { return 4096; });
-  testing::RecordingWriter out;
+  SourcePtr source =
+      MakeSockstatSourceWithPageSize(SourceContext{&fs}, [] { return 4096; }).value();
+  testing::SampleRecorder out;
   REQUIRE(source->Collect(out).ok());
   const std::map<std::string, double> want = {
       {"node_sockstat_FRAG6_inuse", 0},
@@ -37,7 +39,7 @@ TEST_CASE("sockstat source exports the fixture like node_exporter", "[agent][soc
       {"node_sockstat_UDP_mem_bytes", 0},
       {"node_sockstat_sockets_used", 15},
   };
-  CHECK(out.series == want);
+  CHECK(out.samples == want);
   CHECK(out.help.at("node_sockstat_sockets_used") == "Number of IPv4 sockets in use.");
   CHECK(out.help.at("node_sockstat_TCP_mem_bytes") == "Number of TCP sockets in state mem_bytes.");
   CHECK(out.types.at("node_sockstat_TCP_tw") == kGauge);
@@ -45,10 +47,10 @@ TEST_CASE("sockstat source exports the fixture like node_exporter", "[agent][soc
 
 TEST_CASE("sockstat source without either file is NotFound", "[agent][sockstat]") {
   const common::FsRoot fs = testing::EmptyRoot();
-  SourcePtr source = MakeSockstatSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeSockstatSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound(source->Collect(out)));
-  CHECK(out.series.empty());
+  CHECK(out.samples.empty());
 }
 
 }  // namespace

@@ -5,15 +5,16 @@
 #include <map>
 #include <string>
 
-#include "agent/sources/network_test_util.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("softnet source exports per-CPU counters from the fixture", "[agent][softnet]") {
   const common::FsRoot fs = testing::FixtureRoot();
-  SourcePtr source = MakeSoftnetSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeSoftnetSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   REQUIRE(source->Collect(out).ok());
   const std::map<std::string, double> want = {
       {"node_softnet_dropped_total{cpu=\"0\"}", 0},
@@ -27,7 +28,7 @@ TEST_CASE("softnet source exports per-CPU counters from the fixture", "[agent][s
       {"node_softnet_times_squeezed_total{cpu=\"0\"}", 0},
       {"node_softnet_times_squeezed_total{cpu=\"1\"}", 17},
   };
-  CHECK(out.series == want);
+  CHECK(out.samples == want);
   CHECK(out.types.at("node_softnet_processed_total") == kCounter);
   CHECK(out.help.at("node_softnet_times_squeezed_total") ==
         "Number of times processing packets ran out of quota");
@@ -41,8 +42,8 @@ TEST_CASE("softnet source exports per-CPU counters from the fixture", "[agent][s
 
 TEST_CASE("softnet source without the file is NotFound", "[agent][softnet]") {
   const common::FsRoot fs = testing::EmptyRoot();
-  SourcePtr source = MakeSoftnetSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeSoftnetSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound(source->Collect(out)));
 }
 

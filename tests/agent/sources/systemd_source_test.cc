@@ -11,6 +11,7 @@
 #include "agent/sources/systemd/systemd_client.h"
 #include "fakes/alloc_counter.h"
 #include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
@@ -87,7 +88,7 @@ FakeSystemd TypicalHost() {
 }
 
 absl::StatusOr<SourcePtr> Make(FakeSystemd* fake, const std::map<std::string, std::string>& opts) {
-  return MakeSystemdSourceWithClient(SourceContext{nullptr, &opts},
+  return MakeSystemdSourceWithClient(testing::TestContext("systemd", common::FsRoot(), opts),
                                      std::make_unique<FakeSystemdClient>(fake));
 }
 
@@ -104,7 +105,7 @@ TEST_CASE("systemd source exports node_exporter's series", "[agent][systemd]") {
   const std::map<std::string, std::string> options;
   auto source = Make(&fake, options);
   REQUIRE(source.ok());
-  testing::RecordingSampleWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
 
   std::map<std::string, double> want;
@@ -131,15 +132,15 @@ TEST_CASE("systemd source exports node_exporter's series", "[agent][systemd]") {
   CHECK(out.types.at("node_systemd_socket_current_connections") == kGauge);
   CHECK(out.types.at("node_systemd_socket_refused_connections_total") == kCounter);
   CHECK(out.types.at("node_systemd_system_running") == kGauge);
-  CHECK(out.helps.at("node_systemd_unit_state") == "Systemd unit");
-  CHECK(out.helps.at("node_systemd_units") == "Summary of systemd unit states");
-  CHECK(out.helps.at("node_systemd_socket_accepted_connections_total") ==
+  CHECK(out.help.at("node_systemd_unit_state") == "Systemd unit");
+  CHECK(out.help.at("node_systemd_units") == "Summary of systemd unit states");
+  CHECK(out.help.at("node_systemd_socket_accepted_connections_total") ==
         "Total number of accepted socket connections");
-  CHECK(out.helps.at("node_systemd_socket_current_connections") ==
+  CHECK(out.help.at("node_systemd_socket_current_connections") ==
         "Current number of socket connections");
-  CHECK(out.helps.at("node_systemd_socket_refused_connections_total") ==
+  CHECK(out.help.at("node_systemd_socket_refused_connections_total") ==
         "Total number of refused socket connections");
-  CHECK(out.helps.at("node_systemd_system_running") ==
+  CHECK(out.help.at("node_systemd_system_running") ==
         "Whether the system is operational (see 'systemctl is-system-running')");
   // Type is asked only for exported units (node_exporter does the same D-Bus calls).
   CHECK(fake.type_calls == 6);
@@ -151,7 +152,7 @@ TEST_CASE("systemd source: system not running", "[agent][systemd]") {
   const std::map<std::string, std::string> options;
   auto source = Make(&fake, options);
   REQUIRE(source.ok());
-  testing::RecordingSampleWriter out;
+  testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
   CHECK(out.Get("node_systemd_system_running") == 0);
 }
@@ -159,7 +160,7 @@ TEST_CASE("systemd source: system not running", "[agent][systemd]") {
 TEST_CASE("systemd source options", "[agent][systemd]") {
   FakeSystemd fake = TypicalHost();
   std::map<std::string, std::string> options;
-  testing::RecordingSampleWriter out;
+  testing::SampleRecorder out;
   SECTION("unit-include is anchored") {
     options["unit-include"] = "ssh";  // matches no whole name
     auto source = Make(&fake, options);
@@ -209,7 +210,7 @@ TEST_CASE("systemd source passes client errors through", "[agent][systemd]") {
   const std::map<std::string, std::string> options;
   auto source = Make(&fake, options);
   REQUIRE(source.ok());
-  testing::RecordingSampleWriter out;
+  testing::SampleRecorder out;
   fake.list_status = absl::NotFoundError("no systemd D-Bus (sd_bus_open_system: ENOENT)");
   CHECK((*source)->Collect(out).code() == absl::StatusCode::kNotFound);
   CHECK(out.samples.empty());
@@ -231,15 +232,12 @@ TEST_CASE("systemd source steady state allocates only in the client", "[agent][s
     }
   };
   FakeSystemd fake = TypicalHost();
-  const std::map<std::string, std::string> options;
-  auto source = MakeSystemdSourceWithClient(SourceContext{nullptr, &options},
+  auto source = MakeSystemdSourceWithClient(testing::TestContext("systemd"),
                                             std::make_unique<ReusingClient>(&fake));
   REQUIRE(source.ok());
-  testing::RecordingSampleWriter warm;
+  testing::SampleRecorder warm;
   REQUIRE((*source)->Collect(warm).ok());
-  struct NullWriter : SampleWriter {
-    void Add(const MetricDesc&, LabelSpan, double) override {}
-  } null;
+  testing::NullWriter null;
   testing::AllocationCounter counter;
   REQUIRE((*source)->Collect(null).ok());
   CHECK(counter.count() == 0);
@@ -261,10 +259,9 @@ TEST_CASE("sd-bus client without systemd is NotFound", "[agent][systemd]") {
     CHECK((state_status.ok() || !state_status.message().empty()));
   }
   // And the source built on it maps the same way (NotFound -> debug-level, success 0).
-  const std::map<std::string, std::string> options;
-  auto source = MakeSystemdSource(SourceContext{nullptr, &options});
+  auto source = MakeSystemdSource(testing::TestContext("systemd"));
   REQUIRE(source.ok());
-  testing::RecordingSampleWriter out;
+  testing::SampleRecorder out;
   const absl::Status collected = (*source)->Collect(out);
   if (status.code() == absl::StatusCode::kNotFound) {
     CHECK(collected.code() == absl::StatusCode::kNotFound);

@@ -5,15 +5,16 @@
 #include <map>
 #include <string>
 
-#include "agent/sources/network_test_util.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("tcpstat source counts tcp and tcp6 sockets by state", "[agent][tcpstat]") {
   const common::FsRoot fs = testing::FixtureRoot();
-  SourcePtr source = MakeTcpstatSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeTcpstatSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   REQUIRE(source->Collect(out).ok());
   const std::map<std::string, double> want = {
       {"node_tcp_connection_states{state=\"close_wait\"}", 1},
@@ -23,15 +24,15 @@ TEST_CASE("tcpstat source counts tcp and tcp6 sockets by state", "[agent][tcpsta
       {"node_tcp_connection_states{state=\"time_wait\"}", 1},
       {"node_tcp_connection_states{state=\"tx_queued_bytes\"}", 0x100},
   };
-  CHECK(out.series == want);
+  CHECK(out.samples == want);
   CHECK(out.types.at("node_tcp_connection_states") == kGauge);
   CHECK(out.help.at("node_tcp_connection_states") == "Number of connection states.");
 }
 
 TEST_CASE("tcpstat source without /proc/net/tcp is NotFound", "[agent][tcpstat]") {
   const common::FsRoot fs = testing::EmptyRoot();
-  SourcePtr source = MakeTcpstatSource(SourceContext{&fs});
-  testing::RecordingWriter out;
+  SourcePtr source = MakeTcpstatSource(SourceContext{&fs}).value();
+  testing::SampleRecorder out;
   CHECK(absl::IsNotFound(source->Collect(out)));
 }
 

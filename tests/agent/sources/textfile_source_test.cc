@@ -4,18 +4,15 @@
 #include <catch2/catch.hpp>
 // clang-format on
 
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "agent/sources/textfile/textfile_source.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
@@ -26,7 +23,7 @@ class FixedMtimeOps : public TextfileDirOps {
   size_t Glob(const std::string& pattern, std::vector<std::string>* paths) override {
     return real_->Glob(pattern, paths);
   }
-  absl::Status ListDir(const std::string& dir, DirListing* out) override {
+  absl::Status ListDir(const std::string& dir, common::DirListing* out) override {
     return real_->ListDir(dir, out);
   }
   absl::Status MtimeSeconds(const std::string&, int64_t* seconds) override {
@@ -38,11 +35,11 @@ class FixedMtimeOps : public TextfileDirOps {
   std::unique_ptr<TextfileDirOps> real_ = RealTextfileDirOps();
 };
 
-const std::string kDir = HOSTMON_FIXTURE_DIR "/textfile";
+const std::string kDir = testing::FixturePath("textfile");
 
 TEST_CASE("textfile exports good files and flags the broken ones", "[agent][textfile]") {
-  auto source = MakeTextfileSourceWithOps(kDir, std::make_unique<FixedMtimeOps>());
-  testing::CaptureWriter w;
+  SourcePtr source = MakeTextfileSourceWithOps(kDir, std::make_unique<FixedMtimeOps>()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
   CHECK(s.at("node_textfile_scrape_error") == 1);
@@ -71,44 +68,40 @@ TEST_CASE("textfile exports good files and flags the broken ones", "[agent][text
 }
 
 TEST_CASE("textfile with no directory exports only the error gauge", "[agent][textfile]") {
-  auto source = MakeTextfileSourceWithOps("", std::make_unique<FixedMtimeOps>());
-  testing::CaptureWriter w;
+  SourcePtr source = MakeTextfileSourceWithOps("", std::make_unique<FixedMtimeOps>()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   CHECK(w.samples.size() == 1);
   CHECK(w.samples.at("node_textfile_scrape_error") == 0);
 }
 
 TEST_CASE("textfile with a missing directory reports the error and succeeds", "[agent][textfile]") {
-  auto source = MakeTextfileSourceWithOps(kDir + "/nonexistent", RealTextfileDirOps());
-  testing::CaptureWriter w;
+  SourcePtr source = MakeTextfileSourceWithOps(kDir + "/nonexistent", RealTextfileDirOps()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   CHECK(w.samples.size() == 1);
   CHECK(w.samples.at("node_textfile_scrape_error") == 1);
 }
 
 TEST_CASE("textfile accepts a glob and a trailing slash", "[agent][textfile]") {
-  for (const std::string& dir : {kDir + "/", std::string(HOSTMON_FIXTURE_DIR "/textfil*")}) {
-    auto source = MakeTextfileSourceWithOps(dir, std::make_unique<FixedMtimeOps>());
-    testing::CaptureWriter w;
+  for (const std::string& dir : {kDir + "/", testing::FixturePath("textfil*")}) {
+    SourcePtr source = MakeTextfileSourceWithOps(dir, std::make_unique<FixedMtimeOps>()).value();
+    testing::SampleRecorder w;
     REQUIRE(source->Collect(w).ok());
     CHECK(w.samples.count("node_textfile_mtime_seconds{file=\"" + kDir + "/raid.prom\"}") == 1);
   }
 }
 
 TEST_CASE("textfile keeps the first of duplicate series, as node_exporter", "[agent][textfile]") {
-  char tmpl[] = "/tmp/hostmon_textfile_dup_XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string dir = tmpl;
-  std::ofstream(dir + "/a.prom") << "dup{a=\"1\",b=\"2\"} 1\ndup{a=\"1\",b=\"2\"} 5\n";
-  std::ofstream(dir + "/b.prom") << "dup{b=\"2\",a=\"1\"} 2\ndup{a=\"1\"} 3\n";
-  auto source = MakeTextfileSourceWithOps(dir, std::make_unique<FixedMtimeOps>());
-  testing::CaptureWriter w;
+  testing::ScopedTempDir dir;
+  dir.Write("a.prom", "dup{a=\"1\",b=\"2\"} 1\ndup{a=\"1\",b=\"2\"} 5\n");
+  dir.Write("b.prom", "dup{b=\"2\",a=\"1\"} 2\ndup{a=\"1\"} 3\n");
+  SourcePtr source =
+      MakeTextfileSourceWithOps(dir.path(), std::make_unique<FixedMtimeOps>()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
-  std::remove((dir + "/a.prom").c_str());
-  std::remove((dir + "/b.prom").c_str());
-  ::rmdir(dir.c_str());
   CHECK(w.samples.at("dup{a=\"1\",b=\"2\"}") == 1);
-  CHECK(w.count.at("dup{a=\"1\",b=\"2\"}") == 1);
+  CHECK(w.writes.at("dup{a=\"1\",b=\"2\"}") == 1);
   CHECK(w.samples.at("dup{a=\"1\",b=\"\"}") == 3);  // the file's label union
   // A dropped duplicate is logged, but is not a file error.
   CHECK(w.samples.at("node_textfile_scrape_error") == 0);

@@ -6,16 +6,16 @@
 
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
 #include "common/fs_root.h"
-#include "fakes/hw_capture_writer.h"
+#include "fakes/fixtures.h"
+#include "fakes/sample_recorder.h"
 
 namespace hostmon::agent {
 namespace {
 
 TEST_CASE("thermal_zone over the fixture tree", "[agent][thermal_zone]") {
-  const common::FsRoot fs(HOSTMON_FIXTURE_DIR "/proc", HOSTMON_FIXTURE_DIR "/sys",
-                          HOSTMON_FIXTURE_DIR "/rootfs");
-  auto source = MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::FixtureRoot();
+  SourcePtr source = MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   REQUIRE(source->Collect(w).ok());
   const auto& s = w.samples;
   CHECK(s.size() == 7);
@@ -30,9 +30,9 @@ TEST_CASE("thermal_zone over the fixture tree", "[agent][thermal_zone]") {
 }
 
 TEST_CASE("thermal_zone without /sys/class/thermal is NotFound", "[agent][thermal_zone]") {
-  const common::FsRoot fs("/nonexistent", HOSTMON_FIXTURE_DIR "/does-not-exist", "/nonexistent");
-  auto source = MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps());
-  testing::CaptureWriter w;
+  const common::FsRoot fs = testing::EmptyRoot();
+  SourcePtr source = MakeThermalZoneSourceWithOps(fs, RealSysfsDirOps()).value();
+  testing::SampleRecorder w;
   CHECK(absl::IsNotFound(source->Collect(w)));
   CHECK(w.samples.empty());
 }

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "agent/agent_config.h"
-#include "common/scoped_temp_dir.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {

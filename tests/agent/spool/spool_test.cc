@@ -15,24 +15,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "agent/spool/crc32c.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory per test case, removed at the end.
-struct TempDir {
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "hostmon-spool-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string path;
-};
 
 SpoolOptions Options(const std::string& dir) {
   SpoolOptions o;
@@ -87,8 +75,8 @@ TEST_CASE("CRC32C matches the RFC 3720 check value", "[spool]") {
 }
 
 TEST_CASE("Spool appends, reads back, acks and deletes whole segments", "[spool]") {
-  TempDir d;
-  auto s = Spool::Open(Options(d.path));
+  testing::ScopedTempDir d;
+  auto s = Spool::Open(Options(d.path()));
   REQUIRE(s.ok());
   AppendRange(s->get(), 1, 60);  // ~250 B each: several 4 KiB segments
   CHECK((*s)->stats().segments > 3);
@@ -102,7 +90,7 @@ TEST_CASE("Spool appends, reads back, acks and deletes whole segments", "[spool]
   CHECK(st.acked_batches == 40);
   CHECK(st.oldest_pending_timestamp_ms == 41000);
   // Segments holding only acked records are gone; the one holding 41 remains.
-  size_t segs = Segments(d.path).size();
+  size_t segs = Segments(d.path()).size();
   CHECK(segs == st.segments);
   CHECK(segs <= 8);
   // NextPending respects the (after, upto] window.
@@ -115,10 +103,10 @@ TEST_CASE("Spool appends, reads back, acks and deletes whole segments", "[spool]
 }
 
 TEST_CASE("Spool recovers pending records, epoch and sequence after a restart", "[spool]") {
-  TempDir d;
+  testing::ScopedTempDir d;
   uint64_t epoch = 0;
   {
-    auto s = Spool::Open(Options(d.path));
+    auto s = Spool::Open(Options(d.path()));
     REQUIRE(s.ok());
     epoch = (*s)->epoch();
     CHECK(epoch != 0);
@@ -127,7 +115,7 @@ TEST_CASE("Spool recovers pending records, epoch and sequence after a restart", 
     std::vector<uint64_t> acked = Range(1, 10);
     (*s)->Ack(acked);
   }
-  auto s = Spool::Open(Options(d.path));
+  auto s = Spool::Open(Options(d.path()));
   REQUIRE(s.ok());
   CHECK((*s)->epoch() == epoch);
   CHECK((*s)->last_sequence() == 30);
@@ -138,17 +126,17 @@ TEST_CASE("Spool recovers pending records, epoch and sequence after a restart", 
 }
 
 TEST_CASE("Spool keeps the sequence after everything was acked and deleted", "[spool]") {
-  TempDir d;
+  testing::ScopedTempDir d;
   uint64_t epoch = 0;
   {
-    auto s = Spool::Open(Options(d.path));
+    auto s = Spool::Open(Options(d.path()));
     REQUIRE(s.ok());
     epoch = (*s)->epoch();
     AppendRange(s->get(), 1, 50);
     std::vector<uint64_t> acked = Range(1, 50);
     (*s)->Ack(acked);
   }
-  auto s = Spool::Open(Options(d.path));
+  auto s = Spool::Open(Options(d.path()));
   REQUIRE(s.ok());
   CHECK((*s)->epoch() == epoch);
   CHECK((*s)->last_sequence() == 50);
@@ -156,16 +144,16 @@ TEST_CASE("Spool keeps the sequence after everything was acked and deleted", "[s
 }
 
 TEST_CASE("Spool recovers the epoch from the records when the state file is lost", "[spool]") {
-  TempDir d;
+  testing::ScopedTempDir d;
   uint64_t epoch = 0;
   {
-    auto s = Spool::Open(Options(d.path));
+    auto s = Spool::Open(Options(d.path()));
     REQUIRE(s.ok());
     epoch = (*s)->epoch();
     AppendRange(s->get(), 1, 5);
   }
-  fs::remove(fs::path(d.path) / "state");
-  auto s = Spool::Open(Options(d.path));
+  fs::remove(fs::path(d.path()) / "state");
+  auto s = Spool::Open(Options(d.path()));
   REQUIRE(s.ok());
   CHECK((*s)->epoch() == epoch);
   CHECK((*s)->last_sequence() == 5);
@@ -173,9 +161,9 @@ TEST_CASE("Spool recovers the epoch from the records when the state file is lost
 }
 
 TEST_CASE("A new spool directory gets a new epoch", "[spool]") {
-  TempDir a, b;
-  auto s1 = Spool::Open(Options(a.path));
-  auto s2 = Spool::Open(Options(b.path));
+  testing::ScopedTempDir a, b;
+  auto s1 = Spool::Open(Options(a.path()));
+  auto s2 = Spool::Open(Options(b.path()));
   REQUIRE(s1.ok());
   REQUIRE(s2.ok());
   CHECK((*s1)->epoch() != (*s2)->epoch());
@@ -183,8 +171,8 @@ TEST_CASE("A new spool directory gets a new epoch", "[spool]") {
 
 TEST_CASE("Spool size cap drops the oldest segments and counts exactly the missing samples",
           "[spool]") {
-  TempDir d;
-  SpoolOptions o = Options(d.path);
+  testing::ScopedTempDir d;
+  SpoolOptions o = Options(d.path());
   o.max_bytes = 16384;  // segments of 4 KiB
   auto s = Spool::Open(o);
   REQUIRE(s.ok());
@@ -208,8 +196,8 @@ TEST_CASE("Spool size cap drops the oldest segments and counts exactly the missi
 }
 
 TEST_CASE("Spool age cap drops segments older than max_age and counts them", "[spool]") {
-  TempDir d;
-  SpoolOptions o = Options(d.path);
+  testing::ScopedTempDir d;
+  SpoolOptions o = Options(d.path());
   o.max_age = absl::Seconds(20);
   auto s = Spool::Open(o);
   REQUIRE(s.ok());
@@ -225,17 +213,17 @@ TEST_CASE("Spool age cap drops segments older than max_age and counts them", "[s
 }
 
 TEST_CASE("Spool skips a torn tail and keeps everything before it", "[spool]") {
-  TempDir d;
+  testing::ScopedTempDir d;
   {
-    auto s = Spool::Open(Options(d.path));
+    auto s = Spool::Open(Options(d.path()));
     REQUIRE(s.ok());
     AppendRange(s->get(), 1, 10);
   }
-  std::vector<std::string> segs = Segments(d.path);
+  std::vector<std::string> segs = Segments(d.path());
   REQUIRE(!segs.empty());
   const std::string& last = segs.back();
   fs::resize_file(last, fs::file_size(last) - 7);  // half of the last record is gone
-  auto s = Spool::Open(Options(d.path));
+  auto s = Spool::Open(Options(d.path()));
   REQUIRE(s.ok());
   std::vector<uint64_t> left = Pending(s->get());
   CHECK(std::set<uint64_t>(left.begin(), left.end()).count(10) == 0);
@@ -245,15 +233,15 @@ TEST_CASE("Spool skips a torn tail and keeps everything before it", "[spool]") {
 }
 
 TEST_CASE("Spool skips flipped bytes in the middle and delivers the rest", "[spool]") {
-  TempDir d;
-  SpoolOptions o = Options(d.path);
+  testing::ScopedTempDir d;
+  SpoolOptions o = Options(d.path());
   o.segment_bytes = 1 << 20;  // one segment
   {
     auto s = Spool::Open(o);
     REQUIRE(s.ok());
     AppendRange(s->get(), 1, 10);
   }
-  std::vector<std::string> segs = Segments(d.path);
+  std::vector<std::string> segs = Segments(d.path());
   REQUIRE(segs.size() == 1);
   const size_t rec = 40 + Payload(1).size();
   {
@@ -269,15 +257,15 @@ TEST_CASE("Spool skips flipped bytes in the middle and delivers the rest", "[spo
 }
 
 TEST_CASE("Spool skips a corrupt header and resyncs at the next record", "[spool]") {
-  TempDir d;
-  SpoolOptions o = Options(d.path);
+  testing::ScopedTempDir d;
+  SpoolOptions o = Options(d.path());
   o.segment_bytes = 1 << 20;
   {
     auto s = Spool::Open(o);
     REQUIRE(s.ok());
     AppendRange(s->get(), 1, 6);
   }
-  std::vector<std::string> segs = Segments(d.path);
+  std::vector<std::string> segs = Segments(d.path());
   const size_t rec = 40 + Payload(1).size();
   {
     std::fstream f(segs[0], std::ios::in | std::ios::out | std::ios::binary);
@@ -292,19 +280,19 @@ TEST_CASE("Spool skips a corrupt header and resyncs at the next record", "[spool
 }
 
 TEST_CASE("Spool ignores empty and garbage segment files without crashing", "[spool]") {
-  TempDir d;
+  testing::ScopedTempDir d;
   {
-    auto s = Spool::Open(Options(d.path));
+    auto s = Spool::Open(Options(d.path()));
     REQUIRE(s.ok());
     AppendRange(s->get(), 1, 3);
   }
-  { std::ofstream(fs::path(d.path) / "00000000000000000090.seg"); }  // zero length
+  { std::ofstream(fs::path(d.path()) / "00000000000000000090.seg"); }  // zero length
   {
-    std::ofstream f(fs::path(d.path) / "00000000000000000091.seg", std::ios::binary);
+    std::ofstream f(fs::path(d.path()) / "00000000000000000091.seg", std::ios::binary);
     f << std::string(1000, '\0') << "HMS1 garbage";
   }
-  { std::ofstream(fs::path(d.path) / "state") << "nonsense\n"; }
-  auto s = Spool::Open(Options(d.path));
+  { std::ofstream(fs::path(d.path()) / "state") << "nonsense\n"; }
+  auto s = Spool::Open(Options(d.path()));
   REQUIRE(s.ok());
   CHECK(Pending(s->get()) == Range(1, 3));
   CHECK((*s)->last_sequence() == 3);
@@ -312,13 +300,13 @@ TEST_CASE("Spool ignores empty and garbage segment files without crashing", "[sp
 }
 
 TEST_CASE("Spool skips a record damaged after it was indexed", "[spool]") {
-  TempDir d;
-  SpoolOptions o = Options(d.path);
+  testing::ScopedTempDir d;
+  SpoolOptions o = Options(d.path());
   o.segment_bytes = 1 << 20;
   auto s = Spool::Open(o);
   REQUIRE(s.ok());
   AppendRange(s->get(), 1, 3);
-  std::vector<std::string> segs = Segments(d.path);
+  std::vector<std::string> segs = Segments(d.path());
   {
     std::fstream f(segs.back(), std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(static_cast<std::streamoff>(40 + 10));
@@ -334,8 +322,8 @@ TEST_CASE("Spool fsync policies parse and always-sync counts fsyncs", "[spool]")
   CHECK(*ParseSpoolFsync("periodic") == SpoolFsync::kPeriodic);
   CHECK(*ParseSpoolFsync("never") == SpoolFsync::kNever);
   CHECK_FALSE(ParseSpoolFsync("sometimes").ok());
-  TempDir d;
-  SpoolOptions o = Options(d.path);
+  testing::ScopedTempDir d;
+  SpoolOptions o = Options(d.path());
   o.fsync = SpoolFsync::kAlways;
   auto s = Spool::Open(o);
   REQUIRE(s.ok());
@@ -349,8 +337,8 @@ TEST_CASE("Spool benchmark: write cost and replay throughput", "[.bench][spool_b
   const uint32_t kSamples = 1500;  // a default-sources batch on a small host
   std::string payload(kSamples * 12, 'p');
   for (SpoolFsync policy : {SpoolFsync::kNever, SpoolFsync::kPeriodic, SpoolFsync::kAlways}) {
-    TempDir d;
-    SpoolOptions o = Options(d.path);
+    testing::ScopedTempDir d;
+    SpoolOptions o = Options(d.path());
     o.max_bytes = 512ull << 20;
     o.segment_bytes = 8ull << 20;
     o.fsync = policy;

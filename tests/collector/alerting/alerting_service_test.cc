@@ -11,8 +11,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "collector/collector_config.h"
-#include "common/scoped_temp_dir.h"
 #include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
 #include "nlohmann/json.hpp"
 #include "prometheus/text_serializer.h"
 

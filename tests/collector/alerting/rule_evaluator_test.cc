@@ -9,8 +9,8 @@
 
 #include <string>
 
-#include "common/scoped_temp_dir.h"
 #include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::collector::alerting {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "agent/sources/cpu/proc_stat_parser.h"
+#include "agent/sources/common/proc_stat_parser.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "agent/sources/processes/pid_stat_parser.h"
+#include "agent/sources/common/pid_stat_parser.h"
 
 #include <cstddef>
 #include <utility>

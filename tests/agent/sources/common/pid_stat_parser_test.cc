@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "agent/sources/processes/pid_stat_parser.h"
+#include "agent/sources/common/pid_stat_parser.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {

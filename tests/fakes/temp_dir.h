@@ -39,9 +39,11 @@ class ScopedTempDir {
   // Path of `name` inside the directory (the file need not exist).
   std::string File(const std::string& name) const { return path_ + "/" + name; }
 
-  // Writes `content` to `name` (replacing it) and returns its full path.
+  // Writes `content` to `name` (replacing it; `name` may contain directories, which are made)
+  // and returns its full path.
   std::string Write(const std::string& name, const std::string& content) const {
     std::string p = File(name);
+    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
     std::ofstream f(p, std::ios::binary | std::ios::trunc);
     f.write(content.data(), static_cast<std::streamsize>(content.size()));
     f.close();
