@@ -212,18 +212,8 @@ void RunSource(std::shared_ptr<SlowTier::State> s, bool once) {
     }
     absl::Time t1 = s->clock->Now();
     bool late = t1 - t0 > s->timeout;
-    {
-      absl::MutexLock lock(&s->mu);
-      std::swap(s->front, s->back);
-      s->has_result = true;
-      s->last_ok = status.ok();
-      s->last_late = late;
-      s->last_duration = absl::ToDoubleSeconds(t1 - t0);
-      s->in_flight = false;
-      if (late && !s->timeout_counted) ++s->timeouts;
-      if (status.ok() && !late) s->last_success = t1;
-      ++s->completions;
-    }
+    // Logged before the result is published: --once stops waiting at the first completion and
+    // abandons the thread, which must not lose the line that says why the source failed.
     std::string err =
         status.ok() ? (late ? "finished after its timeout" : "") : std::string(status.message());
     if (err != s->last_error) {
@@ -237,6 +227,18 @@ void RunSource(std::shared_ptr<SlowTier::State> s, bool once) {
                                             log::Kv("duration", absl::FormatDuration(t1 - t0)));
       }
       s->last_error = std::move(err);
+    }
+    {
+      absl::MutexLock lock(&s->mu);
+      std::swap(s->front, s->back);
+      s->has_result = true;
+      s->last_ok = status.ok();
+      s->last_late = late;
+      s->last_duration = absl::ToDoubleSeconds(t1 - t0);
+      s->in_flight = false;
+      if (late && !s->timeout_counted) ++s->timeouts;
+      if (status.ok() && !late) s->last_success = t1;
+      ++s->completions;
     }
     if (once) break;
     // Ticks stay on the interval grid; those that fell during an overrun are skipped, not queued.
