@@ -417,9 +417,18 @@ absl::Status Spool::Append(uint64_t sequence, int64_t timestamp_ms, uint32_t sam
 void Spool::DropSegment(uint64_t id, bool count_as_dropped) {
   auto it = segments_.find(id);
   if (it == segments_.end()) return;
-  uint64_t batches = 0, samples = 0;
+  uint64_t batches = 0, samples = 0, in_flight = 0, first = 0, last = 0;
   for (const Entry& e : entries_) {
-    if (e.segment == id && !e.acked) {
+    if (e.segment != id || e.acked) continue;
+    if (first == 0) first = e.sequence;
+    last = e.sequence;
+    stats_.pending_batches--;
+    stats_.pending_samples -= e.samples;
+    if (e.in_flight) {
+      // Sent and maybe already applied by the collector: its ack or the stream's end decides.
+      dropped_in_flight_[e.sequence] = e.samples;
+      in_flight++;
+    } else {
       batches++;
       samples += e.samples;
     }
@@ -427,14 +436,15 @@ void Spool::DropSegment(uint64_t id, bool count_as_dropped) {
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                 [id](const Entry& e) { return e.segment == id; }),
                  entries_.end());
-  stats_.pending_batches -= batches;
-  stats_.pending_samples -= samples;
-  if (count_as_dropped && batches > 0) {
+  if (count_as_dropped && batches + in_flight > 0) {
     stats_.dropped_batches += batches;
     stats_.dropped_samples += samples;
     log::Warn("spool cap reached, dropping the oldest segment",
               log::Kv("file", SegmentPath(id)) + log::Kv("batches", static_cast<int64_t>(batches)) +
-                  log::Kv("samples", static_cast<int64_t>(samples)));
+                  log::Kv("samples", static_cast<int64_t>(samples)) +
+                  log::Kv("in_flight", static_cast<int64_t>(in_flight)) +
+                  log::Kv("first_sequence", static_cast<int64_t>(first)) +
+                  log::Kv("last_sequence", static_cast<int64_t>(last)));
   }
   total_bytes_ -= it->second.bytes;
   segments_.erase(it);
@@ -468,7 +478,12 @@ void Spool::Ack(absl::Span<const uint64_t> sequences) {
   std::vector<uint64_t> done;
   for (uint64_t seq : sequences) {
     auto it = Find(seq);
-    if (it == entries_.end() || it->acked) continue;
+    if (it == entries_.end()) {
+      // Dropped by the cap while in flight, and delivered all the same: not a loss.
+      if (dropped_in_flight_.erase(seq) > 0) stats_.acked_batches++;
+      continue;
+    }
+    if (it->acked) continue;
     it->acked = true;
     stats_.acked_batches++;
     stats_.pending_batches--;
@@ -511,6 +526,7 @@ bool Spool::NextPending(uint64_t after, uint64_t upto, SpoolRecord* out) {
       segments_[it->segment].pending--;
       continue;
     }
+    it->in_flight = true;
     out->sequence = it->sequence;
     out->timestamp_ms = it->timestamp_ms;
     out->samples = it->samples;
@@ -518,6 +534,28 @@ bool Spool::NextPending(uint64_t after, uint64_t upto, SpoolRecord* out) {
     return true;
   }
   return false;
+}
+
+bool Spool::MarkSent(uint64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  auto it = Find(sequence);
+  if (it == entries_.end() || it->acked) return false;
+  it->in_flight = true;
+  return true;
+}
+
+void Spool::StreamEnded() {
+  absl::MutexLock lock(&mu_);
+  for (Entry& e : entries_) e.in_flight = false;
+  if (dropped_in_flight_.empty()) return;
+  uint64_t samples = 0;
+  for (const auto& [seq, n] : dropped_in_flight_) samples += n;
+  stats_.dropped_batches += dropped_in_flight_.size();
+  stats_.dropped_samples += samples;
+  log::Warn("spool: batches dropped by the cap while in flight were not acknowledged",
+            log::Kv("batches", static_cast<int64_t>(dropped_in_flight_.size())) +
+                log::Kv("samples", static_cast<int64_t>(samples)));
+  dropped_in_flight_.clear();
 }
 
 uint64_t Spool::AckWatermark() const {

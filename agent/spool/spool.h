@@ -20,6 +20,13 @@
 // Durability: a record is handed to the kernel with write(2) before Append returns, so a killed
 // process (SIGKILL, crash) loses nothing that was appended. What survives a power cut depends on
 // `fsync` (README, "Durability").
+//
+// Drop accounting: a record removed by the size or age cap is counted as dropped when it was not
+// on its way to the collector. One already sent on the current stream (handed out by
+// NextPending, or marked with MarkSent) may still be delivered: it is counted only if the stream
+// ends without its acknowledgement (StreamEnded). So dropped_batches equals the batches the
+// collector never gets, neither more (a record dropped while in flight and then acknowledged)
+// nor less.
 #pragma once
 
 #include <cstdint>
@@ -77,7 +84,7 @@ class Spool {
     int64_t oldest_pending_timestamp_ms = 0;  // 0 when nothing is pending
     uint64_t appended_batches = 0;
     uint64_t acked_batches = 0;
-    uint64_t dropped_batches = 0;  // size or age cap: oldest first
+    uint64_t dropped_batches = 0;  // size or age cap: oldest first, never delivered
     uint64_t dropped_samples = 0;
     uint64_t corrupt_records = 0;  // skipped while reading (torn tail, flipped bytes)
     uint64_t write_errors = 0;
@@ -106,8 +113,16 @@ class Spool {
   // Marks sequences as delivered; whole segments whose records are all delivered are deleted.
   void Ack(absl::Span<const uint64_t> sequences) ABSL_LOCKS_EXCLUDED(mu_);
   // The oldest pending record with after < sequence <= upto, read from disk; false when none.
+  // The record is handed out to be sent: it is in flight until acknowledged or StreamEnded().
   // A record that no longer reads back correctly is counted as corrupt, dropped and skipped.
   bool NextPending(uint64_t after, uint64_t upto, SpoolRecord* out) ABSL_LOCKS_EXCLUDED(mu_);
+  // A batch kept in memory is about to be sent: its record is in flight from now on. False when
+  // the record is no longer pending (the cap dropped and counted it, or it was acknowledged):
+  // the batch must not be sent, so that what the collector gets matches the counters.
+  bool MarkSent(uint64_t sequence) ABSL_LOCKS_EXCLUDED(mu_);
+  // The stream ended and no acknowledgement can arrive any more: records dropped by the cap while
+  // in flight on it are counted as dropped now; records still spooled are pending again.
+  void StreamEnded() ABSL_LOCKS_EXCLUDED(mu_);
   // Persists the state file (ack watermark) and syncs the active segment.
   void Flush() ABSL_LOCKS_EXCLUDED(mu_);
   Stats stats() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -121,6 +136,7 @@ class Spool {
     uint64_t offset;  // of the record's header
     uint32_t size;    // header + payload
     bool acked;
+    bool in_flight = false;  // sent on the current stream, not yet acknowledged
   };
   struct Segment {
     uint64_t bytes = 0;
@@ -145,6 +161,9 @@ class Spool {
   uint64_t epoch_ = 0;
   mutable absl::Mutex mu_;
   std::deque<Entry> entries_ ABSL_GUARDED_BY(mu_);  // sequence order
+  // Records the cap removed while they were in flight: sequence -> samples. Acknowledged: they
+  // were delivered after all; still here when the stream ends: counted as dropped.
+  std::map<uint64_t, uint32_t> dropped_in_flight_ ABSL_GUARDED_BY(mu_);
   std::map<uint64_t, Segment> segments_ ABSL_GUARDED_BY(mu_);
   uint64_t active_id_ ABSL_GUARDED_BY(mu_) = 0;
   int active_fd_ ABSL_GUARDED_BY(mu_) = -1;

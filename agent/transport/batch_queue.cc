@@ -47,11 +47,12 @@ void BatchQueue::ReleaseSpooled() {
   stats_.spilled_batches += before - entries_.size();
 }
 
-std::shared_ptr<const CollectedBatch> BatchQueue::NextUnsent() {
+std::shared_ptr<const CollectedBatch> BatchQueue::NextUnsent(bool* spooled) {
   absl::MutexLock lock(&mu_);
   for (Entry& e : entries_) {
     if (!e.sent) {
       e.sent = true;
+      if (spooled != nullptr) *spooled = e.spooled;
       return e.batch;
     }
   }
@@ -92,6 +93,11 @@ void BatchQueue::Ack(absl::Span<const uint64_t> sequences) {
 void BatchQueue::Reject(uint64_t sequence) {
   absl::MutexLock lock(&mu_);
   if (Remove(sequence)) stats_.rejected_batches++;
+}
+
+void BatchQueue::Discard(uint64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  Remove(sequence);
 }
 
 BatchQueue::Stats BatchQueue::stats() const {

@@ -37,8 +37,10 @@ class BatchQueue : public Contributor {
       ABSL_LOCKS_EXCLUDED(mu_);
   // Releases every spooled batch (a new stream replays them from the spool, behind live data).
   void ReleaseSpooled() ABSL_LOCKS_EXCLUDED(mu_);
-  // Oldest batch not yet sent on the current stream, marked sent; nullptr when none.
-  std::shared_ptr<const CollectedBatch> NextUnsent() ABSL_LOCKS_EXCLUDED(mu_);
+  // Oldest batch not yet sent on the current stream, marked sent; nullptr when none. `spooled`
+  // (optional) tells whether the batch is also in the spool.
+  std::shared_ptr<const CollectedBatch> NextUnsent(bool* spooled = nullptr)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // True when a batch waits to be sent on the current stream.
   bool HasUnsent() const ABSL_LOCKS_EXCLUDED(mu_);
   // A new stream starts: every unacknowledged batch must be sent again.
@@ -47,6 +49,8 @@ class BatchQueue : public Contributor {
   void Ack(absl::Span<const uint64_t> sequences) ABSL_LOCKS_EXCLUDED(mu_);
   // Forgets a batch the collector will never accept.
   void Reject(uint64_t sequence) ABSL_LOCKS_EXCLUDED(mu_);
+  // Forgets a spooled batch whose record the spool's cap dropped (and counted) before it was sent.
+  void Discard(uint64_t sequence) ABSL_LOCKS_EXCLUDED(mu_);
   Stats stats() const ABSL_LOCKS_EXCLUDED(mu_);
   bool empty() const ABSL_LOCKS_EXCLUDED(mu_);
   // hostmon_agent_queue_batches and hostmon_agent_dropped_{batches,samples}_total.

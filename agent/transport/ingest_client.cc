@@ -381,8 +381,15 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
     }
     // Send everything queued, oldest first.
     while (write_ok) {
-      std::shared_ptr<const CollectedBatch> batch = queue_->NextUnsent();
+      bool spooled = false;
+      std::shared_ptr<const CollectedBatch> batch = queue_->NextUnsent(&spooled);
       if (batch == nullptr) break;
+      if (spooled && options_.spool != nullptr && !options_.spool->MarkSent(batch->sequence)) {
+        // The spool's cap dropped this batch while it waited here and counted it as dropped;
+        // sending it now would deliver a batch the counters call lost.
+        queue_->Discard(batch->sequence);
+        continue;
+      }
       Encode(*batch, &series_defined, &family_defined, &msg);
       write_ok = stream->Write(msg);
     }
@@ -422,6 +429,9 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
   }
   reader.join();
   grpc::Status status = stream->Finish();
+  // No acknowledgement can arrive any more: what the spool's cap dropped while it was in flight
+  // on this stream is lost now (and counted); what is still spooled is replayed on the next one.
+  if (options_.spool != nullptr) options_.spool->StreamEnded();
   absl::MutexLock lock(&mu_);
   active_ctx_ = nullptr;
   return status;

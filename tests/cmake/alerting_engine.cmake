@@ -5,4 +5,4 @@ add_test(NAME lint.alerting_exposition
   COMMAND sh -c "HOSTMON_ALERTING_EXPOSITION_OUT=\"$3\" \"$1\" \"[alerting]\" >/dev/null && \"$2\" \"$3\"" lint
           $<TARGET_FILE:hostmon_unit_tests> ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_exposition.sh
           ${CMAKE_CURRENT_BINARY_DIR}/alerting_exposition.prom)
-set_tests_properties(lint.alerting_exposition PROPERTIES TIMEOUT 60)
+set_tests_properties(lint.alerting_exposition PROPERTIES TIMEOUT 60 LABELS unit)

@@ -12,7 +12,7 @@ add_test(NAME lint.prometheus_rules
 # here): generated from generate_dashboards.py, ids, datasource, variables, recording rules.
 add_test(NAME lint.dashboards
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/dashboards/check_dashboards.py)
-set_tests_properties(lint.prometheus_rules lint.dashboards PROPERTIES TIMEOUT 30)
+set_tests_properties(lint.prometheus_rules lint.dashboards PROPERTIES TIMEOUT 30 LABELS unit)
 
 # Every query of every shipped dashboard against a real Prometheus fed by hostmon, with the
 # test Redfish service, the test BMC (ipmi_sim) and a real Alertmanager so the hardware and
@@ -25,4 +25,4 @@ add_test(NAME e2e.dashboards
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/dashboards/dashboard_queries_test.py
           --bin-dir ${HOSTMON_BIN_DIR} --min-pass ${HOSTMON_DASHBOARDS_MIN_PASS}
           --redfish --ipmi-sim --alertmanager)
-set_tests_properties(e2e.dashboards PROPERTIES TIMEOUT 150 RESOURCE_LOCK loopback_peers)
+set_tests_properties(e2e.dashboards PROPERTIES TIMEOUT 150 RESOURCE_LOCK loopback_peers LABELS e2e)

@@ -7,4 +7,4 @@ add_test(NAME docs.tables
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_docs.py
           --agent ${HOSTMON_BIN_DIR}/hostmon-agent --collector ${HOSTMON_BIN_DIR}/hostmon-collector
           --root ${CMAKE_SOURCE_DIR})
-set_tests_properties(docs.tables PROPERTIES TIMEOUT 60)
+set_tests_properties(docs.tables PROPERTIES TIMEOUT 60 LABELS unit)

@@ -5,4 +5,4 @@
 add_test(NAME config.check_parity
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/tools/check_config_parity.py
           --agent ${HOSTMON_BIN_DIR}/hostmon-agent --collector ${HOSTMON_BIN_DIR}/hostmon-collector)
-set_tests_properties(config.check_parity PROPERTIES TIMEOUT 180)
+set_tests_properties(config.check_parity PROPERTIES TIMEOUT 180 LABELS unit)

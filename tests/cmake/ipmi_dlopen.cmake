@@ -5,4 +5,4 @@
 add_test(NAME ipmi.dlopen
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ipmi/ipmi_dlopen_test.py
           --bin-dir ${HOSTMON_BIN_DIR})
-set_tests_properties(ipmi.dlopen PROPERTIES TIMEOUT 60 SKIP_RETURN_CODE 77)
+set_tests_properties(ipmi.dlopen PROPERTIES TIMEOUT 60 SKIP_RETURN_CODE 77 LABELS e2e)

@@ -4,7 +4,8 @@
 add_test(NAME e2e.remote_write
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
           --bin-dir ${HOSTMON_BIN_DIR} --scenario basic)
-set_tests_properties(e2e.remote_write PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)
+set_tests_properties(e2e.remote_write PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers
+  LABELS e2e)
 # Issue 6's headline fault test: collector SIGKILLed for 60 s while the agent collects at 1 s;
 # every sample of the outage reaches the receivers with its original timestamp, 0 missing,
 # 0 duplicated. The agent runs with its on-disk spool (newest-first replay). The one test allowed to take longer than 2 minutes (<= 150 s).
@@ -13,15 +14,16 @@ add_test(NAME fault.collector_outage_remote_write
           --bin-dir ${HOSTMON_BIN_DIR} --scenario collector_outage
           "--agent-spool-flag=--spool.directory={dir}")
 set_tests_properties(fault.collector_outage_remote_write PROPERTIES TIMEOUT 150
-  RESOURCE_LOCK loopback_peers)
+  RESOURCE_LOCK loopback_peers LABELS fault)
 # Receiver errors: 503 retried until accepted (nothing missing); 400 not retried, counted exactly.
 add_test(NAME e2e.remote_write_receiver_errors
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
           --bin-dir ${HOSTMON_BIN_DIR} --scenario receiver_errors)
 set_tests_properties(e2e.remote_write_receiver_errors PROPERTIES TIMEOUT 60
-  RESOURCE_LOCK loopback_peers)
+  RESOURCE_LOCK loopback_peers LABELS fault)
 # HTTPS with a private CA, bearer token / basic auth from files, extra headers, untrusted server.
 add_test(NAME e2e.remote_write_auth_tls
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
           --bin-dir ${HOSTMON_BIN_DIR} --scenario auth_tls)
-set_tests_properties(e2e.remote_write_auth_tls PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers)
+set_tests_properties(e2e.remote_write_auth_tls PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers
+  LABELS e2e)

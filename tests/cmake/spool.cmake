@@ -4,8 +4,10 @@ foreach(_case kill cap corrupt failover)
   add_test(NAME e2e.spool_${_case}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/spool_test.py
             --bin-dir ${HOSTMON_BIN_DIR} --case ${_case})
-  set_tests_properties(e2e.spool_${_case} PROPERTIES TIMEOUT 110 RESOURCE_LOCK loopback_peers)
+  set_tests_properties(e2e.spool_${_case} PROPERTIES TIMEOUT 110 RESOURCE_LOCK loopback_peers
+    LABELS fault)
 endforeach()
 # Spool write cost and replay throughput (prints figures; asserts nothing about speed).
 add_test(NAME bench.spool COMMAND hostmon_unit_tests "[spool_bench]")
-set_tests_properties(bench.spool PROPERTIES TIMEOUT 120 RESOURCE_LOCK loopback_peers)
+set_tests_properties(bench.spool PROPERTIES TIMEOUT 120 RESOURCE_LOCK loopback_peers
+  LABELS bench)

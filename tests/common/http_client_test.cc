@@ -211,7 +211,7 @@ TEST_CASE("HttpClient options are validated naming the option and file", "[commo
         "cannot read basic_auth.password_file /nonexistent/pw");
 }
 
-TEST_CASE("HttpClient: no answer is an error; Abort ends a hung request and later ones",
+TEST_CASE("HttpClient: no answer is an error, Abort ends a hung request and later ones",
           "[common][http]") {
   std::string refused_url;
   {

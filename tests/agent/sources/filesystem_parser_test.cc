@@ -36,7 +36,7 @@ TEST_CASE("ParseMounts reads the fixture mount table", "[agent][filesystem]") {
   CHECK(mounts[10].fs_type == "nfs4");
 }
 
-TEST_CASE("ParseMounts decodes only \\040 and \\011", "[agent][filesystem]") {
+TEST_CASE("ParseMounts decodes only the octal escapes of space and tab", "[agent][filesystem]") {
   std::vector<MountEntry> mounts;
   REQUIRE(ParseMounts("a /x\\040y\\011z\\134w t o 0 0\n", &mounts).ok());
   REQUIRE(mounts.size() == 1);

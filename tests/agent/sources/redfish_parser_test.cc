@@ -40,7 +40,7 @@ TEST_CASE("redfish ServiceRoot: collection and session links", "[redfish]") {
   CHECK(root->problems.empty());
 }
 
-TEST_CASE("redfish Collection: members; no Members is an error", "[redfish]") {
+TEST_CASE("redfish Collection: members, no Members is an error", "[redfish]") {
   auto c = ParseCollection(Rack("Chassis/1U/Sensors"));
   REQUIRE(c.ok());
   CHECK(c->members.size() == 41);

@@ -195,6 +195,54 @@ TEST_CASE("Spool size cap drops the oldest segments and counts exactly the missi
   CHECK(st.dropped_samples == missing_samples);
 }
 
+TEST_CASE("Spool cap counts a record dropped in flight only if its stream ends unacknowledged",
+          "[spool]") {
+  // The collector may apply a batch sent just before the cap removed its record (seen as
+  // e2e.spool_cap's counter exceeding the missing batches by the records in flight).
+  TempDir d;
+  SpoolOptions o = Options(d.path);
+  o.max_bytes = 16384;  // segments of 4 KiB, ~16 records each
+  auto opened = Spool::Open(o);
+  REQUIRE(opened.ok());
+  Spool* s = opened->get();
+  AppendRange(s, 1, 10);
+  SpoolRecord r;
+  REQUIRE(s->NextPending(0, UINT64_MAX, &r));  // replayed: in flight
+  CHECK(r.sequence == 1);
+  REQUIRE(s->MarkSent(2));  // a live batch sent from memory
+  uint64_t q = 10;
+  while (s->stats().dropped_batches == 0) {
+    ++q;
+    REQUIRE(s->Append(q, static_cast<int64_t>(q) * 1000, 10, Payload(q)).ok());
+  }
+  REQUIRE(s->NextPending(0, UINT64_MAX, &r));
+  const uint64_t k = r.sequence - 1;  // the first segment held 1..k
+  REQUIRE(k > 3);
+  Spool::Stats st = s->stats();
+  CHECK(st.dropped_batches == k - 2);  // 1 and 2 are in flight: not lost yet
+  CHECK(st.dropped_samples == 10 * (k - 2));
+  CHECK(st.pending_batches == q - k);
+  CHECK_FALSE(s->MarkSent(3));       // dropped before it was sent: must not be sent any more
+  s->Ack(std::vector<uint64_t>{1});  // delivered after all
+  CHECK(s->stats().dropped_batches == k - 2);
+  CHECK(s->stats().acked_batches == 1);
+  s->StreamEnded();  // 2 was never acknowledged
+  st = s->stats();
+  CHECK(st.dropped_batches == k - 1);
+  CHECK(st.dropped_samples == 10 * (k - 1));
+  s->StreamEnded();
+  CHECK(s->stats().dropped_batches == k - 1);
+  // After the stream's end nothing is in flight: the next cap drop counts every record at once,
+  // also k + 1, which the previous stream had been sent.
+  const uint64_t before = s->stats().dropped_batches;
+  while (s->stats().dropped_batches == before) {
+    ++q;
+    REQUIRE(s->Append(q, static_cast<int64_t>(q) * 1000, 10, Payload(q)).ok());
+  }
+  REQUIRE(s->NextPending(0, UINT64_MAX, &r));
+  CHECK(s->stats().dropped_batches == r.sequence - 1 - 1);  // all but 1 (acknowledged)
+}
+
 TEST_CASE("Spool age cap drops segments older than max_age and counts them", "[spool]") {
   testing::ScopedTempDir d;
   SpoolOptions o = Options(d.path());

@@ -41,5 +41,23 @@ TEST_CASE("BatchQueue releases spooled batches without counting a loss", "[spool
   CHECK(m.stats().dropped_samples == 5);
 }
 
+TEST_CASE("BatchQueue tells whether a batch is spooled and discards without counting",
+          "[spool][queue]") {
+  BatchQueue q(4);
+  q.Push(MakeBatch(1, 3), true);
+  q.Push(MakeBatch(2, 3), false);
+  bool spooled = false;
+  CHECK(q.NextUnsent(&spooled)->sequence == 1);
+  CHECK(spooled);
+  CHECK(q.NextUnsent(&spooled)->sequence == 2);
+  CHECK_FALSE(spooled);
+  q.Discard(1);  // the spool's cap dropped and counted it
+  BatchQueue::Stats s = q.stats();
+  CHECK(s.queued_batches == 1);
+  CHECK(s.dropped_batches == 0);
+  CHECK(s.acked_batches == 0);
+  CHECK(s.rejected_batches == 0);
+}
+
 }  // namespace
 }  // namespace hostmon::agent

@@ -90,7 +90,7 @@ AlertingOptions Opts() {
   return o;
 }
 
-TEST_CASE("AlertingService reload: POST only; a broken file keeps the old rules (500)",
+TEST_CASE("AlertingService reload: POST only, a broken file keeps the old rules (500)",
           "[alerting]") {
   testing::FakeClock clock;
   FakeEvaluator engine;
@@ -185,7 +185,7 @@ TEST_CASE("AlertingService restores state at start, saves periodically and at St
   CHECK(engine.saved.size() == 3);
 }
 
-TEST_CASE("AlertingService: batches reach the engine; delay counted from arrival", "[alerting]") {
+TEST_CASE("AlertingService: batches reach the engine, delay counted from arrival", "[alerting]") {
   testing::FakeClock clock;
   FakeEvaluator engine;
   auto transport = std::make_unique<RecordingTransport>();

@@ -88,7 +88,7 @@ TEST_CASE("EncodePostableAlerts: golden postableAlerts body", "[alerting]") {
         R"("startsAt":"2025-11-21T18:30:00.250Z"}])");
 }
 
-TEST_CASE("EncodePostableAlerts: firing without validity omits endsAt; bad UTF-8 replaced",
+TEST_CASE("EncodePostableAlerts: firing without validity omits endsAt, bad UTF-8 replaced",
           "[alerting]") {
   Notification n = Firing("X", absl::FromUnixSeconds(0));
   n.annotations = {{"description", std::string("bad \xff byte")}};

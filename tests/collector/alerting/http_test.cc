@@ -16,7 +16,7 @@
 namespace hostmon::collector::alerting {
 namespace {
 
-TEST_CASE("CurlTransport POSTs JSON to a request route; plain routes refuse POST", "[alerting]") {
+TEST_CASE("CurlTransport POSTs JSON to a request route, plain routes refuse POST", "[alerting]") {
   absl::Mutex mu;
   WebServer::Request seen;
   std::string seen_auth;

@@ -523,7 +523,7 @@ TEST_CASE("Concurrent batches, events and ticks are safe", "[alerting]") {
 namespace hostmon::collector::alerting {
 namespace {
 
-TEST_CASE("Old replayed samples are dropped; a stepped-back agent clock restarts windows",
+TEST_CASE("Old replayed samples are dropped, a stepped-back agent clock restarts windows",
           "[alerting]") {
   testing::Harness h(
       "agent_silent:\n  enabled: false\n"

@@ -170,7 +170,7 @@ TEST_CASE("encoding: the direct per-sample encoder writes what the message would
   }
 }
 
-TEST_CASE("snappy: block format round trip; garbage is an error", "[remote_write]") {
+TEST_CASE("snappy: block format round trip, garbage is an error", "[remote_write]") {
   std::string raw;
   for (int i = 0; i < 1000; ++i) raw += "node_cpu_seconds_total{cpu=\"" + std::to_string(i) + "\"}";
   std::string c = SnappyCompress(raw);
@@ -213,7 +213,7 @@ TEST_CASE("retry decisions per status code, as Prometheus remote_write", "[remot
   CHECK(common::Jitter(absl::Seconds(1), 0.5, 1.0, 0.5) == absl::Milliseconds(750));
 }
 
-TEST_CASE("queue: retries 5xx/429/network with growing backoff, then delivers; ack after delivery",
+TEST_CASE("queue: retries 5xx/429/network with growing backoff, then delivers, ack after delivery",
           "[remote_write]") {
   prometheus::Registry registry;
   RemoteWriteMetrics metrics(&registry);
@@ -257,7 +257,7 @@ TEST_CASE("queue: retries 5xx/429/network with growing backoff, then delivers; a
   CHECK(Value(registry, "hostmon_collector_remote_write_queue_samples") == 0);
 }
 
-TEST_CASE("queue: a 4xx is not retried; samples counted as failed; batch acknowledged",
+TEST_CASE("queue: a 4xx is not retried, samples counted as failed, batch acknowledged",
           "[remote_write]") {
   prometheus::Registry registry;
   RemoteWriteMetrics metrics(&registry);
@@ -277,7 +277,7 @@ TEST_CASE("queue: a 4xx is not retried; samples counted as failed; batch acknowl
   CHECK(Value(registry, "hostmon_collector_remote_write_retries_total") == 0);
 }
 
-TEST_CASE("queue: batching by max_samples_per_send; partial batches ack only when complete",
+TEST_CASE("queue: batching by max_samples_per_send, partial batches ack only when complete",
           "[remote_write]") {
   prometheus::Registry registry;
   RemoteWriteMetrics metrics(&registry);
@@ -399,7 +399,7 @@ TEST_CASE("queue: stop aborts a request hanging past the grace period", "[remote
               {{"reason", "shutdown"}}) == 1);
 }
 
-TEST_CASE("output: applied batch encoded with original timestamps; two receivers both ack",
+TEST_CASE("output: applied batch encoded with original timestamps, two receivers both ack",
           "[remote_write]") {
   prometheus::Registry registry;
   std::vector<FakeTransport*> transports;
@@ -448,7 +448,7 @@ TEST_CASE("output: applied batch encoded with original timestamps; two receivers
   (*out)->Stop(absl::Seconds(1));
 }
 
-TEST_CASE("config: remote_write list parsed; errors name file:line and field", "[remote_write]") {
+TEST_CASE("config: remote_write list parsed, errors name file:line and field", "[remote_write]") {
   auto load = [](const std::string& text, std::vector<RemoteWriteConfig>* out) {
     auto y = common::YamlConfig::Parse(text, "c.yml");
     REQUIRE(y.ok());
@@ -504,7 +504,7 @@ TEST_CASE("config: remote_write list parsed; errors name file:line and field", "
 namespace hostmon::collector {
 namespace {
 
-TEST_CASE("collector config file: remote_write section loads; errors name file:line",
+TEST_CASE("collector config file: remote_write section loads, errors name file:line",
           "[remote_write][config]") {
   testing::ScopedTempDir dir;
   CollectorConfig c;
