@@ -199,7 +199,7 @@ TEST_CASE("Spool cap counts a record dropped in flight only if its stream ends u
           "[spool]") {
   // The collector may apply a batch sent just before the cap removed its record (seen as
   // e2e.spool_cap's counter exceeding the missing batches by the records in flight).
-  TempDir d;
+  testing::ScopedTempDir d;
   SpoolOptions o = Options(d.path);
   o.max_bytes = 16384;  // segments of 4 KiB, ~16 records each
   auto opened = Spool::Open(o);
