@@ -200,7 +200,7 @@ TEST_CASE("Spool cap counts a record dropped in flight only if its stream ends u
   // The collector may apply a batch sent just before the cap removed its record (seen as
   // e2e.spool_cap's counter exceeding the missing batches by the records in flight).
   testing::ScopedTempDir d;
-  SpoolOptions o = Options(d.path);
+  SpoolOptions o = Options(d.path());
   o.max_bytes = 16384;  // segments of 4 KiB, ~16 records each
   auto opened = Spool::Open(o);
   REQUIRE(opened.ok());
