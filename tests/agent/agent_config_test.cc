@@ -290,7 +290,7 @@ TEST_CASE("ValidateAgentConfig rejects an empty address, an empty queue and a ba
   }
 }
 
-TEST_CASE("ApplyAgentFlags: flags override the file; every source option gets its value",
+TEST_CASE("ApplyAgentFlags: flags override the file, every source option gets its value",
           "[agent][config]") {
   Loaded l = Load(R"(collector:
   address: from-file:9710

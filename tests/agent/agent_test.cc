@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "fakes/temp_dir.h"
 #include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
 #include "fakes/wait_for.h"
 
 namespace hostmon::agent {

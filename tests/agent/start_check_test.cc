@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "agent/slow_tier.h"
+#include "agent/source_registry.h"
 #include "common/host_identity.h"
 #include "fakes/temp_dir.h"
 
@@ -20,6 +22,12 @@ Checked Check(AgentConfig c, bool connects = true) {
   c.procfs = std::string(HOSTMON_FIXTURE_DIR) + "/proc";
   c.sysfs = std::string(HOSTMON_FIXTURE_DIR) + "/sys";
   c.rootfs = std::string(HOSTMON_FIXTURE_DIR) + "/rootfs";
+  // Every declared option at its default, as ApplyAgentFlags leaves them for a start.
+  for (const SourceInfo& info : BuiltinSources()) {
+    for (const SourceOption& o : EffectiveOptions(info)) {
+      c.source_options[info.name].emplace(o.name, o.default_value);
+    }
+  }
   Checked out;
   out.config = c;
   common::FsRoot fs(out.config.procfs, out.config.sysfs, out.config.rootfs);
