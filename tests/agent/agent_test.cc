@@ -2,7 +2,6 @@
 //
 // The long-running agent's loop on a fake clock: batches on the interval grid, ticks skipped after
 // an overrun, a programmatic stop, and the self metrics its parts add to every batch.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/agent.h"
 
 #include <atomic>

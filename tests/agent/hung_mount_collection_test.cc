@@ -3,11 +3,7 @@
 // Issue 3's hung-mount acceptance at the level of a whole collection: with one mount whose
 // statvfs never returns, every cycle stays bounded (only the first waits for the mount timeout)
 // and the other sources report in every cycle.
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
-
 #include <chrono>
 #include <memory>
 

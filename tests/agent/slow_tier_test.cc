@@ -2,7 +2,6 @@
 //
 // The slow tier's promises: a hung device never delays the fast cycle, never piles up
 // collections, is reported as failed after its deadline without frozen values, and recovers.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/slow_tier.h"
 
 #include <unistd.h>

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include "agent/source_registry.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 
 #include "fakes/source_context.h"

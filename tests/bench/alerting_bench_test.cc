@@ -4,11 +4,7 @@
 //   build/tests/hostmon_unit_tests "[.bench][alerting-bench]" --benchmark-samples 20
 // What one live batch costs the gRPC thread that delivers it (evaluation on arrival, with the
 // shipped default rules) and what a Tick costs with many hosts.
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
-
 #include <iostream>
 #include <string>
 #include <vector>

@@ -2,10 +2,7 @@
 //
 // Benchmarks (hidden tag: not part of the test run). Run:
 //   build/tests/hostmon_unit_tests "[.bench]" --benchmark-samples 50
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
 
 #include "agent/collection.h"
 #include "agent/source_registry.h"

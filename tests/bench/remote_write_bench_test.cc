@@ -5,11 +5,7 @@
 // Prints samples/s for the collector's per-batch work (label merge + sort + TimeSeries encoding,
 // on the stream thread) and per-request work (concatenation + snappy, on the sender thread), and
 // the request sizes. Figures, not asserts (README "Remote write: benchmarks").
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
-
 #include <cstdio>
 #include <string>
 #include <vector>

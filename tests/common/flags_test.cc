@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include "common/flags.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
 
 // These tests only build credential objects; none of them opens a connection or a listener.
 
-#include "common/grpc_tls.h"
-
 #include <string>
 
+#include "common/grpc_tls.h"
 #include "fakes/temp_dir.h"
 
 namespace hostmon::common {

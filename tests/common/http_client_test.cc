@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // common::HttpClient against a minimal HTTP/1.1 server on loopback that records the raw requests,
 // so that headers (auth, content type, extra headers) are checked as they go over the wire.
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include "common/http/http_client.h"
 
 #include <arpa/inet.h>
@@ -13,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <thread>
 #include <vector>

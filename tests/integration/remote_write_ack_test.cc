@@ -3,7 +3,6 @@
 // The agent's acknowledgements wait for remote write delivery, and a full remote write queue
 // pauses agent streams: agent transport, ingest service and remote write output in process, over
 // loopback gRPC, with an in-process receiver.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
 #include <thread>
 

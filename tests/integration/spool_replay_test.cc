@@ -3,7 +3,6 @@
 // Spool replay against the collector's ingest service, in process: batches spooled by a previous
 // agent run (with other series refs) are replayed behind live data and land with their own
 // series, original timestamps and replayed=true.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <unistd.h>
 
 #include <catch2/catch.hpp>

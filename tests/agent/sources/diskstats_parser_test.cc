@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
+#include "agent/sources/diskstats/diskstats_parser.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "agent/sources/diskstats/diskstats_parser.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include "agent/sources/edac/edac_source.h"
+
+#include <catch2/catch.hpp>
+
 #include "common/fs_root.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
+#include "agent/sources/filesystem/filesystem_source.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -12,7 +10,6 @@
 #include <string>
 
 #include "absl/synchronization/notification.h"
-#include "agent/sources/filesystem/filesystem_source.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
 #include "fakes/source_context.h"

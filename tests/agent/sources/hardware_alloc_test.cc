@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
 #include <memory>

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
+#include "agent/sources/netdev/netdev_parser.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "agent/sources/netdev/netdev_parser.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include "agent/sources/process/process_source.h"
 
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
 
 #include "agent/sources/process/limits_parser.h"
 #include "fakes/fixtures.h"

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // smartctl --json parsing over real captures (tests/fixtures/smart/, see its README).
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/sources/smart/smart_parser.h"
 
 #include <catch2/catch.hpp>

@@ -2,7 +2,6 @@
 //
 // The smart source end to end over a stand-in smartctl (tests/fixtures/smart/fake-smartctl)
 // that prints real captures and exits with their status, hangs for one device on request.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "agent/sources/smart/smart_source.h"
 
 #include <dirent.h>

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
+#include "agent/sources/udp_queues/udp_queues_parser.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 
-#include "agent/sources/udp_queues/udp_queues_parser.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {

@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
-
 #include <string>
 
 #include "agent/agent_config.h"

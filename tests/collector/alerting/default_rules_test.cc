@@ -4,7 +4,6 @@
 // emits (tests/golden/agent_once.prom): node_cpu_seconds_total{cpu,mode},
 // node_memory_Mem{Total,Available}_bytes, node_disk_{read,write}_time_seconds_total,
 // node_disk_{reads,writes}_completed_total, node_filesystem_{avail,size}_bytes, ...
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>

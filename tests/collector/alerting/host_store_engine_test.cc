@@ -2,7 +2,6 @@
 //
 // The real HostStore drives the rule engine through the BatchObserver contract: hello, batches
 // (protobuf, as an agent sends them) and the end of the stream.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
 
 #include "collector/alerting/engine_fixture.h"

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The collector's web server with request routes, exercised by the libcurl transport the
 // Alertmanager client uses: both real, over loopback.
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include <catch2/catch.hpp>
-// clang-format on
-
 #include <map>
 #include <string>
 

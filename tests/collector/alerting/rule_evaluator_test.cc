@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The collector's rule engine behind the RuleEvaluator seam, with real rule files.
-// clang-format off
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
-
 #include "collector/alerting/rule_evaluator.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "fakes/fake_clock.h"

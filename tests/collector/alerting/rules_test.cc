@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
 #include "collector/alerting/rules.h"
 
 #include <catch2/catch.hpp>

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// clang-format off: the benchmarking switch must precede the Catch2 header.
-#define CATCH_CONFIG_ENABLE_BENCHMARKING
-#include <catch2/catch.hpp>
-// clang-format on
+#include "agent/sources/common/proc_stat_parser.h"
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "agent/sources/common/proc_stat_parser.h"
 #include "fakes/fixtures.h"
 
 namespace hostmon::agent {
