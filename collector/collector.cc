@@ -94,52 +94,28 @@ std::optional<common::StartError> Collector::Start() {
                                   log::Kv("mtls", config_.tls.ca_file.empty() ? "off" : "on"));
 
   std::map<std::string, WebServer::Handler> routes;
-  std::map<std::string, WebServer::RequestHandler> request_routes;
-  // The collector's own series and the alert engine's, without any host's.
+  // The collector's own series; after the store's exposition, which drops gone hosts first.
   auto collector_exposition = [this]() {
-    std::string alerts_text;
-    alerts_->WriteExposition(&alerts_text);
     metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
     metrics_.hosts.Set(static_cast<double>(store_->host_count()));
-    std::string text = prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
-    text.append(alerts_text);
-    return text;
+    return prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
   };
   routes["/metrics"] = [this, collector_exposition](std::string* body, std::string* content_type) {
     std::string hosts_text;
     store_->WriteExposition(&hosts_text);
+    alerts_->WriteExposition(&hosts_text);
     *body = collector_exposition();
     body->append(hosts_text);
     *content_type = kExpositionContentType;
     return 200;
   };
-  routes["/metrics/collector"] = [collector_exposition](std::string* body,
-                                                        std::string* content_type) {
+  // /metrics without the hosts' series (the alert engine's stay), for setups that scrape the
+  // hosts through their per-host targets.
+  routes["/metrics/collector"] = [this, collector_exposition](std::string* body,
+                                                              std::string* content_type) {
     *body = collector_exposition();
+    alerts_->WriteExposition(body);
     *content_type = kExpositionContentType;
-    return 200;
-  };
-  // One host's series, the scrape target /api/v1/targets hands out for it. A stale or gone host
-  // answers 503, so Prometheus's `up` for it is 0.
-  request_routes[std::string(kHostMetricsPrefix)] = [this](const WebServer::Request& r,
-                                                           std::string* body,
-                                                           std::string* content_type) {
-    if (int code = OnlyGet(r.method, body); code != 0) return code;
-    std::string text;
-    absl::Status s = store_->WriteHostExposition(r.path.substr(kHostMetricsPrefix.size()), &text);
-    if (!s.ok()) {
-      *body = absl::StrCat(s.message(), "\n");
-      return absl::IsNotFound(s) ? 404 : 503;
-    }
-    *body = std::move(text);
-    *content_type = kExpositionContentType;
-    return 200;
-  };
-  request_routes["/api/v1/targets"] = [this](const WebServer::Request& r, std::string* body,
-                                             std::string* content_type) {
-    if (int code = OnlyGet(r.method, body); code != 0) return code;
-    *body = EncodeHttpSdTargets(store_->Hosts(), TargetAddress(r.host, config_.web_listen_address));
-    *content_type = "application/json";
     return 200;
   };
   routes["/-/healthy"] = [](std::string* body, std::string*) {
@@ -167,6 +143,30 @@ std::optional<common::StartError> Collector::Start() {
   };
   routes["/api/v1/alerts"] = [this](std::string* body, std::string* content_type) {
     return alerts_->ServeAlerts(body, content_type);
+  };
+  std::map<std::string, WebServer::RequestHandler> request_routes;
+  // One host's series, the scrape target /api/v1/targets hands out for it. A stale or gone host
+  // answers 503, so Prometheus's `up` for it is 0.
+  request_routes[std::string(kHostMetricsPrefix)] = [this](const WebServer::Request& r,
+                                                           std::string* body,
+                                                           std::string* content_type) {
+    if (int code = OnlyGet(r.method, body); code != 0) return code;
+    std::string text;
+    absl::Status s = store_->WriteHostExposition(r.path.substr(kHostMetricsPrefix.size()), &text);
+    if (!s.ok()) {
+      *body = absl::StrCat(s.message(), "\n");
+      return absl::IsNotFound(s) ? 404 : 503;
+    }
+    *body = std::move(text);
+    *content_type = kExpositionContentType;
+    return 200;
+  };
+  request_routes["/api/v1/targets"] = [this](const WebServer::Request& r, std::string* body,
+                                             std::string* content_type) {
+    if (int code = OnlyGet(r.method, body); code != 0) return code;
+    *body = EncodeHttpSdTargets(store_->Hosts(), TargetAddress(r.host, config_.web_listen_address));
+    *content_type = "application/json";
+    return 200;
   };
   request_routes["/-/reload"] = [this](const WebServer::Request& r, std::string* body,
                                        std::string* content_type) {
