@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "collector/host_views.h"
+#include "common/build_info.h"
 #include "common/clock.h"
 #include "common/grpc_tls.h"
 #include "common/log.h"
@@ -15,6 +17,15 @@ namespace hostmon::collector {
 namespace {
 
 namespace log = common::log;
+
+constexpr char kExpositionContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+
+// For request routes that only read: 0 for GET and HEAD, else 405 with the body set.
+int OnlyGet(const std::string& method, std::string* body) {
+  if (method == "GET" || method == "HEAD") return 0;
+  *body = absl::StrCat("method ", method, " not allowed; use GET\n");
+  return 405;
+}
 
 }  // namespace
 
@@ -83,15 +94,28 @@ std::optional<common::StartError> Collector::Start() {
                                   log::Kv("mtls", config_.tls.ca_file.empty() ? "off" : "on"));
 
   std::map<std::string, WebServer::Handler> routes;
-  routes["/metrics"] = [this](std::string* body, std::string* content_type) {
+  // The collector's own series; after the store's exposition, which drops gone hosts first.
+  auto collector_exposition = [this]() {
+    metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
+    metrics_.hosts.Set(static_cast<double>(store_->host_count()));
+    return prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
+  };
+  routes["/metrics"] = [this, collector_exposition](std::string* body, std::string* content_type) {
     std::string hosts_text;
     store_->WriteExposition(&hosts_text);
     alerts_->WriteExposition(&hosts_text);
-    metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
-    metrics_.hosts.Set(static_cast<double>(store_->host_count()));
-    *body = prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
+    *body = collector_exposition();
     body->append(hosts_text);
-    *content_type = "text/plain; version=0.0.4; charset=utf-8";
+    *content_type = kExpositionContentType;
+    return 200;
+  };
+  // /metrics without the hosts' series (the alert engine's stay), for setups that scrape the
+  // hosts through their per-host targets.
+  routes["/metrics/collector"] = [this, collector_exposition](std::string* body,
+                                                              std::string* content_type) {
+    *body = collector_exposition();
+    alerts_->WriteExposition(body);
+    *content_type = kExpositionContentType;
     return 200;
   };
   routes["/-/healthy"] = [](std::string* body, std::string*) {
@@ -102,19 +126,48 @@ std::optional<common::StartError> Collector::Start() {
     *body = "hostmon-collector is Ready.\n";
     return 200;
   };
-  routes["/"] = [](std::string* body, std::string* content_type) {
+  routes["/"] = [this](std::string* body, std::string* content_type) {
+    std::map<std::string, int> firing;
+    for (const alerting::Alert& a : engine_->Alerts()) {
+      if (a.state != alerting::AlertState::kFiring) continue;
+      for (const auto& [k, v] : a.labels) {
+        if (k == "instance") firing[v]++;
+      }
+    }
+    FleetPageOptions options;
+    options.version = common::VersionLine("hostmon-collector");
+    options.now = common::RealClock::Get().Now();
     *content_type = "text/html; charset=utf-8";
-    *body =
-        "<html><head><title>hostmon collector</title></head><body><h1>hostmon collector</h1>"
-        "<p><a href=\"/metrics\">/metrics</a> &middot; <a href=\"/-/healthy\">/-/healthy</a> "
-        "&middot; <a href=\"/-/ready\">/-/ready</a> &middot; <a "
-        "href=\"/api/v1/alerts\">/api/v1/alerts</a></p></body></html>\n";
+    *body = RenderFleetPage(store_->Hosts(), firing, options);
     return 200;
   };
   routes["/api/v1/alerts"] = [this](std::string* body, std::string* content_type) {
     return alerts_->ServeAlerts(body, content_type);
   };
   std::map<std::string, WebServer::RequestHandler> request_routes;
+  // One host's series, the scrape target /api/v1/targets hands out for it. A stale or gone host
+  // answers 503, so Prometheus's `up` for it is 0.
+  request_routes[std::string(kHostMetricsPrefix)] = [this](const WebServer::Request& r,
+                                                           std::string* body,
+                                                           std::string* content_type) {
+    if (int code = OnlyGet(r.method, body); code != 0) return code;
+    std::string text;
+    absl::Status s = store_->WriteHostExposition(r.path.substr(kHostMetricsPrefix.size()), &text);
+    if (!s.ok()) {
+      *body = absl::StrCat(s.message(), "\n");
+      return absl::IsNotFound(s) ? 404 : 503;
+    }
+    *body = std::move(text);
+    *content_type = kExpositionContentType;
+    return 200;
+  };
+  request_routes["/api/v1/targets"] = [this](const WebServer::Request& r, std::string* body,
+                                             std::string* content_type) {
+    if (int code = OnlyGet(r.method, body); code != 0) return code;
+    *body = EncodeHttpSdTargets(store_->Hosts(), TargetAddress(r.host, config_.web_listen_address));
+    *content_type = "application/json";
+    return 200;
+  };
   request_routes["/-/reload"] = [this](const WebServer::Request& r, std::string* body,
                                        std::string* content_type) {
     return alerts_->ServeReload(r.method, body, content_type);

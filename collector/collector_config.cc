@@ -33,7 +33,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   if (s = y.GetMap(root, "hosts", "", &hosts); !s.ok()) return s;
   if (s = y.CheckKeys(hosts, "hosts",
                       {"default_job", "default_interval", "staleness", "staleness_intervals",
-                       "max_series_per_host"});
+                       "max_series_per_host", "gone_retention"});
       !s.ok()) {
     return s;
   }
@@ -42,6 +42,9 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
     return s;
   }
   if (s = y.GetDuration(hosts, "staleness", "hosts", &c->hosts.staleness); !s.ok()) return s;
+  if (s = y.GetDuration(hosts, "gone_retention", "hosts", &c->hosts.gone_retention); !s.ok()) {
+    return s;
+  }
   int64_t n = c->hosts.staleness_intervals;
   if (s = y.GetInt(hosts, "staleness_intervals", "hosts", &n); !s.ok()) return s;
   if (n < 1 || n > 1000) {
@@ -143,6 +146,9 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   }
   if (c.hosts.default_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("hosts.default_interval must be positive");
+  }
+  if (c.hosts.gone_retention < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("hosts.gone_retention must not be negative");
   }
   for (const auto& rw : c.remote_write) {
     if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;

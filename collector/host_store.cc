@@ -84,6 +84,7 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
   {
     absl::MutexLock lock(&mu_);
     AttachLocked(name, hello.epoch(), std::move(labels), staleness, stream);
+    hosts_[name].agent_version = hello.agent_version().substr(0, 128);
   }
   NotifyHostEvent(*stream, HostEvent::kConnected);
   return absl::OkStatus();
@@ -92,6 +93,7 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
 void HostStore::AttachLocked(const std::string& name, uint64_t epoch,
                              std::vector<std::pair<std::string, std::string>> labels,
                              absl::Duration staleness, StreamState* stream) {
+  gone_.erase(name);
   Host& host = hosts_[name];
   if (host.streams > 0) {
     log::Warn("a second agent stream for the same host name; their series will mix",
@@ -275,6 +277,7 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(const pb::Batch& b
   if (hit == hosts_.end()) return absl::InternalError("host of an attached stream vanished");
   Host& host = hit->second;
   host.last_seen = now;
+  host.last_batch = now;
   if (stream->epoch != host.epoch) {
     // Another stream of this host name switched the epoch; this stream's numbers are foreign.
     result.duplicate = false;
@@ -323,28 +326,65 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(const pb::Batch& b
   return result;
 }
 
-void HostStore::WriteExposition(std::string* out) {
-  using Sample = std::pair<const Host*, const SeriesEntry*>;
-  absl::Time now = clock_->Now();
-  absl::MutexLock lock(&mu_);
-  absl::flat_hash_map<absl::string_view, std::vector<Sample>> by_family;
+absl::string_view HostStateName(HostState state) {
+  switch (state) {
+    case HostState::kConnected:
+      return "connected";
+    case HostState::kStale:
+      return "stale";
+    case HostState::kGone:
+      return "gone";
+  }
+  return "unknown";
+}
+
+HostState HostStore::StateOf(const Host& host, absl::Time now) const {
+  return host.streams > 0 && now - host.last_seen <= host.staleness ? HostState::kConnected
+                                                                    : HostState::kStale;
+}
+
+void HostStore::ExpireHostsLocked(absl::Time now) {
   for (auto hit = hosts_.begin(); hit != hosts_.end();) {
     Host& host = hit->second;
     if (host.streams == 0 && now - host.last_seen > host.staleness) {
       log::Info("host is gone (stale)", log::Kv("host", host.instance));
+      gone_[host.instance] =
+          GoneHost{std::move(host.labels), host.last_seen, host.last_batch,
+                   host.last_seen + host.staleness, std::move(host.agent_version)};
       hosts_.erase(hit++);
       continue;
     }
-    for (auto sit = host.series.begin(); sit != host.series.end();) {
-      if (now - sit->second.updated > host.staleness) {
-        host.series.erase(sit++);
-        continue;
-      }
-      by_family[sit->second.family->name].emplace_back(&host, &sit->second);
-      ++sit;
-    }
     ++hit;
   }
+  for (auto git = gone_.begin(); git != gone_.end();) {
+    if (now - git->second.gone_at > options_.gone_retention) {
+      gone_.erase(git++);
+    } else {
+      ++git;
+    }
+  }
+  // A flood of short-lived host names must not grow this without bound.
+  while (gone_.size() > options_.max_gone_hosts) {
+    auto oldest = gone_.begin();
+    for (auto git = gone_.begin(); git != gone_.end(); ++git) {
+      if (git->second.gone_at < oldest->second.gone_at) oldest = git;
+    }
+    gone_.erase(oldest);
+  }
+}
+
+void HostStore::CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* out) {
+  for (auto sit = host.series.begin(); sit != host.series.end();) {
+    if (now - sit->second.updated > host.staleness) {
+      host.series.erase(sit++);
+      continue;
+    }
+    (*out)[sit->second.family->name].emplace_back(&host, &sit->second);
+    ++sit;
+  }
+}
+
+void HostStore::WriteSamples(SamplesByFamily& by_family, std::string* out) {
   std::vector<absl::string_view> names;
   names.reserve(by_family.size());
   for (const auto& kv : by_family) names.push_back(kv.first);
@@ -368,6 +408,78 @@ void HostStore::WriteExposition(std::string* out) {
       w.Sample(name, series_labels, host_labels, entry->value);
     }
   }
+}
+
+void HostStore::WriteExposition(std::string* out) {
+  absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  ExpireHostsLocked(now);
+  SamplesByFamily by_family;
+  for (auto& [name, host] : hosts_) CollectFreshSeries(host, now, &by_family);
+  WriteSamples(by_family, out);
+}
+
+absl::Status HostStore::WriteHostExposition(absl::string_view instance, std::string* out) {
+  absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  ExpireHostsLocked(now);
+  auto it = hosts_.find(instance);
+  if (it == hosts_.end()) {
+    if (gone_.contains(instance)) {
+      return absl::UnavailableError(
+          absl::StrCat("host \"", instance,
+                       "\" is gone: no agent connected, nothing received for its "
+                       "staleness period"));
+    }
+    return absl::NotFoundError(absl::StrCat("no host \"", instance, "\""));
+  }
+  Host& host = it->second;
+  if (StateOf(host, now) != HostState::kConnected) {
+    return absl::UnavailableError(
+        absl::StrCat("host \"", instance, "\" is stale: ",
+                     host.streams == 0 ? "no agent connected"
+                                       : "its agent sent nothing for the staleness period"));
+  }
+  SamplesByFamily by_family;
+  CollectFreshSeries(host, now, &by_family);
+  WriteSamples(by_family, out);
+  return absl::OkStatus();
+}
+
+std::vector<HostSummary> HostStore::Hosts() {
+  absl::Time now = clock_->Now();
+  std::vector<HostSummary> result;
+  absl::MutexLock lock(&mu_);
+  ExpireHostsLocked(now);
+  result.reserve(hosts_.size() + gone_.size());
+  for (const auto& [name, host] : hosts_) {
+    HostSummary h;
+    h.instance = name;
+    h.labels = host.labels;
+    h.state = StateOf(host, now);
+    h.last_seen = host.last_seen;
+    h.last_batch = host.last_batch;
+    h.agent_version = host.agent_version;
+    // The agent exports it without labels, so its series key is the bare family name.
+    auto sit = host.series.find("hostmon_agent_spool_pending_batches");
+    if (sit != host.series.end() && now - sit->second.updated <= host.staleness) {
+      h.spool_pending_batches = sit->second.value;
+    }
+    result.push_back(std::move(h));
+  }
+  for (const auto& [name, gone] : gone_) {
+    HostSummary h;
+    h.instance = name;
+    h.labels = gone.labels;
+    h.state = HostState::kGone;
+    h.last_seen = gone.last_seen;
+    h.last_batch = gone.last_batch;
+    h.agent_version = gone.agent_version;
+    result.push_back(std::move(h));
+  }
+  std::sort(result.begin(), result.end(),
+            [](const HostSummary& a, const HostSummary& b) { return a.instance < b.instance; });
+  return result;
 }
 
 size_t HostStore::connected_streams() const {

@@ -4,11 +4,13 @@
 // Prometheus text format. A host's series carry instance="<host name>" and job (default "node")
 // so that Prometheus scraping the collector with honor_labels: true sees each host as if a
 // node_exporter ran there. Hosts and series that stop being updated disappear after the staleness
-// period instead of being exported frozen.
+// period instead of being exported frozen. Hosts that disappeared are remembered for a while (as
+// gone), so that per-host scrape targets of a dead host keep failing instead of vanishing.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +36,10 @@ struct HostStoreOptions {
   // Staleness = multiplier x the agent's interval, unless `staleness` is set (> 0).
   int staleness_intervals = 5;
   absl::Duration staleness = absl::ZeroDuration();
+  // How long a gone host stays listed (fleet page, /api/v1/targets answering 503, so Prometheus
+  // keeps `up` at 0 for it), and how many gone hosts are remembered at most (oldest forgotten).
+  absl::Duration gone_retention = absl::Hours(24);
+  size_t max_gone_hosts = 10000;
   // Limits against runaway or hostile agents.
   size_t max_series_per_host = 200000;
   size_t max_labels_per_series = 64;
@@ -80,6 +86,27 @@ struct StreamState {
   absl::flat_hash_map<uint32_t, Series> series;
 };
 
+// Where a host stands. Prometheus's `up` of a per-host target is 1 only while it is connected.
+enum class HostState {
+  kConnected,  // an agent stream is attached and sent something within the staleness period
+  kStale,      // no stream attached (agent stopped, crashed or cut off), or one attached that sent
+               // nothing for the staleness period; its fresh series stay on /metrics
+  kGone,       // no stream and nothing for the staleness period: its series left /metrics
+};
+absl::string_view HostStateName(HostState state);  // "connected", "stale", "gone"
+
+// One host as the fleet page and the http_sd targets show it.
+struct HostSummary {
+  std::string instance;
+  std::vector<std::pair<std::string, std::string>> labels;  // job, instance, static; by name
+  HostState state = HostState::kConnected;
+  absl::Time last_seen;                          // last hello or batch
+  absl::Time last_batch = absl::InfinitePast();  // last applied batch; InfinitePast: none yet
+  std::string agent_version;                     // as the agent announced it ("" if not)
+  // The agent's own hostmon_agent_spool_pending_batches, if it reports it (spool enabled).
+  std::optional<double> spool_pending_batches;
+};
+
 class HostStore {
  public:
   struct ApplyResult {
@@ -106,6 +133,13 @@ class HostStore {
 
   // Appends the exposition of all fresh series of all hosts; drops stale series and hosts.
   void WriteExposition(std::string* out) ABSL_LOCKS_EXCLUDED(mu_);
+  // Appends the exposition of one host's fresh series, as /metrics shows them. NotFound for a
+  // host never seen (or forgotten); Unavailable for a stale or gone host (nothing appended), so
+  // that a scrape of it fails.
+  absl::Status WriteHostExposition(absl::string_view instance, std::string* out)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Every host, connected, stale or gone (within gone_retention), sorted by instance.
+  std::vector<HostSummary> Hosts() ABSL_LOCKS_EXCLUDED(mu_);
 
   size_t connected_streams() const ABSL_LOCKS_EXCLUDED(mu_);
   size_t host_count() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -125,9 +159,21 @@ class HostStore {
     SequenceTracker applied;
     absl::node_hash_map<std::string, SeriesEntry> series;
     absl::Time last_seen;
+    absl::Time last_batch = absl::InfinitePast();
     absl::Duration staleness;
     int streams = 0;
+    std::string agent_version;
   };
+  // What is remembered of a host after it is gone.
+  struct GoneHost {
+    std::vector<std::pair<std::string, std::string>> labels;
+    absl::Time last_seen;
+    absl::Time last_batch;
+    absl::Time gone_at;
+    std::string agent_version;
+  };
+  using Sample = std::pair<const Host*, const SeriesEntry*>;
+  using SamplesByFamily = absl::flat_hash_map<absl::string_view, std::vector<Sample>>;
 
   absl::StatusOr<ApplyResult> ApplyLocked(const ::hostmon::ingest::v1::Batch& batch,
                                           StreamState* stream, absl::Time now,
@@ -136,6 +182,13 @@ class HostStore {
                     std::vector<std::pair<std::string, std::string>> labels,
                     absl::Duration staleness, StreamState* stream)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Moves hosts without a stream and silent for their staleness period to gone_, and forgets gone
+  // hosts past gone_retention (and the oldest beyond max_gone_hosts).
+  void ExpireHostsLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops the host's series not updated for its staleness period; adds the others to *out.
+  static void CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* out);
+  static void WriteSamples(SamplesByFamily& by_family, std::string* out);
+  HostState StateOf(const Host& host, absl::Time now) const;
   void NotifyHostEvent(const StreamState& stream, HostEvent event);
   absl::Status ValidateBatch(const ::hostmon::ingest::v1::Batch& batch,
                              const StreamState& stream) const;
@@ -145,6 +198,7 @@ class HostStore {
   std::vector<BatchObserver*> observers_;  // fixed before streams start: read without the lock
   mutable absl::Mutex mu_;
   absl::node_hash_map<std::string, Host> hosts_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, GoneHost> gone_ ABSL_GUARDED_BY(mu_);
   size_t streams_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

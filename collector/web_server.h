@@ -3,6 +3,11 @@
 // The collector's HTTP side (civetweb, which prometheus-cpp already depends on): /metrics,
 // /-/healthy, /-/ready and a landing page. Owning the server, rather than using prometheus-cpp's
 // Exposer, lets the collector add endpoints such as /-/reload and /api/v1/alerts.
+//
+// Routing is done here, not by civetweb (whose handlers match any path below theirs, so /metrics
+// would also answer /metrics/anything): a route answers its exact path only, except a route whose
+// path ends in '/' (e.g. "/metrics/hosts/"), which answers every longer path below it. Anything
+// else is 404.
 #pragma once
 
 #include <functional>
@@ -25,7 +30,11 @@ class WebServer {
   // What a RequestHandler sees of the request: any method; the body is read up to 1 MiB.
   struct Request {
     std::string method;  // "GET", "POST", ...
-    std::string query;   // the raw query string, without '?'
+    // The percent-decoded path, without dot-segment removal: "/metrics/hosts/a/../b" stays as is,
+    // so a prefix route sees exactly what the client asked for and gives ".." no meaning.
+    std::string path;
+    std::string query;  // the raw query string, without '?'
+    std::string host;   // the Host header ("" if none): the address the client used
     std::string body;
   };
   // For endpoints that depend on the method or body (POST /-/reload).
@@ -46,7 +55,7 @@ class WebServer {
  private:
   WebServer() = default;
   std::unique_ptr<CivetServer> server_;
-  std::map<std::string, std::unique_ptr<CivetHandler>> handlers_;
+  std::unique_ptr<CivetHandler> dispatcher_;
   std::string bound_address_;
 };
 

@@ -334,5 +334,136 @@ TEST_CASE("Observers see each applied batch once and every stream's end", "[coll
                    });
 }
 
+std::string ExportHost(HostStore& store, const std::string& instance, absl::StatusCode* code) {
+  std::string out;
+  *code = store.WriteHostExposition(instance, &out).code();
+  return out;
+}
+
+TEST_CASE("Per-host exposition: that host's series only, 404 unknown, 503 stale and gone",
+          "[collector][store][targets]") {
+  HostStoreOptions options;
+  options.gone_retention = absl::Seconds(60);
+  testing::FakeClock clock;
+  HostStore store(options, &clock);
+  StreamState a, b;
+  pb::Hello hello_a = MakeHello("web-1");
+  hello_a.set_agent_version("1.2.3");
+  REQUIRE(store.Attach(hello_a, &a).ok());
+  REQUIRE(store.Attach(MakeHello("db/../1"), &b).ok());
+  REQUIRE(store.Apply(FirstBatch(1, 1000, 0.5, 12.25), &a).ok());
+  REQUIRE(store.Apply(FirstBatch(1, 1000, 7, 8), &b).ok());
+
+  absl::StatusCode code;
+  // The same exposition as /metrics, filtered to the host.
+  CHECK(ExportHost(store, "web-1", &code) ==
+        "# TYPE node_cpu_seconds_total counter\n"
+        "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\",instance=\"web-1\",job=\"node\"} 12.25\n"
+        "# HELP node_load1 1m load average.\n"
+        "# TYPE node_load1 gauge\n"
+        "node_load1{instance=\"web-1\",job=\"node\"} 0.5\n");
+  CHECK(code == absl::StatusCode::kOk);
+  std::string other = ExportHost(store, "db/../1", &code);
+  CHECK(code == absl::StatusCode::kOk);
+  CHECK_THAT(other, Catch::Contains("node_load1{instance=\"db/../1\",job=\"node\"} 7\n"));
+  CHECK_THAT(other, !Catch::Contains("web-1"));
+  CHECK(ExportHost(store, "nobody", &code).empty());
+  CHECK(code == absl::StatusCode::kNotFound);
+  CHECK(ExportHost(store, "db", &code).empty());
+  CHECK(code == absl::StatusCode::kNotFound);
+
+  std::vector<HostSummary> hosts = store.Hosts();
+  REQUIRE(hosts.size() == 2);
+  CHECK(hosts[0].instance == "db/../1");
+  CHECK(hosts[1].instance == "web-1");
+  CHECK(hosts[1].state == HostState::kConnected);
+  CHECK(hosts[1].agent_version == "1.2.3");
+  CHECK(hosts[1].last_batch == clock.Now());
+  CHECK_FALSE(hosts[1].spool_pending_batches.has_value());
+  CHECK(hosts[1].labels ==
+        std::vector<std::pair<std::string, std::string>>{{"instance", "web-1"}, {"job", "node"}});
+
+  // The agent of web-1 dies: stale at once (503), its series still on /metrics until staleness.
+  store.Detach(&a);
+  CHECK(ExportHost(store, "web-1", &code).empty());
+  CHECK(code == absl::StatusCode::kUnavailable);
+  CHECK(store.Hosts()[1].state == HostState::kStale);
+  CHECK_THAT(Export(store), Catch::Contains("node_load1{instance=\"web-1\""));
+  // db keeps sending; web-1 passes its staleness period (5 x 1 s): gone, still 503 and listed.
+  clock.Advance(absl::Seconds(6));
+  REQUIRE(store.Apply(ValuesBatch(2, 7000, 9), &b).ok());
+  CHECK_THAT(Export(store), !Catch::Contains("web-1"));
+  ExportHost(store, "web-1", &code);
+  CHECK(code == absl::StatusCode::kUnavailable);
+  hosts = store.Hosts();
+  REQUIRE(hosts.size() == 2);
+  CHECK(hosts[1].state == HostState::kGone);
+  CHECK(hosts[1].agent_version == "1.2.3");
+  CHECK(hosts[0].state == HostState::kConnected);
+  // Past gone_retention it is forgotten: 404 and no longer listed.
+  clock.Advance(absl::Seconds(60));
+  REQUIRE(store.Apply(ValuesBatch(3, 67000, 9), &b).ok());
+  ExportHost(store, "web-1", &code);
+  CHECK(code == absl::StatusCode::kNotFound);
+  REQUIRE(store.Hosts().size() == 1);
+}
+
+TEST_CASE("A connected but silent host is stale; a gone host that returns is connected",
+          "[collector][store][targets]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  f.clock.Advance(absl::Seconds(6));
+  CHECK(f.store.Hosts().at(0).state == HostState::kStale);
+  absl::StatusCode code;
+  ExportHost(f.store, "h", &code);
+  CHECK(code == absl::StatusCode::kUnavailable);
+  f.store.Detach(&f.stream);
+  CHECK(f.store.Hosts().at(0).state == HostState::kGone);
+  StreamState s2;
+  REQUIRE(f.store.Attach(MakeHello("h"), &s2).ok());
+  REQUIRE(f.store.Hosts().size() == 1);
+  CHECK(f.store.Hosts().at(0).state == HostState::kConnected);
+  ExportHost(f.store, "h", &code);
+  CHECK(code == absl::StatusCode::kOk);
+}
+
+TEST_CASE("Host summaries carry the agent's spool backlog when it reports one",
+          "[collector][store][targets]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  pb::Batch b = FirstBatch(1, 1000, 1.0, 1);
+  auto* fam = b.add_family_defs();
+  fam->set_ref(3);
+  fam->set_name("hostmon_agent_spool_pending_batches");
+  fam->set_type(pb::METRIC_TYPE_GAUGE);
+  auto* s = b.add_series_defs();
+  s->set_ref(30);
+  s->set_family_ref(3);
+  b.add_series_refs(30);
+  b.add_values(42);
+  REQUIRE(f.store.Apply(b, &f.stream).ok());
+  REQUIRE(f.store.Hosts().at(0).spool_pending_batches.has_value());
+  CHECK(*f.store.Hosts().at(0).spool_pending_batches == 42);
+}
+
+TEST_CASE("Gone hosts are remembered up to a bound", "[collector][store][targets]") {
+  HostStoreOptions options;
+  options.max_gone_hosts = 3;
+  testing::FakeClock clock;
+  HostStore store(options, &clock);
+  for (int i = 0; i < 6; ++i) {
+    StreamState s;
+    REQUIRE(store.Attach(MakeHello(absl::StrCat("h", i)), &s).ok());
+    store.Detach(&s);
+    clock.Advance(absl::Seconds(1));
+  }
+  clock.Advance(absl::Seconds(10));
+  std::vector<HostSummary> hosts = store.Hosts();
+  REQUIRE(hosts.size() == 3);
+  CHECK(hosts[0].instance == "h3");  // the oldest went first
+  CHECK(hosts[2].instance == "h5");
+}
+
 }  // namespace
 }  // namespace hostmon::collector

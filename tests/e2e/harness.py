@@ -297,6 +297,30 @@ def wait_for_collector_addresses(proc, timeout=10.0):
             parse_hostport(logfmt_value(text, "web_address")))
 
 
+def start_loopback_collector(procs, runner, bin_dir, extra_args=()):
+    """Starts hostmon-collector with gRPC and web on 127.0.0.1, ports chosen at run time, and
+    requires both logged addresses. Returns (proc, grpc "host:port", web "host:port")."""
+    proc = procs.start("collector", [
+        os.path.join(bin_dir, "hostmon-collector"),
+        "--grpc.listen-address=127.0.0.1:0",
+        "--web.listen-address=127.0.0.1:0",
+    ] + list(extra_args))
+    grpc, web = wait_for_collector_addresses(proc, timeout=10.0)
+    runner.require("collector logs its grpc and web addresses within 10 s", grpc and web,
+                   proc.tail())
+    return proc, "%s:%d" % grpc, "%s:%d" % web
+
+
+def start_agent(procs, bin_dir, name, collector_grpc, hostname, extra_args=()):
+    """Starts hostmon-agent collecting every second for `hostname`, sending to collector_grpc."""
+    return procs.start(name, [
+        os.path.join(bin_dir, "hostmon-agent"),
+        "--collector.address=" + collector_grpc,
+        "--collection.interval=1s",
+        "--hostname=" + hostname,
+    ] + list(extra_args))
+
+
 # ---------------------------------------------------------------------------------------------
 # HTTP, Prometheus exposition format and Prometheus's HTTP API
 
