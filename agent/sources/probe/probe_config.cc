@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/probe/probe_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -187,6 +188,8 @@ absl::StatusOr<ProbeConfig> ParseProbeConfig(const std::string& text, const std:
       return error("class", "must be a non-empty UTF-8 string");
     }
     if (c.interval < absl::Seconds(1)) return error("interval", "must be at least 1s");
+    // Unset, the timeout is 5s or the interval when that is shorter; set, it must fit.
+    if (!t["timeout"]) c.timeout = std::min(c.timeout, c.interval);
     if (c.timeout <= absl::ZeroDuration()) return error("timeout", "must be positive");
     if (c.timeout > c.interval) return error("timeout", "must not exceed the target's interval");
     if (ip == "any") {

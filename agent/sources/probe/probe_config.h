@@ -40,7 +40,7 @@ struct TargetConfig {
   Module module = Module::kTcp;  // the module="<tcp|http|icmp>" label
   std::string klass = "none";    // the class="<...>" label the default rules key on
   absl::Duration interval = absl::Seconds(15);
-  absl::Duration timeout = absl::Seconds(5);  // deadline of one probe of this target
+  absl::Duration timeout = absl::Seconds(5);  // deadline of one probe; default min(5s, interval)
   net::IpPreference ip = net::IpPreference::kAny;
 
   // tcp
