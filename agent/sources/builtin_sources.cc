@@ -111,7 +111,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakePowerSupplyClassSource},
       {"pressure", "Pressure stall information from /proc/pressure", true, MakePressureSource},
       {"probe",
-       "Probes of the targets of a targets file (tcp connect/TLS, http(s), icmp echo) with "
+       "Probes of the targets of a targets file (tcp connect/TLS, http(s), icmp echo, dns) with "
        "blackbox_exporter's probe_* series and a latency histogram per target",
        false, MakeProbeSource, ProbeOptions(), /*slow=*/true},
       {"process",

@@ -2,16 +2,16 @@
 #include "agent/sources/probe/probe_config.h"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "agent/sources/probe/dns_packet.h"
 #include "common/exposition.h"
+#include "common/fs_root.h"
 #include "common/secret_file.h"
 #include "common/status_macros.h"
 #include "common/yaml_config.h"
@@ -27,6 +27,8 @@ const char* ModuleName(Module m) {
       return "http";
     case Module::kIcmp:
       return "icmp";
+    case Module::kDns:
+      return "dns";
   }
   return "?";
 }
@@ -40,11 +42,11 @@ bool StatusAccepted(const std::vector<StatusRange>& ranges, long code) {
 }
 
 absl::StatusOr<ProbeConfig> LoadProbeConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) return absl::InvalidArgumentError("cannot read the probe config " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseProbeConfig(text.str(), path);
+  std::string text;
+  if (!common::ReadFileTo(path, &text).ok()) {
+    return absl::InvalidArgumentError("cannot read the probe config " + path);
+  }
+  return ParseProbeConfig(text, path);
 }
 
 namespace {
@@ -63,6 +65,7 @@ const std::vector<ModuleKeys>& KeysByModule() {
        {"url", "method", "valid_status_codes", "body_regex", "follow_redirects", "ca_file",
         "insecure"}},
       {Module::kIcmp, {"host", "count"}},
+      {Module::kDns, {"server", "query_name", "query_type", "valid_rcodes"}},
   };
   return *keys;
 }
@@ -132,11 +135,29 @@ absl::StatusOr<ProbeConfig> ParseProbeConfig(const std::string& text, const std:
           absl::StrCat(y.Where(at ? at : t), ": field \"", path, ".", field, "\": ", what)));
     };
     HM_RETURN_IF_ERROR(y.GetString(t, "name", path, &c.name));
-    HM_RETURN_IF_ERROR(named(
-        y.CheckKeys(t, path,
-                    {"name", "module", "class", "interval", "timeout", "ip_protocol", "address",
-                     "tls", "tls_server_name", "url", "method", "valid_status_codes", "body_regex",
-                     "follow_redirects", "ca_file", "insecure", "host", "count"})));
+    HM_RETURN_IF_ERROR(named(y.CheckKeys(t, path,
+                                         {"name",
+                                          "module",
+                                          "class",
+                                          "interval",
+                                          "timeout",
+                                          "ip_protocol",
+                                          "address",
+                                          "tls",
+                                          "tls_server_name",
+                                          "url",
+                                          "method",
+                                          "valid_status_codes",
+                                          "body_regex",
+                                          "follow_redirects",
+                                          "ca_file",
+                                          "insecure",
+                                          "host",
+                                          "count",
+                                          "server",
+                                          "query_name",
+                                          "query_type",
+                                          "valid_rcodes"})));
     if (c.name.empty()) return error("name", "required (becomes the target label)");
     if (!common::IsValidUtf8(c.name)) return error("name", "not valid UTF-8");
     if (!names.insert(c.name).second) {
@@ -150,10 +171,12 @@ absl::StatusOr<ProbeConfig> ParseProbeConfig(const std::string& text, const std:
       c.module = Module::kHttp;
     } else if (module == "icmp") {
       c.module = Module::kIcmp;
+    } else if (module == "dns") {
+      c.module = Module::kDns;
     } else if (module.empty()) {
-      return error("module", "required: tcp, http or icmp");
+      return error("module", "required: tcp, http, icmp or dns");
     } else {
-      return error("module", absl::StrCat("expected tcp, http or icmp, got \"", module, "\""));
+      return error("module", absl::StrCat("expected tcp, http, icmp or dns, got \"", module, "\""));
     }
     for (const auto& kv : t) {
       const std::string key = kv.first.Scalar();
@@ -166,7 +189,7 @@ absl::StatusOr<ProbeConfig> ParseProbeConfig(const std::string& text, const std:
       }
     }
     int64_t count = c.count;
-    std::vector<std::string> codes;
+    std::vector<std::string> codes, rcodes;
     HM_RETURN_IF_ERROR(named(y.GetString(t, "class", path, &c.klass)));
     HM_RETURN_IF_ERROR(named(y.GetDuration(t, "interval", path, &c.interval)));
     HM_RETURN_IF_ERROR(named(y.GetDuration(t, "timeout", path, &c.timeout)));
@@ -183,6 +206,10 @@ absl::StatusOr<ProbeConfig> ParseProbeConfig(const std::string& text, const std:
     HM_RETURN_IF_ERROR(named(y.GetBool(t, "insecure", path, &c.insecure)));
     HM_RETURN_IF_ERROR(named(y.GetString(t, "host", path, &c.host)));
     HM_RETURN_IF_ERROR(named(y.GetInt(t, "count", path, &count)));
+    HM_RETURN_IF_ERROR(named(y.GetString(t, "server", path, &c.server)));
+    HM_RETURN_IF_ERROR(named(y.GetString(t, "query_name", path, &c.query_name)));
+    HM_RETURN_IF_ERROR(named(y.GetString(t, "query_type", path, &c.query_type)));
+    HM_RETURN_IF_ERROR(named(y.GetStringList(t, "valid_rcodes", path, &rcodes)));
 
     if (!common::IsValidUtf8(c.klass) || c.klass.empty()) {
       return error("class", "must be a non-empty UTF-8 string");
@@ -249,6 +276,36 @@ absl::StatusOr<ProbeConfig> ParseProbeConfig(const std::string& text, const std:
         if (count < 1 || count > 100) return error("count", "must be 1..100");
         c.count = static_cast<int>(count);
         break;
+      case Module::kDns: {
+        if (c.server.empty()) return error("server", "required for module dns (host[:port])");
+        std::string host, port;
+        if (!net::SplitHostPort(c.server, &host, &port).ok() &&
+            !net::SplitHostPort(c.server + ":53", &host, &port).ok()) {
+          return error("server", "expected host, host:port or [v6]:port");
+        }
+        if (c.query_name.empty()) return error("query_name", "required for module dns");
+        if (!BuildDnsQuery(0, c.query_name, 1).ok()) {
+          return error("query_name", absl::StrCat("not a valid DNS name: \"", c.query_name, "\""));
+        }
+        const int type = DnsTypeCode(c.query_type);
+        if (type < 0) {
+          return error("query_type", absl::StrCat("expected A, AAAA, CNAME, MX, NS, PTR, SOA, "
+                                                  "SRV or TXT, got \"",
+                                                  c.query_type, "\""));
+        }
+        c.query_type_code = static_cast<uint16_t>(type);
+        if (!rcodes.empty()) c.valid_rcodes.clear();
+        for (const auto& r : rcodes) {
+          const int code = DnsRcodeCode(r);
+          if (code < 0) {
+            return error("valid_rcodes", absl::StrCat("expected NOERROR, FORMERR, SERVFAIL, "
+                                                      "NXDOMAIN, NOTIMP or REFUSED, got \"",
+                                                      r, "\""));
+          }
+          c.valid_rcodes.push_back(code);
+        }
+        break;
+      }
     }
     if (!c.ca_file.empty()) c.ca_file = common::ResolveRelativeTo(name, c.ca_file);
     out.targets.push_back(std::move(c));

@@ -9,6 +9,7 @@
 //     - {name: api, module: http, url: "http://127.0.0.1:8080/healthz", class: api}
 //     - {name: db1, module: tcp,  address: "db1.example.org:5432",     class: intra_dc}
 //     - {name: eu,  module: icmp, host: "eu-west.example.org",         class: regional}
+//     - {name: ns,  module: dns,  server: "10.0.0.53", query_name: example.org}
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,7 @@ class RE2;
 
 namespace hostmon::agent::probe {
 
-enum class Module { kTcp, kHttp, kIcmp };
+enum class Module { kTcp, kHttp, kIcmp, kDns };
 const char* ModuleName(Module m);
 
 // An accepted HTTP status: one code (200) or a class (2xx = 200..299).
@@ -63,6 +64,13 @@ struct TargetConfig {
   // icmp
   std::string host;
   int count = 3;  // echoes per round
+
+  // dns
+  std::string server;  // host[:port] of the DNS server asked (UDP; port 53 by default)
+  std::string query_name;
+  std::string query_type = "A";
+  uint16_t query_type_code = 1;
+  std::vector<int> valid_rcodes = {0};  // NOERROR
 };
 
 struct ProbeConfig {

@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "agent/sources/common/curl_api.h"
+#include "agent/sources/probe/dns_packet.h"
 #include "common/net/tcp_connect.h"
 #include "re2/re2.h"
 
@@ -418,6 +419,65 @@ ProbeResult RunIcmp(const TargetConfig& target, absl::Time deadline) {
   return r;
 }
 
+ProbeResult RunDns(const TargetConfig& target, absl::Time deadline) {
+  const absl::Time start = absl::Now();
+  ProbeResult r;
+  std::string host, port;
+  if (!net::SplitHostPort(target.server, &host, &port).ok()) {
+    if (absl::Status s = net::SplitHostPort(target.server + ":53", &host, &port); !s.ok()) {
+      return Fail(std::move(r), start, std::string(s.message()));
+    }
+  }
+  auto addr = ResolveOne(host, port, target, deadline, &r);
+  if (!addr.ok()) return Fail(std::move(r), start, std::string(addr.status().message()));
+  net::UniqueFd fd(::socket(addr->family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid() ||
+      ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr->storage), addr->length) < 0) {
+    return Fail(std::move(r), start,
+                absl::StrCat("DNS server ", addr->ToString(), ": ", strerror(errno)));
+  }
+  static std::atomic<uint16_t> next_id{static_cast<uint16_t>(absl::ToUnixNanos(absl::Now()))};
+  const uint16_t id = next_id.fetch_add(1);
+  auto query = BuildDnsQuery(id, target.query_name, target.query_type_code);
+  if (!query.ok()) return Fail(std::move(r), start, std::string(query.status().message()));
+  const std::string what =
+      absl::StrCat(target.query_type, " ", target.query_name, " at ", addr->ToString());
+  const absl::Time sent = absl::Now();
+  if (::send(fd.get(), query->data(), query->size(), 0) < 0) {
+    return Fail(std::move(r), start, absl::StrCat(what, ": ", strerror(errno)));
+  }
+  for (;;) {
+    if (!net::WaitFor(fd.get(), POLLIN, deadline).ok()) {
+      return Fail(std::move(r), start, absl::StrCat(what, ": no reply before the deadline"));
+    }
+    char buf[4096];
+    const ssize_t n = ::recv(fd.get(), buf, sizeof(buf), 0);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) continue;
+      // ECONNREFUSED: an ICMP port unreachable came back (nothing listens there).
+      return Fail(std::move(r), start, absl::StrCat(what, ": ", strerror(errno)));
+    }
+    auto reply = ParseDnsReplyHeader(absl::string_view(buf, static_cast<size_t>(n)));
+    if (!reply.ok() || reply->id != id) continue;  // not the answer to this query
+    r.dns_request = absl::Now() - sent;
+    r.dns_replied = true;
+    r.dns_answers = reply->answers;
+    r.dns_authority = reply->authority;
+    r.dns_additional = reply->additional;
+    r.observations.push_back(Seconds(r.dns_request));
+    if (std::find(target.valid_rcodes.begin(), target.valid_rcodes.end(), reply->rcode) ==
+        target.valid_rcodes.end()) {
+      return Fail(
+          std::move(r), start,
+          absl::StrCat(what, ": answer ", DnsRcodeName(reply->rcode), " is not a valid rcode"));
+    }
+    break;
+  }
+  r.success = true;
+  r.duration = absl::Now() - start;
+  return r;
+}
+
 ProbeResult RunProbe(const TargetConfig& target, absl::Time deadline) {
   switch (target.module) {
     case Module::kTcp:
@@ -426,6 +486,8 @@ ProbeResult RunProbe(const TargetConfig& target, absl::Time deadline) {
       return RunHttp(target, deadline);
     case Module::kIcmp:
       return RunIcmp(target, deadline);
+    case Module::kDns:
+      return RunDns(target, deadline);
   }
   return ProbeResult{};
 }

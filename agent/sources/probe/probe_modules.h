@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// One probe of one target by its module (tcp, http, icmp). Each call is bounded by `deadline`:
+// One probe of one target by its module (tcp, http, icmp, dns). Each call is bounded by `deadline`:
 // name resolution, connect, TLS handshake, HTTP exchange and echo replies all give up there, so a
 // black-holed target costs one deadline. Thread-safe: the source runs many at once.
 #pragma once
@@ -43,11 +43,17 @@ struct ProbeResult {
   int sent = 0;
   int received = 0;
   absl::Duration rtt_min, rtt_avg, rtt_max;
+
+  // dns
+  absl::Duration dns_request;  // query sent -> reply received
+  int dns_answers = 0, dns_authority = 0, dns_additional = 0;
+  bool dns_replied = false;
 };
 
 ProbeResult RunTcp(const TargetConfig& target, absl::Time deadline);
 ProbeResult RunHttp(const TargetConfig& target, absl::Time deadline);
 ProbeResult RunIcmp(const TargetConfig& target, absl::Time deadline);
+ProbeResult RunDns(const TargetConfig& target, absl::Time deadline);
 ProbeResult RunProbe(const TargetConfig& target, absl::Time deadline);
 
 // Whether this process may open unprivileged ICMP sockets (SOCK_DGRAM/IPPROTO_ICMP): the kernel

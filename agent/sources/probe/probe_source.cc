@@ -58,9 +58,21 @@ constexpr MetricDesc kIcmpRtt{"hostmon_probe_icmp_rtt_seconds", kGauge,
                               "Round-trip time of the last icmp probe's echoes: min, avg, max."};
 constexpr MetricDesc kLoss{"hostmon_probe_loss_ratio", kGauge,
                            "Share of the last icmp probe's echoes without a reply (0..1)."};
+constexpr MetricDesc kDnsDuration{"probe_dns_duration_seconds", kGauge,
+                                  "Phases of the last dns probe: resolve (the server's name), "
+                                  "request (query sent to reply)."};
+constexpr MetricDesc kDnsAnswer{"probe_dns_answer_rrs", kGauge,
+                                "Answer records in the last dns reply."};
+constexpr MetricDesc kDnsAuthority{"probe_dns_authority_rrs", kGauge,
+                                   "Authority records in the last dns reply."};
+constexpr MetricDesc kDnsAdditional{"probe_dns_additional_rrs", kGauge,
+                                    "Additional records in the last dns reply."};
+constexpr MetricDesc kDnsSucceeded{"probe_dns_query_succeeded", kGauge,
+                                   "Whether the last dns query got a reply."};
 constexpr MetricDesc kHistBucket{
     "hostmon_probe_duration_seconds_bucket", kCounter,
-    "Histogram of probe times (tcp: connect+TLS, http: whole exchange, icmp: each echo)."};
+    "Histogram of probe times (tcp: connect+TLS, http: whole exchange, icmp: each echo, dns: "
+    "request)."};
 constexpr MetricDesc kHistSum{"hostmon_probe_duration_seconds_sum", kCounter,
                               "Sum of the observations of hostmon_probe_duration_seconds."};
 constexpr MetricDesc kHistCount{"hostmon_probe_duration_seconds_count", kCounter,
@@ -210,6 +222,16 @@ class ProbeSource : public Source {
         Add(out, kLoss, s, loss);
         break;
       }
+      case Module::kDns:
+        Add(out, kDnsDuration, s, absl::ToDoubleSeconds(r.resolve), "phase", "resolve");
+        Add(out, kDnsDuration, s, absl::ToDoubleSeconds(r.dns_request), "phase", "request");
+        Add(out, kDnsSucceeded, s, r.dns_replied ? 1 : 0);
+        if (r.dns_replied) {
+          Add(out, kDnsAnswer, s, r.dns_answers);
+          Add(out, kDnsAuthority, s, r.dns_authority);
+          Add(out, kDnsAdditional, s, r.dns_additional);
+        }
+        break;
     }
     for (size_t b = 0; b < les_.size(); ++b) {
       Add(out, kHistBucket, s, s.bucket_counts[b], "le", les_[b]);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // The probe source (slow tier, off by default): probes the targets of a targets file with the
-// tcp, http and icmp modules and exports blackbox_exporter's probe_* series plus a
+// tcp, http, icmp and dns modules and exports blackbox_exporter's probe_* series plus a
 // hostmon_probe_duration_seconds histogram per target (docs/probes.md). All due targets of a
 // round run at once, each bounded by its own timeout, so a dead target costs one timeout and
 // never delays another target or the agent's other sources.

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "agent/sources/probe/dns_packet.h"
 #include "agent/sources/probe/probe_modules.h"
 #include "fakes/fixtures.h"
 #include "re2/re2.h"
@@ -24,7 +25,7 @@ TEST_CASE("probe config: golden parse of every key", "[probe]") {
   INFO(c.status().ToString());
   REQUIRE(c.ok());
   CHECK(c->interval == absl::Seconds(30));
-  REQUIRE(c->targets.size() == 4);
+  REQUIRE(c->targets.size() == 5);
 
   const TargetConfig& api = c->targets[0];
   CHECK(api.name == "api");
@@ -66,6 +67,13 @@ TEST_CASE("probe config: golden parse of every key", "[probe]") {
   CHECK(eu.count == 5);
   CHECK(eu.ip == net::IpPreference::kIpv6Only);
   CHECK(eu.klass == "regional");
+
+  const TargetConfig& ns = c->targets[4];
+  CHECK(ns.module == Module::kDns);
+  CHECK(ns.server == "10.0.0.53");
+  CHECK(ns.query_name == "example.org.");
+  CHECK(ns.query_type_code == 28);
+  CHECK(ns.valid_rcodes == std::vector<int>{0, 3});
 }
 
 TEST_CASE("probe config: defaults and an empty file", "[probe]") {
@@ -101,8 +109,8 @@ TEST_CASE("probe config: mistakes name the file, line, field and target", "[prob
         "/etc/hostmon/probes.yml:2: field \"targets[0].name\": required (becomes the target "
         "label)");
   CHECK(Error("targets:\n  - {name: x}\n") ==
-        "/etc/hostmon/probes.yml:2: field \"targets[0].module\": required: tcp, http or icmp "
-        "(target \"x\")");
+        "/etc/hostmon/probes.yml:2: field \"targets[0].module\": required: tcp, http, icmp or "
+        "dns (target \"x\")");
   CHECK(Error("targets:\n  - {name: x, module: tcp}\n")
             .find("field \"targets[0].address\": required for module tcp") != std::string::npos);
   CHECK(Error("targets:\n  - {name: x, module: http}\n")
@@ -111,7 +119,8 @@ TEST_CASE("probe config: mistakes name the file, line, field and target", "[prob
             .find("field \"targets[0].host\": required for module icmp") != std::string::npos);
   // Bad values.
   CHECK(Error("targets:\n  - {name: x, module: udp}\n")
-            .find("expected tcp, http or icmp, got \"udp\" (target \"x\")") != std::string::npos);
+            .find("expected tcp, http, icmp or dns, got \"udp\" (target \"x\")") !=
+        std::string::npos);
   CHECK(Error("targets:\n  - {name: x, module: tcp, address: 'a:1', timeout: soon}\n")
             .find("probes.yml:2: field \"targets[0].timeout\": expected a duration") == 0);
   CHECK(Error("targets:\n  - {name: x, module: tcp, address: 'a:1', timeout: 20s}\n")
@@ -131,6 +140,16 @@ TEST_CASE("probe config: mistakes name the file, line, field and target", "[prob
   CHECK(Error("targets:\n  - {name: x, module: icmp, host: h, ip_protocol: ip5}\n")
             .find("expected any, ip4 or ip6") != std::string::npos);
   CHECK(Error("targets: {name: x}\n").find("expected a list of targets") != std::string::npos);
+  CHECK(Error("targets:\n  - {name: x, module: dns, server: ns}\n")
+            .find("field \"targets[0].query_name\": required for module dns") != std::string::npos);
+  CHECK(Error("targets:\n  - {name: x, module: dns, server: ns, query_name: a..b}\n")
+            .find("not a valid DNS name") != std::string::npos);
+  CHECK(Error("targets:\n  - {name: x, module: dns, server: ns, query_name: a, query_type: "
+              "ANY}\n")
+            .find("got \"ANY\"") != std::string::npos);
+  CHECK(Error("targets:\n  - {name: x, module: dns, server: ns, query_name: a, valid_rcodes: "
+              "[OK]}\n")
+            .find("got \"OK\"") != std::string::npos);
   // A key of another module.
   CHECK(Error("targets:\n  - {name: x, module: tcp, address: 'a:1', url: 'http://a/'}\n") ==
         "/etc/hostmon/probes.yml:2: field \"targets[0].url\": not a key of module tcp "
@@ -146,7 +165,7 @@ TEST_CASE("probe config: the shipped example parses", "[probe]") {
       LoadProbeConfig(std::string(HOSTMON_FIXTURE_DIR) + "/../../deploy/config/probes.example.yml");
   INFO(c.status().ToString());
   REQUIRE(c.ok());
-  CHECK(c->targets.size() == 5);
+  CHECK(c->targets.size() == 6);
 }
 
 TEST_CASE("probe config: status code ranges", "[probe]") {
@@ -167,6 +186,41 @@ TEST_CASE("probe: certificate expiry from libcurl's certinfo", "[probe]") {
   CHECK_FALSE(EarliestExpireDate({"Expire date:tomorrow"}).has_value());
   CHECK_FALSE(EarliestExpireDate({"Start date:Jan  2 03:04:05 2030 GMT"}).has_value());
   CHECK_FALSE(EarliestExpireDate({}).has_value());
+}
+
+TEST_CASE("probe: DNS query and reply header (RFC 1035 4.1)", "[probe]") {
+  // Golden: id 0x1234, RD, one question example.org AAAA IN.
+  auto q = BuildDnsQuery(0x1234, "example.org.", 28);
+  REQUIRE(q.ok());
+  CHECK(*q == std::string("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+                          "\x07"
+                          "example"
+                          "\x03org\x00\x00\x1c\x00\x01",
+                          29));
+  CHECK_FALSE(BuildDnsQuery(1, "", 1).ok());
+  CHECK_FALSE(BuildDnsQuery(1, "a..b", 1).ok());
+  CHECK_FALSE(BuildDnsQuery(1, std::string(64, 'a') + ".org", 1).ok());
+  CHECK_FALSE(BuildDnsQuery(1, std::string(254, 'a'), 1).ok());
+
+  // A reply: QR, RD, RA, NXDOMAIN, 1 question, 0 answers, 1 authority, 2 additional.
+  const std::string reply("\x12\x34\x81\x83\x00\x01\x00\x00\x00\x01\x00\x02", 12);
+  auto r = ParseDnsReplyHeader(reply);
+  REQUIRE(r.ok());
+  CHECK(r->id == 0x1234);
+  CHECK(r->rcode == 3);
+  CHECK(DnsRcodeName(r->rcode) == "NXDOMAIN");
+  CHECK(r->answers == 0);
+  CHECK(r->authority == 1);
+  CHECK(r->additional == 2);
+  CHECK_FALSE(r->truncated);
+  // Truncated, and a query instead of a reply.
+  CHECK(ParseDnsReplyHeader(reply.substr(0, 11)).status().message() ==
+        "DNS reply of 11 bytes: shorter than its 12-byte header");
+  CHECK_FALSE(ParseDnsReplyHeader(q->substr(0, 12)).ok());
+  CHECK(DnsTypeCode("srv") == 33);
+  CHECK(DnsTypeCode("ANY") == -1);
+  CHECK(DnsRcodeCode("refused") == 5);
+  CHECK(DnsRcodeName(9) == "RCODE9");
 }
 
 }  // namespace

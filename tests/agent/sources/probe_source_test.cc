@@ -93,6 +93,53 @@ class HttpServer {
   std::thread thread_;
 };
 
+// A DNS server on 127.0.0.1 (UDP) answering every query with `rcode` and one answer record
+// (header only: the probe reads no more); `silent` reads queries and never answers.
+class DnsServer {
+ public:
+  explicit DnsServer(int rcode, bool silent = false) : rcode_(rcode), silent_(silent) {
+    fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+    socklen_t len = sizeof(a);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~DnsServer() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  int port() const { return port_; }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      char buf[512];
+      sockaddr_in from{};
+      socklen_t len = sizeof(from);
+      ssize_t n = ::recvfrom(fd_, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n < 12 || silent_) continue;
+      buf[2] = static_cast<char>(0x81);  // QR, RD
+      buf[3] = static_cast<char>(0x80 | rcode_);
+      buf[7] = 1;  // ANCOUNT
+      ::sendto(fd_, buf, n, 0, reinterpret_cast<sockaddr*>(&from), len);
+    }
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  const int rcode_;
+  const bool silent_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 // A port nothing listens on: bound, then closed.
 int ClosedPort() {
   Listener l;
@@ -276,6 +323,34 @@ TEST_CASE("probe: a timed-out or refused probe says which target step failed", "
   r = probe::RunProbe(c, absl::Now() + absl::Seconds(1));
   CHECK_FALSE(r.success);
   CHECK(r.error.find("refused") != std::string::npos);
+}
+
+TEST_CASE("probe source: dns queries over UDP", "[probe]") {
+  DnsServer ok(0), nx(3), silent(0, /*silent=*/true);
+  Probe p(absl::StrCat("  - {name: ok, module: dns, server: '127.0.0.1:", ok.port(),
+                       "', query_name: example.org, class: intra_dc, timeout: 1s}\n"
+                       "  - {name: nx, module: dns, server: '127.0.0.1:",
+                       nx.port(),
+                       "', query_name: example.org, timeout: 1s}\n"
+                       "  - {name: nx-ok, module: dns, server: '127.0.0.1:",
+                       nx.port(),
+                       "', query_name: example.org, timeout: 1s, valid_rcodes: [NXDOMAIN]}\n"
+                       "  - {name: silent, module: dns, server: '127.0.0.1:",
+                       silent.port(), "', query_name: example.org, timeout: 1s}\n"));
+  testing::SampleRecorder rec = testing::CollectOk(*p.source);
+  CHECK(rec.Get("probe_success" + L("ok", "dns", "intra_dc")) == 1);
+  CHECK(rec.Get("probe_dns_query_succeeded" + L("ok", "dns", "intra_dc")) == 1);
+  CHECK(rec.Get("probe_dns_answer_rrs" + L("ok", "dns", "intra_dc")) == 1);
+  CHECK(rec.Get("probe_dns_duration_seconds" + L("ok", "dns", "intra_dc", ",phase=\"request\"")) <
+        0.5);
+  CHECK(rec.Get("hostmon_probe_duration_seconds_count" + L("ok", "dns", "intra_dc")) == 1);
+  CHECK(rec.Get("probe_success" + L("nx", "dns", "none")) == 0);
+  CHECK(rec.Get("probe_dns_query_succeeded" + L("nx", "dns", "none")) == 1);
+  CHECK(rec.Get("probe_success" + L("nx-ok", "dns", "none")) == 1);
+  CHECK(rec.Get("probe_success" + L("silent", "dns", "none")) == 0);
+  CHECK(rec.Get("probe_dns_query_succeeded" + L("silent", "dns", "none")) == 0);
+  CHECK(rec.Get("probe_duration_seconds" + L("silent", "dns", "none")) >= 0.9);
+  CHECK_FALSE(rec.Has("probe_dns_answer_rrs" + L("silent", "dns", "none")));
 }
 
 // ICMP needs the kernel's permission (net.ipv4.ping_group_range). Where it is given, echo
