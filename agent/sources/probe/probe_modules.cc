@@ -41,6 +41,15 @@ ProbeResult Fail(ProbeResult r, absl::Time start, std::string error) {
   return r;
 }
 
+// A probe that ran into its deadline is observed at the time it waited (about its timeout): a
+// target slower than its timeout must raise the response-time mean, not drop out of it.
+ProbeResult TimedOut(ProbeResult r, absl::Time start, absl::Duration measured_from_start,
+                     std::string error) {
+  r = Fail(std::move(r), start, std::move(error));
+  r.observations.push_back(Seconds(r.duration - measured_from_start));
+  return r;
+}
+
 // ASN.1 time (a certificate's notAfter) to Unix seconds.
 std::optional<double> AsnTimeToUnix(const ASN1_TIME* t) {
   struct tm tm = {};
@@ -150,11 +159,20 @@ ProbeResult RunTcp(const TargetConfig& target, absl::Time deadline) {
   const absl::Time t1 = absl::Now();
   auto fd = net::ConnectTcp(*addr, deadline);
   r.connect = absl::Now() - t1;
-  if (!fd.ok()) return Fail(std::move(r), start, std::string(fd.status().message()));
+  if (!fd.ok()) {
+    if (absl::IsDeadlineExceeded(fd.status())) {
+      return TimedOut(std::move(r), start, t1 - start, std::string(fd.status().message()));
+    }
+    return Fail(std::move(r), start, std::string(fd.status().message()));
+  }
   if (target.tls) {
     const absl::Time t2 = absl::Now();
     absl::Status s = TlsHandshake(fd->get(), target, deadline, &r);
     r.tls = absl::Now() - t2;
+    if (absl::IsDeadlineExceeded(s)) {
+      return TimedOut(std::move(r), start, t1 - start,
+                      absl::StrCat(addr->ToString(), ": ", s.message()));
+    }
     if (!s.ok()) {
       return Fail(std::move(r), start, absl::StrCat(addr->ToString(), ": ", s.message()));
     }
@@ -278,9 +296,9 @@ ProbeResult RunHttp(const TargetConfig& target, absl::Time deadline) {
   const std::string what = absl::StrCat(target.method, " ", target.url);
   if (code != CURLE_OK) {
     if (code == CURLE_OPERATION_TIMEDOUT) {
-      return Fail(std::move(r), start,
-                  absl::StrCat(what, ": timed out after ",
-                               absl::FormatDuration(absl::Milliseconds(timeout_ms))));
+      return TimedOut(std::move(r), start, absl::ZeroDuration(),
+                      absl::StrCat(what, ": timed out after ",
+                                   absl::FormatDuration(absl::Milliseconds(timeout_ms))));
     }
     return Fail(std::move(r), start,
                 absl::StrCat(what, ": ", error[0] != 0 ? error : c.easy_strerror(code)));
@@ -448,7 +466,8 @@ ProbeResult RunDns(const TargetConfig& target, absl::Time deadline) {
   }
   for (;;) {
     if (!net::WaitFor(fd.get(), POLLIN, deadline).ok()) {
-      return Fail(std::move(r), start, absl::StrCat(what, ": no reply before the deadline"));
+      return TimedOut(std::move(r), start, sent - start,
+                      absl::StrCat(what, ": no reply before the deadline"));
     }
     char buf[4096];
     const ssize_t n = ::recv(fd.get(), buf, sizeof(buf), 0);

@@ -22,8 +22,9 @@ struct ProbeResult {
   absl::Duration resolve;   // name resolution (probe_dns_lookup_time_seconds)
   int ip_protocol = 0;      // 4 or 6 once resolved (probe_ip_protocol)
   // What hostmon_probe_duration_seconds observes: the network/response time of this probe (tcp:
-  // connect + TLS handshake; http: the whole exchange; icmp: each echo's round trip). Empty
-  // when the probe failed before measuring it.
+  // connect + TLS handshake; http: the whole exchange; icmp: each echo's round trip; dns: the
+  // request). A probe that timed out is observed at the time it waited; one that failed
+  // otherwise (refused, unresolvable, TLS error) adds nothing.
   std::vector<double> observations;
 
   // tcp
