@@ -90,8 +90,9 @@ struct TargetState {
 
 class ProbeSource : public Source {
  public:
-  ProbeSource(std::vector<TargetConfig> targets, absl::Duration tier_interval, int parallel)
-      : tier_interval_(tier_interval), parallel_(parallel) {
+  ProbeSource(std::vector<TargetConfig> targets, absl::Duration tier_interval, int parallel,
+              absl::Duration budget)
+      : tier_interval_(tier_interval), parallel_(parallel), budget_(budget) {
     for (auto& t : targets) {
       TargetState s;
       s.config = std::move(t);
@@ -119,10 +120,21 @@ class ProbeSource : public Source {
     }
     std::vector<ProbeResult> results(due.size());
     std::atomic<size_t> next{0};
+    // With more due targets than threads, a late start must still end within the round's
+    // budget: past it the slow tier would drop the whole round, not just the late target.
+    const absl::Time round_end =
+        budget_ == absl::InfiniteDuration() ? absl::InfiniteFuture() : now + budget_;
     auto worker = [&] {
       for (size_t k = next.fetch_add(1); k < due.size(); k = next.fetch_add(1)) {
         const TargetConfig& c = targets_[due[k]].config;
-        results[k] = probe::RunProbe(c, absl::Now() + c.timeout);
+        const absl::Time start = absl::Now();
+        if (start >= round_end) {
+          results[k].error =
+              "not probed: the round's time was used up by earlier targets (raise the source's "
+              "parallel option)";
+          continue;
+        }
+        results[k] = probe::RunProbe(c, std::min(start + c.timeout, round_end));
       }
     };
     // Every due target runs at once (up to `parallel` threads): the round takes as long as its
@@ -243,6 +255,7 @@ class ProbeSource : public Source {
   std::vector<TargetState> targets_;
   const absl::Duration tier_interval_;
   const int parallel_;
+  const absl::Duration budget_;  // SourceContext::WorkBudget(): a round ends within it
   std::vector<std::string> les_;
   std::vector<LabelRef> labels_;
 };
@@ -279,8 +292,8 @@ absl::StatusOr<SourcePtr> MakeProbeSource(const SourceContext& ctx) {
   if (path.empty()) {
     // Constructible without options like every source; each collection then fails with the
     // reason, so switching the source on without targets is visible.
-    return SourcePtr(
-        std::make_unique<ProbeSource>(std::vector<TargetConfig>{}, tier_interval, parallel));
+    return SourcePtr(std::make_unique<ProbeSource>(std::vector<TargetConfig>{}, tier_interval,
+                                                   parallel, ctx.WorkBudget()));
   }
   auto config = probe::LoadProbeConfig(path);
   if (!config.ok()) return ctx.OptionError("config", config.status().message());
@@ -323,7 +336,7 @@ absl::StatusOr<SourcePtr> MakeProbeSource(const SourceContext& ctx) {
     if (absl::Status s = InitCurlOnce(); !s.ok()) return ctx.OptionError("config", s.message());
   }
   return SourcePtr(
-      std::make_unique<ProbeSource>(std::move(config->targets), tier_interval, parallel));
+      std::make_unique<ProbeSource>(std::move(config->targets), tier_interval, parallel, budget));
 }
 
 }  // namespace hostmon::agent

@@ -310,6 +310,34 @@ TEST_CASE("probe source: black-holed targets cost one timeout and never delay th
   CHECK(rec.Get("probe_duration_seconds" + L("healthy", "http", "web")) < 0.5);
 }
 
+TEST_CASE("probe source: with fewer threads than due targets the round still ends in budget",
+          "[probe]") {
+  Listener hole1, hole2, hole3;
+  testing::ScopedTempDir dir;
+  std::ofstream(dir.File("p.yml")) << absl::StrCat(
+      "targets:\n"
+      "  - {name: h1, module: http, url: 'http://127.0.0.1:",
+      hole1.port(), "/', timeout: 1s}\n",
+      "  - {name: h2, module: http, url: 'http://127.0.0.1:", hole2.port(), "/', timeout: 1s}\n",
+      "  - {name: h3, module: http, url: 'http://127.0.0.1:", hole3.port(), "/', timeout: 1s}\n");
+  // One thread, a 2s round (budget 1.8s): h1 takes its 1s, h2 is cut at 1.8s, h3 never starts.
+  testing::TestContext ctx(
+      "probe", common::FsRoot(),
+      {{"config", dir.File("p.yml")}, {"interval", "2s"}, {"timeout", "2s"}, {"parallel", "1"}});
+  auto src = MakeProbeSource(ctx);
+  REQUIRE(src.ok());
+  const absl::Time start = absl::Now();
+  testing::SampleRecorder rec = testing::CollectOk(**src);
+  const absl::Duration round = absl::Now() - start;
+  INFO("round took " << absl::FormatDuration(round));
+  CHECK(round < absl::Milliseconds(1990));
+  for (const char* t : {"h1", "h2", "h3"}) {
+    INFO(t);
+    CHECK(rec.Get("probe_success" + L(t, "http", "none")) == 0);
+  }
+  CHECK(rec.Get("probe_duration_seconds" + L("h2", "http", "none")) < 0.95);
+}
+
 TEST_CASE("probe: a timed-out or refused probe says which target step failed", "[probe]") {
   Listener hole;
   probe::TargetConfig t;
