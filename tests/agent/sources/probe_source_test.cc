@@ -52,8 +52,13 @@ class Listener {
 // Answers every request with `status` and `body` after `delay`.
 class HttpServer {
  public:
-  HttpServer(int status, std::string body, absl::Duration delay = absl::ZeroDuration())
-      : status_(status), body_(std::move(body)), delay_(delay), thread_([this] { Serve(); }) {}
+  HttpServer(int status, std::string body, absl::Duration delay = absl::ZeroDuration(),
+             std::string location = "")
+      : status_(status),
+        body_(std::move(body)),
+        delay_(delay),
+        location_(std::move(location)),
+        thread_([this] { Serve(); }) {}
   ~HttpServer() {
     stop_ = true;
     thread_.join();
@@ -77,8 +82,10 @@ class HttpServer {
       }
       ++requests_;
       absl::SleepFor(delay_);
-      std::string resp = absl::StrCat("HTTP/1.1 ", status_, " X\r\nContent-Length: ", body_.size(),
-                                      "\r\nConnection: close\r\n\r\n", body_);
+      std::string resp =
+          absl::StrCat("HTTP/1.1 ", status_, " X\r\nContent-Length: ", body_.size(),
+                       location_.empty() ? "" : absl::StrCat("\r\nLocation: ", location_),
+                       "\r\nConnection: close\r\n\r\n", body_);
       (void)!::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
       ::close(c);
     }
@@ -88,6 +95,7 @@ class HttpServer {
   const int status_;
   const std::string body_;
   const absl::Duration delay_;
+  const std::string location_;
   std::atomic<bool> stop_{false};
   std::atomic<int> requests_{0};
   std::thread thread_;
@@ -267,6 +275,23 @@ TEST_CASE("probe source: http and tcp against loopback peers", "[probe]") {
   CHECK(again.Get("hostmon_probe_duration_seconds_count" + L("web", "http", "web")) == 2);
   CHECK(again.Get("hostmon_probe_duration_seconds_count" + L("db", "tcp", "intra_dc")) == 2);
   CHECK(ok.requests() == 4);
+}
+
+TEST_CASE("probe source: redirects followed or not", "[probe]") {
+  HttpServer ok(200, "ok");
+  HttpServer moved(302, "", absl::ZeroDuration(),
+                   absl::StrCat("http://127.0.0.1:", ok.port(), "/there"));
+  Probe p(absl::StrCat("  - {name: follow, module: http, url: 'http://127.0.0.1:", moved.port(),
+                       "/', timeout: 2s}\n"
+                       "  - {name: stay, module: http, url: 'http://127.0.0.1:",
+                       moved.port(), "/', timeout: 2s, follow_redirects: false}\n"));
+  testing::SampleRecorder rec = testing::CollectOk(*p.source);
+  CHECK(rec.Get("probe_success" + L("follow", "http", "none")) == 1);
+  CHECK(rec.Get("probe_http_status_code" + L("follow", "http", "none")) == 200);
+  CHECK(rec.Get("probe_http_redirects" + L("follow", "http", "none")) == 1);
+  CHECK(rec.Get("probe_success" + L("stay", "http", "none")) == 0);  // 302 is not 2xx
+  CHECK(rec.Get("probe_http_status_code" + L("stay", "http", "none")) == 302);
+  CHECK(rec.Get("probe_http_redirects" + L("stay", "http", "none")) == 0);
 }
 
 TEST_CASE("probe source: black-holed targets cost one timeout and never delay the others",
