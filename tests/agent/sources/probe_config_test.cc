@@ -103,7 +103,8 @@ TEST_CASE("probe config: mistakes name the file, line, field and target", "[prob
             .find("/etc/hostmon/probes.yml:2: field \"targets[0].adress\": unknown key") == 0);
   CHECK(Error("targets:\n  - {name: api, module: tcp, address: 'a:1', adress: x}\n")
             .find("(target \"api\")") != std::string::npos);
-  CHECK(Error("intervall: 5s\n").find("probes.yml:1: field \"intervall\": unknown key") == 0);
+  CHECK(Error("intervall: 5s\n")
+            .find("/etc/hostmon/probes.yml:1: field \"intervall\": unknown key") == 0);
   // Missing fields.
   CHECK(Error("targets:\n  - {module: tcp, address: 'a:1'}\n") ==
         "/etc/hostmon/probes.yml:2: field \"targets[0].name\": required (becomes the target "
@@ -122,7 +123,8 @@ TEST_CASE("probe config: mistakes name the file, line, field and target", "[prob
             .find("expected tcp, http, icmp or dns, got \"udp\" (target \"x\")") !=
         std::string::npos);
   CHECK(Error("targets:\n  - {name: x, module: tcp, address: 'a:1', timeout: soon}\n")
-            .find("probes.yml:2: field \"targets[0].timeout\": expected a duration") == 0);
+            .find("/etc/hostmon/probes.yml:2: field \"targets[0].timeout\": expected a duration") ==
+        0);
   CHECK(Error("targets:\n  - {name: x, module: tcp, address: 'a:1', timeout: 20s}\n")
             .find("must not exceed the target's interval") != std::string::npos);
   CHECK(Error("targets:\n  - {name: x, module: tcp, address: 'a'}\n").find("expected host:port") !=

@@ -218,18 +218,18 @@ TEST_CASE("probe source: http and tcp against loopback peers", "[probe]") {
   HttpServer broken(500, "oops");
   Listener tcp;
   Probe p(absl::StrCat("  - {name: web, module: http, url: 'http://127.0.0.1:", ok.port(),
-                       "/health', class: web, timeout: 2s, body_regex: healthy}\n"
+                       "/health', class: web, timeout: 1s, body_regex: healthy}\n"
                        "  - {name: nomatch, module: http, url: 'http://127.0.0.1:",
                        ok.port(),
-                       "/', timeout: 2s, body_regex: '^down$'}\n"
+                       "/', timeout: 1s, body_regex: '^down$'}\n"
                        "  - {name: err, module: http, url: 'http://127.0.0.1:",
                        broken.port(),
-                       "/', class: api, timeout: 2s}\n"
+                       "/', class: api, timeout: 1s}\n"
                        "  - {name: err-ok, module: http, url: 'http://127.0.0.1:",
                        broken.port(),
-                       "/', class: api, timeout: 2s, valid_status_codes: [5xx]}\n"
+                       "/', class: api, timeout: 1s, valid_status_codes: [5xx]}\n"
                        "  - {name: db, module: tcp, address: '127.0.0.1:",
-                       tcp.port(), "', class: intra_dc, timeout: 2s}\n"));
+                       tcp.port(), "', class: intra_dc, timeout: 1s}\n"));
   testing::SampleRecorder rec = testing::CollectOk(*p.source);
 
   CHECK(rec.Get("probe_success" + L("web", "http", "web")) == 1);
@@ -282,9 +282,9 @@ TEST_CASE("probe source: redirects followed or not", "[probe]") {
   HttpServer moved(302, "", absl::ZeroDuration(),
                    absl::StrCat("http://127.0.0.1:", ok.port(), "/there"));
   Probe p(absl::StrCat("  - {name: follow, module: http, url: 'http://127.0.0.1:", moved.port(),
-                       "/', timeout: 2s}\n"
+                       "/', timeout: 1s}\n"
                        "  - {name: stay, module: http, url: 'http://127.0.0.1:",
-                       moved.port(), "/', timeout: 2s, follow_redirects: false}\n"));
+                       moved.port(), "/', timeout: 1s, follow_redirects: false}\n"));
   testing::SampleRecorder rec = testing::CollectOk(*p.source);
   CHECK(rec.Get("probe_success" + L("follow", "http", "none")) == 1);
   CHECK(rec.Get("probe_http_status_code" + L("follow", "http", "none")) == 200);
