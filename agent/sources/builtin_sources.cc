@@ -25,6 +25,7 @@
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "agent/sources/pressure/pressure_source.h"
+#include "agent/sources/probe/probe_source.h"
 #include "agent/sources/process/process_source.h"
 #include "agent/sources/processes/processes_source.h"
 #include "agent/sources/rapl/rapl_source.h"
@@ -109,6 +110,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,
        MakePowerSupplyClassSource},
       {"pressure", "Pressure stall information from /proc/pressure", true, MakePressureSource},
+      {"probe",
+       "Probes of the targets of a targets file (tcp connect/TLS, http(s), icmp echo, dns) with "
+       "blackbox_exporter's probe_* series and a latency histogram per target",
+       false, MakeProbeSource, ProbeOptions(), /*slow=*/true},
       {"process",
        "The agent's own CPU, memory and file descriptors (process_* metrics, as every Go "
        "exporter has)",

@@ -6,77 +6,16 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
-#include <mutex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/dynamic_library.h"
+#include "agent/sources/common/curl_api.h"
 
 namespace hostmon::agent::redfish {
 
-namespace {
-
-// libcurl is loaded with dlopen when the redfish source is created, not linked: linked, it and
-// the ~26 libraries it pulls in (LDAP, Kerberos, SSH, RTMP, ...) would add about 4 MB to the RSS
-// of every agent, including the many that never read a BMC.
-struct CurlApi {
-  decltype(&curl_global_init) global_init = nullptr;
-  decltype(&curl_easy_init) easy_init = nullptr;
-  decltype(&curl_easy_reset) easy_reset = nullptr;
-  decltype(&curl_easy_cleanup) easy_cleanup = nullptr;
-  decltype(&curl_easy_setopt) easy_setopt = nullptr;
-  decltype(&curl_easy_getinfo) easy_getinfo = nullptr;
-  decltype(&curl_easy_strerror) easy_strerror = nullptr;
-  decltype(&curl_multi_init) multi_init = nullptr;
-  decltype(&curl_multi_cleanup) multi_cleanup = nullptr;
-  decltype(&curl_multi_setopt) multi_setopt = nullptr;
-  decltype(&curl_multi_add_handle) multi_add_handle = nullptr;
-  decltype(&curl_multi_remove_handle) multi_remove_handle = nullptr;
-  decltype(&curl_multi_perform) multi_perform = nullptr;
-  decltype(&curl_multi_poll) multi_poll = nullptr;
-  decltype(&curl_multi_info_read) multi_info_read = nullptr;
-  decltype(&curl_slist_append) slist_append = nullptr;
-  decltype(&curl_slist_free_all) slist_free_all = nullptr;
-  absl::Status status;
-};
-
-const CurlApi& Curl() {
-  static const CurlApi* api = [] {
-    auto* a = new CurlApi;
-    // CURLOPT_PROTOCOLS_STR needs libcurl >= 7.85; Debian 12 ships 7.88.
-    a->status = common::LoadDynamicLibrary(
-        "redfish source", "libcurl.so.4", "libcurl4",
-        {common::DynamicSymbol("curl_global_init", &a->global_init),
-         common::DynamicSymbol("curl_easy_init", &a->easy_init),
-         common::DynamicSymbol("curl_easy_reset", &a->easy_reset),
-         common::DynamicSymbol("curl_easy_cleanup", &a->easy_cleanup),
-         common::DynamicSymbol("curl_easy_setopt", &a->easy_setopt),
-         common::DynamicSymbol("curl_easy_getinfo", &a->easy_getinfo),
-         common::DynamicSymbol("curl_easy_strerror", &a->easy_strerror),
-         common::DynamicSymbol("curl_multi_init", &a->multi_init),
-         common::DynamicSymbol("curl_multi_cleanup", &a->multi_cleanup),
-         common::DynamicSymbol("curl_multi_setopt", &a->multi_setopt),
-         common::DynamicSymbol("curl_multi_add_handle", &a->multi_add_handle),
-         common::DynamicSymbol("curl_multi_remove_handle", &a->multi_remove_handle),
-         common::DynamicSymbol("curl_multi_perform", &a->multi_perform),
-         common::DynamicSymbol("curl_multi_poll", &a->multi_poll),
-         common::DynamicSymbol("curl_multi_info_read", &a->multi_info_read),
-         common::DynamicSymbol("curl_slist_append", &a->slist_append),
-         common::DynamicSymbol("curl_slist_free_all", &a->slist_free_all)});
-    if (!a->status.ok()) return a;
-    if (a->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      a->status = absl::InternalError("curl_global_init failed");
-    }
-    return a;
-  }();
-  return *api;
-}
-
-}  // namespace
-
-absl::Status InitCurlOnce() { return Curl().status; }
+using ::hostmon::agent::Curl;
 
 namespace {
 
@@ -117,7 +56,7 @@ size_t ReadHeader(char* data, size_t size, size_t n, void* user) {
 }  // namespace
 
 HttpClient::HttpClient(const TargetConfig& config) : config_(config) {
-  if (!InitCurlOnce().ok()) return;  // Run() then reports the reason for every request
+  if (!Curl().status.ok()) return;  // Run() then reports the reason for every request
   multi_ = Curl().multi_init();
   // Connections are cached per multi handle; keep enough for the parallel requests.
   Curl().multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(config_.max_parallel));
@@ -134,7 +73,7 @@ std::vector<absl::StatusOr<HttpResponse>> HttpClient::Run(const std::vector<Http
                                                           absl::Time deadline) {
   CURLM* multi = static_cast<CURLM*>(multi_);
   if (multi == nullptr) {
-    absl::Status s = InitCurlOnce();
+    absl::Status s = Curl().status;
     if (s.ok()) s = absl::InternalError("curl_multi_init failed");
     return std::vector<absl::StatusOr<HttpResponse>>(requests.size(), s);
   }

@@ -56,8 +56,7 @@ class HttpClient {
   std::vector<void*> idle_handles_;  // CURL* kept for reuse (they keep their TLS session ids)
 };
 
-// Loads libcurl (dlopen, once, thread-safe) and initialises it. Must succeed before any
-// HttpClient is created; the error names the missing library or symbol.
-absl::Status InitCurlOnce();
+// libcurl is loaded by agent/sources/common/curl_api.h (InitCurlOnce), which must succeed before
+// any HttpClient is created.
 
 }  // namespace hostmon::agent::redfish

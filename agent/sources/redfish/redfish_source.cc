@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "agent/sources/common/curl_api.h"
 #include "agent/sources/redfish/redfish_http.h"
 #include "agent/sources/redfish/redfish_parser.h"
 #include "common/exposition.h"
@@ -321,7 +322,7 @@ absl::StatusOr<SourcePtr> MakeRedfishSource(const SourceContext& ctx) {
       target.timeout = std::min(target.timeout, budget);
     }
   }
-  if (absl::Status s = redfish::InitCurlOnce(); !s.ok()) return s;
+  if (absl::Status s = InitCurlOnce(); !s.ok()) return s;
   std::vector<std::unique_ptr<RedfishTarget>> targets;
   for (auto& t : config->targets) targets.push_back(std::make_unique<RedfishTarget>(std::move(t)));
   return SourcePtr(std::make_unique<RedfishSource>(std::move(targets), prefix));

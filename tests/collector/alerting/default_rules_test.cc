@@ -141,5 +141,64 @@ TEST_CASE("Default rules evaluate the agent's real metric names", "[alerting]") 
   }
 }
 
+// The probe source's hostmon_probe_duration_seconds histogram (sum and count per target) after
+// `step` rounds of 15 s, one observation of `seconds` each.
+std::vector<Point> ProbePoints(int step,
+                               const std::vector<std::pair<LabelPairs, double>>& targets) {
+  std::vector<Point> p;
+  for (const auto& [labels, seconds] : targets) {
+    p.push_back({"hostmon_probe_duration_seconds_sum", labels, seconds * step});
+    p.push_back({"hostmon_probe_duration_seconds_count", labels, 1.0 * step});
+  }
+  return p;
+}
+
+LabelPairs ProbeTarget(const std::string& klass, const std::string& module,
+                       const std::string& target) {
+  return {{"class", klass}, {"module", module}, {"target", target}};
+}
+
+TEST_CASE("Default latency and response-time rules key on the probe histogram by class",
+          "[alerting]") {
+  absl::StatusOr<RuleSet> rules = LoadRulesFile(kDefaultRules);
+  REQUIRE(rules.ok());
+  testing::Harness h("");
+  h.engine->ReplaceRules(*std::move(rules));
+  h.Event(HostEvent::kConnected);
+  const std::vector<std::pair<LabelPairs, double>> targets = {
+      {ProbeTarget("intra_dc", "tcp", "db1"), 0.002},    // 2 ms > 1 ms
+      {ProbeTarget("intra_dc", "icmp", "db2"), 0.0005},  // 0.5 ms: fine
+      {ProbeTarget("regional", "icmp", "eu"), 0.010},    // 10 ms < 30 ms
+      {ProbeTarget("global", "tcp", "us"), 0.150},       // 150 ms > 100 ms
+      {ProbeTarget("web", "http", "shop"), 1.5},         // > 1 s: warning
+      {ProbeTarget("api", "http", "orders"), 2.5},       // > 2 s: degraded, critical
+      {ProbeTarget("none", "http", "misc"), 9.0},        // no class threshold
+  };
+  // 30 rounds (7.5 min): the 5m window and the 5m `for` have passed.
+  for (int step = 1; step <= 30; ++step) h.Step(ProbePoints(step, targets));
+
+  auto intra = h.Find("ProbeLatencyIntraDc");
+  REQUIRE(intra != nullptr);
+  CHECK(intra->state == AlertState::kFiring);
+  CHECK(intra->value == Approx(2));  // ms
+  CHECK(Label(intra->labels, "target") == "db1");
+  CHECK(h.Find("ProbeLatencyRegional") == nullptr);
+  auto global = h.Find("ProbeLatencyGlobal");
+  REQUIRE(global != nullptr);
+  CHECK(global->value == Approx(150));
+  auto web = h.Find("ProbeSlowWebResponse");
+  REQUIRE(web != nullptr);
+  CHECK(web->state == AlertState::kFiring);
+  CHECK(web->value == Approx(1.5));
+  CHECK(Label(web->labels, "severity") == "warning");
+  CHECK(Label(web->labels, "target") == "shop");
+  auto api = h.Find("ProbeSlowApiResponse");
+  REQUIRE(api != nullptr);
+  CHECK(api->state == AlertState::kFiring);
+  CHECK(Label(api->labels, "severity") == "critical");
+  CHECK(Label(api->labels, "target") == "orders");
+  CHECK(h.engine->Alerts().size() == 4);
+}
+
 }  // namespace
 }  // namespace hostmon::collector::alerting
