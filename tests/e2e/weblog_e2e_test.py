@@ -59,8 +59,10 @@ def start_nginx(procs, workdir):
     temp = "\n".join("  %s_temp_path %s/%s;" % (k, root, k)
                      for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     with open(conf, "w") as f:
+        # One process (no master/worker split): a worker would run as `nobody`, which cannot
+        # reopen logs in the temp dir (mode 0700) after USR1.
         f.write("""daemon off;
-worker_processes 1;
+master_process off;
 pid %(root)s/nginx.pid;
 error_log %(root)s/error.log info;
 events { worker_connections 64; }
@@ -188,7 +190,7 @@ def run(args, procs, runner, workdir, stack, host, nginx, port, access_log):
             time.sleep(0.25)
         sent, errors, failures = traffic.counts()
         h.log("0.5 %% phase: %d requests, %d errors, %d without answer" % (sent, errors, failures))
-        runner.check("traffic flows (> 200 requests in the 0.5 %% phase)", sent > 200, sent)
+        runner.check("traffic flows (> 200 requests in the 0.5 % phase)", sent > 200, sent)
         runner.check("no %s (not even pending) at 0.5 %% errors" % ALERT, seen == [], seen)
 
         # --- 10 % errors: pending, firing, in Alertmanager; a rotation in the middle ----------
