@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/weblog/weblog_config.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/exposition.h"
+#include "common/fs_root.h"
 #include "common/secret_file.h"
 #include "common/status_macros.h"
 #include "common/yaml_config.h"
@@ -15,13 +14,13 @@
 namespace hostmon::agent::weblog {
 
 absl::StatusOr<WeblogConfig> LoadWeblogConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) {
-    return absl::InvalidArgumentError("cannot read the weblog config " + absl::CEscape(path));
+  std::string text;
+  absl::Status status = common::ReadFileTo(path, &text);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read the weblog config ",
+                                                   absl::CEscape(path), ": ", status.message()));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseWeblogConfig(text.str(), path);
+  return ParseWeblogConfig(text, path);
 }
 
 absl::StatusOr<WeblogConfig> ParseWeblogConfig(const std::string& text, const std::string& name) {
