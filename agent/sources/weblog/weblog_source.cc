@@ -196,7 +196,11 @@ class WeblogSource : public Source {
           if (log->counters.requests[sc][m] != 0) log->method_seen[m] = true;
         }
       }
-      if (it->second.has_position) log->tailer->Restore(it->second.position);
+      if (it->second.has_position) {
+        log->tailer->Restore(it->second.position);
+      } else {
+        log->tailer->RestoreMissing();
+      }
     }
   }
 

@@ -94,7 +94,7 @@ std::string Tailer::Open(bool from_start, TailStats* stats) {
     }
     return "";
   }
-  if (first && !from_start && !start_at_beginning_) {
+  if (first && !from_start && !start_at_beginning_ && !saved_missing_) {
     // Tail from the end, as mtail and tail -F: a first start does not replay history. An
     // unfinished last line is skipped to its newline (not counted as malformed).
     cur_.read_pos = size;

@@ -58,6 +58,9 @@ class Tailer {
 
   // The position saved by a previous run; used on the first open only.
   void Restore(const FilePosition& saved);
+  // A previous run knew this log but its file did not exist: a file found now appeared while
+  // the agent was down, so it is read from its beginning.
+  void RestoreMissing() { saved_missing_ = true; }
 
   // Reads what is new; calls on_line for every complete line (without its newline). Adds to
   // *stats. Returns the last error message ("" when none) for the caller to log.
@@ -90,6 +93,7 @@ class Tailer {
   const bool start_at_beginning_;
   bool first_open_ = true;  // no file opened yet since the start
   bool has_saved_ = false;
+  bool saved_missing_ = false;
   FilePosition saved_;
   Cursor cur_;
   Cursor old_;  // the file before a rename rotation, drained once more

@@ -73,6 +73,15 @@ TEST_CASE("weblog tailer: a file that appears later is read from its beginning",
   CHECK(r.stats.read_errors == 0);
 }
 
+TEST_CASE("weblog tailer: a file created while the agent was down is read whole",
+          "[agent][weblog]") {
+  ScopedTempDir dir;
+  const std::string path = dir.Write("access.log", "while down 1\nwhile down 2\n");
+  Reader r(path);
+  r.tailer.RestoreMissing();  // the last run saved this log without a file
+  CHECK(r.Poll() == Lines{"while down 1", "while down 2"});
+}
+
 TEST_CASE("weblog tailer: a partial last line waits for its newline", "[agent][weblog]") {
   ScopedTempDir dir;
   const std::string path = dir.Write("access.log", "");
