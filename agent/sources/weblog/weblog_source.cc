@@ -71,10 +71,9 @@ class WeblogSource : public Source {
   }
 
   absl::Status Collect(SampleWriter& out) override {
-    if (logs_.empty()) {
-      return absl::FailedPreconditionError(
-          "no logs: set --source.weblog.config=FILE (a logs file)");
-    }
+    // No logs file: nothing to read (said once, when the source was built), as the textfile
+    // source with no directory.
+    if (logs_.empty()) return absl::OkStatus();
     bool changed = false;
     std::string errors;
     for (auto& log : logs_) {
@@ -241,7 +240,9 @@ const std::vector<SourceOption>& WeblogOptions() {
 absl::StatusOr<SourcePtr> MakeWeblogSource(const SourceContext& ctx) {
   const std::string path = ctx.Option("config");
   std::vector<std::unique_ptr<Log>> logs;
-  if (!path.empty()) {
+  if (path.empty()) {
+    common::log::Warn("weblog: no logs file, nothing to read: set --source.weblog.config=FILE");
+  } else {
     absl::StatusOr<weblog::WeblogConfig> config = weblog::LoadWeblogConfig(path);
     if (!config.ok()) return ctx.OptionError("config", config.status().message());
     for (weblog::LogConfig& c : config->logs) {

@@ -122,9 +122,8 @@ TEST_CASE("weblog source: no config, a bad config, a missing file", "[agent][web
     TestContext ctx("weblog", common::FsRoot(), {{"state-file", ""}});
     absl::StatusOr<SourcePtr> source = MakeWeblogSource(ctx);
     REQUIRE(source.ok());
-    SampleRecorder rec;
-    CHECK_THAT(std::string((*source)->Collect(rec).message()),
-               Catch::Contains("--source.weblog.config"));
+    SampleRecorder rec = CollectOk(**source);  // nothing to read (a warning at the start)
+    CHECK(rec.samples.empty());
   }
   {
     const std::string config =
