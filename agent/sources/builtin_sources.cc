@@ -44,6 +44,7 @@
 #include "agent/sources/udp_queues/udp_queues_source.h"
 #include "agent/sources/uname/uname_source.h"
 #include "agent/sources/vmstat/vmstat_source.h"
+#include "agent/sources/weblog/weblog_source.h"
 
 namespace hostmon::agent {
 
@@ -161,6 +162,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeVmstatSource,
        {{"fields", kVmstatDefaultFields,
          "Regex (RE2) of /proc/vmstat fields to export, as --collector.vmstat.fields"}}},
+      {"weblog",
+       "Request counts by status class and method, response time histogram from web server "
+       "access logs listed in a logs file",
+       false, MakeWeblogSource, WeblogOptions()},
   };
   return *sources;
 }
