@@ -77,8 +77,6 @@ foreach(comp agent collector)
                 ${CMAKE_BINARY_DIR}/packaging/changelog.gz
                 ${CMAKE_BINARY_DIR}/packaging/CHANGELOG.md.gz
           DESTINATION share/doc/${pkg} COMPONENT ${comp})
-  install(FILES ${CMAKE_SOURCE_DIR}/packaging/debian/${comp}/lintian-overrides
-          DESTINATION share/lintian/overrides RENAME ${pkg} COMPONENT ${comp})
 endforeach()
 # Agent extras: the opt-in drop-ins (IPMI, SMART) and the udev rule for /dev/ipmi0, and the
 # targets file examples; none is active until the admin copies it (docs/hardware.md).

@@ -40,10 +40,13 @@ check() {  # check NAME COMMAND...
 if [[ $inside -eq 0 ]]; then
   [[ $(id -u) -eq 0 ]] || { echo "package_test: needs root (mount namespace, chroot)" >&2; exit 1; }
   start=$(date +%s)
-  # Man pages and package docs from the binaries already built.
-  cmake --build "$BUILD" --target hostmon_man hostmon_package_docs >/dev/null
-  BUILD_DIR=$BUILD "$SRC/scripts/package" --no-build
-  echo "package_test: packages built in $(($(date +%s) - start)) s"
+  # HOSTMON_PACKAGE_TEST_REUSE=1: test the packages build/packages/ holds (when iterating).
+  if [[ -z ${HOSTMON_PACKAGE_TEST_REUSE:-} ]]; then
+    # Man pages and package docs from the binaries already built.
+    cmake --build "$BUILD" --target hostmon_man hostmon_package_docs >/dev/null
+    BUILD_DIR=$BUILD "$SRC/scripts/package" --no-build
+    echo "package_test: packages built in $(($(date +%s) - start)) s"
+  fi
   exec unshare --mount --propagation private "$0" --inside "$SRC" "$BUILD"
 fi
 
@@ -72,7 +75,7 @@ before_passwd=$(grep -c . /etc/passwd)
 
 # -- install --
 check "dpkg -i hostmon-agent hostmon-collector" \
-  in_root dpkg -i /tmp/debs/hostmon-agent_*.deb /tmp/debs/hostmon-collector_*.deb
+  in_root sh -c 'dpkg -i /tmp/debs/hostmon-agent_*.deb /tmp/debs/hostmon-collector_*.deb'
 check "both packages are installed" sh -c \
   "chroot '$R' dpkg-query -W -f='\${db:Status-Abbrev}\n' hostmon-agent hostmon-collector | grep -c '^ii' | grep -qx 2"
 
@@ -91,8 +94,8 @@ for f in $COLLECTOR_FILES; do
   check "hostmon-collector ships $f" sh -c "chroot '$R' dpkg -L hostmon-collector | grep -qx '$f'"
 done
 echo "installed files:"
-in_root dpkg -L hostmon-agent hostmon-collector | grep -v '/$' | while read -r f; do
-  [[ -f $R$f ]] && echo "  $f"
+{ in_root dpkg -L hostmon-agent hostmon-collector || true; } | while read -r f; do
+  if [[ -f $R$f ]]; then echo "  $f"; fi
 done | sort -u
 check "conffiles: /etc/hostmon/agent.yml" sh -c \
   "chroot '$R' dpkg-query -W -f='\${Conffiles}' hostmon-agent | grep -q ' /etc/hostmon/agent.yml '"
@@ -138,8 +141,9 @@ check "debug info of both binaries found by build id" sh -c \
      readelf -S \$f | grep -q '\\.debug_info' || { echo \"no debug file for \$b (\$id)\"; exit 1; }; done"
 
 # -- state as the service would leave it, then remove and purge --
-install -d -o hostmon -g hostmon -m 0700 "$R/var/lib/hostmon/spool" "$R/var/lib/hostmon-collector"
-touch "$R/var/lib/hostmon/spool/segment" "$R/var/lib/hostmon-collector/alert-state.json"
+in_root install -d -o hostmon -g hostmon -m 0700 /var/lib/hostmon/spool /var/lib/hostmon-collector
+in_root setpriv --reuid=hostmon --regid=hostmon --init-groups \
+  touch /var/lib/hostmon/spool/segment /var/lib/hostmon-collector/alert-state.json
 mkdir -p "$R/etc/systemd/system/multi-user.target.wants"
 ln -s /lib/systemd/system/hostmon-agent.service "$R/etc/systemd/system/multi-user.target.wants/"
 check "dpkg -r removes the binaries, keeps the conffiles" sh -c \
