@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/agent.h"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <utility>
@@ -218,14 +219,26 @@ void Agent::Run() {
   slow_tier_->Start();
   const absl::Duration interval = config_.interval;
   absl::Time next = clock_->Now();
+  // Without a watchdog the wait below is one wait per tick; with one, it wakes every half
+  // WatchdogSec to ping (waiting for the next tick is progress; a stuck collection is not).
+  const absl::Duration ping_every =
+      notifier_ != nullptr ? notifier_->ping_interval() : absl::InfiniteDuration();
   while (true) {
     CollectAndQueue();
+    if (notifier_ != nullptr) notifier_->WatchdogPing();
     // Ticks stay on the interval grid; a collection that overran skips the missed ticks.
     absl::Time now = clock_->Now();
     next += interval;
     if (next < now) next = now + interval - ((now - next) % interval);
     absl::MutexLock lock(&mu_);
-    if (clock_->AwaitWithDeadline(&mu_, absl::Condition(&stop_requested_), next)) break;
+    bool stop = false;
+    while (true) {
+      const absl::Time deadline = std::min(next, clock_->Now() + ping_every);
+      stop = clock_->AwaitWithDeadline(&mu_, absl::Condition(&stop_requested_), deadline);
+      if (stop || deadline >= next) break;
+      notifier_->WatchdogPing();
+    }
+    if (stop) break;
   }
   Shutdown();
 }

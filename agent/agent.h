@@ -29,6 +29,7 @@
 #include "common/clock.h"
 #include "common/fs_root.h"
 #include "common/start_error.h"
+#include "common/systemd_notify.h"
 
 namespace hostmon::agent {
 
@@ -84,6 +85,11 @@ class Agent {
   // Thread-safe. Run completes the collection in progress, if any, then shuts down and returns.
   void RequestStop();
 
+  // systemd's watchdog (common/systemd_notify.h), set before Run: Run pings it after every
+  // collection and while it waits for the next tick, never while a collection is stuck. Must
+  // outlive Run.
+  void SetNotifier(const common::SystemdNotifier* notifier) { notifier_ = notifier; }
+
   BatchQueue& queue() { return *queue_; }
   const SeriesTable& table() const { return *table_; }
 
@@ -110,6 +116,7 @@ class Agent {
   std::unique_ptr<SelfContainedEncoder> encoder_;  // spool payloads
   std::string spool_payload_;
   uint64_t sequence_ = 0;  // of the last batch; continues the spool's across restarts
+  const common::SystemdNotifier* notifier_ = nullptr;
 
   absl::Mutex mu_;
   bool stop_requested_ ABSL_GUARDED_BY(mu_) = false;

@@ -8,6 +8,8 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "agent/agent.h"
 #include "agent/agent_config.h"
 #include "agent/start_check.h"
@@ -15,6 +17,7 @@
 #include "common/flags.h"
 #include "common/fs_root.h"
 #include "common/log.h"
+#include "common/systemd_notify.h"
 
 namespace hostmon::agent {
 namespace {
@@ -86,11 +89,17 @@ int AgentMain(int argc, const char* const* argv) {
     log::Error("cannot start", log::Kv("err", s.message()));
     return 2;
   }
+  // Type=notify: ready once the collector client runs and the loop starts; the loop pings the
+  // watchdog (deploy/systemd/hostmon-agent.service).
+  const common::SystemdNotifier notifier = common::SystemdNotifier::FromEnvironment();
+  (*agent)->SetNotifier(&notifier);
   std::thread loop([&agent] { (*agent)->Run(); });
+  notifier.Ready(absl::StrCat("collecting every ", absl::FormatDuration(config.interval)));
   int stop_signal = 0;
   while (sigwait(&stop_signals, &stop_signal) != 0) {
   }
   log::Info("stopping", log::Kv("signal", strsignal(stop_signal)));
+  notifier.Stopping("sending what is queued");
   (*agent)->RequestStop();
   loop.join();
   return 0;

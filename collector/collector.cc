@@ -190,6 +190,8 @@ std::optional<common::StartError> Collector::Start() {
   return std::nullopt;
 }
 
+uint64_t Collector::Progress() const { return alerts_ != nullptr ? alerts_->ticks() : 0; }
+
 void Collector::ReloadRules(absl::string_view trigger) {
   // The reloader logs the outcome; a broken file keeps the old rules.
   alerts_->Reload(trigger).IgnoreError();

@@ -43,6 +43,10 @@ class Collector {
   // rules. `trigger` names the cause in that log line, e.g. "SIGHUP".
   void ReloadRules(absl::string_view trigger);
 
+  // Advances while ingest and rule evaluation progress (the alerting ticks); for the systemd
+  // watchdog.
+  uint64_t Progress() const;
+
   // After a successful Start: tells the agents to go away, stops the gRPC server (2 s grace),
   // saves the alert state and stops remote write (5 s grace), in that order. Idempotent.
   void Stop();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "collector/alerting/rule_evaluator.h"
 #include "collector/collector.h"
 #include "collector/collector_config.h"
@@ -19,6 +20,7 @@
 #include "common/flags.h"
 #include "common/grpc_tls.h"
 #include "common/log.h"
+#include "common/systemd_notify.h"
 #include "prometheus/registry.h"
 
 namespace hostmon::collector {
@@ -117,14 +119,28 @@ int CollectorMain(int argc, const char* const* argv) {
     log::Error(e->message, e->fields);
     return e->exit_code;
   }
+  // Type=notify: ready once every server listens. The watchdog is pinged from here, between
+  // signals, only while the rule evaluation ticks move (Collector::Progress).
+  const common::SystemdNotifier notifier = common::SystemdNotifier::FromEnvironment();
+  common::ProgressWatchdog watchdog(&notifier);
+  notifier.Ready("serving");
+  // Woken every quarter of WatchdogSec: a tick anywhere in the last three quarters keeps it fed
+  // (alerting.evaluation_tick, default 1s, must stay well below WatchdogSec).
+  const absl::Duration ping_every = notifier.ping_interval();
+  const timespec wait =
+      absl::ToTimespec(ping_every == absl::InfiniteDuration() ? absl::Hours(1) : ping_every / 2);
   while (true) {
-    int sig = 0;
-    sigwait(&signals, &sig);
+    watchdog.PingIfProgressed(collector.Progress());
+    int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig < 0) continue;  // timeout (or EINTR): ping again if progressed
     if (sig == SIGHUP) {
+      notifier.Send("RELOADING=1").IgnoreError();
       collector.ReloadRules("SIGHUP");
+      notifier.Send("READY=1").IgnoreError();
       continue;
     }
     log::Info("stopping", log::Kv("signal", strsignal(sig)));
+    notifier.Stopping("stopping");
     break;
   }
   collector.Stop();

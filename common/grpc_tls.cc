@@ -11,15 +11,20 @@
 #include "absl/synchronization/mutex.h"
 #include "common/fs_root.h"
 #include "common/log.h"
+#include "common/secret_file.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 
 namespace hostmon::common {
 namespace {
 
+// `path` may name a systemd credential ("%d/NAME", common/secret_file.h).
 absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
+  absl::StatusOr<std::string> file = ExpandCredentialPath(path);
+  if (!file.ok())
+    return absl::InvalidArgumentError(absl::StrCat(what, ": ", file.status().message()));
   std::string pem;
-  absl::Status s = ReadFileTo(path, &pem);
+  absl::Status s = ReadFileTo(*file, &pem);
   if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(what, ": ", s.message()));
   if (!absl::StrContains(pem, "-----BEGIN ")) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": ", path, " is not a PEM file"));

@@ -156,6 +156,7 @@ void AlertingService::Stop() {
 void AlertingService::Run() {
   while (!stop_.WaitForNotificationWithTimeout(options_.evaluation_tick)) {
     TickOnce(clock_->Now());
+    ticks_.fetch_add(1, std::memory_order_relaxed);
   }
 }
 

@@ -7,6 +7,8 @@
 // wiring is unit-tested with a scripted evaluator.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -97,6 +99,10 @@ class AlertingService : public BatchObserver {
 
   // One tick (what the ticker thread does every evaluation_tick); for tests.
   void TickOnce(absl::Time now);
+  // Ticks completed so far. Every tick evaluates the rules over what ingest applied, under the
+  // locks ingest takes, so a stuck ingest or evaluation stops it: the systemd watchdog pings only
+  // while it moves (common/systemd_notify.h).
+  uint64_t ticks() const { return ticks_.load(std::memory_order_relaxed); }
 
   // SIGHUP and POST /-/reload.
   absl::Status Reload(absl::string_view trigger) { return reloader_.Reload(trigger); }
@@ -129,6 +135,7 @@ class AlertingService : public BatchObserver {
   bool save_failing_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   absl::Notification stop_;
+  std::atomic<uint64_t> ticks_{0};
   std::thread ticker_;
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/secret_file.h"
 
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
 
 #include "fakes/temp_dir.h"
@@ -35,6 +37,28 @@ TEST_CASE("ResolveRelativeTo resolves against the naming file's directory", "[co
   CHECK(ResolveRelativeTo("targets.yml", "bmc.pw") == "bmc.pw");
   CHECK(ResolveRelativeTo("/etc/hostmon/targets.yml", "/run/secrets/bmc") == "/run/secrets/bmc");
   CHECK(ResolveRelativeTo("/etc/hostmon/targets.yml", "") == "");
+  // A systemd credential is not relative to the targets file.
+  CHECK(ResolveRelativeTo("/etc/hostmon/targets.yml", "%d/bmc.pw") == "%d/bmc.pw");
+}
+
+TEST_CASE("%d/NAME reads the systemd credential NAME from $CREDENTIALS_DIRECTORY",
+          "[common][secret]") {
+  testing::ScopedTempDir dir;
+  dir.Write("bmc.pw", "s3cret\n");
+  setenv("CREDENTIALS_DIRECTORY", dir.path().c_str(), 1);
+  CHECK(*ExpandCredentialPath("%d/bmc.pw") == dir.File("bmc.pw"));
+  CHECK(*ReadSecretFile("%d/bmc.pw") == "s3cret");
+  CHECK(*ExpandCredentialPath("/etc/hostmon/bmc.pw") == "/etc/hostmon/bmc.pw");
+  CHECK(*ExpandCredentialPath("bmc.pw") == "bmc.pw");
+  auto missing = ReadSecretFile("%d/other");
+  CHECK(absl::IsNotFound(missing.status()));
+
+  // Started without LoadCredential=: the error says what is missing.
+  unsetenv("CREDENTIALS_DIRECTORY");
+  auto unset = ReadSecretFile("%d/bmc.pw");
+  REQUIRE(absl::IsFailedPrecondition(unset.status()));
+  CHECK(std::string(unset.status().message()).find("CREDENTIALS_DIRECTORY") != std::string::npos);
+  CHECK(std::string(unset.status().message()).find("%d/bmc.pw") != std::string::npos);
 }
 
 }  // namespace

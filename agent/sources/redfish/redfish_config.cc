@@ -89,7 +89,10 @@ absl::StatusOr<RedfishConfig> ParseRedfishConfig(const std::string& text, const 
       if (password_file.empty()) return error("password_file", "required with auth " + auth);
       const std::string file = common::ResolveRelativeTo(base_file, password_file);
       absl::StatusOr<std::string> password = common::ReadSecretFile(file);
-      if (!password.ok()) return error("password_file", "cannot read the password file " + file);
+      if (!password.ok()) {
+        return error("password_file", "cannot read the password file " + file + " (" +
+                                          std::string(password.status().message()) + ")");
+      }
       c.password = *std::move(password);
     }
     c.ca_file = common::ResolveRelativeTo(base_file, c.ca_file);
