@@ -63,6 +63,12 @@ rules:
 
 HOSTS = ["a", "b", "c", "d"]
 
+# A loopback round trip is 50 to 100 us, but on a busy test machine (parallel compiles) waking the
+# responder and the prober can take milliseconds, which the 1 ms intra-DC threshold would read
+# as network latency. Where allowed (root), the agents run at a raised priority so that the
+# scheduler's delay stays out of the measurement; `nice` execs the agent, keeping its PID.
+PRIORITY = ["nice", "-n", "-10"] if os.geteuid() == 0 else []
+
 
 class DelayingProxy:
     """Accepts on (host, port); DELAY_S later dials the real responder, waits for its close and
@@ -129,7 +135,7 @@ def body(args, procs, runner, workdir):
             with open(cfg, "w") as f:
                 f.write("labels:\n  dc: lab1\nmesh:\n  listen_address: %s:%d%s\n"
                         "  interval: 1s\n  timeout: 500ms\n" % (ip, port, announce))
-            procs.start("agent-" + x, [
+            procs.start("agent-" + x, PRIORITY + [
                 os.path.join(args.bin_dir, "hostmon-agent"), "--config.file=" + cfg,
                 "--collector.address=" + stack.grpc_addr, "--collection.interval=1s",
                 "--hostname=" + names[x], "--source.disable-defaults", "--source.loadavg"])

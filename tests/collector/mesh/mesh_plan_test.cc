@@ -169,8 +169,9 @@ TEST_CASE("Mesh verdicts tell a bad peer from a bad host network", "[mesh]") {
   REQUIRE(m.LinkStats("a", "d", &st));
   CHECK(st.p50 > 0.001);
   CHECK(st.loss == 0);
-  // A peer that answers nothing counts as slow through its loss.
-  Feed(m, "b", 5000, {{"a", 0.0003, 50, 50}, {"c", 0.0003, 50}, {"d", 0.02, 50}});
+  // A peer that answers nothing (all 40 probes since the first batch failed) counts as slow
+  // through its loss.
+  Feed(m, "b", 5000, {{"a", 0.0003, 50, 40}, {"c", 0.0003, 50}, {"d", 0.02, 50}});
   REQUIRE(m.LinkStats("b", "a", &st));
   CHECK(st.loss == 1.0);
   std::string body, type;
