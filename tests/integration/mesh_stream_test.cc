@@ -4,14 +4,16 @@
 // responder, an agent ignores a collector message kind it does not know, and the agent's prober
 // measures its peers' responders (a dead one costs one deadline).
 #include <catch2/catch.hpp>
+#include <functional>
 #include <optional>
-#include <thread>
 
 #include "agent/mesh/mesh_agent.h"
 #include "agent/transport/ingest_client.h"
 #include "collector/ingest_service.h"
 #include "collector/mesh/mesh_coordinator.h"
 #include "fakes/fake_clock.h"
+#include "fakes/sample_recorder.h"
+#include "fakes/wait_for.h"
 #include "grpcpp/grpcpp.h"
 
 namespace hostmon {
@@ -19,13 +21,8 @@ namespace {
 
 namespace pb = ::hostmon::ingest::v1;
 
-template <typename Cond>
-bool Eventually(Cond cond) {
-  for (int i = 0; i < 1000; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+bool Eventually(const std::function<bool()>& pred) {
+  return testing::WaitFor(pred, absl::Seconds(10));
 }
 
 std::shared_ptr<agent::CollectedBatch> Batch(agent::SeriesTable& table, uint64_t seq) {
@@ -180,17 +177,6 @@ TEST_CASE("An agent ignores collector message kinds it does not know", "[integra
   server->Shutdown(std::chrono::system_clock::now());
 }
 
-// Collects what the prober writes.
-class Samples : public agent::SampleWriter {
- public:
-  void Add(const agent::MetricDesc& d, agent::LabelSpan labels, double v) override {
-    std::string key(d.name);
-    for (const auto& l : labels) key += "," + std::string(l.name) + "=" + std::string(l.value);
-    values[key] = v;
-  }
-  std::map<std::string, double> values;
-};
-
 TEST_CASE("The mesh prober measures responders; a dead peer costs one deadline",
           "[integration][mesh]") {
   agent::MeshOptions o;
@@ -218,27 +204,28 @@ TEST_CASE("The mesh prober measures responders; a dead peer costs one deadline",
   (*prober)->ProbeRound();
   const absl::Duration took = absl::Now() - t0;
   CHECK(took < absl::Milliseconds(1000));  // concurrent: one deadline, not the sum
-  Samples s;
+  testing::SampleRecorder s;
   (*prober)->WriteTo(s);
-  CHECK(s.values["hostmon_mesh_plan_version"] == 3);
-  CHECK(s.values["hostmon_mesh_peers"] == 3);
-  CHECK(s.values["hostmon_mesh_probes_total,class=intra_dc,peer=good"] == 1);
-  CHECK(s.values["hostmon_mesh_probe_failures_total,class=intra_dc,peer=good"] == 0);
-  CHECK(s.values["hostmon_mesh_rtt_seconds_count,class=intra_dc,peer=good"] == 1);
-  CHECK(s.values["hostmon_mesh_rtt_seconds_bucket,class=intra_dc,le=1,peer=good"] == 1);
-  CHECK(s.values["hostmon_mesh_rtt_seconds_bucket,class=intra_dc,le=+Inf,peer=good"] == 1);
-  CHECK(s.values["hostmon_mesh_probe_failures_total,class=intra_dc,peer=silent"] == 1);
-  CHECK(s.values["hostmon_mesh_probe_failures_total,class=regional,peer=refused"] == 1);
-  CHECK(s.values["hostmon_mesh_rtt_seconds_count,class=regional,peer=refused"] == 0);
-  Samples r;
+  CHECK(s.Get("hostmon_mesh_plan_version") == 3);
+  CHECK(s.Get("hostmon_mesh_peers") == 3);
+  CHECK(s.Get("hostmon_mesh_probes_total{class=\"intra_dc\",peer=\"good\"}") == 1);
+  CHECK(s.Get("hostmon_mesh_probe_failures_total{class=\"intra_dc\",peer=\"good\"}") == 0);
+  CHECK(s.Get("hostmon_mesh_rtt_seconds_count{class=\"intra_dc\",peer=\"good\"}") == 1);
+  CHECK(s.Get("hostmon_mesh_rtt_seconds_bucket{class=\"intra_dc\",le=\"1\",peer=\"good\"}") == 1);
+  CHECK(s.Get("hostmon_mesh_rtt_seconds_bucket{class=\"intra_dc\",le=\"+Inf\",peer=\"good\"}") ==
+        1);
+  CHECK(s.Get("hostmon_mesh_probe_failures_total{class=\"intra_dc\",peer=\"silent\"}") == 1);
+  CHECK(s.Get("hostmon_mesh_probe_failures_total{class=\"regional\",peer=\"refused\"}") == 1);
+  CHECK(s.Get("hostmon_mesh_rtt_seconds_count{class=\"regional\",peer=\"refused\"}") == 0);
+  testing::SampleRecorder r;
   (*responder)->WriteTo(r);
-  CHECK(r.values["hostmon_mesh_responder_accepts_total"] == 1);
+  CHECK(r.Get("hostmon_mesh_responder_accepts_total") == 1);
   // A new plan without a peer drops its series.
   plan.peers.pop_back();
   (*prober)->SetPlan(plan);
-  Samples after;
+  testing::SampleRecorder after;
   (*prober)->WriteTo(after);
-  CHECK(after.values.count("hostmon_mesh_probes_total,class=regional,peer=refused") == 0);
+  CHECK(after.samples.count("hostmon_mesh_probes_total{class=\"regional\",peer=\"refused\"}") == 0);
   (*responder)->Stop();
 }
 
