@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <random>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -275,7 +276,11 @@ void MeshAgent::ProbeRound() {
 }
 
 void MeshAgent::ProbeLoop() {
-  absl::Time next = absl::Now();
+  // A random phase within the interval: agents started together (a fleet rollout, a test) do not
+  // probe in lockstep, and a probe round does not coincide with this agent's own collection.
+  std::mt19937_64 rng(std::random_device{}());
+  absl::Time next =
+      absl::Now() + options_.interval * std::uniform_real_distribution<double>(0, 1)(rng);
   while (true) {
     {
       absl::MutexLock lock(&mu_);

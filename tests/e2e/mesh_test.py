@@ -4,8 +4,8 @@
 responders listen on distinct loopback addresses (127.0.0.2 .. 127.0.0.5), in one `dc`. Agent d
 announces a delaying TCP proxy (20 ms before it answers) instead of its responder. The collector
 hands out the plans; /api/v1/mesh must show the full 4 x 3 matrix with d slow from everyone and
-every other link fast; the intra-DC latency rule must fire for peer d only (from a, b and c), the
-"peer is bad" rule for d only, and the "host network is bad" rule for nobody. The rules are the
+every other link at most 1 ms; the intra-DC latency rule must fire for peer d only (from a, b and c), the
+"peer is bad" rule for d only, and the "host network is bad" rule for nobody (firing alerts). The rules are the
 shipped mesh rules with short windows and `for`, same thresholds.
 
 Usage: mesh_test.py --bin-dir build/bin
@@ -24,8 +24,10 @@ import alerting_peers as ap  # noqa: E402
 import harness as h  # noqa: E402
 
 DELAY_S = 0.020
-FOR_S = 3
-WINDOW = "15s"
+# Longer than the other e2e tests' `for`: a busy machine's scheduling can make a loopback link
+# look slow for a few seconds (pending), which `for` is there to filter, as in production.
+FOR_S = 8
+WINDOW = "30s"
 
 RULES = """\
 rules:
@@ -167,30 +169,50 @@ def run(stack, runner, names, proxy):
         if len(m) != 4 or any(len(m.get(names[x], {})) != 3 for x in HOSTS):
             return None
         # Enough probes in every link for a median.
-        if any(link["probes"] < 5 for row in m.values() for link in row.values()):
+        if any(link["probes"] < 10 for row in m.values() for link in row.values()):
             return None
         return doc
 
-    doc = h.wait_until(full_matrix, 30.0, 0.5)
+    doc = h.wait_until(full_matrix, 40.0, 0.5)
     runner.require("/api/v1/mesh shows the full 4 x 3 matrix", doc,
                    json.dumps(mesh_doc(stack)) + "\n" + stack.collector.tail())
     runner.check("every member announced its own address; d announced the proxy",
                  any(mm["host"] == d and mm["address"] == proxy.address for mm in doc["members"])
                  and all(mm["address"].startswith("127.0.0.") for mm in doc["members"]),
                  json.dumps(doc["members"]))
-    slow = []
-    fast = []
+    def split(doc):
+        slow, fast = [], []
+        for src, row in doc["matrix"].items():
+            for peer, link in row.items():
+                (slow if peer == d else fast).append(link)
+        return slow, fast
+
+    def settled():
+        # The matrix is a window over live probes: a busy machine can make a loopback link look
+        # slow for a moment; what must hold is that it settles so.
+        doc = mesh_doc(stack)
+        if not doc or len(doc["matrix"]) != 4:
+            return None
+        slow, fast = split(doc)
+        if all(link["slow"] for link in slow) and not any(link["slow"] for link in fast) and \
+                all(link["p50_seconds"] is not None and link["p50_seconds"] <= 0.001
+                    for link in fast):
+            return doc
+        return None
+
+    doc = h.wait_until(settled, 20.0, 0.5) or doc
+    slow, fast = split(doc)
     for src, row in doc["matrix"].items():
         for peer, link in row.items():
             runner.check("%s -> %s has class intra_dc" % (src, peer),
                          link["class"] == "intra_dc", json.dumps(link))
-            (slow if peer == d else fast).append(link)
     runner.check("links to d have a median above %d ms" % (DELAY_S * 1000 * 0.75),
                  all(link["p50_seconds"] and link["p50_seconds"] > DELAY_S * 0.75
                      for link in slow), json.dumps(slow))
-    runner.check("the other links have a median below 1 ms",
-                 all(link["p50_seconds"] is not None and link["p50_seconds"] < 0.001
-                     for link in fast), json.dumps(fast))
+    runner.check("the other links have a median of at most 1 ms and are not slow",
+                 all(link["p50_seconds"] is not None and link["p50_seconds"] <= 0.001
+                     and not link["slow"] for link in fast), json.dumps(fast))
+    runner.check("the links to d are slow", all(link["slow"] for link in slow), json.dumps(slow))
     runner.check("no probe was lost", all(link["loss_ratio"] == 0 for link in slow + fast),
                  json.dumps(doc["matrix"]))
 
@@ -212,12 +234,13 @@ def run(stack, runner, names, proxy):
                  json.dumps(ap.collector_alerts(stack.web_base)))
     # Stable: a few more seconds change nothing, and no host's own network is blamed.
     time.sleep(3)
-    everything = ap.collector_alerts(stack.web_base) or []
-    runner.check("no MeshHostNetworkDegraded alert",
+    everything = [a for a in ap.collector_alerts(stack.web_base) or []
+                  if a.get("state") == "firing"]
+    runner.check("no MeshHostNetworkDegraded alert firing",
                  not [a for a in everything
                       if a["labels"].get("alertname") == "MeshHostNetworkDegraded"],
                  json.dumps(everything))
-    runner.check("every mesh alert is about d",
+    runner.check("every firing mesh alert is about d",
                  all(a["labels"].get("peer", a["labels"].get("instance")) == d
                      for a in everything), json.dumps(everything))
     runner.check("the collector and every agent are still running",
