@@ -302,6 +302,12 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
     if (absl::Status s = SplitMeshListenAddress(c.mesh.listen_address, &host, &port); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("mesh.listen_address: ", s.message()));
     }
+    if (c.mesh.announce_address.empty() && (host == "0.0.0.0" || host == "::")) {
+      // Peers cannot dial a wildcard address: the collector would hand out a useless one.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "mesh.listen_address \"", c.mesh.listen_address,
+          "\" is a wildcard address; set mesh.announce_address to the address peers dial"));
+    }
     if (!c.mesh.announce_address.empty()) {
       if (absl::Status s = net::SplitHostPort(c.mesh.announce_address, &host, &port); !s.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("mesh.announce_address: ", s.message()));

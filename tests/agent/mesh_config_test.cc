@@ -40,6 +40,12 @@ TEST_CASE("Agent mesh config: bad values are named", "[agent][config][mesh]") {
   slow.mesh.listen_address = "127.0.0.1:0";
   slow.mesh.timeout = absl::Seconds(30);
   CHECK_THAT(std::string(ValidateAgentConfig(slow).message()), Catch::Contains("mesh.timeout"));
+  AgentConfig wildcard;
+  wildcard.mesh.listen_address = "0.0.0.0:9713";
+  CHECK_THAT(std::string(ValidateAgentConfig(wildcard).message()),
+             Catch::Contains("set mesh.announce_address"));
+  wildcard.mesh.announce_address = "10.0.0.5:9713";
+  CHECK(ValidateAgentConfig(wildcard).ok());
   AgentConfig orphan;
   orphan.mesh.announce_address = "10.0.0.5:9713";
   CHECK_THAT(std::string(ValidateAgentConfig(orphan).message()),
