@@ -155,7 +155,22 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config,
     a->sequence_ = a->spool_->last_sequence();
   }
   a->queue_ = std::make_unique<BatchQueue>(static_cast<size_t>(config.queue_max_batches));
+  if (!config.mesh.listen_address.empty()) {
+    MeshOptions mo;
+    mo.listen_address = config.mesh.listen_address;
+    mo.announce_address = config.mesh.announce_address;
+    mo.interval = config.mesh.interval;
+    mo.timeout = config.mesh.timeout;
+    auto mesh = MeshAgent::Create(mo);
+    if (!mesh.ok()) return mesh.status();
+    a->mesh_ = std::move(*mesh);
+  }
   IngestClientOptions opts;
+  if (a->mesh_ != nullptr) {
+    opts.mesh_address = a->mesh_->announce_address();
+    MeshAgent* mesh = a->mesh_.get();
+    opts.on_mesh_plan = [mesh](MeshPlan plan) { mesh->SetPlan(std::move(plan)); };
+  }
   opts.target = config.collector_address;
   opts.targets = CollectorTargets(config);
   opts.spool = a->spool_.get();
@@ -175,6 +190,7 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config,
   if (a->spool_metrics_ != nullptr) a->collection_->AddContributor(a->spool_metrics_.get());
   a->collection_->AddContributor(a->client_.get());
   a->collection_->AddContributor(a->queue_.get());
+  if (a->mesh_ != nullptr) a->collection_->AddContributor(a->mesh_.get());
   a->collection_->AddContributor(a->duplicate_samples_.get());
   a->collection_->AddContributor(BuildInfoContributor());
   return a;
@@ -217,6 +233,7 @@ void Agent::Run() {
           log::Kv("interval", absl::FormatDuration(config_.interval)) +
           log::Kv("sources", static_cast<int64_t>(collection_->sources().size())));
   slow_tier_->Start();
+  if (mesh_ != nullptr) mesh_->Start();
   const absl::Duration interval = config_.interval;
   absl::Time next = clock_->Now();
   // Without a watchdog the wait below is one wait per tick; with one, it wakes every half
@@ -245,6 +262,7 @@ void Agent::Run() {
 
 void Agent::Shutdown() {
   slow_tier_->Stop(absl::Seconds(2));
+  if (mesh_ != nullptr) mesh_->Stop();
   client_->Stop(absl::Seconds(3));
   BatchQueue::Stats q = queue_->stats();
   if (spool_ != nullptr) {

@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "agent/agent_config.h"
 #include "agent/collection.h"
+#include "agent/mesh/mesh_agent.h"
 #include "agent/series_table.h"
 #include "agent/slow_tier.h"
 #include "agent/source.h"
@@ -62,9 +63,10 @@ std::string CollectOnceExposition(AgentSources sources);
 class Agent {
  public:
   // Builds the series table, the collection over the fast sources, the slow tier, the spool (when
-  // configured), the send queue and the collector client, and registers their self metrics with
-  // the collection. Nothing runs yet. `config` must be valid (ValidateAgentConfig). Errors: the
-  // spool cannot be opened.
+  // configured), the send queue, the mesh responder and prober (when mesh.listen_address is set)
+  // and the collector client, and registers their self metrics with the collection. Nothing runs
+  // yet. `config` must be valid (ValidateAgentConfig). Errors: the spool cannot be opened, the mesh
+  // responder cannot listen.
   static absl::StatusOr<std::unique_ptr<Agent>> Create(
       const AgentConfig& config, AgentSources sources,
       const common::Clock* clock = &common::RealClock::Get());
@@ -112,6 +114,7 @@ class Agent {
   std::unique_ptr<Spool> spool_;  // null: in-memory queue only
   std::unique_ptr<SpoolMetrics> spool_metrics_;
   std::unique_ptr<BatchQueue> queue_;
+  std::unique_ptr<MeshAgent> mesh_;  // null: the mesh is off
   std::unique_ptr<IngestClient> client_;
   std::unique_ptr<SelfContainedEncoder> encoder_;  // spool payloads
   std::string spool_payload_;

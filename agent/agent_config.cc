@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "agent/mesh/mesh_agent.h"
 #include "agent/slow_tier.h"
 #include "agent/source_registry.h"
 #include "agent/spool/spool.h"
@@ -14,6 +15,7 @@
 #include "common/flags.h"
 #include "common/host_identity.h"
 #include "common/log.h"
+#include "common/net/tcp_connect.h"
 #include "common/yaml_config.h"
 
 namespace hostmon::agent {
@@ -60,11 +62,25 @@ absl::Status LoadSpool(const common::YamlConfig& y, const YAML::Node& root, Spoo
   return absl::OkStatus();
 }
 
+absl::Status LoadMesh(const common::YamlConfig& y, const YAML::Node& root, MeshConfig* c) {
+  YAML::Node m;
+  absl::Status s = y.GetMap(root, "mesh", "", &m);
+  if (!s.ok() || !m) return s;
+  if (s = y.CheckKeys(m, "mesh", {"listen_address", "announce_address", "interval", "timeout"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(m, "listen_address", "mesh", &c->listen_address); !s.ok()) return s;
+  if (s = y.GetString(m, "announce_address", "mesh", &c->announce_address); !s.ok()) return s;
+  if (s = y.GetDuration(m, "interval", "mesh", &c->interval); !s.ok()) return s;
+  return y.GetDuration(m, "timeout", "mesh", &c->timeout);
+}
+
 absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
   const YAML::Node& root = y.root();
   absl::Status s = y.CheckKeys(root, "",
                                {"collector", "hostname", "labels", "collection", "paths", "sources",
-                                "sources_options", "log", "spool"});
+                                "sources_options", "log", "spool", "mesh"});
   if (!s.ok()) return s;
   YAML::Node collector, tls, collection, paths, sources, logn;
   if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
@@ -80,6 +96,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
     }
   }
   if (s = LoadSpool(y, root, &c->spool); !s.ok()) return s;
+  if (s = LoadMesh(y, root, &c->mesh); !s.ok()) return s;
   if (s = y.GetMap(collector, "tls", "collector", &tls); !s.ok()) return s;
   if (s = y.CheckKeys(tls, "collector.tls", {"cert_file", "key_file", "ca_file", "server_name"});
       !s.ok()) {
@@ -273,6 +290,32 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
   }
   if (!(c.spool.replay_rate > 0)) {
     return absl::InvalidArgumentError("spool.replay_rate must be greater than 0");
+  }
+  if (!c.mesh.listen_address.empty()) {
+    if (c.mesh.interval < absl::Seconds(1) || c.mesh.interval > absl::Hours(1)) {
+      return absl::InvalidArgumentError("mesh.interval must be between 1s and 1h");
+    }
+    if (c.mesh.timeout < absl::Milliseconds(10) || c.mesh.timeout > c.mesh.interval) {
+      return absl::InvalidArgumentError("mesh.timeout must be between 10ms and mesh.interval");
+    }
+    std::string host, port;
+    if (absl::Status s = SplitMeshListenAddress(c.mesh.listen_address, &host, &port); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("mesh.listen_address: ", s.message()));
+    }
+    if (c.mesh.announce_address.empty() && (host == "0.0.0.0" || host == "::")) {
+      // Peers cannot dial a wildcard address: the collector would hand out a useless one.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "mesh.listen_address \"", c.mesh.listen_address,
+          "\" is a wildcard address; set mesh.announce_address to the address peers dial"));
+    }
+    if (!c.mesh.announce_address.empty()) {
+      if (absl::Status s = net::SplitHostPort(c.mesh.announce_address, &host, &port); !s.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat("mesh.announce_address: ", s.message()));
+      }
+    }
+  } else if (!c.mesh.announce_address.empty()) {
+    return absl::InvalidArgumentError(
+        "mesh.announce_address is set but mesh.listen_address is not (the mesh is off)");
   }
   if (c.queue_max_batches < 1) {
     return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");

@@ -26,12 +26,21 @@ struct SpoolConfig {
   double replay_rate = 20;  // backlog batches per second after an outage
 };
 
+// The peer latency mesh (docs/mesh.md). Off while listen_address is empty.
+struct MeshConfig {
+  std::string listen_address;                   // the responder's "host:port", e.g. "10.0.0.5:9713"
+  std::string announce_address;                 // what peers dial; empty: the listen address
+  absl::Duration interval = absl::Seconds(10);  // one probe of every planned peer per interval
+  absl::Duration timeout = absl::Seconds(1);    // per probe
+};
+
 // Everything the agent can be told, with the embedded defaults.
 struct AgentConfig {
   std::string collector_address = "127.0.0.1:9710";
   // Failover list, in order of preference; when empty, collector_address alone.
   std::vector<std::string> collector_addresses;
   SpoolConfig spool;
+  MeshConfig mesh;
   common::TlsFiles tls;
   std::string hostname;  // empty: gethostname()
   std::map<std::string, std::string> labels;

@@ -47,7 +47,14 @@ std::optional<common::StartError> Collector::Start() {
   if (absl::Status s = alerts_->LoadInitialRules(); !s.ok()) {
     return common::StartError{"cannot load rules", log::Kv("err", s.message()), 2};
   }
-  store_->AddObserver(alerts_.get());
+  if (config_.mesh.enabled) {
+    // Between the store and the rule engine: it adds the mesh verdicts to each host's batch.
+    mesh_ = std::make_unique<MeshCoordinator>(config_.mesh, alerts_.get());
+    store_->AddObserver(mesh_.get());
+    mesh_->Start();
+  } else {
+    store_->AddObserver(alerts_.get());
+  }
   if (!applied_batches_file_.empty()) {
     auto opened = AppliedBatchLog::Open(applied_batches_file_);
     if (!opened.ok()) {
@@ -70,7 +77,8 @@ std::optional<common::StartError> Collector::Start() {
                     log::Kv("capacity", static_cast<int64_t>(rwc.capacity)));
     }
   }
-  service_ = std::make_unique<IngestService>(store_.get(), &metrics_, remote_write_.get());
+  service_ =
+      std::make_unique<IngestService>(store_.get(), &metrics_, remote_write_.get(), mesh_.get());
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(config_.grpc_listen_address, *creds, &grpc_port);
@@ -144,6 +152,11 @@ std::optional<common::StartError> Collector::Start() {
   routes["/api/v1/alerts"] = [this](std::string* body, std::string* content_type) {
     return alerts_->ServeAlerts(body, content_type);
   };
+  if (mesh_ != nullptr) {
+    routes["/api/v1/mesh"] = [this](std::string* body, std::string* content_type) {
+      return mesh_->ServeMesh(body, content_type);
+    };
+  }
   std::map<std::string, WebServer::RequestHandler> request_routes;
   // One host's series, the scrape target /api/v1/targets hands out for it. A stale or gone host
   // answers 503, so Prometheus's `up` for it is 0.
@@ -205,6 +218,7 @@ void Collector::Stop() {
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   // After the streams ended, so the saved alert state records their hosts as at shutdown.
   alerts_->Stop();
+  if (mesh_ != nullptr) mesh_->Stop();
   // After the streams: what is still queued is unacknowledged, so agents re-send it.
   if (remote_write_ != nullptr) remote_write_->Stop(absl::Seconds(5));
 }

@@ -18,6 +18,7 @@
 #include "collector/collector_config.h"
 #include "collector/host_store.h"
 #include "collector/ingest_service.h"
+#include "collector/mesh/mesh_coordinator.h"
 #include "collector/remote_write/output.h"
 #include "collector/web_server.h"
 #include "common/start_error.h"
@@ -59,6 +60,7 @@ class Collector {
   std::unique_ptr<HostStore> store_;
   std::unique_ptr<alerting::RuleEvaluator> engine_;
   std::unique_ptr<alerting::AlertingService> alerts_;
+  std::unique_ptr<MeshCoordinator> mesh_;  // null: mesh.enabled is false
   std::unique_ptr<AppliedBatchLog> applied_log_;
   std::unique_ptr<remote_write::RemoteWriteOutput> remote_write_;
   std::unique_ptr<IngestService> service_;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "collector/collector_config.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "collector/alerting/alerting_config.h"
 #include "common/exposition.h"
+#include "common/exposition_text.h"
 #include "common/flags.h"
 #include "common/log.h"
 #include "common/yaml_config.h"
@@ -13,10 +15,50 @@ namespace {
 
 namespace log = common::log;
 
+absl::Status LoadMesh(const common::YamlConfig& y, const YAML::Node& root, MeshConfig* c) {
+  YAML::Node m;
+  absl::Status s = y.GetMap(root, "mesh", "", &m);
+  if (!s.ok() || !m) return s;
+  if (s = y.CheckKeys(m, "mesh",
+                      {"enabled", "max_peers_per_agent", "rotation_interval", "group_label",
+                       "regions", "window", "slow_rtt", "slow_loss_ratio"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetBool(m, "enabled", "mesh", &c->enabled); !s.ok()) return s;
+  int64_t peers = c->max_peers_per_agent;
+  if (s = y.GetInt(m, "max_peers_per_agent", "mesh", &peers); !s.ok()) return s;
+  if (peers < 1 || peers > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(m["max_peers_per_agent"]),
+                     ": field \"mesh.max_peers_per_agent\": must be between 1 and 1000"));
+  }
+  c->max_peers_per_agent = static_cast<int>(peers);
+  if (s = y.GetDuration(m, "rotation_interval", "mesh", &c->rotation_interval); !s.ok()) return s;
+  if (s = y.GetString(m, "group_label", "mesh", &c->group_label); !s.ok()) return s;
+  if (s = y.GetStringMap(m, "regions", "mesh", &c->regions); !s.ok()) return s;
+  if (s = y.GetDuration(m, "window", "mesh", &c->window); !s.ok()) return s;
+  YAML::Node slow;
+  if (s = y.GetMap(m, "slow_rtt", "mesh", &slow); !s.ok()) return s;
+  if (s = y.CheckKeys(slow, "mesh.slow_rtt", {"intra_dc", "regional", "global"}); !s.ok()) return s;
+  for (const char* k : {"intra_dc", "regional", "global"}) {
+    if (s = y.GetDuration(slow, k, "mesh.slow_rtt", &c->slow_rtt[k]); !s.ok()) return s;
+  }
+  std::string ratio;
+  if (s = y.GetString(m, "slow_loss_ratio", "mesh", &ratio); !s.ok()) return s;
+  if (!ratio.empty() && (!absl::SimpleAtod(ratio, &c->slow_loss_ratio) ||
+                         !(c->slow_loss_ratio > 0 && c->slow_loss_ratio <= 1))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        y.Where(m["slow_loss_ratio"]),
+        ": field \"mesh.slow_loss_ratio\": expected a number in (0, 1], got \"", ratio, "\""));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   const YAML::Node& root = y.root();
   absl::Status s =
-      y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting", "remote_write"});
+      y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting", "remote_write", "mesh"});
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
@@ -65,6 +107,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
       !s.ok()) {
     return s;
   }
+  if (s = LoadMesh(y, root, &c->mesh); !s.ok()) return s;
   if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
   if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;
   if (s = y.GetString(logn, "level", "log", &c->log_level); !s.ok()) return s;
@@ -152,6 +195,18 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   }
   for (const auto& rw : c.remote_write) {
     if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;
+  }
+  if (c.mesh.enabled) {
+    if (c.mesh.rotation_interval < absl::Seconds(10)) {
+      return absl::InvalidArgumentError("mesh.rotation_interval must be at least 10s");
+    }
+    if (c.mesh.window < absl::Seconds(10)) {
+      return absl::InvalidArgumentError("mesh.window must be at least 10s");
+    }
+    if (!common::IsValidLabelName(c.mesh.group_label)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("mesh.group_label \"", c.mesh.group_label, "\" is not a label name"));
+    }
   }
   if (absl::Status s = log::ValidateLevel(c.log_level); !s.ok()) return s;
   return alerting::ValidateAlertingOptions(c.alerting);

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "collector/alerting/alerting_service.h"
 #include "collector/host_store.h"
+#include "collector/mesh/mesh_plan.h"
 #include "collector/remote_write/config.h"
 #include "common/grpc_tls.h"
 
@@ -24,6 +25,7 @@ struct CollectorConfig {
   std::string log_level = "info";
   alerting::AlertingOptions alerting;
   std::vector<remote_write::RemoteWriteConfig> remote_write;  // empty: no remote write
+  MeshConfig mesh;  // the peer latency mesh; off unless mesh.enabled
 };
 
 absl::Status LoadCollectorConfigFile(const std::string& path, CollectorConfig* config);

@@ -117,12 +117,13 @@ class SequenceAck : public AckHold {
 class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage> {
  public:
   IngestReactor(grpc::CallbackServerContext* ctx, IngestService* service, HostStore* store,
-                CollectorMetrics* metrics, IngestFlowControl* flow)
+                CollectorMetrics* metrics, IngestFlowControl* flow, MeshCoordinator* mesh)
       : peer_(ctx->peer()),
         service_(service),
         store_(store),
         metrics_(metrics),
         flow_(flow),
+        mesh_(mesh),
         link_(std::make_shared<ReactorLink>(this)) {
     // Registered before any operation starts, so OnDone always finds it registered.
     service_->Register(this);
@@ -199,7 +200,18 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     MaybeFinishLocked();
   }
 
+  // A probe plan of the latency mesh; a newer one replaces one not yet written.
+  void QueuePlan(const pb::MeshPlan& plan) {
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    pending_plan_ = plan;
+    plan_pending_ = true;
+    MaybeWriteLocked();
+  }
+
   void OnDone() override {
+    // First: the coordinator calls QueuePlan until Leave returns.
+    if (mesh_member_ != 0) mesh_->Leave(mesh_member_);
     link_->Detach();
     service_->Unregister(this);
     bool drained;
@@ -244,6 +256,10 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
         metrics_->streams_opened.Increment();
         log::Info("agent connected", log::Kv("host", state_.host) + log::Kv("peer", peer_) +
                                          log::Kv("agent_version", in_.hello().agent_version()));
+        if (mesh_ != nullptr && !in_.hello().mesh_address().empty()) {
+          mesh_member_ = mesh_->Join(state_.host, state_.host_labels, in_.hello().mesh_address(),
+                                     [this](const pb::MeshPlan& plan) { QueuePlan(plan); });
+        }
         return grpc::Status::OK;
       }
       case pb::AgentMessage::kBatch: {
@@ -311,6 +327,10 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
       out_.Clear();
       out_.mutable_ack()->mutable_sequences()->Add(pending_acks_.begin(), pending_acks_.end());
       pending_acks_.clear();
+    } else if (plan_pending_) {
+      out_.Clear();
+      *out_.mutable_mesh_plan() = std::move(pending_plan_);
+      plan_pending_ = false;
     } else {
       return;
     }
@@ -339,6 +359,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   HostStore* const store_;
   CollectorMetrics* const metrics_;
   IngestFlowControl* const flow_;
+  MeshCoordinator* const mesh_;
+  uint64_t mesh_member_ = 0;  // 0: not a mesh member; read reactions and OnDone only
   const std::shared_ptr<ReactorLink> link_;
   pb::AgentMessage in_;  // only touched by read reactions, which never overlap
   StreamState state_;    // likewise
@@ -347,6 +369,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   pb::CollectorMessage out_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> pending_acks_ ABSL_GUARDED_BY(mu_);
   std::vector<pb::Rejection> rejections_ ABSL_GUARDED_BY(mu_);
+  pb::MeshPlan pending_plan_ ABSL_GUARDED_BY(mu_);
+  bool plan_pending_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status finish_status_ ABSL_GUARDED_BY(mu_) = grpc::Status::OK;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool read_closed_ ABSL_GUARDED_BY(mu_) = false;
@@ -391,7 +415,7 @@ void IngestService::DrainAll(const std::string& reason) {
 
 grpc::ServerBidiReactor<pb::AgentMessage, pb::CollectorMessage>* IngestService::Stream(
     grpc::CallbackServerContext* context) {
-  return new IngestReactor(context, this, store_, metrics_, flow_);
+  return new IngestReactor(context, this, store_, metrics_, flow_, mesh_);
 }
 
 }  // namespace hostmon::collector

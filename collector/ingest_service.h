@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "collector/host_store.h"
 #include "collector/ingest_flow_control.h"
+#include "collector/mesh/mesh_coordinator.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -53,8 +54,10 @@ class IngestReactor;
 class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackService {
  public:
   // `flow` (optional) pauses reading from agent streams while outputs are full.
-  IngestService(HostStore* store, CollectorMetrics* metrics, IngestFlowControl* flow = nullptr)
-      : store_(store), metrics_(metrics), flow_(flow) {}
+  // `mesh` (optional) gets the agents that announce a mesh responder and sends them plans.
+  IngestService(HostStore* store, CollectorMetrics* metrics, IngestFlowControl* flow = nullptr,
+                MeshCoordinator* mesh = nullptr)
+      : store_(store), metrics_(metrics), flow_(flow), mesh_(mesh) {}
 
   grpc::ServerBidiReactor<::hostmon::ingest::v1::AgentMessage,
                           ::hostmon::ingest::v1::CollectorMessage>*
@@ -72,6 +75,7 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   HostStore* store_;
   CollectorMetrics* metrics_;
   IngestFlowControl* flow_;
+  MeshCoordinator* mesh_;
   absl::Mutex mu_;
   absl::flat_hash_set<IngestReactor*> live_ ABSL_GUARDED_BY(mu_);
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

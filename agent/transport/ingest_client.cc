@@ -237,6 +237,7 @@ void IngestClient::Impl::MakeHello(pb::AgentMessage* msg) const {
   hello->set_collection_interval_ms(
       static_cast<uint32_t>(absl::ToInt64Milliseconds(options_.collection_interval)));
   hello->add_features("v1");
+  if (!options_.mesh_address.empty()) hello->set_mesh_address(options_.mesh_address);
 }
 
 void IngestClient::Impl::Encode(const CollectedBatch& batch, std::vector<bool>* series_defined,
@@ -313,6 +314,17 @@ void IngestClient::Impl::ReadLoop(
       case pb::CollectorMessage::kDrain:
         log::Info("collector asked agents to reconnect", log::Kv("reason", in.drain().reason()));
         break;
+      case pb::CollectorMessage::kMeshPlan: {
+        // Plans go to agents that announced a responder; one without a prober ignores them.
+        if (!options_.on_mesh_plan) break;
+        MeshPlan plan;
+        plan.version = in.mesh_plan().version();
+        for (const pb::MeshPeer& p : in.mesh_plan().peers()) {
+          plan.peers.push_back({p.host_name(), p.address(), p.link_class()});
+        }
+        options_.on_mesh_plan(std::move(plan));
+        break;
+      }
       default:
         break;  // newer collector: unknown messages are ignored
     }

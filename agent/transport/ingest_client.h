@@ -6,6 +6,7 @@
 // restart.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "agent/contributor.h"
+#include "agent/mesh/mesh_agent.h"
 #include "agent/series_table.h"
 #include "agent/spool/spool.h"
 #include "agent/transport/batch_queue.h"
@@ -37,6 +39,10 @@ struct IngestClientOptions {
   // and replays the spool's backlog behind them, `replayed`, at most replay_rate batches/s.
   Spool* spool = nullptr;
   double replay_rate = 20;
+  // The latency mesh: the responder address announced in the Hello (empty: the agent takes no
+  // part), and who receives the collector's probe plans (called on the stream's reader thread).
+  std::string mesh_address;
+  std::function<void(MeshPlan)> on_mesh_plan;
 };
 
 // Encodes `batch` as a self-contained Batch message: every family and series it uses is defined in
