@@ -7,7 +7,8 @@ The stack (tests/compat/compat_lib.py): hostmon-collector with the default thres
 (deploy/config/rules.yml) plus tests/dashboards/collector-test-rules.yml (one rule that always
 fires, so the alert panels have an alert to show whatever the machine's load) and remote write
 to a recording receiver (tests/e2e/rw_receiver.py); hostmon-agent on this machine (1 s
-interval, spool, SMART source); Prometheus 2.42 scraping the collector as job "hostmon" (like
+interval, spool, SMART source, probe and weblog sources over a loopback HTTP server that writes
+an access log with response times); Prometheus 2.42 scraping the collector as job "hostmon" (like
 deploy/prometheus/prometheus.yml) every 1 s with deploy/prometheus/hostmon-recording.yml and
 hostmon-alerts.yml loaded. Optional peers: --redfish (the Redfish source reads the test Redfish
 service, tests/tools/redfish_server.py, serving a DMTF mockup), --ipmi-sim (the IPMI source
@@ -20,8 +21,8 @@ $__rate_interval=15s, $__range = the dashboard's default range.
 
 Every query must parse and evaluate (a Prometheus error fails the test). A query passes when it
 returns a series (or a label value). A query without data is "without data here" only for a
-documented reason: a metric it needs is absent for a reason listed in METRIC_REASONS (no probe
-source, no BMC, ...) or its expression matches EMPTY_REASONS (a filter that is empty on a
+documented reason: a metric it needs is absent for a reason listed in METRIC_REASONS (no BMC,
+no SMART disk, ...) or its expression matches EMPTY_REASONS (a filter that is empty on a
 healthy host); any other empty query fails. Prometheus must also report every loaded rule
 healthy. Then it checks that the shipped pipeline alerts see real failures: SIGKILL the agent ->
 HostmonAgentDisconnected pending; stop the collector -> HostmonCollectorDown pending and
@@ -34,12 +35,14 @@ Usage: dashboard_queries_test.py --bin-dir build/bin [--min-pass K] [--redfish] 
 
 import collections
 import glob
+import http.server
 import json
 import os
 import re
 import signal
 import socket
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -69,8 +72,6 @@ COLLECTOR_JOB = "hostmon"  # deploy/prometheus/prometheus.yml's job_name
 # Why a metric a query needs can be absent on the test machine. A query whose missing metric is
 # not listed here fails: a new panel over an absent metric must say why the metric is absent.
 METRIC_REASONS = [
-    (r"^(hostmon_probe_|instance_target:hostmon_probe_)",
-     "probe metrics: no probe source exists yet (hostmon_probe_* are not exported)"),
     (r"^ipmi_", "ipmi_*: no BMC here (IPMI source off, no /dev/ipmi0 on this machine)"),
     (r"^redfish_", "redfish_*: no Redfish service configured (run with --redfish)"),
     (r"^(smartctl_|hostmon_smart_)",
@@ -151,6 +152,53 @@ def start_redfish(procs, runner, workdir):
             "--source.redfish.interval=5s", "--source.redfish.timeout=4s"]
 
 
+class _LoggingHandler(http.server.BaseHTTPRequestHandler):
+    """Answers 200 and appends a line per request to the server's log in the weblog source's
+    nginx_timed format (combined + $request_time "$upstream_response_time")."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        start = time.monotonic()
+        body = b"ok\n"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        line = '127.0.0.1 - - [%s] "GET %s HTTP/1.1" 200 %d "-" "%s" %.3f "-"\n' % (
+            time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime()), self.path, len(body),
+            self.headers.get("User-Agent", "-"), time.monotonic() - start)
+        with open(self.server.access_log, "a", encoding="utf-8") as f:
+            f.write(line)
+
+    def log_message(self, *unused):
+        pass
+
+
+def start_probe_target(runner, workdir):
+    """A loopback HTTP server that logs each request in combined format; the agent probes it
+    (http as class web, tcp as class intra_dc) and tails its log (weblog), so the probe and web
+    panels have data. Returns (server, the agent's extra args)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LoggingHandler)
+    server.access_log = os.path.join(workdir, "access.log")
+    open(server.access_log, "w").close()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    probes = os.path.join(workdir, "probes.yml")
+    with open(probes, "w") as f:
+        f.write("interval: 1s\ntargets:\n"
+                "  - {name: site, module: http, url: 'http://127.0.0.1:%d/', class: web}\n"
+                "  - {name: site-tcp, module: tcp, address: '127.0.0.1:%d', class: intra_dc}\n"
+                % (port, port))
+    logs = os.path.join(workdir, "weblogs.yml")
+    with open(logs, "w") as f:
+        f.write("logs:\n  - {name: site, path: '%s', format: nginx_timed, start_at: beginning}\n"
+                % server.access_log)
+    runner.require("probe target listens", port > 0, "")
+    return server, ["--source.probe", "--source.probe.config=" + probes,
+                    "--source.probe.interval=1s", "--source.probe.timeout=900ms",
+                    "--source.weblog", "--source.weblog.config=" + logs,
+                    "--source.weblog.state-file=" + os.path.join(workdir, "weblog.state")]
+
+
 def start_ipmi_sim(procs, runner, workdir):
     """The test BMC on free loopback ports; returns the agent's extra args."""
     sim = ipmi_sim.start_sim(procs, workdir)
@@ -198,8 +246,10 @@ def body(args, procs, runner, workdir):
 
     recorder = rw_receiver.Recorder()
     server, rw_url = rw_receiver.start(recorder)
+    probe_target, probe_args = start_probe_target(runner, workdir)
     try:
         agent_args = ["--spool.directory=" + os.path.join(workdir, "spool"), "--source.smart"]
+        agent_args += probe_args
         metric_reasons = list(METRIC_REASONS)
         if args.redfish:
             agent_args += start_redfish(procs, runner, workdir)
@@ -222,6 +272,7 @@ def body(args, procs, runner, workdir):
         return evaluate_all(args, procs, runner, stack, dashboards, metric_reasons)
     finally:
         server.shutdown()
+        probe_target.shutdown()
 
 
 def alert_active(stack, alertname):
@@ -267,6 +318,8 @@ def evaluate_all(args, procs, runner, stack, dashboards, metric_reasons):
     if args.ipmi_sim:
         wanted.append("ipmi_up == 1")
     wanted.append('hostmon_alerts{alertname="DashboardTestAlwaysFiring",alertstate="firing"}')
+    wanted.append('probe_success{target="site"} == 1')
+    wanted.append('hostmon_weblog_requests_total{log="site",status_class="2xx"} > 0')
     if args.alertmanager:
         wanted.append("hostmon_collector_alertmanager_notifications_sent_total > 0")
     for expr in wanted:

@@ -200,5 +200,28 @@ TEST_CASE("Default latency and response-time rules key on the probe histogram by
   CHECK(h.engine->Alerts().size() == 4);
 }
 
+TEST_CASE("Default probe error-rate rule: share of failed probes per target over 5m",
+          "[alerting]") {
+  absl::StatusOr<RuleSet> rules = LoadRulesFile(kDefaultRules);
+  REQUIRE(rules.ok());
+  testing::Harness h("");
+  h.engine->ReplaceRules(*std::move(rules));
+  h.Event(HostEvent::kConnected);
+  const LabelPairs flaky = ProbeTarget("api", "http", "orders");
+  const LabelPairs healthy = ProbeTarget("web", "http", "shop");
+  // Rounds of 15 s: "orders" fails every 10th probe (10 % > 5 %: critical), "shop" never.
+  for (int step = 1; step <= 30; ++step) {
+    h.Step({{"probe_success", flaky, step % 10 == 0 ? 0.0 : 1.0}, {"probe_success", healthy, 1.0}});
+  }
+  auto failing = h.Find("ProbeHighErrorRate");
+  REQUIRE(failing != nullptr);
+  CHECK(failing->state == AlertState::kFiring);
+  CHECK(Label(failing->labels, "target") == "orders");
+  CHECK(Label(failing->labels, "severity") == "critical");
+  CHECK(failing->value > 5);
+  CHECK(failing->value < 15);
+  CHECK(h.engine->Alerts().size() == 1);
+}
+
 }  // namespace
 }  // namespace hostmon::collector::alerting
