@@ -408,7 +408,7 @@ TEST_CASE("Per-host exposition: that host's series only, 404 unknown, 503 stale 
   REQUIRE(store.Hosts().size() == 1);
 }
 
-TEST_CASE("A connected but silent host is stale; a gone host that returns is connected",
+TEST_CASE("A connected but silent host is stale, and a gone host that returns is connected",
           "[collector][store][targets]") {
   Fixture f;
   REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());

@@ -36,7 +36,7 @@ SocketAddress Loopback(int port) {
   return r->front();
 }
 
-TEST_CASE("SplitHostPort: names, IPv4, bracketed IPv6; errors name the input", "[net]") {
+TEST_CASE("SplitHostPort: names, IPv4, bracketed IPv6, and errors name the input", "[net]") {
   std::string host, port;
   REQUIRE(SplitHostPort("db1.example.org:5432", &host, &port).ok());
   CHECK(host == "db1.example.org");
@@ -52,7 +52,7 @@ TEST_CASE("SplitHostPort: names, IPv4, bracketed IPv6; errors name the input", "
   }
 }
 
-TEST_CASE("Resolve: literals need no resolver; family preference filters", "[net]") {
+TEST_CASE("Resolve: literals need no resolver, and family preference filters", "[net]") {
   auto deadline = absl::Now() + absl::Seconds(1);
   auto v4 = Resolve("127.0.0.1", "80", IpPreference::kIpv4Only, deadline);
   REQUIRE(v4.ok());

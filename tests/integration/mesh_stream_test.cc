@@ -177,7 +177,7 @@ TEST_CASE("An agent ignores collector message kinds it does not know", "[integra
   server->Shutdown(std::chrono::system_clock::now());
 }
 
-TEST_CASE("The mesh prober measures responders; a dead peer costs one deadline",
+TEST_CASE("The mesh prober measures responders, and a dead peer costs one deadline",
           "[integration][mesh]") {
   agent::MeshOptions o;
   o.listen_address = "127.0.0.1:0";
