@@ -2,8 +2,8 @@
 //
 // The agent's parts, built from its configuration, and the long-running collection loop. The
 // program's entry point (agent/agent_app.h) parses the configuration, builds these, runs them and
-// turns SIGTERM/SIGINT into Agent::RequestStop; tests build them with fake sources and a fake
-// clock.
+// turns SIGTERM/SIGINT into Agent::RequestStop (SIGHUP: stop, then a new Agent from the reloaded
+// configuration); tests build them with fake sources and a fake clock.
 #pragma once
 
 #include <cstdint>
@@ -91,6 +91,10 @@ class Agent {
   // collection and while it waits for the next tick, never while a collection is stuck. Must
   // outlive Run.
   void SetNotifier(const common::SystemdNotifier* notifier) { notifier_ = notifier; }
+
+  // Adds a part whose self metrics go into every batch after the agent's own (e.g. the
+  // program's reload status). Before Run; `c` must outlive the agent.
+  void AddContributor(Contributor* c) { collection_->AddContributor(c); }
 
   BatchQueue& queue() { return *queue_; }
   const SeriesTable& table() const { return *table_; }

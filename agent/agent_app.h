@@ -4,7 +4,8 @@
 namespace hostmon::agent {
 
 // The whole program: configuration (agent/agent_config.h), then --version, --check-config,
-// --once or the long-running agent (agent/agent.h) until SIGTERM or SIGINT. Returns the process
+// --once or the long-running agent (agent/agent.h) until SIGTERM or SIGINT; SIGHUP reloads the
+// configuration (checked in full first; a bad one keeps the running agent). Returns the process
 // exit code: 0, 2 for an invalid command line or configuration, 1 when a part cannot start.
 int AgentMain(int argc, const char* const* argv);
 

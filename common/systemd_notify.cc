@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -82,6 +83,13 @@ void SystemdNotifier::Status(absl::string_view status) const {
 
 void SystemdNotifier::Stopping(absl::string_view status) const {
   SendOrLog(absl::StrCat("STOPPING=1\nSTATUS=", status));
+}
+
+void SystemdNotifier::Reloading(absl::string_view status) const {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const int64_t usec = static_cast<int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+  SendOrLog(absl::StrCat("RELOADING=1\nMONOTONIC_USEC=", usec, "\nSTATUS=", status));
 }
 
 void SystemdNotifier::WatchdogPing() const {

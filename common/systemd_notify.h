@@ -48,6 +48,9 @@ class SystemdNotifier {
   void Ready(absl::string_view status) const;
   void Status(absl::string_view status) const;
   void Stopping(absl::string_view status) const;
+  // RELOADING=1 (with MONOTONIC_USEC, which Type=notify-reload requires): a configuration reload
+  // started; Ready() ends it.
+  void Reloading(absl::string_view status) const;
   void WatchdogPing() const;
 
  private:

@@ -7,9 +7,12 @@
 #include "common/systemd_notify.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cinttypes>
+#include <cstdio>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -40,6 +43,17 @@ TEST_CASE("SystemdNotifier sends READY, STATUS, STOPPING and WATCHDOG datagrams"
   CHECK(sock.Receive(kWait) == "WATCHDOG=1");
   n.Stopping("bye");
   CHECK(sock.Receive(kWait) == "STOPPING=1\nSTATUS=bye");
+  // RELOADING=1 carries MONOTONIC_USEC (Type=notify-reload refuses it without), taken now.
+  timespec before{};
+  clock_gettime(CLOCK_MONOTONIC, &before);
+  n.Reloading("reloading configuration");
+  const std::string reloading = sock.Receive(kWait);
+  uint64_t usec = 0;
+  char status[64] = {};
+  REQUIRE(std::sscanf(reloading.c_str(), "RELOADING=1\nMONOTONIC_USEC=%" SCNu64 "\nSTATUS=%63[^\n]",
+                      &usec, status) == 2);
+  CHECK(usec >= static_cast<uint64_t>(before.tv_sec) * 1000000);
+  CHECK(std::string(status) == "reloading configuration");
 }
 
 TEST_CASE("SystemdNotifier reaches an abstract socket named with '@'", "[systemd_notify]") {
