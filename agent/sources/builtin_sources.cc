@@ -4,10 +4,12 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/arp/arp_source.h"
+#include "agent/sources/bonding/bonding_source.h"
 #include "agent/sources/conntrack/conntrack_source.h"
 #include "agent/sources/cpu/cpu_source.h"
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
+#include "agent/sources/dmi/dmi_source.h"
 #include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/filefd/filefd_source.h"
@@ -15,6 +17,7 @@
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/ipmi/ipmi_source.h"
+#include "agent/sources/kernel_hung/kernel_hung_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -44,6 +47,7 @@
 #include "agent/sources/udp_queues/udp_queues_source.h"
 #include "agent/sources/uname/uname_source.h"
 #include "agent/sources/vmstat/vmstat_source.h"
+#include "agent/sources/watchdog/watchdog_source.h"
 #include "agent/sources/weblog/weblog_source.h"
 
 namespace hostmon::agent {
@@ -58,6 +62,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
          "Regexp of arp devices to include (mutually exclusive to device-exclude)."},
         {"device-exclude", "",
          "Regexp of arp devices to exclude (mutually exclusive to device-include)."}}},
+      {"bonding", "Bonding interfaces' configured and active slaves from /sys/class/net/*/bonding",
+       true, MakeBondingSource},
       {"conntrack",
        "Connection tracking table size and statistics from /proc/sys/net/netfilter and "
        "/proc/net/stat/nf_conntrack",
@@ -67,6 +73,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeCpufreqSource},
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
        MakeDiskstatsSource, DiskstatsOptions()},
+      {"dmi", "DMI/SMBIOS identification from /sys/class/dmi/id (read once)", true, MakeDmiSource},
       {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
        MakeEdacSource},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true, MakeEntropySource},
@@ -83,6 +90,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "(LAN 2.0) via FreeIPMI in process, as ipmi_exporter",
        false, MakeIpmiSource, IpmiOptions(),
        /*slow=*/true},
+      {"kernel_hung", "Hung tasks detected since boot from /proc/sys/kernel/hung_task_detect_count",
+       true, MakeKernelHungSource},
       {"loadavg", "Load averages from /proc/loadavg", true, MakeLoadavgSource},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, MakeMdadmSource},
       {"meminfo", "Memory statistics from /proc/meminfo", true, MakeMeminfoSource},
@@ -162,6 +171,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeVmstatSource,
        {{"fields", kVmstatDefaultFields,
          "Regex (RE2) of /proc/vmstat fields to export, as --collector.vmstat.fields"}}},
+      {"watchdog", "Watchdog timers' state and timeouts from /sys/class/watchdog", true,
+       MakeWatchdogSource},
       {"weblog",
        "Request counts by status class and method, response time histogram from web server "
        "access logs listed in a logs file",

@@ -26,8 +26,10 @@ TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
   testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
   // node_exporter 1.5.0 on the same tree: 19 series for eth0, 18 for lo (no speed: duplex and
-  // speed are unreadable there), 15 for ifb0 (no carrier, dormant, name_assign_type, speed).
-  CHECK(out.samples.size() == 19 + 18 + 15);
+  // speed are unreadable there), 15 for ifb0 (no carrier, dormant, name_assign_type, speed), 19
+  // for the bond bond0 (bonding_masters next to it is a file, not an interface).
+  CHECK(out.samples.size() == 19 + 18 + 15 + 19);
+  CHECK(out.samples.at("node_network_speed_bytes{device=\"bond0\"}") == 125000000);
   std::map<std::string, double> eth0;
   for (const auto& [key, value] : out.samples) {
     if (key.find("\"eth0\"") != std::string::npos) eth0[key] = value;
@@ -72,7 +74,7 @@ TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
 TEST_CASE("netclass source options", "[agent][netclass]") {
   const common::FsRoot fs = testing::FixtureRoot();
   SECTION("ignored-devices") {
-    auto source = Make(fs, {{"ignored-devices", "^(lo|ifb.*)$"}});
+    auto source = Make(fs, {{"ignored-devices", "^(lo|ifb.*|bond.*)$"}});
     REQUIRE(source.ok());
     testing::SampleRecorder out;
     REQUIRE((*source)->Collect(out).ok());
@@ -83,8 +85,9 @@ TEST_CASE("netclass source options", "[agent][netclass]") {
     REQUIRE(source.ok());
     testing::SampleRecorder out;
     REQUIRE((*source)->Collect(out).ok());
-    CHECK(out.Count("node_network_speed_bytes") == 0);
-    CHECK(out.samples.size() == 18 + 18 + 15);
+    CHECK(out.Count("node_network_speed_bytes{device=\"eth0\"}") == 0);
+    CHECK(out.Count("node_network_speed_bytes") == 1);  // bond0's 1000 Mb/s is valid
+    CHECK(out.samples.size() == 18 + 18 + 15 + 19);
   }
   SECTION("bad values") {
     CHECK(absl::IsInvalidArgument(Make(fs, {{"ignored-devices", "("}}).status()));
@@ -125,7 +128,8 @@ TEST_CASE("ListSubdirectories lists the fixture's interfaces", "[agent][netclass
   std::vector<std::string> names;
   REQUIRE(ListSubdirectories(std::string(HOSTMON_FIXTURE_DIR) + "/sys/class/net", &names).ok());
   std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"eth0", "ifb0", "lo"});
+  // Not the file bonding_masters, which the bonding driver puts next to the interfaces.
+  CHECK(names == std::vector<std::string>{"bond0", "eth0", "ifb0", "lo"});
 }
 
 }  // namespace
