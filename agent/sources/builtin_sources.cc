@@ -25,6 +25,7 @@
 #include "agent/sources/netdev/netdev_source.h"
 #include "agent/sources/netstat/netstat_source.h"
 #include "agent/sources/nfs/nfs_source.h"
+#include "agent/sources/nfs/nfsd_source.h"
 #include "agent/sources/nvme/nvme_source.h"
 #include "agent/sources/os/os_source.h"
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
@@ -119,6 +120,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        {{"fields", kNetstatDefaultFields, "Regexp of <Proto>_<Field> to export."}}},
       {"nfs", "NFS client RPC and per-procedure statistics from /proc/net/rpc/nfs", true,
        MakeNfsSource},
+      {"nfsd", "NFS server statistics from /proc/net/rpc/nfsd", true, MakeNfsdSource},
       {"nvme", "NVMe controller info from /sys/class/nvme", true, MakeNvmeSource},
       {"os", "OS identification from /etc/os-release", true, MakeOsSource},
       {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,

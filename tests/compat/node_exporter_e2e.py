@@ -51,7 +51,7 @@ AGENT_OWN = re.compile(r"^hostmon_")
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
 SOURCES = ["arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac",
            "entropy", "filefd", "hwmon", "interrupts", "kernel_hung", "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat",
-           "nfs", "nvme", "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat",
+           "nfs", "nfsd", "nvme", "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat",
            "sockstat", "softnet", "stat", "textfile", "thermal_zone", "time", "udp_queues",
            "vmstat", "watchdog", "xfs"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.

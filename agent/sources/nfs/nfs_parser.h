@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Parser for the NFS client's RPC statistics, /proc/net/rpc/nfs (net/sunrpc/stats.c,
-// fs/nfs/...): one line per group, e.g.
+// Parsers for the NFS client's and server's RPC statistics, /proc/net/rpc/nfs and
+// /proc/net/rpc/nfsd (net/sunrpc/stats.c, fs/nfs/, fs/nfsd/stats.c): one line per group, e.g.
 //
 //   net 70 70 69 45
 //   rpc 1218785755 374636 1218815394
@@ -9,8 +9,11 @@
 //   proc4 48 98 51 54 ...
 //
 // "net": packets, UDP packets, TCP packets, TCP connections; "rpc": calls, retransmissions,
-// authentication refreshes; "procN": the number of procedures that follow, then one call count
-// per procedure of NFS version N in the protocol's procedure order.
+// authentication refreshes (the client's) or calls, bad calls, bad format, bad auth, bad client
+// (the server's); "procN": the number of procedures that follow, then one call count per
+// procedure of NFS version N in the protocol's procedure order. The server adds "rc" (reply
+// cache), "fh" (file handles), "io" (bytes), "th" (threads), "ra" (read-ahead cache, older
+// kernels), "proc4ops" (per NFSv4 operation) and "wdeleg_getattr".
 #pragma once
 
 #include <cstdint>
@@ -103,5 +106,44 @@ struct NfsClientStats {
 // skipped.
 absl::Status ParseNfsClientStats(absl::string_view text, absl::string_view file,
                                  NfsClientStats* out);
+
+// NFSv4 operations the server counts (proc4ops), as node_exporter's method label spells them,
+// with their position in the proc4ops line (1-based after the count; RelLockOwner, position 40,
+// only on kernels that count it).
+struct NfsV4Op {
+  absl::string_view name;
+  size_t position;
+};
+constexpr NfsV4Op kNfsdV4Ops[] = {
+    {"Access", 4},     {"Close", 5},        {"Commit", 6},        {"Create", 7},
+    {"DelegPurge", 8}, {"DelegReturn", 9},  {"GetAttr", 10},      {"GetFH", 11},
+    {"Link", 12},      {"Lock", 13},        {"Lockt", 14},        {"Locku", 15},
+    {"Lookup", 16},    {"LookupRoot", 17},  {"Nverify", 18},      {"Open", 19},
+    {"OpenAttr", 20},  {"OpenConfirm", 21}, {"OpenDgrd", 22},     {"PutFH", 23},
+    {"Read", 26},      {"ReadDir", 27},     {"ReadLink", 28},     {"Remove", 29},
+    {"Rename", 30},    {"Renew", 31},       {"RestoreFH", 32},    {"SaveFH", 33},
+    {"SecInfo", 34},   {"SetAttr", 35},     {"SetClientID", 36},  {"SetClientIDConfirm", 37},
+    {"Verify", 38},    {"Write", 39},       {"RelLockOwner", 40},
+};
+constexpr size_t kNumNfsdV4Ops = sizeof(kNfsdV4Ops) / sizeof(kNfsdV4Ops[0]);
+
+struct NfsServerStats {
+  uint64_t reply_cache_hits = 0, reply_cache_misses = 0, reply_cache_nocache = 0;
+  uint64_t stale_file_handles = 0;
+  uint64_t bytes_read = 0, bytes_written = 0;
+  uint64_t threads = 0;
+  uint64_t read_ahead_cache_size = 0, read_ahead_not_found = 0;
+  uint64_t udp_packets = 0, tcp_packets = 0, tcp_connections = 0;
+  uint64_t rpcs = 0, bad_format = 0, bad_auth = 0, bad_client = 0;
+  uint64_t v2[18] = {}, v3[22] = {};    // as NfsClientStats
+  uint64_t v4_ops[kNumNfsdV4Ops] = {};  // in kNfsdV4Ops order
+  uint64_t wdeleg_getattr = 0;
+};
+
+// Parses /proc/net/rpc/nfsd's text. Errors as ParseNfsClientStats: rc 3 values, fh 5, io 2, th
+// at least 2 (older kernels add a histogram, not parsed), ra 12, net 4, rpc 5, proc2/proc3 as the
+// client's, proc4 exactly 2 procedures, proc4ops at least 39 operations; unknown groups skipped.
+absl::Status ParseNfsServerStats(absl::string_view text, absl::string_view file,
+                                 NfsServerStats* out);
 
 }  // namespace hostmon::agent
