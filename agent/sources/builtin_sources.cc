@@ -18,6 +18,7 @@
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/ipmi/ipmi_source.h"
 #include "agent/sources/kernel_hung/kernel_hung_source.h"
+#include "agent/sources/ksmd/ksmd_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -38,6 +39,7 @@
 #include "agent/sources/schedstat/schedstat_source.h"
 #include "agent/sources/smart/smart_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
+#include "agent/sources/softirqs/softirqs_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
 #include "agent/sources/systemd/systemd_source.h"
@@ -51,6 +53,7 @@
 #include "agent/sources/vmstat/vmstat_source.h"
 #include "agent/sources/watchdog/watchdog_source.h"
 #include "agent/sources/weblog/weblog_source.h"
+#include "agent/sources/xfrm/xfrm_source.h"
 #include "agent/sources/xfs/xfs_source.h"
 
 namespace hostmon::agent {
@@ -95,6 +98,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        /*slow=*/true},
       {"kernel_hung", "Hung tasks detected since boot from /proc/sys/kernel/hung_task_detect_count",
        true, MakeKernelHungSource},
+      {"ksmd", "Kernel samepage merging statistics from /sys/kernel/mm/ksm", false, MakeKsmdSource},
       {"loadavg", "Load averages from /proc/loadavg", true, MakeLoadavgSource},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, MakeMdadmSource},
       {"meminfo", "Memory statistics from /proc/meminfo", true, MakeMeminfoSource},
@@ -148,6 +152,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        false, MakeSmartSource, SmartOptions(), /*slow=*/true},
       {"sockstat", "Socket statistics from /proc/net/sockstat and /proc/net/sockstat6", true,
        MakeSockstatSource},
+      {"softirqs", "Softirq counts per CPU and vector from /proc/softirqs", false,
+       MakeSoftirqsSource},
       {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,
        MakeSoftnetSource},
       {"stat", "Boot time, context switches, forks, interrupts from /proc/stat", true,
@@ -183,6 +189,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "Request counts by status class and method, response time histogram from web server "
        "access logs listed in a logs file",
        false, MakeWeblogSource, WeblogOptions()},
+      {"xfrm", "IPsec transformation error counters from /proc/net/xfrm_stat", false,
+       MakeXfrmSource},
       {"xfs", "XFS filesystem statistics per device from /sys/fs/xfs/*/stats/stats", true,
        MakeXfsSource},
   };

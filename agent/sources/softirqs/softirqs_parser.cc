@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent/sources/softirqs/softirqs_parser.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/text_parse.h"
+
+namespace hostmon::agent {
+namespace {
+
+constexpr absl::string_view kKnown[] = {"HI",       "TIMER",   "NET_TX", "NET_RX",  "BLOCK",
+                                        "IRQ_POLL", "TASKLET", "SCHED",  "HRTIMER", "RCU"};
+
+}  // namespace
+
+absl::Status ParseSoftirqs(absl::string_view text, absl::string_view file,
+                           absl::FunctionRef<void(absl::string_view, size_t, uint64_t)> fn) {
+  absl::string_view line;
+  if (!common::NextLine(&text, &line)) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": input is empty"));
+  }
+  size_t line_no = 1;
+  while (common::NextLine(&text, &line)) {
+    ++line_no;
+    // Tokenised in place: rows have one column per CPU, far more than a field vector holds
+    // inline on big machines.
+    size_t i = 0;
+    const auto next = [&]() {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      const size_t start = i;
+      while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+      return line.substr(start, i - start);
+    };
+    absl::string_view type = next();
+    if (type.size() < 2 || type.back() != ':') continue;
+    type.remove_suffix(1);
+    bool known = false;
+    for (absl::string_view k : kKnown) known = known || k == type;
+    if (!known) continue;
+    size_t cpu = 0;
+    for (absl::string_view count = next(); !count.empty(); count = next(), ++cpu) {
+      uint64_t v = 0;
+      absl::Status s = common::ParseUint64(count, type, &v);
+      if (!s.ok()) return common::LineError(file, line_no, line, s.message());
+      fn(type, cpu, v);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hostmon::agent
