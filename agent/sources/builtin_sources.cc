@@ -5,6 +5,8 @@
 #include "agent/source_registry.h"
 #include "agent/sources/arp/arp_source.h"
 #include "agent/sources/bonding/bonding_source.h"
+#include "agent/sources/buddyinfo/buddyinfo_source.h"
+#include "agent/sources/cgroups/cgroups_source.h"
 #include "agent/sources/conntrack/conntrack_source.h"
 #include "agent/sources/cpu/cpu_source.h"
 #include "agent/sources/cpufreq/cpufreq_source.h"
@@ -37,6 +39,7 @@
 #include "agent/sources/rapl/rapl_source.h"
 #include "agent/sources/redfish/redfish_source.h"
 #include "agent/sources/schedstat/schedstat_source.h"
+#include "agent/sources/slabinfo/slabinfo_source.h"
 #include "agent/sources/smart/smart_source.h"
 #include "agent/sources/sockstat/sockstat_source.h"
 #include "agent/sources/softirqs/softirqs_source.h"
@@ -70,6 +73,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
          "Regexp of arp devices to exclude (mutually exclusive to device-include)."}}},
       {"bonding", "Bonding interfaces' configured and active slaves from /sys/class/net/*/bonding",
        true, MakeBondingSource},
+      {"buddyinfo", "Free memory blocks per zone and order from /proc/buddyinfo", false,
+       MakeBuddyinfoSource},
+      {"cgroups", "Cgroups per controller from /proc/cgroups", false, MakeCgroupsSource},
       {"conntrack",
        "Connection tracking table size and statistics from /proc/sys/net/netfilter and "
        "/proc/net/stat/nf_conntrack",
@@ -146,6 +152,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "a targets file",
        false, MakeRedfishSource, RedfishOptions(), /*slow=*/true},
       {"schedstat", "Per-CPU scheduler statistics from /proc/schedstat", true, MakeSchedstatSource},
+      {"slabinfo", "Slab allocator caches from /proc/slabinfo (root-only file)", false,
+       MakeSlabinfoSource, SlabinfoOptions()},
       {"smart",
        "SMART/NVMe disk health via smartctl --json (--nocheck=standby: sleeping disks stay "
        "asleep), as smartctl_exporter; slow tier; needs CAP_SYS_RAWIO/CAP_SYS_ADMIN (README)",

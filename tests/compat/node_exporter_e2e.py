@@ -49,11 +49,12 @@ AGENT_OWN = re.compile(r"^hostmon_")
 
 # node_exporter's collectors that end-to-end-test.sh runs (enabled there or by default) and
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
-SOURCES = ["arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy",
-           "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "loadavg", "mdadm", "meminfo",
-           "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os", "powersupplyclass",
-           "pressure", "processes", "rapl", "schedstat", "sockstat", "softirqs", "softnet", "stat",
-           "textfile", "thermal_zone", "time", "udp_queues", "vmstat", "watchdog", "xfrm", "xfs"]
+SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufreq", "diskstats",
+           "dmi", "edac", "entropy", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd",
+           "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
+           "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
+           "sockstat", "softirqs", "softnet", "stat", "textfile", "thermal_zone", "time",
+           "udp_queues", "vmstat", "watchdog", "xfrm", "xfs"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
     "--source.arp.device-exclude=nope",
