@@ -21,6 +21,7 @@
 #include "agent/sources/ipmi/ipmi_source.h"
 #include "agent/sources/kernel_hung/kernel_hung_source.h"
 #include "agent/sources/ksmd/ksmd_source.h"
+#include "agent/sources/lnstat/lnstat_source.h"
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
@@ -105,6 +106,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"kernel_hung", "Hung tasks detected since boot from /proc/sys/kernel/hung_task_detect_count",
        true, MakeKernelHungSource},
       {"ksmd", "Kernel samepage merging statistics from /sys/kernel/mm/ksm", false, MakeKsmdSource},
+      {"lnstat", "Per-CPU network cache statistics from /proc/net/stat/*", false, MakeLnstatSource},
       {"loadavg", "Load averages from /proc/loadavg", true, MakeLoadavgSource},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, MakeMdadmSource},
       {"meminfo", "Memory statistics from /proc/meminfo", true, MakeMeminfoSource},
