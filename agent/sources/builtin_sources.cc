@@ -59,6 +59,7 @@
 #include "agent/sources/weblog/weblog_source.h"
 #include "agent/sources/xfrm/xfrm_source.h"
 #include "agent/sources/xfs/xfs_source.h"
+#include "agent/sources/zoneinfo/zoneinfo_source.h"
 
 namespace hostmon::agent {
 
@@ -203,6 +204,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeXfrmSource},
       {"xfs", "XFS filesystem statistics per device from /sys/fs/xfs/*/stats/stats", true,
        MakeXfsSource},
+      {"zoneinfo", "Memory zone statistics from /proc/zoneinfo", false, MakeZoneinfoSource},
   };
   return *sources;
 }
