@@ -25,6 +25,7 @@
 #include "agent/sources/loadavg/loadavg_source.h"
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
+#include "agent/sources/meminfo_numa/meminfo_numa_source.h"
 #include "agent/sources/netclass/netclass_source.h"
 #include "agent/sources/netdev/netdev_source.h"
 #include "agent/sources/netstat/netstat_source.h"
@@ -111,6 +112,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"loadavg", "Load averages from /proc/loadavg", true, MakeLoadavgSource},
       {"mdadm", "Software RAID (md) state from /proc/mdstat", true, MakeMdadmSource},
       {"meminfo", "Memory statistics from /proc/meminfo", true, MakeMeminfoSource},
+      {"meminfo_numa", "Memory statistics per NUMA node from /sys/devices/system/node", false,
+       MakeMeminfoNumaSource},
       {"netclass",
        "Network interface properties from /sys/class/net",
        true,
