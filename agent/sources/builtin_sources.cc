@@ -48,6 +48,7 @@
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
 #include "agent/sources/systemd/systemd_source.h"
+#include "agent/sources/tapestats/tapestats_source.h"
 #include "agent/sources/tcpstat/tcpstat_source.h"
 #include "agent/sources/textfile/textfile_source.h"
 #include "agent/sources/thermal_zone/thermal_zone_source.h"
@@ -176,6 +177,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "systemd unit states and socket connections over D-Bus (sd-bus), as node_exporter's "
        "systemd collector",
        false, MakeSystemdSource, SystemdOptions()},
+      {"tapestats", "Tape drive I/O statistics from /sys/class/scsi_tape/st*/stats", true,
+       MakeTapestatsSource, TapestatsOptions()},
       {"tcpstat", "TCP connections by state from /proc/net/tcp and /proc/net/tcp6", false,
        MakeTcpstatSource},
       {"textfile",

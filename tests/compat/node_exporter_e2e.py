@@ -53,7 +53,7 @@ SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufre
            "dmi", "edac", "entropy", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "lnstat",
            "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
-           "sockstat", "softirqs", "softnet", "stat", "textfile", "thermal_zone", "time",
+           "sockstat", "softirqs", "softnet", "stat", "tapestats", "textfile", "thermal_zone", "time",
            "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zoneinfo"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
