@@ -14,6 +14,7 @@
 #include "agent/sources/dmi/dmi_source.h"
 #include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
+#include "agent/sources/fibrechannel/fibrechannel_source.h"
 #include "agent/sources/filefd/filefd_source.h"
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/hwmon/hwmon_source.h"
@@ -93,6 +94,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
        MakeEdacSource},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true, MakeEntropySource},
+      {"fibrechannel", "Fibre Channel HBA state and counters from /sys/class/fc_host", true,
+       MakeFibrechannelSource},
       {"filefd", "File handle counts from /proc/sys/fs/file-nr", true, MakeFilefdSource},
       {"filesystem",
        "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "absl/strings/ascii.h"
+#include "agent/sources/common/sysfs_value.h"
 
 namespace hostmon::agent {
 namespace {
@@ -69,7 +69,7 @@ constexpr Field kFields[] = {
 }  // namespace
 
 std::string DmiLabelValue(absl::string_view file_text) {
-  absl::string_view s = absl::StripAsciiWhitespace(file_text.substr(0, kDmiMaxValueBytes));
+  absl::string_view s = SysfsAttributeText(file_text);
   std::string out;
   out.reserve(s.size());
   bool in_invalid_run = false;

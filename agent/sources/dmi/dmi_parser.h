@@ -15,13 +15,9 @@
 
 namespace hostmon::agent {
 
-// The at most 128 bytes node_exporter reads of a sysfs attribute (procfs' SysReadFile), with
-// leading and trailing whitespace removed.
-constexpr size_t kDmiMaxValueBytes = 128;
-
 // One DMI attribute file's text as a label value, as node_exporter's dmi collector makes it: the
-// first kDmiMaxValueBytes bytes, whitespace-trimmed, each run of bytes that is not UTF-8 replaced
-// by one U+FFFD (Go's strings.ToValidUTF8).
+// first 128 bytes, whitespace-trimmed (agent/sources/common/sysfs_value.h), each run of bytes that
+// is not UTF-8 replaced by one U+FFFD (Go's strings.ToValidUTF8).
 std::string DmiLabelValue(absl::string_view file_text);
 
 // The label node_exporter gives the attribute file `file` ("sys_vendor" -> "system_vendor"), or

@@ -13,11 +13,9 @@
 
 namespace hostmon::agent {
 
-// The at most 128 bytes node_exporter reads of an attribute (procfs' SysReadFile), trimmed.
-absl::string_view WatchdogAttributeText(absl::string_view file_text);
-
-// A numeric attribute as procfs parses it (strconv.ParseInt with base 0): optional sign, then
-// decimal, "0x" hex, "0o" or leading-"0" octal, or "0b" binary. The error names `file`.
+// A numeric attribute as node_exporter reads it (agent/sources/common/sysfs_value.h: 128 bytes,
+// trimmed, Go's ParseInt base 0). The error names `file` and says whether the text is not a
+// number or out of range.
 absl::Status ParseWatchdogNumber(absl::string_view file_text, absl::string_view file, int64_t* out);
 
 }  // namespace hostmon::agent

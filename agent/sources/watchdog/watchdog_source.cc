@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "agent/sources/common/sysfs_value.h"
 #include "agent/sources/watchdog/watchdog_parser.h"
 #include "common/dir_entries.h"
 #include "common/status_macros.h"
@@ -67,12 +68,12 @@ class WatchdogSource : public Source {
         HM_ASSIGN_OR_RETURN(bool present, Read(name, kStringFiles[i], &strings_[i]));
         if (!present) strings_[i].clear();
       }
-      const LabelRef info[] = {{"identity", WatchdogAttributeText(strings_[0])},
+      const LabelRef info[] = {{"identity", SysfsAttributeText(strings_[0])},
                                {"name", name},
-                               {"options", WatchdogAttributeText(strings_[1])},
-                               {"pretimeout_governor", WatchdogAttributeText(strings_[2])},
-                               {"state", WatchdogAttributeText(strings_[3])},
-                               {"status", WatchdogAttributeText(strings_[4])}};
+                               {"options", SysfsAttributeText(strings_[1])},
+                               {"pretimeout_governor", SysfsAttributeText(strings_[2])},
+                               {"state", SysfsAttributeText(strings_[3])},
+                               {"status", SysfsAttributeText(strings_[4])}};
       out.Add(kInfo, info, 1);
     }
     return absl::OkStatus();

@@ -6,39 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "agent/sources/common/sysfs_value.h"
 #include "common/text_parse.h"
 
 namespace hostmon::agent {
 namespace {
-
-// Go's strconv.ParseInt(s, 0, 64): sign, then decimal, 0x hex, 0o/leading-0 octal or 0b binary.
-bool ParseGoInt(absl::string_view s, int64_t* out) {
-  bool negative = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    negative = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  int base = 10;
-  if (s.size() > 1 && s[0] == '0') {
-    const char p = absl::ascii_tolower(s[1]);
-    base = p == 'x' ? 16 : p == 'b' ? 2 : 8;
-    s.remove_prefix(p == 'x' || p == 'b' || p == 'o' ? 2 : 1);
-  }
-  if (s.empty()) return false;
-  uint64_t v = 0;
-  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-  for (const char c : s) {
-    const int d = c >= '0' && c <= '9'   ? c - '0'
-                  : c >= 'a' && c <= 'z' ? c - 'a' + 10
-                  : c >= 'A' && c <= 'Z' ? c - 'A' + 10
-                                         : 99;
-    if (d >= base) return false;
-    if (v > (limit - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) return false;
-    v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
-  }
-  *out = negative ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
-  return true;
-}
 
 // "Node 0, zone      DMA" (the "Node" may have been consumed by the block split): node and zone.
 bool ParseNodeZone(absl::string_view line, absl::string_view* node, absl::string_view* zone) {
@@ -74,7 +46,7 @@ bool ParseProtection(absl::string_view line, ZoneStats* z) {
     const size_t sep = list.find(", ");
     const absl::string_view item = list.substr(0, sep);
     int64_t v = 0;
-    if (n == kMaxZoneProtection || !ParseGoInt(item, &v)) return false;
+    if (n == kMaxZoneProtection || !ParseGoInt64(item, &v).ok()) return false;
     z->protection[n++] = v;
     if (sep == absl::string_view::npos) break;
     list.remove_prefix(sep + 2);
@@ -116,7 +88,7 @@ absl::Status ParseZoneinfo(absl::string_view text, absl::string_view file,
         absl::string_view value = absl::StripLeadingAsciiWhitespace(trimmed.substr(space));
         value = value.substr(0, value.find_first_of(" \t"));
         int64_t v = 0;
-        z.present[i] = ParseGoInt(value, &v);
+        z.present[i] = ParseGoInt64(value, &v).ok();
         z.values[i] = v;
         break;
       }
