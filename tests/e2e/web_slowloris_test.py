@@ -9,7 +9,7 @@ without sending anything and 50 send a request line and then one header byte per
 finishing (each one the server closes is opened again at once, as the attack tool would). Every
 0.5 s, /metrics and /-/healthy must answer 200 within 1 s. The server must close the attackers at
 the read timeout. After the attack ends the collector has no more threads and no more open file
-descriptors than before it.
+descriptors than before it (give or take 3, which gRPC's own thread pool varies by).
 Everything listens on 127.0.0.1 only; the attack is bounded in count and time.
 """
 
@@ -27,6 +27,9 @@ IDLE = 50
 SLOW = 50
 ATTACK_S = 12.0
 READ_TIMEOUT_S = 4
+# gRPC and the rule engine start and end a thread or file now and then on their own; a leak from
+# the attack would be of the order of its 100 connections.
+SLACK = 3
 
 
 def threads_and_fds(pid):
@@ -133,7 +136,7 @@ def body(args, procs, runner, workdir):
     runner.check("every /metrics and /-/healthy during the attack answered 200 within 1 s "
                  "(%d probes)" % len(samples), samples and not bad, bad[:10])
     runner.check("the collector held all %d attackers without a thread each (threads %d -> %d)"
-                 % (IDLE + SLOW, before[0], during[0]), during[0] <= before[0] + 1, during)
+                 % (IDLE + SLOW, before[0], during[0]), during[0] <= before[0] + SLACK, during)
     runner.check("the server closed the attackers at the read timeout (%ds): %d closes, each "
                  "after %.1f-%.1fs" % (READ_TIMEOUT_S, len(lifetimes),
                                        min(lifetimes or [0]), max(lifetimes or [0])),
@@ -143,7 +146,7 @@ def body(args, procs, runner, workdir):
 
     def settled():
         now = threads_and_fds(pid)
-        return now if now[0] <= before[0] and now[1] <= before[1] else None
+        return now if now[0] <= before[0] + SLACK and now[1] <= before[1] + SLACK else None
 
     after = h.wait_until(settled, 3.0, 0.2)
     runner.check("after the attack: no leftover threads or connections (before %r, after %r)"
