@@ -47,7 +47,7 @@ class WebServer {
   // A handler fills the body and content type and returns the HTTP status code. Routes with a
   // plain Handler answer GET and HEAD (other methods get 405).
   using Handler = std::function<int(std::string* body, std::string* content_type)>;
-  // What a RequestHandler sees of the request: any method; the body is read up to 1 MiB.
+  // What a RequestHandler sees of the request: any method; the whole body (at most 1 MiB).
   struct Request {
     std::string method;  // "GET", "POST", ...
     // The percent-decoded path, without dot-segment removal: "/metrics/hosts/a/../b" stays as is,
