@@ -10,6 +10,7 @@
 #include "common/build_info.h"
 #include "common/clock.h"
 #include "common/grpc_tls.h"
+#include "common/http/web_config.h"
 #include "common/log.h"
 #include "prometheus/text_serializer.h"
 
@@ -183,17 +184,42 @@ std::optional<common::StartError> Collector::Start() {
   };
   request_routes["/-/reload"] = [this](const WebServer::Request& r, std::string* body,
                                        std::string* content_type) {
+    // Prometheus's convention: endpoints that change the server are off unless asked for, so an
+    // anonymous client on the network cannot make the collector re-read its rules in a loop.
+    if ((r.method == "POST" || r.method == "PUT") && !config_.web_enable_lifecycle) {
+      *body = "Lifecycle API is not enabled (--web.enable-lifecycle).\n";
+      return 403;
+    }
     return alerts_->ServeReload(r.method, body, content_type);
   };
-  auto web =
-      WebServer::Start(config_.web_listen_address, std::move(routes), std::move(request_routes));
+  WebServer::Options web_options;
+  web_options.max_connections = static_cast<int>(config_.web_max_connections);
+  web_options.read_timeout = config_.web_read_timeout;
+  if (!config_.web_config_file.empty()) {
+    auto web_config = common::LoadWebConfigFile(config_.web_config_file);
+    if (!web_config.ok()) {
+      server_->Shutdown();
+      server_.reset();
+      return common::StartError{"invalid web config", log::Kv("err", web_config.status().message()),
+                                2};
+    }
+    web_options.web_config = std::make_shared<common::WebConfig>(std::move(*web_config));
+  }
+  const bool web_tls = web_options.web_config != nullptr && web_options.web_config->tls.enabled();
+  const bool web_auth =
+      web_options.web_config != nullptr && !web_options.web_config->basic_auth_users.empty();
+  auto web = WebServer::Start(config_.web_listen_address, std::move(routes),
+                              std::move(request_routes), std::move(web_options));
   if (!web.ok()) {
     server_->Shutdown();
     server_.reset();
     return common::StartError{"cannot start", log::Kv("err", web.status().message()), 1};
   }
   web_ = std::move(*web);
-  log::Info("web listening", log::Kv("web_address", web_->bound_address()));
+  log::Info("web listening", log::Kv("web_address", web_->bound_address()) +
+                                 log::Kv("tls", web_tls ? "on" : "off") +
+                                 log::Kv("basic_auth", web_auth ? "on" : "off") +
+                                 log::Kv("lifecycle", config_.web_enable_lifecycle ? "on" : "off"));
   alerts_->Start(web_->bound_address());
   log::Info("alerting started",
             log::Kv("rule_files", static_cast<int64_t>(config_.alerting.rule_files.size())) +

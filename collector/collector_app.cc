@@ -19,6 +19,7 @@
 #include "common/clock.h"
 #include "common/flags.h"
 #include "common/grpc_tls.h"
+#include "common/http/web_config.h"
 #include "common/log.h"
 #include "common/systemd_notify.h"
 #include "prometheus/registry.h"
@@ -55,6 +56,12 @@ std::optional<common::StartError> CheckCollectorStart(const CollectorConfig& con
   }
   if (absl::Status s = WebServer::CheckAddress(config.web_listen_address); !s.ok()) {
     return common::StartError{"invalid configuration", log::Kv("err", s.message()), 2};
+  }
+  // The web config as a start loads it: fields, TLS files (key matching the certificate), hashes.
+  if (!config.web_config_file.empty()) {
+    if (auto web = common::LoadWebConfigFile(config.web_config_file); !web.ok()) {
+      return common::StartError{"invalid web config", log::Kv("err", web.status().message()), 2};
+    }
   }
   // The rule files load together, as at start-up, so a rule name defined in two files is caught.
   std::unique_ptr<alerting::RuleEvaluator> engine =

@@ -11,8 +11,8 @@ namespace hostmon::collector {
 // What a start checks before it listens, and all that --check-config checks: the values
 // (ValidateCollectorConfig: hosts, remote_write, alerting and Alertmanager options), the gRPC
 // credentials as Collector::Start builds them (TLS files readable; plaintext only on a loopback
-// listen address), the web listen address, the rule files (loaded together) and the remote write
-// credential files. Returns why a start would refuse, with its exit code.
+// listen address), the web listen address and web config file, the rule files (loaded together) and
+// the remote write credential files. Returns why a start would refuse, with its exit code.
 std::optional<common::StartError> CheckCollectorStart(const CollectorConfig& config);
 
 // The whole program: configuration (collector/collector_config.h), then --version, --check-rules,

@@ -70,8 +70,17 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   if (s = y.GetString(tls, "key_file", "grpc.tls", &c->tls.key_file); !s.ok()) return s;
   if (s = y.GetString(tls, "ca_file", "grpc.tls", &c->tls.ca_file); !s.ok()) return s;
   if (s = y.GetMap(root, "web", "", &web); !s.ok()) return s;
-  if (s = y.CheckKeys(web, "web", {"listen_address"}); !s.ok()) return s;
+  if (s = y.CheckKeys(
+          web, "web",
+          {"listen_address", "config_file", "enable_lifecycle", "max_connections", "read_timeout"});
+      !s.ok()) {
+    return s;
+  }
   if (s = y.GetString(web, "listen_address", "web", &c->web_listen_address); !s.ok()) return s;
+  if (s = y.GetString(web, "config_file", "web", &c->web_config_file); !s.ok()) return s;
+  if (s = y.GetBool(web, "enable_lifecycle", "web", &c->web_enable_lifecycle); !s.ok()) return s;
+  if (s = y.GetInt(web, "max_connections", "web", &c->web_max_connections); !s.ok()) return s;
+  if (s = y.GetDuration(web, "read_timeout", "web", &c->web_read_timeout); !s.ok()) return s;
   if (s = y.GetMap(root, "hosts", "", &hosts); !s.ok()) return s;
   if (s = y.CheckKeys(hosts, "hosts",
                       {"default_job", "default_interval", "staleness", "staleness_intervals",
@@ -138,6 +147,13 @@ absl::Status ApplyCollectorFlags(int argc, const char* const* argv, CollectorCon
                "Address for agent streams (port 0 picks a free port)");
   flags.String("web.listen-address", &config->web_listen_address,
                "Address for /metrics, /-/healthy, /-/ready (port 0 picks a free port)");
+  flags.String("web.config.file", &config->web_config_file,
+               "Web config file (Prometheus's format): TLS and basic auth for the web port");
+  flags.Bool("web.enable-lifecycle", &config->web_enable_lifecycle,
+             "Allow POST /-/reload (otherwise it answers 403)");
+  flags.Duration("web.read-timeout", &config->web_read_timeout,
+                 "A web client must complete its request (TLS handshake, headers, body) within "
+                 "this time after connecting");
   flags.String("tls.cert-file", &config->tls.cert_file, "Server certificate (PEM)");
   flags.String("tls.key-file", &config->tls.key_file, "Server private key (PEM)");
   flags.String("tls.ca-file", &config->tls.ca_file,
@@ -207,6 +223,12 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
       return absl::InvalidArgumentError(
           absl::StrCat("mesh.group_label \"", c.mesh.group_label, "\" is not a label name"));
     }
+  }
+  if (c.web_max_connections < 1 || c.web_max_connections > 65536) {
+    return absl::InvalidArgumentError("web.max_connections must be between 1 and 65536");
+  }
+  if (c.web_read_timeout < absl::Milliseconds(100) || c.web_read_timeout > absl::Minutes(10)) {
+    return absl::InvalidArgumentError("web.read_timeout must be between 100ms and 10m");
   }
   if (absl::Status s = log::ValidateLevel(c.log_level); !s.ok()) return s;
   return alerting::ValidateAlertingOptions(c.alerting);

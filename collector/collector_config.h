@@ -21,6 +21,15 @@ struct CollectorConfig {
   std::string grpc_listen_address = "127.0.0.1:9710";
   common::TlsFiles tls;
   std::string web_listen_address = ":9711";
+  // The web port's TLS, basic auth users and headers (Prometheus's --web.config.file format,
+  // common/http/web_config.h); empty: plain HTTP, no authentication.
+  std::string web_config_file;
+  // POST /-/reload answers 403 unless set (Prometheus's --web.enable-lifecycle).
+  bool web_enable_lifecycle = false;
+  // Open web connections at most; more wait in the listen backlog (collector/web_server.h).
+  int64_t web_max_connections = 512;
+  // From accept to a complete request (TLS handshake, headers, body); then it is closed.
+  absl::Duration web_read_timeout = absl::Seconds(10);
   HostStoreOptions hosts;
   std::string log_level = "info";
   alerting::AlertingOptions alerting;

@@ -1,42 +1,223 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "collector/web_server.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "CivetServer.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 
 namespace hostmon::collector {
 namespace {
 
+constexpr size_t kMaxHeaderBytes = 64 << 10;
 constexpr size_t kMaxRequestBody = 1 << 20;
 
-// The one civetweb handler, registered at "/" (civetweb then passes it every path); it routes by
-// the rules in web_server.h.
-class Dispatcher : public CivetHandler {
+const char* StatusText(int code) {
+  switch (code) {
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return code < 400 ? "OK" : code < 500 ? "Client Error" : "Server Error";
+  }
+}
+
+// Percent-decodes `in` once; false on a malformed escape. No dot-segment removal: a prefix route
+// sees exactly what the client asked for, and ".." has no meaning.
+bool PercentDecode(absl::string_view in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out->push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) return false;
+    auto hex = [](char c) {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    const int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return true;
+}
+
+// A parsed request head. Header names are lower-cased; only the ones the server uses are kept.
+struct RequestHead {
+  WebServer::Request request;
+  std::string authorization;
+  size_t content_length = 0;
+  bool expect_continue = false;
+};
+
+// Parses "METHOD SP target SP HTTP/1.x CRLF (name: value CRLF)*" (without the final CRLF).
+// Returns 0 or the status code to answer with.
+int ParseHead(absl::string_view head, RequestHead* out) {
+  std::vector<absl::string_view> lines = absl::StrSplit(head, "\r\n");
+  std::vector<absl::string_view> first = absl::StrSplit(lines[0], ' ');
+  if (first.size() != 3 || first[0].empty() || !absl::StartsWith(first[2], "HTTP/1.")) return 400;
+  for (char c : first[0]) {
+    if (!absl::ascii_isupper(static_cast<unsigned char>(c))) return 400;
+  }
+  out->request.method = std::string(first[0]);
+  absl::string_view target = first[1];
+  if (target.empty() || target[0] != '/') return 400;
+  size_t q = target.find('?');
+  if (q != absl::string_view::npos) {
+    out->request.query = std::string(target.substr(q + 1));
+    target = target.substr(0, q);
+  }
+  if (!PercentDecode(target, &out->request.path)) return 400;
+  bool has_length = false;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    absl::string_view line = lines[i];
+    size_t colon = line.find(':');
+    // No name, or obsolete line folding (a continuation line starting with white space).
+    if (colon == absl::string_view::npos || colon == 0 || line[0] == ' ' || line[0] == '\t') {
+      return 400;
+    }
+    const std::string name = absl::AsciiStrToLower(line.substr(0, colon));
+    absl::string_view value = absl::StripAsciiWhitespace(line.substr(colon + 1));
+    if (name == "host") {
+      out->request.host = std::string(value);
+    } else if (name == "authorization") {
+      out->authorization = std::string(value);
+    } else if (name == "content-length") {
+      if (has_length || !absl::SimpleAtoi(value, &out->content_length)) return 400;
+      has_length = true;
+    } else if (name == "transfer-encoding") {
+      return 411;  // chunked request bodies are not supported: send a Content-Length
+    } else if (name == "expect") {
+      out->expect_continue = absl::EqualsIgnoreCase(value, "100-continue");
+    }
+  }
+  if (out->content_length > kMaxRequestBody) return 413;
+  return 0;
+}
+
+std::string FormatResponse(int code, const std::string& content_type, const std::string& body,
+                           bool with_body, const common::WebConfig* config, bool challenge) {
+  std::string out = absl::StrCat(
+      "HTTP/1.1 ", code, " ", StatusText(code), "\r\nContent-Type: ", content_type,
+      "\r\nContent-Length: ", body.size(), "\r\nCache-Control: no-store\r\nConnection: close\r\n");
+  if (challenge) absl::StrAppend(&out, "WWW-Authenticate: Basic realm=\"hostmon\"\r\n");
+  if (config != nullptr) {
+    for (const auto& [name, value] : config->headers)
+      absl::StrAppend(&out, name, ": ", value, "\r\n");
+  }
+  out.append("\r\n");
+  if (with_body) out.append(body);
+  return out;
+}
+
+}  // namespace
+
+class WebServer::Impl {
  public:
-  Dispatcher(std::map<std::string, WebServer::Handler> routes,
-             std::map<std::string, WebServer::RequestHandler> request_routes) {
+  struct Route {
+    Handler handler;
+    RequestHandler request_handler;
+  };
+
+  Impl(std::map<std::string, Handler> routes, std::map<std::string, RequestHandler> request_routes,
+       Options options)
+      : options_(std::move(options)),
+        auth_(options_.web_config ? options_.web_config->basic_auth_users
+                                  : std::map<std::string, std::string>{}) {
     for (auto& [path, handler] : routes) Add(path, Route{std::move(handler), nullptr});
     for (auto& [path, handler] : request_routes) Add(path, Route{nullptr, std::move(handler)});
     // Longest first, so the most specific prefix wins.
     std::sort(prefixes_.begin(), prefixes_.end(),
               [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   }
-  bool handleGet(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
-  bool handleHead(CivetServer*, mg_connection* conn) override { return Serve(conn, false); }
-  bool handlePost(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
-  bool handlePut(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
-  bool handleDelete(CivetServer*, mg_connection* conn) override { return Serve(conn, true); }
+
+  ~Impl() { Stop(); }
+
+  absl::Status Listen(const std::string& host, const std::string& port, std::string* bound);
+  void Run();
+  void Stop();
+  int open_connections() const { return open_.load(); }
 
  private:
-  struct Route {
-    WebServer::Handler handler;
-    WebServer::RequestHandler request_handler;
+  enum class Phase { kHandshake, kReading, kProcessing, kWriting };
+  struct Conn {
+    int fd = -1;
+    SSL* ssl = nullptr;
+    Phase phase = Phase::kReading;
+    absl::Time deadline;
+    std::string in;
+    size_t head_end = 0;  // bytes of the head including the blank line, once complete
+    RequestHead head;
+    bool continue_sent = false;
+    std::string out;
+    size_t out_pos = 0;
+    uint32_t events = 0;      // what epoll waits for
+    bool registered = false;  // in the epoll set (not while a worker handles the request)
+  };
+  struct Job {
+    uint64_t id;
+    RequestHead head;
+  };
+  struct Done {
+    uint64_t id;
+    std::string response;
   };
 
   void Add(const std::string& path, Route route) {
@@ -46,7 +227,6 @@ class Dispatcher : public CivetHandler {
       exact_[path] = std::move(route);
     }
   }
-
   const Route* Find(const std::string& path) const {
     auto it = exact_.find(path);
     if (it != exact_.end()) return &it->second;
@@ -56,51 +236,430 @@ class Dispatcher : public CivetHandler {
     return nullptr;
   }
 
-  bool Serve(mg_connection* conn, bool with_body) {
-    std::string body;
-    std::string content_type = "text/plain; charset=utf-8";
-    const mg_request_info* info = mg_get_request_info(conn);
-    WebServer::Request request;
-    request.method = info->request_method != nullptr ? info->request_method : "";
-    // local_uri_raw is percent-decoded but, unlike local_uri, not cleaned of dot segments.
-    if (info->local_uri_raw != nullptr) request.path = info->local_uri_raw;
-    const Route* route = Find(request.path);
-    int code;
-    if (route == nullptr) {
-      code = 404;
-      body = "404 page not found\n";
-    } else if (route->request_handler) {
-      if (info->query_string != nullptr) request.query = info->query_string;
-      if (const char* host = mg_get_header(conn, "Host"); host != nullptr) request.host = host;
-      char buf[8192];
-      int n;
-      while ((n = mg_read(conn, buf, sizeof(buf))) > 0 && request.body.size() < kMaxRequestBody) {
-        request.body.append(buf, static_cast<size_t>(n));
-      }
-      code = route->request_handler(request, &body, &content_type);
-    } else if (request.method == "GET" || request.method == "HEAD") {
-      code = route->handler(&body, &content_type);
-    } else {
-      code = 405;
-      body = absl::StrCat("method ", request.method, " not allowed; use GET\n");
-    }
-    mg_printf(conn,
-              "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-              "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-              code, mg_get_response_code_text(conn, code), content_type.c_str(), body.size());
-    if (with_body) mg_write(conn, body.data(), body.size());
-    return true;
-  }
+  std::string Serve(RequestHead& head);
+  void Worker();
+  void Accept();
+  void OnEvent(uint64_t id, uint32_t events);
+  void Handshake(uint64_t id, Conn& c);
+  void ReadRequest(uint64_t id, Conn& c);
+  void WriteResponse(uint64_t id, Conn& c);
+  void Respond(uint64_t id, Conn& c, std::string response);
+  void Watch(uint64_t id, Conn& c, uint32_t events);
+  void Close(uint64_t id);
+  void SetAccepting(bool on);
 
+  const Options options_;
+  common::BasicAuthenticator auth_;
+  std::shared_ptr<ssl_ctx_st> tls_;
   std::map<std::string, Route> exact_;
   std::vector<std::pair<std::string, Route>> prefixes_;
+
+  int listen_fd_ = -1;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  bool accepting_ = true;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> open_{0};
+  std::thread loop_;
+  std::vector<std::thread> workers_;
+  // Owned by the loop thread only.
+  std::unordered_map<uint64_t, Conn> conns_;
+  uint64_t next_id_ = 2;  // 0: the listening socket, 1: the wake-up eventfd
+
+  absl::Mutex mu_;
+  std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
+  std::vector<Done> done_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace
+absl::Status WebServer::Impl::Listen(const std::string& host, const std::string& port,
+                                     std::string* bound) {
+  if (options_.web_config != nullptr && options_.web_config->tls.enabled()) {
+    auto ctx = common::NewServerTlsContext(options_.web_config->tls);
+    if (!ctx.ok()) return ctx.status();
+    tls_ = std::move(*ctx);
+    // Non-blocking writes may be retried with the buffer at another address (std::string growth
+    // never happens during a write, but the pointer advances) and may complete partly.
+    SSL_CTX_set_mode(tls_.get(),
+                     SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* res = nullptr;
+  // civetweb's and Go's reading of ":port": every IPv4 interface (as before).
+  const std::string node = host.empty() ? "0.0.0.0" : host;
+  if (int rc = getaddrinfo(node.c_str(), port.c_str(), &hints, &res); rc != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot resolve ", node, ": ", gai_strerror(rc)));
+  }
+  std::unique_ptr<addrinfo, void (*)(addrinfo*)> free_res(res, freeaddrinfo);
+  listen_fd_ = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) return absl::UnavailableError(absl::StrCat("socket: ", strerror(errno)));
+  int one = 1;
+  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (bind(listen_fd_, res->ai_addr, res->ai_addrlen) != 0 || listen(listen_fd_, SOMAXCONN) != 0) {
+    return absl::UnavailableError(strerror(errno));
+  }
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&ss), &len);
+  int bound_port = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
+                                            : ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  const bool v6 = host.find(':') != std::string::npos;
+  *bound = absl::StrCat(host.empty() ? "0.0.0.0" : host, ":", bound_port);
+  if (v6) *bound = absl::StrCat("[", host, "]:", bound_port);
+
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) return absl::UnavailableError(strerror(errno));
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.u64 = 0;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
+  ev.data.u64 = 1;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  loop_ = std::thread([this] { Run(); });
+  for (int i = 0; i < std::max(1, options_.workers); ++i) {
+    workers_.emplace_back([this] { Worker(); });
+  }
+  return absl::OkStatus();
+}
+
+void WebServer::Impl::Stop() {
+  if (stopping_.exchange(true)) return;
+  {
+    absl::MutexLock lock(&mu_);  // wakes the workers (their Await re-checks stopping_)
+  }
+  if (wake_fd_ >= 0) {
+    uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof(one));
+  }
+  if (loop_.joinable()) loop_.join();
+  for (std::thread& t : workers_) t.join();
+  for (auto& [id, c] : conns_) {
+    if (c.ssl != nullptr) SSL_free(c.ssl);
+    close(c.fd);
+  }
+  conns_.clear();
+  open_ = 0;
+  for (int* fd : {&listen_fd_, &epoll_fd_, &wake_fd_}) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+  }
+}
+
+void WebServer::Impl::Worker() {
+  while (true) {
+    Job job;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Impl* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+            return self->stopping_.load() || !self->jobs_.empty();
+          },
+          this));
+      if (stopping_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    std::string response = Serve(job.head);
+    {
+      absl::MutexLock lock(&mu_);
+      done_.push_back(Done{job.id, std::move(response)});
+    }
+    uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof(one));
+  }
+}
+
+std::string WebServer::Impl::Serve(RequestHead& head) {
+  const common::WebConfig* config = options_.web_config.get();
+  WebServer::Request& request = head.request;
+  const bool with_body = request.method != "HEAD";
+  std::string body;
+  std::string content_type = "text/plain; charset=utf-8";
+  if (auth_.enabled() && !auth_.Check(head.authorization)) {
+    return FormatResponse(401, content_type, "Unauthorized\n", with_body, config, true);
+  }
+  const Route* route = Find(request.path);
+  int code;
+  if (route == nullptr) {
+    code = 404;
+    body = "404 page not found\n";
+  } else if (route->request_handler) {
+    code = route->request_handler(request, &body, &content_type);
+  } else if (request.method == "GET" || request.method == "HEAD") {
+    code = route->handler(&body, &content_type);
+  } else {
+    code = 405;
+    body = absl::StrCat("method ", request.method, " not allowed; use GET\n");
+  }
+  return FormatResponse(code, content_type, body, with_body, config, false);
+}
+
+void WebServer::Impl::SetAccepting(bool on) {
+  if (accepting_ == on) return;
+  accepting_ = on;
+  epoll_event ev{};
+  ev.events = on ? static_cast<uint32_t>(EPOLLIN) : 0u;
+  ev.data.u64 = 0;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+}
+
+void WebServer::Impl::Accept() {
+  while (static_cast<int>(conns_.size()) < options_.max_connections) {
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) break;  // EAGAIN, or a transient error (EMFILE, ECONNABORTED): next event
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    const uint64_t id = next_id_++;
+    Conn& c = conns_[id];
+    c.fd = fd;
+    c.deadline = absl::Now() + options_.read_timeout;
+    if (tls_ != nullptr) {
+      c.ssl = SSL_new(tls_.get());
+      if (c.ssl == nullptr || SSL_set_fd(c.ssl, fd) != 1) {
+        Close(id);
+        continue;
+      }
+      SSL_set_accept_state(c.ssl);
+      c.phase = Phase::kHandshake;
+    }
+    open_ = static_cast<int>(conns_.size());
+    Watch(id, c, EPOLLIN);
+  }
+  // At the cap: leave new clients in the backlog until a connection closes.
+  SetAccepting(static_cast<int>(conns_.size()) < options_.max_connections);
+}
+
+void WebServer::Impl::Watch(uint64_t id, Conn& c, uint32_t events) {
+  // Out of the set while a worker has the request: epoll reports a hang-up even with no events
+  // asked for, and would report it again and again until the response is ready.
+  if (events == 0) {
+    if (c.registered) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
+    c.registered = false;
+    c.events = 0;
+    return;
+  }
+  if (c.registered && c.events == events) return;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = id;
+  epoll_ctl(epoll_fd_, c.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c.fd, &ev);
+  c.registered = true;
+  c.events = events;
+}
+
+void WebServer::Impl::Close(uint64_t id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  Conn& c = it->second;
+  if (c.ssl != nullptr) SSL_free(c.ssl);
+  close(c.fd);  // also removes it from the epoll set
+  conns_.erase(it);
+  open_ = static_cast<int>(conns_.size());
+  SetAccepting(static_cast<int>(conns_.size()) < options_.max_connections);
+}
+
+void WebServer::Impl::Handshake(uint64_t id, Conn& c) {
+  ERR_clear_error();
+  int rc = SSL_do_handshake(c.ssl);
+  if (rc == 1) {
+    c.phase = Phase::kReading;
+    ReadRequest(id, c);  // the client may have sent its request with the last handshake flight
+    return;
+  }
+  int err = SSL_get_error(c.ssl, rc);
+  if (err == SSL_ERROR_WANT_READ) {
+    Watch(id, c, EPOLLIN);
+  } else if (err == SSL_ERROR_WANT_WRITE) {
+    Watch(id, c, EPOLLOUT);
+  } else {
+    ERR_clear_error();
+    Close(id);  // a failed handshake (bad client certificate, not TLS): nothing to answer
+  }
+}
+
+void WebServer::Impl::ReadRequest(uint64_t id, Conn& c) {
+  char buf[16384];
+  while (true) {
+    ssize_t n;
+    if (c.ssl != nullptr) {
+      ERR_clear_error();
+      int rc = SSL_read(c.ssl, buf, sizeof(buf));
+      if (rc <= 0) {
+        int err = SSL_get_error(c.ssl, rc);
+        if (err == SSL_ERROR_WANT_READ) {
+          Watch(id, c, EPOLLIN);
+          return;
+        }
+        if (err == SSL_ERROR_WANT_WRITE) {
+          Watch(id, c, EPOLLOUT);
+          return;
+        }
+        ERR_clear_error();
+        Close(id);
+        return;
+      }
+      n = rc;
+    } else {
+      n = recv(c.fd, buf, sizeof(buf), 0);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        Watch(id, c, EPOLLIN);
+        return;
+      }
+      if (n <= 0) {
+        Close(id);  // the client went away (or closed its side before a complete request)
+        return;
+      }
+    }
+    c.in.append(buf, static_cast<size_t>(n));
+    if (c.head_end == 0) {
+      size_t end = c.in.find("\r\n\r\n");
+      if (end == std::string::npos) {
+        if (c.in.size() > kMaxHeaderBytes) {
+          Respond(id, c,
+                  FormatResponse(431, "text/plain; charset=utf-8", "request headers too large\n",
+                                 true, nullptr, false));
+          return;
+        }
+        continue;
+      }
+      if (end > kMaxHeaderBytes) {
+        Respond(id, c,
+                FormatResponse(431, "text/plain; charset=utf-8", "request headers too large\n",
+                               true, nullptr, false));
+        return;
+      }
+      c.head_end = end + 4;
+      if (int code = ParseHead(absl::string_view(c.in).substr(0, end), &c.head); code != 0) {
+        std::string text = code == 411   ? "send a Content-Length, not a chunked body\n"
+                           : code == 413 ? "request body larger than 1 MiB\n"
+                                         : "malformed request\n";
+        Respond(id, c,
+                FormatResponse(code, "text/plain; charset=utf-8", text, true, nullptr, false));
+        return;
+      }
+    }
+    const size_t have = c.in.size() - c.head_end;
+    if (have < c.head.content_length) {
+      if (c.head.expect_continue && !c.continue_sent && c.ssl == nullptr) {
+        // 25 bytes into an empty socket buffer: a plain send cannot block.
+        static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        (void)!send(c.fd, kContinue, sizeof(kContinue) - 1, MSG_NOSIGNAL);
+        c.continue_sent = true;
+      }
+      continue;
+    }
+    c.head.request.body = c.in.substr(c.head_end, c.head.content_length);
+    c.in.clear();
+    c.in.shrink_to_fit();
+    c.phase = Phase::kProcessing;
+    Watch(id, c, 0);
+    {
+      absl::MutexLock lock(&mu_);
+      jobs_.push_back(Job{id, std::move(c.head)});
+    }
+    return;
+  }
+}
+
+void WebServer::Impl::Respond(uint64_t id, Conn& c, std::string response) {
+  c.phase = Phase::kWriting;
+  c.out = std::move(response);
+  c.out_pos = 0;
+  c.deadline = absl::Now() + options_.write_timeout;
+  WriteResponse(id, c);
+}
+
+void WebServer::Impl::WriteResponse(uint64_t id, Conn& c) {
+  while (c.out_pos < c.out.size()) {
+    const char* p = c.out.data() + c.out_pos;
+    const size_t left = c.out.size() - c.out_pos;
+    if (c.ssl != nullptr) {
+      ERR_clear_error();
+      int rc = SSL_write(c.ssl, p, static_cast<int>(std::min<size_t>(left, 1 << 20)));
+      if (rc <= 0) {
+        int err = SSL_get_error(c.ssl, rc);
+        if (err == SSL_ERROR_WANT_WRITE) return Watch(id, c, EPOLLOUT);
+        if (err == SSL_ERROR_WANT_READ) return Watch(id, c, EPOLLIN);
+        ERR_clear_error();
+        return Close(id);
+      }
+      c.out_pos += static_cast<size_t>(rc);
+    } else {
+      ssize_t n = send(c.fd, p, left, MSG_NOSIGNAL);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return Watch(id, c, EPOLLOUT);
+      }
+      if (n <= 0) return Close(id);
+      c.out_pos += static_cast<size_t>(n);
+    }
+  }
+  if (c.ssl != nullptr) SSL_shutdown(c.ssl);  // close_notify, best effort
+  // Half-close, so the client reads everything before seeing the end of the stream.
+  shutdown(c.fd, SHUT_WR);
+  Close(id);
+}
+
+void WebServer::Impl::OnEvent(uint64_t id, uint32_t events) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  Conn& c = it->second;
+  (void)events;  // errors and hang-ups show up as failing reads and writes
+  switch (c.phase) {
+    case Phase::kHandshake:
+      return Handshake(id, c);
+    case Phase::kReading:
+      return ReadRequest(id, c);
+    case Phase::kProcessing:
+      return;
+    case Phase::kWriting:
+      return WriteResponse(id, c);
+  }
+}
+
+void WebServer::Impl::Run() {
+  epoll_event events[64];
+  while (!stopping_) {
+    int n = epoll_wait(epoll_fd_, events, 64, 250);
+    for (int i = 0; i < n; ++i) {
+      const uint64_t id = events[i].data.u64;
+      if (id == 0) {
+        Accept();
+      } else if (id == 1) {
+        uint64_t count;
+        (void)!read(wake_fd_, &count, sizeof(count));
+      } else {
+        OnEvent(id, events[i].events);
+      }
+    }
+    std::vector<Done> done;
+    {
+      absl::MutexLock lock(&mu_);
+      done.swap(done_);
+    }
+    for (Done& d : done) {
+      auto it = conns_.find(d.id);
+      if (it != conns_.end()) Respond(d.id, it->second, std::move(d.response));
+    }
+    // Deadlines: a connection that has not completed its request (or taken its response) in
+    // time is closed. A request being processed has no deadline: the handler finishes it.
+    const absl::Time now = absl::Now();
+    std::vector<uint64_t> expired;
+    for (const auto& [cid, c] : conns_) {
+      if (c.phase != Phase::kProcessing && now > c.deadline) expired.push_back(cid);
+    }
+    for (uint64_t cid : expired) Close(cid);
+  }
+}
 
 WebServer::~WebServer() {
-  if (server_) server_->close();
+  if (impl_ != nullptr) impl_->Stop();
 }
+
+int WebServer::open_connections() const { return impl_ != nullptr ? impl_->open_connections() : 0; }
 
 absl::Status WebServer::CheckAddress(const std::string& address) {
   size_t colon = address.rfind(':');
@@ -115,31 +674,24 @@ absl::Status WebServer::CheckAddress(const std::string& address) {
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     const std::string& address, std::map<std::string, Handler> routes,
-    std::map<std::string, RequestHandler> request_routes) {
+    std::map<std::string, RequestHandler> request_routes, Options options) {
   if (absl::Status s = CheckAddress(address); !s.ok()) return s;
-  // civetweb spells "all interfaces" as a bare port.
-  std::string host;
-  std::string port_spec = address;
-  size_t colon = address.rfind(':');
-  host = address.substr(0, colon);
-  if (host.empty() || host == "0.0.0.0") port_spec = address.substr(colon + 1);
-  std::vector<std::string> options = {"listening_ports",   port_spec, "num_threads", "4",
-                                      "enable_keep_alive", "no"};
+  // A client that resets its connection while a response is written must not kill the process
+  // (TLS writes go through write(2), which raises SIGPIPE; plain sends use MSG_NOSIGNAL).
+  signal(SIGPIPE, SIG_IGN);
+  const size_t colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);  // "[::1]:9711"
+  }
   auto web = std::unique_ptr<WebServer>(new WebServer());
-  try {
-    web->server_ = std::make_unique<CivetServer>(options);
-  } catch (const std::exception& e) {
+  web->impl_ =
+      std::make_unique<Impl>(std::move(routes), std::move(request_routes), std::move(options));
+  if (absl::Status s = web->impl_->Listen(host, address.substr(colon + 1), &web->bound_address_);
+      !s.ok()) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", address, " for HTTP: ", e.what()));
+        absl::StrCat("cannot listen on ", address, " for HTTP: ", s.message()));
   }
-  if (web->server_->getContext() == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address, " for HTTP"));
-  }
-  web->dispatcher_ = std::make_unique<Dispatcher>(std::move(routes), std::move(request_routes));
-  web->server_->addHandler("/", web->dispatcher_.get());
-  std::vector<int> ports = web->server_->getListeningPorts();
-  int port = ports.empty() ? 0 : ports[0];
-  web->bound_address_ = absl::StrCat(host.empty() ? "0.0.0.0" : host, ":", port);
   return web;
 }
 

@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// The collector's HTTP side (civetweb, which prometheus-cpp already depends on): /metrics,
-// /-/healthy, /-/ready and a landing page. Owning the server, rather than using prometheus-cpp's
-// Exposer, lets the collector add endpoints such as /-/reload and /api/v1/alerts.
+// The collector's HTTP side: /metrics, /-/healthy, /-/ready, the fleet page, /-/reload,
+// /api/v1/alerts... An HTTP/1.1 server of its own (epoll, OpenSSL), because the web port faces
+// every client on the network and must stay up for Prometheus whatever they do:
 //
-// Routing is done here, not by civetweb (whose handlers match any path below theirs, so /metrics
-// would also answer /metrics/anything): a route answers its exact path only, except a route whose
-// path ends in '/' (e.g. "/metrics/hosts/"), which answers every longer path below it. Anything
-// else is 404.
+// - One event-loop thread does all socket I/O (TLS handshakes, reading requests, writing
+//   responses) without blocking, so idle, slow ("slowloris") or slow-reading clients cost a
+//   file descriptor and a buffer each, never a thread. Each connection has a deadline:
+//   `read_timeout` from accept to the end of its request, `write_timeout` for its response;
+//   past it the connection is closed. At `max_connections` open connections the server stops
+//   accepting until one closes (new clients wait in the kernel's backlog), like Prometheus's
+//   --web.max-connections.
+// - A small pool of workers runs the handlers (and bcrypt), so a slow handler never stalls I/O.
+// - TLS and basic auth come from the web config file (common/http/web_config.h, Prometheus's
+//   --web.config.file format). Every route needs the credentials when users are configured.
+// - One request per connection (responses carry "Connection: close"); request headers at most
+//   64 KiB, bodies at most 1 MiB with Content-Length (413 past it; chunked bodies get 411).
+//
+// Routing: a route answers its exact path only, except a route whose path ends in '/' (e.g.
+// "/metrics/hosts/"), which answers every longer path below it. Anything else is 404.
 #pragma once
 
 #include <functional>
@@ -16,18 +27,27 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-
-class CivetServer;
-class CivetHandler;
+#include "absl/time/time.h"
+#include "common/http/web_config.h"
 
 namespace hostmon::collector {
+
+// Outside WebServer so that its default member initializers can serve a default argument there.
+struct WebServerOptions {
+  // TLS, basic auth users and extra headers; null: plain HTTP without authentication.
+  std::shared_ptr<const common::WebConfig> web_config;
+  int max_connections = 512;
+  absl::Duration read_timeout = absl::Seconds(10);   // accept to complete request
+  absl::Duration write_timeout = absl::Seconds(60);  // handler done to response sent
+  int workers = 4;
+};
 
 class WebServer {
  public:
   // A handler fills the body and content type and returns the HTTP status code. Routes with a
   // plain Handler answer GET and HEAD (other methods get 405).
   using Handler = std::function<int(std::string* body, std::string* content_type)>;
-  // What a RequestHandler sees of the request: any method; the body is read up to 1 MiB.
+  // What a RequestHandler sees of the request: any method; the whole body (at most 1 MiB).
   struct Request {
     std::string method;  // "GET", "POST", ...
     // The percent-decoded path, without dot-segment removal: "/metrics/hosts/a/../b" stays as is,
@@ -41,6 +61,8 @@ class WebServer {
   using RequestHandler =
       std::function<int(const Request& request, std::string* body, std::string* content_type)>;
 
+  using Options = WebServerOptions;
+
   ~WebServer();
   // Checks the form of a listen address, as Start does before it binds: "host:port" or ":port"
   // with a port from 0 to 65535.
@@ -48,14 +70,17 @@ class WebServer {
   // Listens on `address` ("host:port", ":port"; port 0 picks a free one).
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(
       const std::string& address, std::map<std::string, Handler> routes,
-      std::map<std::string, RequestHandler> request_routes = {});
+      std::map<std::string, RequestHandler> request_routes = {}, Options options = {});
   // The address actually bound, e.g. "127.0.0.1:9711".
   const std::string& bound_address() const { return bound_address_; }
+  // Connections open now (accepted and not yet closed), for tests and metrics.
+  int open_connections() const;
+
+  class Impl;
 
  private:
   WebServer() = default;
-  std::unique_ptr<CivetServer> server_;
-  std::unique_ptr<CivetHandler> dispatcher_;
+  std::unique_ptr<Impl> impl_;
   std::string bound_address_;
 };
 

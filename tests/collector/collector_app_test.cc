@@ -32,6 +32,7 @@ TEST_CASE("CheckCollectorStart refuses what a start refuses", "[collector][check
   const std::string broken_rules = dir.File("rules.yml");
   std::ofstream(broken_rules)
       << "groups: [{name: g, rules: [{alert: A, expr: 'up ==', for: 1m}]}]\n";
+  const std::string bad_web = dir.Write("web.yml", "basic_auth_users:\n  alice: plain\n");
   const Case cases[] = {
       {"plaintext gRPC on all interfaces",
        [](CollectorConfig* c) { c->grpc_listen_address = "0.0.0.0:9710"; },
@@ -56,6 +57,15 @@ TEST_CASE("CheckCollectorStart refuses what a start refuses", "[collector][check
        "ftp://example.org"},
       {"an empty default job", [](CollectorConfig* c) { c->hosts.default_job = ""; },
        "default_job"},
+      {"a web config file with a plain-text password",
+       [&](CollectorConfig* c) { c->web_config_file = bad_web; },
+       "web.yml:2: field \\\"basic_auth_users.alice\\\": not a bcrypt hash"},
+      {"a missing web config file", [&](CollectorConfig* c) { c->web_config_file = missing; },
+       "missing.pem"},
+      {"no web connections allowed", [](CollectorConfig* c) { c->web_max_connections = 0; },
+       "web.max_connections"},
+      {"a web read timeout of 0", [](CollectorConfig* c) { c->web_read_timeout = {}; },
+       "web.read_timeout"},
   };
   for (const Case& k : cases) {
     INFO(k.what);

@@ -46,6 +46,10 @@ grpc:
     ca_file: /etc/hostmon/ca.crt
 web:
   listen_address: 127.0.0.1:19711
+  config_file: /etc/hostmon/web.yml
+  enable_lifecycle: true
+  max_connections: 64
+  read_timeout: 3s
 hosts:
   default_job: hosts
   default_interval: 30s
@@ -62,6 +66,10 @@ log:
   CHECK(c.tls.key_file == "/etc/hostmon/collector.key");
   CHECK(c.tls.ca_file == "/etc/hostmon/ca.crt");
   CHECK(c.web_listen_address == "127.0.0.1:19711");
+  CHECK(c.web_config_file == "/etc/hostmon/web.yml");
+  CHECK(c.web_enable_lifecycle);
+  CHECK(c.web_max_connections == 64);
+  CHECK(c.web_read_timeout == absl::Seconds(3));
   CHECK(c.hosts.default_job == "hosts");
   CHECK(c.hosts.default_interval == absl::Seconds(30));
   CHECK(c.hosts.staleness == absl::Minutes(2));

@@ -54,7 +54,8 @@ BROKEN_RULES = "rules:\n  - name: Broken\n    expr: {func: rate}\n    for: soon\
 
 def body(args, procs, runner, workdir):
     host = "e2e-cpu-" + secrets.token_hex(3)
-    stack = ap.Stack(args, procs, runner, workdir, RULES, host)
+    stack = ap.Stack(args, procs, runner, workdir, RULES, host,
+                     collector_args=["--web.enable-lifecycle"])
     try:
         run(args, stack, runner, workdir, host)
     finally:

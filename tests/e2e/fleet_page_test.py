@@ -91,7 +91,7 @@ def body(args, procs, runner, workdir):
     plain = "fleet-a-" + tag
     hostile = "<script>alert(1)</script>&<b>" + tag
     collector, grpc_addr, web_addr = h.start_loopback_collector(
-        procs, runner, args.bin_dir, ["--staleness=%ds" % STALENESS_S])
+        procs, runner, args.bin_dir, ["--staleness=%ds" % STALENESS_S, "--web.enable-lifecycle"])
     web_base = "http://" + web_addr
     agents = {host: h.start_agent(procs, args.bin_dir, "agent-%d" % i, grpc_addr, host)
               for i, host in enumerate((plain, hostile))}
