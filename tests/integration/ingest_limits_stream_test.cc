@@ -10,6 +10,7 @@
 
 #include "collector/ingest_service.h"
 #include "fakes/fake_clock.h"
+#include "fakes/wait_for.h"
 #include "grpcpp/grpcpp.h"
 
 namespace hostmon {
@@ -40,15 +41,6 @@ struct Collector {
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 };
-
-template <typename Cond>
-bool Eventually(Cond cond) {
-  for (int i = 0; i < 1000; ++i) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
 
 // One agent stream, driven by the test.
 class Stream {
@@ -116,7 +108,7 @@ TEST_CASE("A stream without hello is closed after the hello timeout and counted"
   io.hello_timeout = absl::Milliseconds(300);
   Collector c({}, io);
   Stream s(c.port);
-  REQUIRE(Eventually([&] { return c.metrics.streams_without_hello.Value() == 1; }));
+  REQUIRE(testing::WaitFor([&] { return c.metrics.streams_without_hello.Value() == 1; }));
   auto start = std::chrono::steady_clock::now();
   pb::CollectorMessage m;
   CHECK_FALSE(s.Read(&m));
@@ -125,7 +117,7 @@ TEST_CASE("A stream without hello is closed after the hello timeout and counted"
   CHECK_THAT(st.error_message(), Catch::Contains("no hello within"));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   CHECK(c.metrics.RejectedMessages("hello_timeout").Value() == 1);
-  CHECK(Eventually([&] { return c.metrics.streams_without_hello.Value() == 0; }));
+  CHECK(testing::WaitFor([&] { return c.metrics.streams_without_hello.Value() == 0; }));
   // A stream that says hello in time stays.
   Stream ok(c.port);
   REQUIRE(ok.Hello("h"));
