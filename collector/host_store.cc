@@ -88,19 +88,27 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
   {
     absl::MutexLock lock(&mu_);
     auto hit = hosts_.find(name);
-    const bool new_host = hit == hosts_.end();
+    bool new_host = hit == hosts_.end();
+    auto client_full = [&] {
+      auto cit = client_hosts_.find(stream->client);
+      return (new_host || hit->second.client != stream->client) && cit != client_hosts_.end() &&
+             cit->second >= options_.max_hosts_per_client;
+    };
+    if ((new_host && hosts_.size() >= options_.max_hosts) || client_full()) {
+      // Hosts past their staleness leave only when something looks; look before refusing.
+      ExpireHostsLocked(clock_->Now());
+      hit = hosts_.find(name);
+      new_host = hit == hosts_.end();
+    }
     if (new_host && hosts_.size() >= options_.max_hosts) {
       return absl::ResourceExhaustedError(
           absl::StrCat("hello.host_name \"", name, "\": the collector already holds ",
                        options_.max_hosts, " hosts (hosts.max_hosts)"));
     }
-    if (new_host || hit->second.client != stream->client) {
-      auto cit = client_hosts_.find(stream->client);
-      if (cit != client_hosts_.end() && cit->second >= options_.max_hosts_per_client) {
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "hello.host_name \"", name, "\": client ", stream->client, " already holds ",
-            options_.max_hosts_per_client, " host names (hosts.max_hosts_per_client)"));
-      }
+    if (client_full()) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("hello.host_name \"", name, "\": client ", stream->client, " already holds ",
+                       options_.max_hosts_per_client, " host names (hosts.max_hosts_per_client)"));
     }
     AttachLocked(name, hello.epoch(), std::move(labels), staleness, stream);
     hosts_[name].agent_version = hello.agent_version().substr(0, 128);
