@@ -78,8 +78,8 @@ std::optional<common::StartError> Collector::Start() {
                     log::Kv("capacity", static_cast<int64_t>(rwc.capacity)));
     }
   }
-  service_ =
-      std::make_unique<IngestService>(store_.get(), &metrics_, remote_write_.get(), mesh_.get());
+  service_ = std::make_unique<IngestService>(store_.get(), &metrics_, remote_write_.get(),
+                                             mesh_.get(), config_.ingest);
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(config_.grpc_listen_address, *creds, &grpc_port);
@@ -107,6 +107,8 @@ std::optional<common::StartError> Collector::Start() {
   auto collector_exposition = [this]() {
     metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
     metrics_.hosts.Set(static_cast<double>(store_->host_count()));
+    metrics_.stored_series.Set(static_cast<double>(store_->stored_series()));
+    metrics_.defined_series.Set(static_cast<double>(store_->defined_series()));
     return prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
   };
   routes["/metrics"] = [this, collector_exposition](std::string* body, std::string* content_type) {

@@ -55,10 +55,41 @@ absl::Status LoadMesh(const common::YamlConfig& y, const YAML::Node& root, MeshC
   return absl::OkStatus();
 }
 
+absl::Status LoadIngest(const common::YamlConfig& y, const YAML::Node& root, CollectorConfig* c) {
+  YAML::Node n;
+  absl::Status s = y.GetMap(root, "ingest", "", &n);
+  if (!s.ok() || !n) return s;
+  if (s = y.CheckKeys(
+          n, "ingest",
+          {"hello_timeout", "max_samples_per_second", "max_timestamp_future", "max_timestamp_age"});
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetDuration(n, "hello_timeout", "ingest", &c->ingest.hello_timeout); !s.ok()) return s;
+  if (s = y.GetDuration(n, "max_timestamp_future", "ingest", &c->hosts.max_timestamp_future);
+      !s.ok()) {
+    return s;
+  }
+  if (s = y.GetDuration(n, "max_timestamp_age", "ingest", &c->hosts.max_timestamp_age); !s.ok()) {
+    return s;
+  }
+  std::string rate;
+  if (s = y.GetString(n, "max_samples_per_second", "ingest", &rate); !s.ok()) return s;
+  if (!rate.empty() && (!absl::SimpleAtod(rate, &c->ingest.max_samples_per_second) ||
+                        !(c->ingest.max_samples_per_second >= 0))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(n["max_samples_per_second"]),
+                     ": field \"ingest.max_samples_per_second\": expected a number >= 0 (0: "
+                     "unlimited), got \"",
+                     rate, "\""));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s =
-      y.CheckKeys(root, "", {"grpc", "web", "hosts", "log", "alerting", "remote_write", "mesh"});
+  absl::Status s = y.CheckKeys(
+      root, "", {"grpc", "web", "hosts", "ingest", "log", "alerting", "remote_write", "mesh"});
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
@@ -84,7 +115,8 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   if (s = y.GetMap(root, "hosts", "", &hosts); !s.ok()) return s;
   if (s = y.CheckKeys(hosts, "hosts",
                       {"default_job", "default_interval", "staleness", "staleness_intervals",
-                       "max_series_per_host", "gone_retention"});
+                       "max_series_per_host", "max_series_total", "max_hosts",
+                       "max_hosts_per_client", "gone_retention"});
       !s.ok()) {
     return s;
   }
@@ -104,14 +136,19 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
                                                    "between 1 and 1000"));
   }
   c->hosts.staleness_intervals = static_cast<int>(n);
-  int64_t max_series = static_cast<int64_t>(c->hosts.max_series_per_host);
-  if (s = y.GetInt(hosts, "max_series_per_host", "hosts", &max_series); !s.ok()) return s;
-  if (max_series < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(y.Where(hosts["max_series_per_host"]),
-                     ": field \"hosts.max_series_per_host\": must be positive"));
+  for (auto [key, field] : {std::pair{"max_series_per_host", &c->hosts.max_series_per_host},
+                            std::pair{"max_series_total", &c->hosts.max_series_total},
+                            std::pair{"max_hosts", &c->hosts.max_hosts},
+                            std::pair{"max_hosts_per_client", &c->hosts.max_hosts_per_client}}) {
+    int64_t v = static_cast<int64_t>(*field);
+    if (s = y.GetInt(hosts, key, "hosts", &v); !s.ok()) return s;
+    if (v < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(y.Where(hosts[key]), ": field \"hosts.", key, "\": must be positive"));
+    }
+    *field = static_cast<size_t>(v);
   }
-  c->hosts.max_series_per_host = static_cast<size_t>(max_series);
+  if (s = LoadIngest(y, root, c); !s.ok()) return s;
   if (s = remote_write::LoadRemoteWriteConfigs(y, root["remote_write"], &c->remote_write);
       !s.ok()) {
     return s;
@@ -208,6 +245,17 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
   }
   if (c.hosts.gone_retention < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("hosts.gone_retention must not be negative");
+  }
+  if (c.ingest.hello_timeout < absl::Seconds(1) || c.ingest.hello_timeout > absl::Hours(1)) {
+    return absl::InvalidArgumentError("ingest.hello_timeout must be between 1s and 1h");
+  }
+  if (c.hosts.max_timestamp_future < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("ingest.max_timestamp_future must be at least 1s");
+  }
+  if (c.hosts.max_timestamp_age != absl::ZeroDuration() &&
+      c.hosts.max_timestamp_age < absl::Minutes(1)) {
+    return absl::InvalidArgumentError(
+        "ingest.max_timestamp_age must be 0 (no bound) or at least 1m");
   }
   for (const auto& rw : c.remote_write) {
     if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "collector/alerting/alerting_service.h"
 #include "collector/host_store.h"
+#include "collector/ingest_options.h"
 #include "collector/mesh/mesh_plan.h"
 #include "collector/remote_write/config.h"
 #include "common/grpc_tls.h"
@@ -31,6 +32,7 @@ struct CollectorConfig {
   // From accept to a complete request (TLS handshake, headers, body); then it is closed.
   absl::Duration web_read_timeout = absl::Seconds(10);
   HostStoreOptions hosts;
+  IngestOptions ingest;
   std::string log_level = "info";
   alerting::AlertingOptions alerting;
   std::vector<remote_write::RemoteWriteConfig> remote_write;  // empty: no remote write

@@ -2,9 +2,13 @@
 #include "collector/host_store.h"
 
 #include <algorithm>
+#include <tuple>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "collector/alerting/engine_exposition.h"
 #include "common/exposition.h"
 #include "common/host_identity.h"
@@ -83,6 +87,29 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
 
   {
     absl::MutexLock lock(&mu_);
+    auto hit = hosts_.find(name);
+    bool new_host = hit == hosts_.end();
+    auto client_full = [&] {
+      auto cit = client_hosts_.find(stream->client);
+      return (new_host || hit->second.client != stream->client) && cit != client_hosts_.end() &&
+             cit->second >= options_.max_hosts_per_client;
+    };
+    if ((new_host && hosts_.size() >= options_.max_hosts) || client_full()) {
+      // Hosts past their staleness leave only when something looks; look before refusing.
+      ExpireHostsLocked(clock_->Now());
+      hit = hosts_.find(name);
+      new_host = hit == hosts_.end();
+    }
+    if (new_host && hosts_.size() >= options_.max_hosts) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("hello.host_name \"", name, "\": the collector already holds ",
+                       options_.max_hosts, " hosts (hosts.max_hosts)"));
+    }
+    if (client_full()) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("hello.host_name \"", name, "\": client ", stream->client, " already holds ",
+                       options_.max_hosts_per_client, " host names (hosts.max_hosts_per_client)"));
+    }
     AttachLocked(name, hello.epoch(), std::move(labels), staleness, stream);
     hosts_[name].agent_version = hello.agent_version().substr(0, 128);
   }
@@ -95,10 +122,22 @@ void HostStore::AttachLocked(const std::string& name, uint64_t epoch,
                              absl::Duration staleness, StreamState* stream) {
   gone_.erase(name);
   Host& host = hosts_[name];
-  if (host.streams > 0) {
-    log::Warn("a second agent stream for the same host name; their series will mix",
-              log::Kv("host", name));
+  if (host.instance.empty() || host.client != stream->client) {
+    if (!host.instance.empty()) ForgetClientHostLocked(host.client);
+    client_hosts_[stream->client]++;
+    host.client = stream->client;
   }
+  stream->id = ++next_stream_id_;
+  stream->superseded_stream = 0;
+  if (host.active_stream != 0) {
+    // Newest wins: an agent that reconnects may do so before the collector notices its old
+    // connection died; two agents claiming one name would otherwise mix their series.
+    log::Warn("a newer agent stream for the same host name replaces the older one",
+              log::Kv("host", name) + log::Kv("client", stream->client));
+    stream->superseded_stream = host.active_stream;
+  }
+  host.active_stream = stream->id;
+  defined_series_ += stream->series.size();  // none for a new stream
   if (host.epoch != epoch) {
     // A new sequence space (agent without its spool): earlier sequence numbers mean nothing now.
     host.applied.Reset();
@@ -127,8 +166,12 @@ void HostStore::Detach(StreamState* stream) {
     absl::MutexLock lock(&mu_);
     stream->attached = false;
     streams_--;
+    defined_series_ -= stream->series.size();
     auto it = hosts_.find(stream->host);
-    if (it != hosts_.end()) it->second.streams--;
+    if (it != hosts_.end()) {
+      it->second.streams--;
+      if (it->second.active_stream == stream->id) it->second.active_stream = 0;
+    }
   }
   NotifyHostEvent(*stream, stream->goodbye   ? HostEvent::kGoodbye
                            : stream->drained ? HostEvent::kDrained
@@ -225,34 +268,77 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
   return absl::OkStatus();
 }
 
+absl::Status HostStore::CheckTimestamps(const pb::Batch& batch, absl::Time now) const {
+  if (batch.values_size() == 0) return absl::OkStatus();
+  // Saturating bounds: an infinite window or a clock at the edge of the range never overflows.
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  const int64_t future_ms = absl::ToInt64Milliseconds(options_.max_timestamp_future);
+  const int64_t age_ms = absl::ToInt64Milliseconds(options_.max_timestamp_age);
+  int64_t newest, oldest = 0, bound;
+  if (__builtin_add_overflow(now_ms, future_ms, &newest)) newest = INT64_MAX;
+  if (options_.max_timestamp_age > absl::ZeroDuration() &&
+      !__builtin_sub_overflow(now_ms, age_ms, &bound)) {
+    oldest = std::max<int64_t>(bound, 0);
+  }
+  const bool has_offsets = batch.sample_timestamp_offsets_ms_size() > 0;
+  for (int i = 0; i < batch.values_size(); ++i) {
+    int64_t ts = batch.timestamp_ms();
+    if (has_offsets && __builtin_add_overflow(ts, batch.sample_timestamp_offsets_ms(i), &ts)) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "batch.sample_timestamp_offsets_ms[", i, "]: timestamp ", batch.timestamp_ms(), " + ",
+          batch.sample_timestamp_offsets_ms(i), " overflows"));
+    }
+    if (ts > newest) {
+      return absl::OutOfRangeError(absl::StrCat(
+          "batch: sample ", i, " timestamp ", ts, " ms is more than ",
+          absl::FormatDuration(options_.max_timestamp_future), " ahead of the collector's clock (",
+          now_ms, " ms; ingest.max_timestamp_future)"));
+    }
+    if (ts < oldest) {
+      return absl::OutOfRangeError(
+          oldest == 0
+              ? absl::StrCat("batch: sample ", i, " timestamp ", ts, " ms is before the Unix epoch")
+              : absl::StrCat("batch: sample ", i, " timestamp ", ts, " ms is more than ",
+                             absl::FormatDuration(options_.max_timestamp_age),
+                             " behind the collector's clock (", now_ms,
+                             " ms; ingest.max_timestamp_age)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, StreamState* stream,
                                                         AckHoldPtr ack_hold) {
   if (!stream->attached) return absl::FailedPreconditionError("batch before hello");
   if (absl::Status s = ValidateBatch(batch, *stream); !s.ok()) return s;
 
-  // Definitions are recorded even for duplicate batches: a re-send on a new stream carries the
-  // definitions that later batches of that stream rely on.
+  // The batch's definitions are built aside and recorded only once every limit check passed.
+  absl::flat_hash_map<uint32_t, std::shared_ptr<const StreamState::Family>> families;
   for (const pb::FamilyDef& f : batch.family_defs()) {
-    stream->families[f.ref()] = std::make_shared<const StreamState::Family>(
+    families[f.ref()] = std::make_shared<const StreamState::Family>(
         StreamState::Family{f.name(), f.type(), f.help()});
   }
+  absl::flat_hash_map<uint32_t, StreamState::Series> series;
   for (const pb::SeriesDef& d : batch.series_defs()) {
     StreamState::Series s;
-    s.family = stream->families[d.family_ref()];
+    auto fit = families.find(d.family_ref());
+    s.family = fit != families.end() ? fit->second : stream->families.find(d.family_ref())->second;
     s.key = s.family->name;
     for (const pb::Label& l : d.labels()) {
       s.labels.emplace_back(l.name(), l.value());
       absl::StrAppend(&s.key, "\xff", l.name(), "\xfe", l.value());
     }
-    stream->series[d.ref()] = std::move(s);
+    series[d.ref()] = std::move(s);
   }
 
   ApplyResult result;
   absl::Time now = clock_->Now();
+  const absl::Status in_window = CheckTimestamps(batch, now);
   AppliedBatch applied;
   {
     absl::MutexLock lock(&mu_);
-    absl::StatusOr<ApplyResult> r = ApplyLocked(batch, stream, now, &applied);
+    absl::StatusOr<ApplyResult> r =
+        ApplyLocked(batch, stream, now, in_window, &families, &series, &applied);
     if (!r.ok() || observers_.empty()) return r;
     result = *r;
   }
@@ -269,22 +355,107 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, 
   return result;
 }
 
-absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(const pb::Batch& batch,
-                                                              StreamState* stream, absl::Time now,
-                                                              AppliedBatch* applied) {
+namespace {
+
+// What identifies a batch's content apart from its sequence number. Refs are left out: a batch
+// replayed from the spool may define other refs than its first sending did.
+uint64_t Fingerprint(const pb::Batch& batch) {
+  return absl::Hash<std::tuple<int64_t, absl::Span<const double>, absl::Span<const int64_t>>>()(
+      std::make_tuple(batch.timestamp_ms(),
+                      absl::MakeConstSpan(batch.values().data(), batch.values_size()),
+                      absl::MakeConstSpan(batch.sample_timestamp_offsets_ms().data(),
+                                          batch.sample_timestamp_offsets_ms_size())));
+}
+
+}  // namespace
+
+absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(
+    const pb::Batch& batch, StreamState* stream, absl::Time now, const absl::Status& in_window,
+    absl::flat_hash_map<uint32_t, std::shared_ptr<const StreamState::Family>>* families,
+    absl::flat_hash_map<uint32_t, StreamState::Series>* series, AppliedBatch* applied) {
   ApplyResult result;
   auto hit = hosts_.find(stream->host);
   if (hit == hosts_.end()) return absl::InternalError("host of an attached stream vanished");
   Host& host = hit->second;
-  host.last_seen = now;
-  host.last_batch = now;
-  if (stream->epoch != host.epoch) {
-    // Another stream of this host name switched the epoch; this stream's numbers are foreign.
-    result.duplicate = false;
-  } else if (!host.applied.MarkApplied(batch.sequence())) {
+  if (host.active_stream != stream->id) {
+    return absl::AbortedError(absl::StrCat("a newer stream of host ", host.instance,
+                                           " replaced this one; batch not applied"));
+  }
+
+  // Limits, before anything is recorded: definitions of this stream...
+  size_t new_defs = 0;
+  for (const auto& [ref, s] : *series) new_defs += stream->series.contains(ref) ? 0 : 1;
+  size_t new_families = 0;
+  for (const auto& [ref, f] : *families) new_families += stream->families.contains(ref) ? 0 : 1;
+  if (stream->series.size() + new_defs > options_.max_series_per_host ||
+      stream->families.size() + new_families > options_.max_series_per_host) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "host ", host.instance, ": this stream would define more than ",
+        options_.max_series_per_host, " series (hosts.max_series_per_host); batch refused"));
+  }
+  if (defined_series_ + new_defs > options_.max_series_total) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("host ", host.instance, ": all streams together would define more than ",
+                     options_.max_series_total, " series (hosts.max_series_total); batch refused"));
+  }
+  auto lookup = [&](uint32_t ref) -> const StreamState::Series& {
+    auto it = series->find(ref);
+    return it != series->end() ? it->second : stream->series.find(ref)->second;
+  };
+  bool duplicate = stream->epoch == host.epoch && host.applied.Seen(batch.sequence());
+  const uint64_t fingerprint = Fingerprint(batch);
+  if (duplicate) {
+    for (const auto& [seq, fp] : host.recent) {
+      if (seq == batch.sequence() && fp != fingerprint) {
+        log::Warn("a batch re-uses an applied sequence number with other content; applied",
+                  log::Kv("host", host.instance) +
+                      log::Kv("sequence", static_cast<int64_t>(batch.sequence())));
+        duplicate = false;
+      }
+    }
+  }
+  // ...and series stored for this host and in total.
+  if (!duplicate && in_window.ok()) {
+    absl::flat_hash_set<absl::string_view> new_keys;
+    for (uint32_t ref : batch.series_refs()) {
+      const std::string& key = lookup(ref).key;
+      if (!host.series.contains(key)) new_keys.insert(key);
+    }
+    if (host.series.size() + new_keys.size() > options_.max_series_per_host) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("host ", host.instance, " would exceed ", options_.max_series_per_host,
+                       " series (hosts.max_series_per_host); batch refused"));
+    }
+    if (stored_series_ + new_keys.size() > options_.max_series_total) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "host ", host.instance, ": the collector would store more than ",
+          options_.max_series_total, " series (hosts.max_series_total); batch refused"));
+    }
+  }
+
+  // Definitions are recorded even for duplicate batches: a re-send on a new stream carries the
+  // definitions that later batches of that stream rely on.
+  for (auto& [ref, f] : *families) stream->families[ref] = std::move(f);
+  for (auto& [ref, s] : *series) stream->series[ref] = std::move(s);
+  defined_series_ += new_defs;
+  if (duplicate) {
+    // Applied before, so acknowledging it again is the truth, whatever its timestamps.
+    host.last_seen = now;
     result.duplicate = true;
     return result;
   }
+  if (!in_window.ok()) return in_window;
+  host.last_seen = now;
+  host.last_batch = now;
+  if (stream->epoch == host.epoch) host.applied.MarkApplied(batch.sequence());
+  auto slot = std::find_if(host.recent.begin(), host.recent.end(),
+                           [&](const auto& e) { return e.first == batch.sequence(); });
+  if (slot == host.recent.end()) {
+    slot = host.recent.begin() + host.recent_next;
+    host.recent_next = (host.recent_next + 1) % host.recent.size();
+  }
+  *slot = {batch.sequence(), fingerprint};
+
   const bool has_offsets = batch.sample_timestamp_offsets_ms_size() > 0;
   const bool observe = !observers_.empty();
   if (observe) {
@@ -299,15 +470,12 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(const pb::Batch& b
   }
   for (int i = 0; i < batch.series_refs_size(); ++i) {
     const StreamState::Series& s = stream->series.find(batch.series_refs(i))->second;
+    // CheckTimestamps proved this sum in range.
     int64_t ts = batch.timestamp_ms() + (has_offsets ? batch.sample_timestamp_offsets_ms(i) : 0);
     auto it = host.series.find(s.key);
     if (it == host.series.end()) {
-      if (host.series.size() >= options_.max_series_per_host) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("host ", host.instance, " exceeds ", options_.max_series_per_host,
-                         " series; sample of ", s.family->name, " dropped"));
-      }
       it = host.series.emplace(s.key, SeriesEntry{s.family, s.labels, 0, INT64_MIN, now}).first;
+      stored_series_++;
     }
     SeriesEntry& e = it->second;
     // A replayed (older) sample must not overwrite a newer live value.
@@ -348,6 +516,8 @@ void HostStore::ExpireHostsLocked(absl::Time now) {
     Host& host = hit->second;
     if (host.streams == 0 && now - host.last_seen > host.staleness) {
       log::Info("host is gone (stale)", log::Kv("host", host.instance));
+      stored_series_ -= host.series.size();
+      ForgetClientHostLocked(host.client);
       gone_[host.instance] =
           GoneHost{std::move(host.labels), host.last_seen, host.last_batch,
                    host.last_seen + host.staleness, std::move(host.agent_version)};
@@ -377,6 +547,7 @@ void HostStore::CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* 
   for (auto sit = host.series.begin(); sit != host.series.end();) {
     if (now - sit->second.updated > host.staleness) {
       host.series.erase(sit++);
+      stored_series_--;
       continue;
     }
     (*out)[sit->second.family->name].emplace_back(&host, &sit->second);
@@ -490,6 +661,21 @@ size_t HostStore::connected_streams() const {
 size_t HostStore::host_count() const {
   absl::MutexLock lock(&mu_);
   return hosts_.size();
+}
+
+size_t HostStore::stored_series() const {
+  absl::MutexLock lock(&mu_);
+  return stored_series_;
+}
+
+size_t HostStore::defined_series() const {
+  absl::MutexLock lock(&mu_);
+  return defined_series_;
+}
+
+void HostStore::ForgetClientHostLocked(const std::string& client) {
+  auto it = client_hosts_.find(client);
+  if (it != client_hosts_.end() && --it->second == 0) client_hosts_.erase(it);
 }
 
 }  // namespace hostmon::collector

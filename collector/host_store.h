@@ -8,6 +8,7 @@
 // gone), so that per-host scrape targets of a dead host keep failing instead of vanishing.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,10 +41,22 @@ struct HostStoreOptions {
   // keeps `up` at 0 for it), and how many gone hosts are remembered at most (oldest forgotten).
   absl::Duration gone_retention = absl::Hours(24);
   size_t max_gone_hosts = 10000;
-  // Limits against runaway or hostile agents.
-  size_t max_series_per_host = 200000;
+  // Limits against runaway or hostile agents (docs/security.md, "Limits"). A series counts from
+  // its definition on, sampled or not; a batch that would pass a limit is refused whole.
+  size_t max_series_per_host = 200000;  // series stored for a host, and defined by one stream
+  size_t max_series_total = 5000000;    // series stored, and defined by all streams together
+  size_t max_hosts = 10000;             // hosts held (connected or stale; gone ones not)
+  // Host names one client identity (certificate identity with mTLS, else peer address) holds.
+  size_t max_hosts_per_client = 1000;
   size_t max_labels_per_series = 64;
   size_t max_label_value_bytes = common::kMaxStaticLabelValueBytes;
+  // A sample stamped more than max_timestamp_future ahead of the collector's clock, before the
+  // Unix epoch, or (when max_timestamp_age > 0) more than max_timestamp_age behind the clock makes
+  // its batch rejected. No age bound by default: an agent's spool replays a backlog of up to its
+  // max_age (72h by default), and an older sample never overwrites a newer value. Every accepted
+  // timestamp lies in [0, now + max_timestamp_future], so differences of two cannot overflow.
+  absl::Duration max_timestamp_future = absl::Minutes(10);
+  absl::Duration max_timestamp_age = absl::ZeroDuration();  // 0: no bound but the epoch
 };
 
 // Applied-sequence bookkeeping for exactly-once effect of at-least-once delivery: every sequence
@@ -78,6 +91,13 @@ struct StreamState {
   };
   std::string host;
   std::vector<std::pair<std::string, std::string>> host_labels;  // as attached
+  // Who is connected, as the host-count limits see it: the peer certificate's identity with
+  // mTLS, else the peer address without its port. Set before Attach.
+  std::string client;
+  uint64_t id = 0;  // unique per attached stream (HostStore::Attach)
+  // Set by Attach: the id of the stream of the same host this one replaced (0: none). That
+  // stream's batches are no longer applied; its owner should close it.
+  uint64_t superseded_stream = 0;
   uint64_t epoch = 0;
   bool attached = false;
   bool goodbye = false;
@@ -121,12 +141,19 @@ class HostStore {
   // The observer must outlive the store's streams.
   void AddObserver(BatchObserver* observer) { observers_.push_back(observer); }
 
-  // Validates the Hello and attaches the stream to its host (created if new).
+  // Validates the Hello and attaches the stream to its host (created if new). A new host name over
+  // max_hosts or max_hosts_per_client is ResourceExhausted. The newest stream of a host wins: a
+  // stream still attached to the host is superseded (stream->superseded_stream names it).
   absl::Status Attach(const ::hostmon::ingest::v1::Hello& hello, StreamState* stream)
       ABSL_LOCKS_EXCLUDED(mu_);
   // Validates the whole batch first (InvalidArgument naming the field; nothing applied then),
   // then records its definitions and, unless its sequence was applied before, its values.
   // `ack_hold` is handed to observers (AppliedBatch::ack_hold, or OnDuplicate for a re-send).
+  // Refused whole, nothing recorded and the sequence not marked applied (so a re-send is refused
+  // again, never acknowledged as a duplicate): ResourceExhausted when its definitions or new
+  // series pass a series limit; Aborted when a newer stream of the host superseded this one.
+  // OutOfRange when a sample's timestamp lies outside the accepted window: its definitions are
+  // recorded (they carry no time), its values are not.
   absl::StatusOr<ApplyResult> Apply(const ::hostmon::ingest::v1::Batch& batch, StreamState* stream,
                                     AckHoldPtr ack_hold = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   void Detach(StreamState* stream) ABSL_LOCKS_EXCLUDED(mu_);
@@ -143,6 +170,10 @@ class HostStore {
 
   size_t connected_streams() const ABSL_LOCKS_EXCLUDED(mu_);
   size_t host_count() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Series stored for all hosts, and series defined by all attached streams (the global limit).
+  size_t stored_series() const ABSL_LOCKS_EXCLUDED(mu_);
+  size_t defined_series() const ABSL_LOCKS_EXCLUDED(mu_);
+  const HostStoreOptions& options() const { return options_; }
 
  private:
   struct SeriesEntry {
@@ -162,7 +193,13 @@ class HostStore {
     absl::Time last_batch = absl::InfinitePast();
     absl::Duration staleness;
     int streams = 0;
+    uint64_t active_stream = 0;  // the newest attached stream; only its batches are applied
+    std::string client;          // StreamState::client of the newest stream
     std::string agent_version;
+    // Content fingerprints of the latest applied sequences: a batch re-using an applied sequence
+    // number with other content (another agent with the same epoch) is not a re-send.
+    std::array<std::pair<uint64_t, uint64_t>, 64> recent{};
+    size_t recent_next = 0;
   };
   // What is remembered of a host after it is gone.
   struct GoneHost {
@@ -175,9 +212,14 @@ class HostStore {
   using Sample = std::pair<const Host*, const SeriesEntry*>;
   using SamplesByFamily = absl::flat_hash_map<absl::string_view, std::vector<Sample>>;
 
-  absl::StatusOr<ApplyResult> ApplyLocked(const ::hostmon::ingest::v1::Batch& batch,
-                                          StreamState* stream, absl::Time now,
-                                          AppliedBatch* applied) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `families` and `series` are the batch's definitions, built by Apply and moved into the stream
+  // once the limits allow them; `in_window` is CheckTimestamps' verdict.
+  absl::StatusOr<ApplyResult> ApplyLocked(
+      const ::hostmon::ingest::v1::Batch& batch, StreamState* stream, absl::Time now,
+      const absl::Status& in_window,
+      absl::flat_hash_map<uint32_t, std::shared_ptr<const StreamState::Family>>* families,
+      absl::flat_hash_map<uint32_t, StreamState::Series>* series, AppliedBatch* applied)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AttachLocked(const std::string& name, uint64_t epoch,
                     std::vector<std::pair<std::string, std::string>> labels,
                     absl::Duration staleness, StreamState* stream)
@@ -186,12 +228,16 @@ class HostStore {
   // hosts past gone_retention (and the oldest beyond max_gone_hosts).
   void ExpireHostsLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Drops the host's series not updated for its staleness period; adds the others to *out.
-  static void CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* out);
+  void CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static void WriteSamples(SamplesByFamily& by_family, std::string* out);
   HostState StateOf(const Host& host, absl::Time now) const;
   void NotifyHostEvent(const StreamState& stream, HostEvent event);
   absl::Status ValidateBatch(const ::hostmon::ingest::v1::Batch& batch,
                              const StreamState& stream) const;
+  // OutOfRange unless every sample's timestamp lies within the window around `now`.
+  absl::Status CheckTimestamps(const ::hostmon::ingest::v1::Batch& batch, absl::Time now) const;
+  void ForgetClientHostLocked(const std::string& client) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const HostStoreOptions options_;
   const common::Clock* clock_;
@@ -200,6 +246,10 @@ class HostStore {
   absl::node_hash_map<std::string, Host> hosts_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, GoneHost> gone_ ABSL_GUARDED_BY(mu_);
   size_t streams_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t next_stream_id_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t stored_series_ ABSL_GUARDED_BY(mu_) = 0;   // sum of hosts_[*].series.size()
+  size_t defined_series_ ABSL_GUARDED_BY(mu_) = 0;  // sum of attached streams' series.size()
+  absl::flat_hash_map<std::string, size_t> client_hosts_ ABSL_GUARDED_BY(mu_);  // by client
 };
 
 }  // namespace hostmon::collector

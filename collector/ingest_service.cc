@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "collector/ingest_service.h"
 
+#include <algorithm>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -59,11 +61,37 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
                        .Help("Agent streams that ended without a goodbye (crash, network).")
                        .Register(*r)
                        .Add({})),
+      streams_without_hello(prometheus::BuildGauge()
+                                .Name("hostmon_collector_streams_without_hello")
+                                .Help("Agent streams open that have not sent their hello yet.")
+                                .Register(*r)
+                                .Add({})),
+      stored_series(prometheus::BuildGauge()
+                        .Name("hostmon_collector_series")
+                        .Help("Series stored for all hosts (hosts.max_series_total bounds it).")
+                        .Register(*r)
+                        .Add({})),
+      defined_series(prometheus::BuildGauge()
+                         .Name("hostmon_collector_defined_series")
+                         .Help("Series defined by all open agent streams "
+                               "(hosts.max_series_total bounds it).")
+                         .Register(*r)
+                         .Add({})),
+      throttled_seconds(prometheus::BuildCounter()
+                            .Name("hostmon_collector_throttled_seconds_total")
+                            .Help("Time agent streams were not read because they exceeded "
+                                  "ingest.max_samples_per_second.")
+                            .Register(*r)
+                            .Add({})),
       registry_(std::move(r)),
       rejected_(prometheus::BuildCounter()
                     .Name("hostmon_collector_rejected_messages_total")
-                    .Help("Messages rejected as invalid, by reason.")
-                    .Register(*registry_)) {
+                    .Help("Messages rejected as invalid or over a limit, by reason.")
+                    .Register(*registry_)),
+      limits_(prometheus::BuildGauge()
+                  .Name("hostmon_collector_limit")
+                  .Help("Configured limits by name (the config key); 0: unlimited.")
+                  .Register(*registry_)) {
   const common::BuildInfo& b = common::GetBuildInfo();
   prometheus::BuildGauge()
       .Name("hostmon_collector_build_info")
@@ -75,9 +103,25 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
             {"compiler", b.compiler}})
       .Set(1);
   // Pre-create the reasons so they export as 0 before the first rejection.
-  for (const char* reason : {"invalid_hello", "invalid_batch", "protocol"}) {
+  for (const char* reason :
+       {"invalid_hello", "invalid_batch", "protocol", "hello_timeout", "host_limit", "series_limit",
+        "timestamp_out_of_window", "superseded"}) {
     rejected_.Add({{"reason", reason}});
   }
+}
+
+void CollectorMetrics::ExportLimits(const HostStoreOptions& hosts, const IngestOptions& ingest) {
+  const std::pair<const char*, double> limits[] = {
+      {"hosts.max_series_per_host", static_cast<double>(hosts.max_series_per_host)},
+      {"hosts.max_series_total", static_cast<double>(hosts.max_series_total)},
+      {"hosts.max_hosts", static_cast<double>(hosts.max_hosts)},
+      {"hosts.max_hosts_per_client", static_cast<double>(hosts.max_hosts_per_client)},
+      {"ingest.max_timestamp_future_seconds", absl::ToDoubleSeconds(hosts.max_timestamp_future)},
+      {"ingest.max_timestamp_age_seconds", absl::ToDoubleSeconds(hosts.max_timestamp_age)},
+      {"ingest.hello_timeout_seconds", absl::ToDoubleSeconds(ingest.hello_timeout)},
+      {"ingest.max_samples_per_second", ingest.max_samples_per_second},
+  };
+  for (const auto& [name, value] : limits) limits_.Add({{"name", name}}).Set(value);
 }
 
 // What outlives a reactor: acknowledgement holds kept by outputs and flow-control resumptions
@@ -119,12 +163,17 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   IngestReactor(grpc::CallbackServerContext* ctx, IngestService* service, HostStore* store,
                 CollectorMetrics* metrics, IngestFlowControl* flow, MeshCoordinator* mesh)
       : peer_(ctx->peer()),
+        client_(ClientIdentity(*ctx)),
+        opened_(absl::Now()),
         service_(service),
         store_(store),
         metrics_(metrics),
         flow_(flow),
         mesh_(mesh),
         link_(std::make_shared<ReactorLink>(this)) {
+    metrics_->streams_without_hello.Increment();
+    tokens_ = service_->options().max_samples_per_second;
+    refilled_ = opened_;
     // Registered before any operation starts, so OnDone always finds it registered.
     service_->Register(this);
     StartRead(&in_);
@@ -142,6 +191,22 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     MaybeFinishLocked();
   }
 
+  // Called by the service's timer thread: ends a stream that sent no hello within `timeout`.
+  void ExpireWithoutHello(absl::Time now, absl::Duration timeout) {
+    if (hello_seen_.load() || now - opened_ <= timeout) return;
+    absl::MutexLock lock(&mu_);
+    if (finished_ || read_closed_) return;
+    metrics_->RejectedMessages("hello_timeout").Increment();
+    log::Warn("agent stream closed: no hello in time",
+              log::Kv("peer", peer_) + log::Kv("timeout", absl::FormatDuration(timeout)));
+    read_closed_ = true;
+    finish_status_ = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                  "no hello within " + absl::FormatDuration(timeout));
+    MaybeFinishLocked();
+  }
+
+  uint64_t stream_id() const { return stream_id_.load(); }
+
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The agent half-closed (after a goodbye) or the stream broke.
@@ -151,7 +216,9 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
       return;
     }
     grpc::Status fatal = Handle();
-    absl::MutexLock lock(&mu_);
+    const absl::Duration throttle =
+        in_.has_batch() && fatal.ok() ? Throttle() : absl::ZeroDuration();
+    absl::ReleasableMutexLock lock(&mu_);
     if (!fatal.ok()) {
       finish_status_ = fatal;
       read_closed_ = true;  // stop reading; finish once pending writes are out
@@ -159,6 +226,20 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
       return;
     }
     MaybeWriteLocked();
+    if (read_closed_) {  // drained or expired meanwhile
+      MaybeFinishLocked();
+      return;
+    }
+    if (throttle > absl::ZeroDuration()) {
+      // Over its rate: the next batch waits in the agent, as with full outputs. Scheduled after
+      // unlocking (the service locks before reactors).
+      paused_ = true;
+      metrics_->throttled_seconds.Increment(absl::ToDoubleSeconds(throttle));
+      std::shared_ptr<ReactorLink> link = link_;
+      lock.Release();
+      service_->ResumeAfter(throttle, [link] { link->Resume(); });
+      return;
+    }
     if (flow_ != nullptr) {
       std::shared_ptr<ReactorLink> link = link_;
       if (!flow_->ReadyOrNotify([link] { link->Resume(); })) {
@@ -210,6 +291,7 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   }
 
   void OnDone() override {
+    if (!hello_seen_.load()) metrics_->streams_without_hello.Decrement();
     // First: the coordinator calls QueuePlan until Leave returns.
     if (mesh_member_ != 0) mesh_->Leave(mesh_member_);
     link_->Detach();
@@ -251,8 +333,14 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     switch (in_.kind_case()) {
       case pb::AgentMessage::kHello: {
         if (state_.attached) return Reject("protocol", "hello sent twice");
+        state_.client = client_;
         absl::Status s = store_->Attach(in_.hello(), &state_);
+        if (absl::IsResourceExhausted(s)) {
+          return Reject("host_limit", std::string(s.message()),
+                        grpc::StatusCode::RESOURCE_EXHAUSTED);
+        }
         if (!s.ok()) return Reject("invalid_hello", std::string(s.message()));
+        OnAttached();
         metrics_->streams_opened.Increment();
         log::Info("agent connected", log::Kv("host", state_.host) + log::Kv("peer", peer_) +
                                          log::Kv("agent_version", in_.hello().agent_version()));
@@ -278,7 +366,18 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
             absl::MutexLock lock(&mu_);
             --held_acks_;
           }
-          metrics_->RejectedMessages("invalid_batch").Increment();
+          if (absl::IsAborted(result.status())) {
+            // Superseded: neither applied nor acknowledged; the agent re-sends it on its next
+            // stream. DrainStream normally closed this stream already; this covers the race.
+            Drain(std::string(result.status().message()));
+            return grpc::Status::OK;
+          }
+          const absl::StatusCode code = result.status().code();
+          metrics_
+              ->RejectedMessages(code == absl::StatusCode::kResourceExhausted ? "series_limit"
+                                 : code == absl::StatusCode::kOutOfRange ? "timestamp_out_of_window"
+                                                                         : "invalid_batch")
+              .Increment();
           log::Warn("batch rejected",
                     log::Kv("host", state_.host) +
                         log::Kv("sequence", static_cast<int64_t>(in_.batch().sequence())) +
@@ -288,6 +387,12 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
           r.set_sequence(in_.batch().sequence());
           r.set_reason(std::string(result.status().message()));
           rejections_.push_back(std::move(r));
+          if (code == absl::StatusCode::kResourceExhausted) {
+            // The refused definitions are missing on this stream while the agent believes them
+            // sent: end it after the Rejection, so the agent defines its series afresh.
+            return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                std::string(result.status().message()));
+          }
           return grpc::Status::OK;
         }
         if (result->duplicate) {
@@ -306,11 +411,52 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     }
   }
 
-  grpc::Status Reject(const char* reason, const std::string& message) {
+  grpc::Status Reject(const char* reason, const std::string& message,
+                      grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT) {
     metrics_->RejectedMessages(reason).Increment();
     log::Warn("agent stream rejected",
               log::Kv("peer", peer_) + log::Kv("reason", reason) + log::Kv("err", message));
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+    return grpc::Status(code, message);
+  }
+
+  // After a successful Attach: no longer a stream without hello; closes the stream it replaced.
+  void OnAttached() {
+    hello_seen_.store(true);
+    metrics_->streams_without_hello.Decrement();
+    stream_id_.store(state_.id);
+    if (state_.superseded_stream != 0) {
+      metrics_->RejectedMessages("superseded").Increment();
+      service_->DrainStream(state_.superseded_stream,
+                            absl::StrCat("superseded: a newer stream of host ", state_.host,
+                                         " (client ", client_, ") replaced this one"));
+    }
+  }
+
+  // Samples-per-second budget (token bucket holding one second's worth): how long to wait before
+  // reading the next message. Read reactions only.
+  absl::Duration Throttle() {
+    const double rate = service_->options().max_samples_per_second;
+    if (!(rate > 0)) return absl::ZeroDuration();
+    absl::Time now = absl::Now();
+    tokens_ = std::min(rate, tokens_ + absl::ToDoubleSeconds(now - refilled_) * rate);
+    refilled_ = now;
+    tokens_ -= std::max(1, in_.batch().values_size());
+    if (tokens_ >= 0) return absl::ZeroDuration();
+    return absl::Seconds(-tokens_ / rate);
+  }
+
+  // The peer as the per-client host limit counts it: the authenticated identity (certificate
+  // SAN or CN) with mTLS, else the peer address without its port.
+  static std::string ClientIdentity(const grpc::CallbackServerContext& ctx) {
+    std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+    if (auth != nullptr && auth->IsPeerAuthenticated()) {
+      std::vector<grpc::string_ref> ids = auth->GetPeerIdentity();
+      if (!ids.empty()) return std::string(ids.front().data(), ids.front().size());
+    }
+    std::string peer = ctx.peer();  // "ipv4:127.0.0.1:5555", "ipv6:[::1]:5555", "unix:..."
+    size_t colon = peer.rfind(':');
+    if (colon != std::string::npos && colon > peer.find(':')) peer.resize(colon);
+    return peer;
   }
 
   void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -355,6 +501,12 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   }
 
   const std::string peer_;
+  const std::string client_;
+  const absl::Time opened_;
+  std::atomic<bool> hello_seen_{false};
+  std::atomic<uint64_t> stream_id_{0};
+  double tokens_ = 0;  // rate budget; read reactions only
+  absl::Time refilled_;
   IngestService* const service_;
   HostStore* const store_;
   CollectorMetrics* const metrics_;
@@ -392,6 +544,67 @@ void ReactorLink::Ack(uint64_t sequence) {
 void ReactorLink::Resume() {
   absl::MutexLock lock(&mu_);
   if (reactor_ != nullptr) reactor_->Resume();
+}
+
+IngestService::IngestService(HostStore* store, CollectorMetrics* metrics, IngestFlowControl* flow,
+                             MeshCoordinator* mesh, IngestOptions options)
+    : store_(store), metrics_(metrics), flow_(flow), mesh_(mesh), options_(options) {
+  metrics_->ExportLimits(store_->options(), options_);
+  timer_thread_ = std::thread([this] { TimerLoop(); });
+}
+
+IngestService::~IngestService() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  timer_thread_.join();
+}
+
+void IngestService::TimerLoop() {
+  // Hello deadlines are checked a few times per timeout, at least every second.
+  const absl::Duration tick =
+      std::max(absl::Milliseconds(10), std::min(absl::Seconds(1), options_.hello_timeout / 4));
+  absl::MutexLock lock(&mu_);
+  while (!stopping_) {
+    absl::Time now = absl::Now();
+    absl::Time wake = now + tick;
+    for (const auto& t : timers_) wake = std::min(wake, t.first);
+    auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || timer_added_; };
+    mu_.AwaitWithDeadline(absl::Condition(&woken), wake);
+    if (stopping_) break;
+    timer_added_ = false;
+    now = absl::Now();
+    std::vector<std::function<void()>> due;
+    for (auto it = timers_.begin(); it != timers_.end();) {
+      if (it->first <= now) {
+        due.push_back(std::move(it->second));
+        it = timers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // Holding mu_ keeps every reactor alive (see DrainAll).
+    if (options_.hello_timeout > absl::ZeroDuration()) {
+      for (IngestReactor* r : live_) r->ExpireWithoutHello(now, options_.hello_timeout);
+    }
+    mu_.Unlock();
+    for (auto& f : due) f();  // ReactorLink::Resume: safe after the reactor is gone
+    mu_.Lock();
+  }
+}
+
+void IngestService::ResumeAfter(absl::Duration delay, std::function<void()> resume) {
+  absl::MutexLock lock(&mu_);
+  timers_.emplace_back(absl::Now() + delay, std::move(resume));
+  timer_added_ = true;
+}
+
+void IngestService::DrainStream(uint64_t stream_id, const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  for (IngestReactor* r : live_) {
+    if (r->stream_id() == stream_id) r->Drain(reason);
+  }
 }
 
 void IngestService::Register(IngestReactor* r) {

@@ -8,13 +8,18 @@
 // another thread, and out of order.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "collector/host_store.h"
 #include "collector/ingest_flow_control.h"
+#include "collector/ingest_options.h"
 #include "collector/mesh/mesh_coordinator.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
 #include "prometheus/counter.h"
@@ -39,14 +44,21 @@ class CollectorMetrics {
   prometheus::Counter& duplicate_batches;
   prometheus::Counter& clean_disconnects;
   prometheus::Counter& lost_streams;
+  prometheus::Gauge& streams_without_hello;  // open streams that have not sent their Hello yet
+  prometheus::Gauge& stored_series;
+  prometheus::Gauge& defined_series;
+  prometheus::Counter& throttled_seconds;  // time streams waited for their rate budget
   prometheus::Counter& RejectedMessages(const std::string& reason) {
     return rejected_.Add({{"reason", reason}});
   }
+  // hostmon_collector_limit{name}: the configured limits, so that usage can be compared with them.
+  void ExportLimits(const HostStoreOptions& hosts, const IngestOptions& ingest);
 
  private:
   CollectorMetrics(std::shared_ptr<prometheus::Registry> r);
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Family<prometheus::Gauge>& limits_;
 };
 
 class IngestReactor;
@@ -56,8 +68,8 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   // `flow` (optional) pauses reading from agent streams while outputs are full.
   // `mesh` (optional) gets the agents that announce a mesh responder and sends them plans.
   IngestService(HostStore* store, CollectorMetrics* metrics, IngestFlowControl* flow = nullptr,
-                MeshCoordinator* mesh = nullptr)
-      : store_(store), metrics_(metrics), flow_(flow), mesh_(mesh) {}
+                MeshCoordinator* mesh = nullptr, IngestOptions options = {});
+  ~IngestService() override;
 
   grpc::ServerBidiReactor<::hostmon::ingest::v1::AgentMessage,
                           ::hostmon::ingest::v1::CollectorMessage>*
@@ -70,13 +82,26 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   // Called by reactors.
   void Register(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
   void Unregister(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
+  // Drains the stream attached with StreamState::id `stream_id`, if it is still open.
+  void DrainStream(uint64_t stream_id, const std::string& reason) ABSL_LOCKS_EXCLUDED(mu_);
+  // Calls `resume` after `delay` on the service's timer thread (a rate-limited stream).
+  void ResumeAfter(absl::Duration delay, std::function<void()> resume) ABSL_LOCKS_EXCLUDED(mu_);
+  const IngestOptions& options() const { return options_; }
 
  private:
+  // The timer thread: closes streams without a Hello past hello_timeout, runs due resumptions.
+  void TimerLoop() ABSL_LOCKS_EXCLUDED(mu_);
+
   HostStore* store_;
   CollectorMetrics* metrics_;
   IngestFlowControl* flow_;
   MeshCoordinator* mesh_;
+  const IngestOptions options_;
   absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool timer_added_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::pair<absl::Time, std::function<void()>>> timers_ ABSL_GUARDED_BY(mu_);
+  std::thread timer_thread_;
   absl::flat_hash_set<IngestReactor*> live_ ABSL_GUARDED_BY(mu_);
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
   std::string drain_reason_ ABSL_GUARDED_BY(mu_);

@@ -190,6 +190,58 @@ TEST_CASE("LoadCollectorConfigFile checks max_series_per_host is positive", "[co
   }
 }
 
+TEST_CASE("LoadCollectorConfigFile reads the limits", "[collector][config][limits]") {
+  Loaded l = Load(
+      "hosts:\n  max_series_total: 1000\n  max_hosts: 20\n  max_hosts_per_client: 3\n"
+      "ingest:\n  hello_timeout: 5s\n  max_samples_per_second: 50.5\n"
+      "  max_timestamp_future: 1m\n  max_timestamp_age: 2h\n");
+  REQUIRE(l.status.ok());
+  CHECK(l.config.hosts.max_series_total == 1000u);
+  CHECK(l.config.hosts.max_hosts == 20u);
+  CHECK(l.config.hosts.max_hosts_per_client == 3u);
+  CHECK(l.config.ingest.hello_timeout == absl::Seconds(5));
+  CHECK(l.config.ingest.max_samples_per_second == 50.5);
+  CHECK(l.config.hosts.max_timestamp_future == absl::Minutes(1));
+  CHECK(l.config.hosts.max_timestamp_age == absl::Hours(2));
+  CHECK(ValidateCollectorConfig(l.config).ok());
+}
+
+TEST_CASE("Bad limits are refused naming the key", "[collector][config][limits]") {
+  struct Case {
+    const char* yaml;
+    const char* error;
+  };
+  const Case load_errors[] = {
+      {"hosts:\n  max_series_total: 0\n", "\"hosts.max_series_total\": must be positive"},
+      {"hosts:\n  max_hosts: -1\n", "\"hosts.max_hosts\": must be positive"},
+      {"hosts:\n  max_hosts_per_client: 0\n", "\"hosts.max_hosts_per_client\": must be positive"},
+      {"ingest:\n  max_samples_per_second: fast\n", "ingest.max_samples_per_second"},
+      {"ingest:\n  max_samples_per_second: -1\n", "ingest.max_samples_per_second"},
+      {"ingest:\n  hello_timeout: soon\n", "hello_timeout"},
+      {"ingest:\n  max_body: 1\n", "max_body"},
+  };
+  for (const Case& c : load_errors) {
+    Loaded l = Load(c.yaml);
+    INFO(c.yaml);
+    REQUIRE_FALSE(l.status.ok());
+    CHECK_THAT(Msg(l.status), Catch::Contains(c.error));
+  }
+  const Case invalid[] = {
+      {"ingest:\n  hello_timeout: 0s\n", "ingest.hello_timeout must be between 1s and 1h"},
+      {"ingest:\n  hello_timeout: 2h\n", "ingest.hello_timeout must be between 1s and 1h"},
+      {"ingest:\n  max_timestamp_future: 0s\n", "ingest.max_timestamp_future"},
+      {"ingest:\n  max_timestamp_age: 30s\n", "ingest.max_timestamp_age"},
+  };
+  for (const Case& c : invalid) {
+    Loaded l = Load(c.yaml);
+    INFO(c.yaml);
+    REQUIRE(l.status.ok());
+    absl::Status s = ValidateCollectorConfig(l.config);
+    REQUIRE_FALSE(s.ok());
+    CHECK_THAT(Msg(s), Catch::Contains(c.error));
+  }
+}
+
 TEST_CASE("LoadCollectorConfigFile rejects wrongly shaped sections and values",
           "[collector][config]") {
   struct Case {

@@ -113,7 +113,11 @@ TEST_CASE("A re-sent sequence number is acknowledged but not applied twice", "[c
   f.store.Detach(&f.stream);
   StreamState s2;
   REQUIRE(f.store.Attach(MakeHello("h"), &s2).ok());
-  auto r = f.store.Apply(FirstBatch(2, 2000, 99.0, 1), &s2);
+  // The re-send carries batch 2's values again, plus the definitions (and no value of series 20).
+  pb::Batch resend = FirstBatch(2, 2000, 2.0, 1);
+  resend.mutable_series_refs()->RemoveLast();
+  resend.mutable_values()->RemoveLast();
+  auto r = f.store.Apply(resend, &s2);
   REQUIRE(r.ok());
   CHECK(r->duplicate);
   CHECK_THAT(Export(f.store), Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 2\n"));

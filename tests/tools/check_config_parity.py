@@ -113,10 +113,22 @@ def main():
          "ftp://example.org"),
         ("missing rules file", collector_base, ["--rules.file=" + os.path.join(work, "no.yml")],
          "no.yml"),
+        ("hello timeout of 0s", collector_base + "ingest:\n  hello_timeout: 0s\n", [],
+         "ingest.hello_timeout"),
+        ("timestamp age below 1m", collector_base + "ingest:\n  max_timestamp_age: 1s\n", [],
+         "ingest.max_timestamp_age"),
+        ("host limit of 0", collector_base + "hosts:\n  max_hosts: 0\n", [], "hosts.max_hosts"),
+        ("negative sample rate", collector_base + "ingest:\n  max_samples_per_second: -5\n", [],
+         "ingest.max_samples_per_second"),
     ]
     good = [
         ("agent", args.agent, agent_base + "hostname: web1\nlabels:\n  dc: fra1\n", []),
         ("collector", args.collector, collector_base, []),
+        ("collector", args.collector,
+         collector_base + "hosts:\n  max_hosts: 50\n  max_hosts_per_client: 5\n"
+         "  max_series_total: 100000\ningest:\n  hello_timeout: 3s\n"
+         "  max_samples_per_second: 0\n  max_timestamp_future: 1m\n  max_timestamp_age: 1h\n",
+         []),
     ]
 
     for binary, cases in ((args.agent, agent_bad), (args.collector, collector_bad)):
