@@ -49,6 +49,7 @@
 #include "agent/sources/vmstat/vmstat_source.h"
 #include "agent/sources/watchdog/watchdog_source.h"
 #include "agent/sources/weblog/weblog_source.h"
+#include "agent/sources/zfs/zfs_source.h"
 
 namespace hostmon::agent {
 
@@ -177,6 +178,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "Request counts by status class and method, response time histogram from web server "
        "access logs listed in a logs file",
        false, MakeWeblogSource, WeblogOptions()},
+      {"zfs", "ZFS ARC, pool I/O, dataset and pool state statistics from /proc/spl/kstat/zfs", true,
+       MakeZfsSource},
   };
   return *sources;
 }

@@ -53,7 +53,7 @@ SOURCES = ["arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", 
            "entropy", "filefd", "hwmon", "interrupts", "kernel_hung", "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat",
            "nvme", "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat",
            "sockstat", "softnet", "stat", "textfile", "thermal_zone", "time", "udp_queues",
-           "vmstat", "watchdog"]
+           "vmstat", "watchdog", "zfs"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
     "--source.arp.device-exclude=nope",
