@@ -66,9 +66,11 @@ class ZfsSource : public Source {
   }
 
  private:
-  // Reads dir_/<rel...> into text_; false if it vanished since the listing (a pool being
+  // Reads <dir>/<file> (path_) into text_; false if it vanished since the listing (a pool being
   // exported removes its kstats).
-  absl::StatusOr<bool> Read() {
+  absl::StatusOr<bool> Read(absl::string_view dir, absl::string_view file) {
+    path_.assign(dir.data(), dir.size());
+    absl::StrAppend(&path_, "/", file);
     absl::Status s = common::ReadFileTo(path_, &text_);
     if (absl::IsNotFound(s)) return false;
     HM_RETURN_IF_ERROR(s);
@@ -94,9 +96,7 @@ class ZfsSource : public Source {
   }
 
   absl::Status CollectKstat(const KstatFile& f, SampleWriter& out) {
-    path_.assign(dir_);
-    absl::StrAppend(&path_, "/", f.file);
-    HM_ASSIGN_OR_RETURN(bool present, Read());
+    HM_ASSIGN_OR_RETURN(bool present, Read(dir_, f.file));
     if (!present) return absl::OkStatus();
     HM_RETURN_IF_ERROR(ParseZfsKstatNamed(text_, path_, &rows_));
     prefix_.assign("node_");
@@ -129,9 +129,7 @@ class ZfsSource : public Source {
   }
 
   absl::Status CollectPoolIo(absl::string_view pool, SampleWriter& out) {
-    path_.assign(pool_dir_);
-    path_.append("/io");
-    HM_ASSIGN_OR_RETURN(bool present, Read());
+    HM_ASSIGN_OR_RETURN(bool present, Read(pool_dir_, "io"));
     if (!present) return absl::OkStatus();
     HM_RETURN_IF_ERROR(ParseZfsPoolIo(text_, path_, &io_));
     const LabelRef labels[] = {{"zpool", pool}};
@@ -144,9 +142,7 @@ class ZfsSource : public Source {
   }
 
   absl::Status CollectObjset(absl::string_view pool, absl::string_view file, SampleWriter& out) {
-    path_.assign(pool_dir_);
-    absl::StrAppend(&path_, "/", file);
-    HM_ASSIGN_OR_RETURN(bool present, Read());
+    HM_ASSIGN_OR_RETURN(bool present, Read(pool_dir_, file));
     if (!present) return absl::OkStatus();
     HM_RETURN_IF_ERROR(ParseZfsKstatNamed(text_, path_, &rows_));
     // The dataset_name row comes first; node_exporter labels the rows before it (none in
@@ -168,9 +164,7 @@ class ZfsSource : public Source {
   }
 
   absl::Status CollectPoolState(absl::string_view pool, SampleWriter& out) {
-    path_.assign(pool_dir_);
-    path_.append("/state");
-    HM_ASSIGN_OR_RETURN(bool present, Read());
+    HM_ASSIGN_OR_RETURN(bool present, Read(pool_dir_, "state"));
     if (!present) return absl::OkStatus();
     for (const absl::string_view state : kZfsPoolStates) {
       const LabelRef labels[] = {{"state", state}, {"zpool", pool}};
