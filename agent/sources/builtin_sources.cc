@@ -62,6 +62,7 @@
 #include "agent/sources/weblog/weblog_source.h"
 #include "agent/sources/xfrm/xfrm_source.h"
 #include "agent/sources/xfs/xfs_source.h"
+#include "agent/sources/zfs/zfs_source.h"
 #include "agent/sources/zoneinfo/zoneinfo_source.h"
 
 namespace hostmon::agent {
@@ -213,6 +214,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeXfrmSource},
       {"xfs", "XFS filesystem statistics per device from /sys/fs/xfs/*/stats/stats", true,
        MakeXfsSource},
+      {"zfs", "ZFS ARC, pool I/O, dataset and pool state statistics from /proc/spl/kstat/zfs", true,
+       MakeZfsSource},
       {"zoneinfo", "Memory zone statistics from /proc/zoneinfo", false, MakeZoneinfoSource},
   };
   return *sources;

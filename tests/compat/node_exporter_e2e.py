@@ -54,7 +54,7 @@ SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufre
            "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
            "sockstat", "softirqs", "softnet", "stat", "tapestats", "textfile", "thermal_zone", "time",
-           "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zoneinfo"]
+           "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zfs", "zoneinfo"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
     "--source.arp.device-exclude=nope",
