@@ -75,7 +75,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
        MakeFilesystemSource, FilesystemOptions()},
       {"hwmon", "Hardware sensors (temperature, fan, voltage, power) from /sys/class/hwmon", true,
-       MakeHwmonSource},
+       MakeHwmonSource, HwmonOptions()},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        MakeInterruptsSource},
       {"ipmi",

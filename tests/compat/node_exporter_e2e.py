@@ -57,6 +57,7 @@ SOURCES = ["arp", "conntrack", "cpu", "cpufreq", "diskstats", "edac", "entropy",
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
     "--source.arp.device-exclude=nope",
+    "--source.hwmon.chip-include=(applesmc|asus_nb_wmi|coretemp|hwmon4|ieee80211|nct6779)",
     "--source.netclass.ignore-invalid-speed=true",
     "--source.netclass.ignored-devices=(dmz|int)",
     "--source.netdev.device-exclude=",
