@@ -86,7 +86,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "Connection tracking table size and statistics from /proc/sys/net/netfilter and "
        "/proc/net/stat/nf_conntrack",
        true, MakeConntrackSource},
-      {"cpu", "CPU time per CPU and mode from /proc/stat", true, MakeCpuSource},
+      {"cpu", "CPU time per CPU and mode from /proc/stat", true, MakeCpuSource, CpuOptions()},
       {"cpufreq", "CPU frequencies from /sys/devices/system/cpu/cpu*/cpufreq", true,
        MakeCpufreqSource},
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
@@ -102,7 +102,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "Filesystem space and inode usage per mount via statvfs, with a hung-mount timeout", true,
        MakeFilesystemSource, FilesystemOptions()},
       {"hwmon", "Hardware sensors (temperature, fan, voltage, power) from /sys/class/hwmon", true,
-       MakeHwmonSource},
+       MakeHwmonSource, HwmonOptions()},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        MakeInterruptsSource},
       {"ipmi",

@@ -7,6 +7,8 @@
 #include <limits>
 #include <string>
 
+#include "common/utf8.h"
+
 namespace hostmon::common {
 namespace {
 
@@ -88,6 +90,34 @@ TEST_CASE("IsValidUtf8 rejects truncated sequences and stray bytes", "[common][e
   CHECK_FALSE(IsValidUtf8("\xF8\x88\x80\x80\x80"));  // 5-byte form
   CHECK_FALSE(IsValidUtf8("\xFE"));
   CHECK_FALSE(IsValidUtf8("\xFF"));
+}
+
+TEST_CASE("AppendValidUtf8 replaces each run of invalid bytes with one U+FFFD",
+          "[common][exposition]") {
+  const auto valid = [](const std::string& text) {
+    std::string out = "<";
+    AppendValidUtf8(text, &out);
+    return out;
+  };
+  CHECK(valid("") == "<");
+  CHECK(valid("Package id 0") == "<Package id 0");
+  CHECK(valid("caf\xC3\xA9") == "<caf\xC3\xA9");
+  CHECK(valid("a\xFF"
+              "b") ==
+        "<a\xEF\xBF\xBD"
+        "b");
+  CHECK(valid("a\xFF\xFE\xFD"
+              "b") ==
+        "<a\xEF\xBF\xBD"
+        "b");  // one run, one replacement
+  CHECK(valid("\xFF"
+              "a\xFF") ==
+        "<\xEF\xBF\xBD"
+        "a\xEF\xBF\xBD");
+  CHECK(valid("x\xE2\x82") == "<x\xEF\xBF\xBD");      // truncated at the end
+  CHECK(valid("\xED\xA0\x80z") == "<\xEF\xBF\xBDz");  // a surrogate is invalid
+  CHECK(valid("\xC0\x80") == "<\xEF\xBF\xBD");        // overlong NUL
+  CHECK(IsValidUtf8(valid("\xF4\x90\x80\x80\xC3")));
 }
 
 TEST_CASE("MetricTypeName names the exposition types", "[common][exposition]") {

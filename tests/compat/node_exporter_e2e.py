@@ -58,6 +58,9 @@ SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufre
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
     "--source.arp.device-exclude=nope",
+    "--source.cpu.info.bugs-include=^(cpu_meltdown|spectre_.*|mds)$",
+    "--source.cpu.info.flags-include=^(aes|avx.?|constant_tsc)$",
+    "--source.hwmon.chip-include=(applesmc|asus_nb_wmi|coretemp|hwmon4|ieee80211|nct6779)",
     "--source.netclass.ignore-invalid-speed=true",
     "--source.netclass.ignored-devices=(dmz|int)",
     "--source.netdev.device-exclude=",

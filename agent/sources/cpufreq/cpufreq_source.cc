@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "agent/sources/cpufreq/cpufreq_parser.h"
 #include "common/dir_entries.h"
 #include "common/status_macros.h"
@@ -27,6 +29,8 @@ constexpr MetricDesc kScalingMin{"node_cpu_scaling_frequency_min_hertz", kGauge,
                                  "Minimum scaled CPU thread frequency in hertz."};
 constexpr MetricDesc kScalingMax{"node_cpu_scaling_frequency_max_hertz", kGauge,
                                  "Maximum scaled CPU thread frequency in hertz."};
+constexpr MetricDesc kGovernor{"node_cpu_scaling_governor", kGauge,
+                               "Current enabled CPU frequency governor."};
 
 struct FreqFile {
   const char* name;
@@ -68,6 +72,7 @@ class CpufreqSource : public Source {
         out.Add(*f.desc, labels, static_cast<double>(khz) * 1000.0);
       }
       if (any) ++with_cpufreq;
+      CollectGovernor(entry, cpu, out);
     }
     if (with_cpufreq == 0) {
       return absl::NotFoundError(absl::StrCat("no cpufreq files under ", dir_, "/cpu*/cpufreq"));
@@ -76,11 +81,32 @@ class CpufreqSource : public Source {
   }
 
  private:
+  // node_exporter 1.12's node_cpu_scaling_governor: one series per available governor, 1 for
+  // the one in use. Both files are read every cycle: the governor is switched at run time.
+  void CollectGovernor(absl::string_view entry, absl::string_view cpu, SampleWriter& out) {
+    if (!ReadCpufreqString(entry, "scaling_governor", &governor_)) return;
+    const absl::string_view governor = absl::StripAsciiWhitespace(governor_);
+    if (governor.empty()) return;
+    if (!ReadCpufreqString(entry, "scaling_available_governors", &text_)) text_.clear();
+    for (const absl::string_view available :
+         absl::StrSplit(absl::StripAsciiWhitespace(text_), ' ', absl::SkipEmpty())) {
+      const LabelRef labels[] = {{"cpu", cpu}, {"governor", available}};
+      out.Add(kGovernor, labels, available == governor ? 1 : 0);
+    }
+  }
+
+  bool ReadCpufreqString(absl::string_view entry, absl::string_view file, std::string* text) {
+    path_.assign(dir_).append("/");
+    path_.append(entry.data(), entry.size()).append("/cpufreq/").append(file.data(), file.size());
+    return access(path_.c_str(), R_OK) == 0 && common::ReadFileTo(path_, text).ok();
+  }
+
   std::string dir_;
   // Reused across collections so that a steady state allocates nothing.
   common::DirListing entries_;
   std::string path_;
   std::string text_;
+  std::string governor_;
 };
 
 }  // namespace

@@ -38,12 +38,14 @@ struct DiskstatsLine {
 // (major and minor must fit 32 bits). Blank lines are skipped; an empty file is no devices.
 absl::Status ParseDiskstats(absl::string_view text, std::vector<DiskstatsLine>* out);
 
-// The udev properties node_exporter 1.5.0's diskstats collector uses ("E:KEY=value" lines).
+// The udev properties node_exporter 1.12's diskstats collector uses ("E:KEY=value" lines).
 enum UdevKey : int {
   kUdevIdPath,  // node_disk_info
   kUdevIdWwn,
   kUdevIdModel,
   kUdevIdSerialShort,
+  kUdevIdSerial,
+  kUdevScsiIdentSerial,
   kUdevIdRevision,
   kUdevIdFsType,  // node_disk_filesystem_info
   kUdevIdFsUsage,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/common/device_filter.h"
 #include "agent/sources/diskstats/diskstats_parser.h"
@@ -96,6 +97,7 @@ class DiskstatsSource : public Source {
  public:
   DiskstatsSource(const common::FsRoot& fs, DeviceFilter filter)
       : path_(fs.Proc("diskstats")),
+        block_dir_(fs.Sys("block")),
         udev_dir_(fs.Root("run/udev/data")),
         filter_(std::move(filter)) {}
 
@@ -105,6 +107,11 @@ class DiskstatsSource : public Source {
     for (const DiskstatsLine& d : lines_) {
       if (Ignored(d.device)) continue;
       ReadUdev(d);
+      // As node_exporter 1.12: the serial printed on the disk's label, else the short serial,
+      // else ID_SERIAL (virtio and MMC devices have only that one).
+      absl::string_view serial = udev_.Get(kUdevScsiIdentSerial);
+      if (serial.empty()) serial = udev_.Get(kUdevIdSerialShort);
+      if (serial.empty()) serial = udev_.Get(kUdevIdSerial);
       LabelRef info_labels[] = {
           {"device", d.device},
           {"major", d.major},
@@ -112,8 +119,8 @@ class DiskstatsSource : public Source {
           {"model", udev_.Get(kUdevIdModel)},
           {"path", udev_.Get(kUdevIdPath)},
           {"revision", udev_.Get(kUdevIdRevision)},
-          // 1.5.0 takes ID_SERIAL_SHORT only (no SCSI_IDENT_SERIAL preference yet).
-          {"serial", udev_.Get(kUdevIdSerialShort)},
+          {"rotational", Rotational(d.device)},
+          {"serial", serial},
           {"wwn", udev_.Get(kUdevIdWwn)},
       };
       out.Add(kInfo, info_labels, 1);
@@ -134,6 +141,26 @@ class DiskstatsSource : public Source {
     const bool ignored = !filter_.Keep(device);
     ignored_.emplace(std::string(device), ignored);
     return ignored;
+  }
+
+  // node_exporter 1.12's rotational label: "1" when /sys/block/<dev>/queue/rotational says 1,
+  // else "0" (also for partitions and devices without the file). One small read per device and
+  // cycle, as node_exporter: the flag can be changed at run time (udev rules set it for some
+  // virtual disks), so it is not cached.
+  absl::string_view Rotational(absl::string_view device) {
+    rotational_path_.assign(block_dir_);
+    absl::StrAppend(&rotational_path_, "/", device, "/queue/rotational");
+    // Checked first: partitions have no queue/, and a failed read allocates an error Status.
+    if (::access(rotational_path_.c_str(), F_OK) != 0 ||
+        !common::ReadFileTo(rotational_path_, &rotational_text_).ok()) {
+      return "0";
+    }
+    uint64_t value = 0;
+    return common::ParseUint64(absl::StripAsciiWhitespace(rotational_text_), "rotational", &value)
+                       .ok() &&
+                   value == 1
+               ? "1"
+               : "0";
   }
 
   // node_exporter 1.5.0's extra udev-derived series, each only when udev knows the property.
@@ -191,6 +218,7 @@ class DiskstatsSource : public Source {
   }
 
   std::string path_;
+  std::string block_dir_;
   std::string udev_dir_;
   DeviceFilter filter_;
 
@@ -198,6 +226,8 @@ class DiskstatsSource : public Source {
   std::vector<DiskstatsLine> lines_;
   std::string udev_path_;
   std::string udev_text_;
+  std::string rotational_path_;
+  std::string rotational_text_;
   UdevDiskInfo udev_;
   absl::flat_hash_map<std::string, bool> ignored_;  // device name -> filtered out
 };

@@ -34,7 +34,7 @@ bool ExplodeSensorFilename(absl::string_view filename, absl::string_view* type, 
 
 bool IsHwmonSensorType(absl::string_view type) {
   for (absl::string_view t : {"vrm", "beep_enable", "update_interval", "in", "cpu", "fan", "pwm",
-                              "temp", "curr", "power", "energy", "humidity", "intrusion"}) {
+                              "temp", "curr", "power", "energy", "humidity", "intrusion", "freq"}) {
     if (t == type) return true;
   }
   return false;
@@ -54,6 +54,22 @@ size_t AppendClean(absl::string_view name, std::string* out) {
   while (end > begin && CleanChar(name[end - 1]) == '_') --end;
   for (size_t i = begin; i < end; ++i) out->push_back(CleanChar(name[i]));
   return end - begin;
+}
+
+// cleanMetricName(a) == cleanMetricName(b), without building either.
+bool CleanEquals(absl::string_view a, absl::string_view b) {
+  const auto trim = [](absl::string_view s) {
+    while (!s.empty() && CleanChar(s.front()) == '_') s.remove_prefix(1);
+    while (!s.empty() && CleanChar(s.back()) == '_') s.remove_suffix(1);
+    return s;
+  };
+  a = trim(a);
+  b = trim(b);
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (CleanChar(a[i]) != CleanChar(b[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -78,6 +94,31 @@ bool HwmonChipFromDevicePath(absl::string_view device_path, std::string* out) {
   if (AppendClean(dev_name, out) > 0) return true;
   out->clear();
   return false;
+}
+
+void AssignHwmonChipLabels(HwmonChip* chips, size_t n) {
+  // Quadratic, but a host has a handful of hwmon chips, and this keeps the collection free of
+  // maps (no allocation in steady state).
+  for (size_t i = 0; i < n; ++i) {
+    HwmonChip& c = chips[i];
+    size_t same_base = 0, same_name = 0;
+    for (size_t j = 0; j < n; ++j) {
+      if (chips[j].base != c.base) continue;
+      ++same_base;
+      // Compared cleaned (node_exporter compares the raw text), so that two names that clean
+      // alike ("a b", "a_b") cannot give two chips one label.
+      if (CleanEquals(chips[j].name_file, c.name_file)) ++same_name;
+    }
+    c.label.assign(c.base);
+    if (same_base < 2) continue;
+    c.label.push_back('_');
+    if (same_name > 1 || AppendClean(c.name_file, &c.label) == 0) {
+      c.label.resize(c.base.size() + 1);
+      const size_t slash = c.dir.rfind('/');
+      AppendClean(slash == std::string::npos ? c.dir : absl::string_view(c.dir).substr(slash + 1),
+                  &c.label);
+    }
+  }
 }
 
 bool ParseHwmonValue(absl::string_view text, double* out) {
@@ -162,6 +203,10 @@ void HwmonMetricFor(absl::string_view type, absl::string_view element, bool has_
              (element == "input" || element == "min" || element == "max" || element == "target")) {
     name->append("_rpm");
     absl::StrAppend(help, "Hardware monitor for fan revolutions per minute (", element, ")");
+  } else if (type == "freq" && element == "input") {
+    name->append("_freq_mhz");
+    help->assign("Hardware monitor for GPU frequency in MHz");
+    *divisor = 1e6;
   } else {
     absl::StrAppend(help, "Hardware monitor ", type, " element ", element);
   }

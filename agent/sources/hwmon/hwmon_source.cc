@@ -4,10 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "agent/sources/common/device_filter.h"
 #include "agent/sources/hwmon/hwmon_parser.h"
 #include "common/exposition.h"
 #include "common/fs_root.h"
+#include "common/status_macros.h"
+#include "common/utf8.h"
 
 namespace hostmon::agent {
 namespace {
@@ -31,43 +35,62 @@ struct Attr {
 
 class HwmonSource : public Source {
  public:
-  HwmonSource(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops)
-      : class_dir_(fs.Sys("class/hwmon")), ops_(std::move(ops)) {}
+  HwmonSource(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops, DeviceFilter chips,
+              DeviceFilter sensors)
+      : class_dir_(fs.Sys("class/hwmon")),
+        ops_(std::move(ops)),
+        chip_filter_(std::move(chips)),
+        sensor_filter_(std::move(sensors)) {}
 
   absl::Status Collect(SampleWriter& out) override {
-    absl::Status status = ops_->ListDir(class_dir_, &chips_);
+    absl::Status status = ops_->ListDir(class_dir_, &listing_);
     if (!status.ok()) return status;  // NotFound: no hwmon on this host
+    // Pass 1, as node_exporter 1.12: every chip's base name, so that chips sharing one (several
+    // hwmons of one parent device) can be told apart before any is exported.
+    size_t n = 0;
+    for (const absl::string_view entry : listing_.names) {
+      if (n == chips_.size()) chips_.emplace_back();
+      HwmonChip& chip = chips_[n];
+      chip.dir.assign(class_dir_).append("/").append(entry.data(), entry.size());
+      if (!ops_->IsDir(chip.dir)) continue;
+      ReadNameFile(chip);
+      // As node_exporter: a chip without any usable name is skipped, not an error.
+      if (ChipBaseName(chip)) ++n;
+    }
+    AssignHwmonChipLabels(chips_.data(), n);
+    // Pass 2: filter on the final label (what users see), then export.
     absl::Status last = absl::OkStatus();
-    for (const absl::string_view entry : chips_.names) {
-      dir_.assign(class_dir_).append("/").append(entry.data(), entry.size());
-      if (!ops_->IsDir(dir_)) continue;
+    for (size_t i = 0; i < n; ++i) {
+      if (!chip_filter_.Keep(chips_[i].label)) continue;
       // As node_exporter: one bad chip does not hide the others, the last error is reported.
-      absl::Status chip_status = CollectChip(out);
+      absl::Status chip_status = CollectChip(chips_[i], out);
       if (!chip_status.ok()) last = chip_status;
     }
     return last;
   }
 
  private:
+  // The chip's `name` file, white space trimmed (node_exporter reads it once per chip too).
+  void ReadNameFile(HwmonChip& chip) {
+    chip.name_file.clear();
+    path_.assign(chip.dir).append("/name");
+    if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) return;
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(text_);
+    chip.name_file.assign(trimmed.data(), trimmed.size());
+  }
+
   // node_exporter's hwmonName: device path, else name file, else the directory's own name.
-  absl::Status ChipName() {
-    path_.assign(dir_).append("/device");
+  bool ChipBaseName(HwmonChip& chip) {
+    path_.assign(chip.dir).append("/device");
     if (ops_->IsDir(path_) && ops_->RealPath(path_, &resolved_).ok() &&
-        HwmonChipFromDevicePath(resolved_, &chip_)) {
-      return absl::OkStatus();
+        HwmonChipFromDevicePath(resolved_, &chip.base)) {
+      return true;
     }
-    path_.assign(dir_).append("/name");
-    if (ops_->IsFile(path_) && common::ReadFileTo(path_, &text_).ok()) {
-      CleanHwmonName(text_, &chip_);
-      if (!chip_.empty()) return absl::OkStatus();
-    }
-    absl::Status status = ops_->RealPath(dir_, &resolved_);
-    if (!status.ok()) return status;
-    CleanHwmonName(absl::string_view(resolved_).substr(resolved_.rfind('/') + 1), &chip_);
-    if (chip_.empty()) {
-      return absl::InternalError(absl::StrCat("could not derive a monitoring name for ", dir_));
-    }
-    return absl::OkStatus();
+    CleanHwmonName(chip.name_file, &chip.base);
+    if (!chip.base.empty()) return true;
+    if (!ops_->RealPath(chip.dir, &resolved_).ok()) return false;
+    CleanHwmonName(absl::string_view(resolved_).substr(resolved_.rfind('/') + 1), &chip.base);
+    return !chip.base.empty();
   }
 
   absl::Status ReadAttrs(const std::string& dir) {
@@ -106,44 +129,48 @@ class HwmonSource : public Source {
     return nullptr;
   }
 
-  absl::Status CollectChip(SampleWriter& out) {
-    absl::Status status = ChipName();
-    if (!status.ok()) return status;
+  absl::Status CollectChip(const HwmonChip& chip, SampleWriter& out) {
     n_ = 0;
-    status = ReadAttrs(dir_);
+    absl::Status status = ReadAttrs(chip.dir);
     if (!status.ok()) return status;
-    device_dir_.assign(dir_).append("/device");
+    device_dir_.assign(chip.dir).append("/device");
     if (ops_->IsDir(device_dir_)) {
       status = ReadAttrs(device_dir_);
       if (!status.ok()) return status;
     }
 
-    path_.assign(dir_).append("/name");
-    if (ops_->IsFile(path_) && common::ReadFileTo(path_, &text_).ok()) {
-      CleanHwmonName(text_, &chip_name_);
-      if (!chip_name_.empty()) {
-        LabelRef labels[] = {{"chip", chip_}, {"chip_name", chip_name_}};
-        out.Add(kChipNames, labels, 1);
-      }
+    // node_exporter's hwmonHumanReadableChipName: the cleaned name file; several chips may
+    // share it (two coretemp packages), their `chip` labels differ.
+    CleanHwmonName(chip.name_file, &chip_name_);
+    if (!chip_name_.empty()) {
+      LabelRef labels[] = {{"chip", chip.label}, {"chip_name", chip_name_}};
+      out.Add(kChipNames, labels, 1);
     }
 
     for (size_t i = 0; i < n_; ++i) {
       const std::string& sensor = attrs_[i].sensor;
       bool first = true;  // handle each sensor once, at its first attribute
       for (size_t j = 0; j < i && first; ++j) first = attrs_[j].sensor != sensor;
-      if (first) EmitSensor(sensor, out);
+      if (!first) continue;
+      // node_exporter filters sensors on "<chip>;<sensor>" ("platform_coretemp_0;temp3").
+      key_.assign(chip.label).append(";").append(sensor);
+      if (!sensor_filter_.Keep(key_)) continue;
+      EmitSensor(chip.label, sensor, out);
     }
     return absl::OkStatus();
   }
 
-  void EmitSensor(const std::string& sensor, SampleWriter& out) {
+  void EmitSensor(const std::string& chip, const std::string& sensor, SampleWriter& out) {
     absl::string_view type, unused_prop;
     int unused_num;
     ExplodeSensorFilename(sensor, &type, &unused_num, &unused_prop);
-    LabelRef labels[] = {{"chip", chip_}, {"sensor", sensor}};
-    if (const Attr* label = Find(sensor, "label");
-        label != nullptr && common::IsValidUtf8(label->value)) {
-      LabelRef with_label[] = {{"chip", chip_}, {"label", label->value}, {"sensor", sensor}};
+    LabelRef labels[] = {{"chip", chip}, {"sensor", sensor}};
+    const Attr* label = Find(sensor, "label");
+    if (label != nullptr) {
+      // node_exporter 1.12 replaces bytes that are not UTF-8 (1.5.0 failed the whole scrape).
+      label_text_.clear();
+      common::AppendValidUtf8(label->value, &label_text_);
+      LabelRef with_label[] = {{"chip", chip}, {"label", label_text_}, {"sensor", sensor}};
       out.Add(kSensorLabel, with_label, 1);
     }
     const Attr* bare = Find(sensor, "");
@@ -169,28 +196,61 @@ class HwmonSource : public Source {
       double scale, divisor;
       MetricType metric_type;
       HwmonMetricFor(type, a.prop, bare != nullptr, &name_, &help_, &scale, &divisor, &metric_type);
+      if (type == "freq" && a.prop == "input") {
+        // node_exporter names a frequency by its label ("sclk", "mclk" of a GPU) in place of
+        // the sensor, and skips one without a label.
+        if (label == nullptr) continue;
+        CleanHwmonName(label->value, &freq_sensor_);
+        LabelRef freq_labels[] = {{"chip", chip}, {"sensor", freq_sensor_}};
+        out.Add(MetricDesc{name_, metric_type, help_}, freq_labels, value * scale / divisor);
+        continue;
+      }
       out.Add(MetricDesc{name_, metric_type, help_}, labels, value * scale / divisor);
     }
   }
 
   const std::string class_dir_;
   std::unique_ptr<SysfsDirOps> ops_;
+  const DeviceFilter chip_filter_;
+  const DeviceFilter sensor_filter_;
   // Reused buffers: a steady-state collection does not allocate.
-  common::DirListing chips_, files_;
-  std::string dir_, device_dir_, path_, resolved_, text_, chip_, chip_name_, sensor_, name_, help_;
+  common::DirListing listing_, files_;
+  std::vector<HwmonChip> chips_;
+  std::string device_dir_, path_, resolved_, text_, chip_name_, sensor_, name_, help_, key_,
+      label_text_, freq_sensor_;
   std::vector<Attr> attrs_;
   size_t n_ = 0;  // attrs_ in use
 };
 
 }  // namespace
 
+const std::vector<SourceOption>& HwmonOptions() {
+  static const auto* options = new std::vector<SourceOption>{
+      {"chip-include", "",
+       "Regexp (RE2) of hwmon chips to include (mutually exclusive to chip-exclude)."},
+      {"chip-exclude", "",
+       "Regexp (RE2) of hwmon chips to exclude (mutually exclusive to chip-include)."},
+      {"sensor-include", "",
+       "Regexp (RE2) of hwmon sensors, as <chip>;<sensor>, to include (mutually exclusive to "
+       "sensor-exclude)."},
+      {"sensor-exclude", "",
+       "Regexp (RE2) of hwmon sensors, as <chip>;<sensor>, to exclude (mutually exclusive to "
+       "sensor-include)."},
+  };
+  return *options;
+}
+
 absl::StatusOr<SourcePtr> MakeHwmonSourceWithOps(const common::FsRoot& fs,
                                                  std::unique_ptr<SysfsDirOps> ops) {
-  return std::make_unique<HwmonSource>(fs, std::move(ops));
+  return std::make_unique<HwmonSource>(fs, std::move(ops), DeviceFilter(), DeviceFilter());
 }
 
 absl::StatusOr<SourcePtr> MakeHwmonSource(const SourceContext& ctx) {
-  return MakeHwmonSourceWithOps(*ctx.fs, RealSysfsDirOps());
+  HM_ASSIGN_OR_RETURN(DeviceFilter chips, DeviceFilter::Make(ctx, "chip-include", "chip-exclude"));
+  HM_ASSIGN_OR_RETURN(DeviceFilter sensors,
+                      DeviceFilter::Make(ctx, "sensor-include", "sensor-exclude"));
+  return std::make_unique<HwmonSource>(*ctx.fs, RealSysfsDirOps(), std::move(chips),
+                                       std::move(sensors));
 }
 
 }  // namespace hostmon::agent

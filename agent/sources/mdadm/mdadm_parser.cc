@@ -169,4 +169,28 @@ absl::Status ParseMdstat(absl::string_view text, std::vector<absl::string_view>*
   return absl::OkStatus();
 }
 
+bool MdLevelHasRaidDisks(absl::string_view level) {
+  return !level.empty() && level != "container" && level != "imsm" && level != "ddf";
+}
+
+bool MdLevelHasDegraded(absl::string_view level) {
+  return level == "raid1" || level == "raid4" || level == "raid5" || level == "raid6" ||
+         level == "raid10";
+}
+
+bool ParseMdRaidDisks(absl::string_view text, uint64_t* out) {
+  text = absl::StripAsciiWhitespace(text);
+  // "11 (10)" during a reshape: the current count comes first.
+  const size_t space = text.find(' ');
+  if (space != absl::string_view::npos) {
+    if (space == 0) return false;
+    text = text.substr(0, space);
+  }
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(c)) return false;  // no error Status built for garbage
+  }
+  return common::ParseUint64(text, "raid_disks", out).ok();
+}
+
 }  // namespace hostmon::agent

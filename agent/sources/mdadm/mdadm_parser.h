@@ -8,7 +8,8 @@
 //         [=>...................]  recovery =  8.5% (16775552/195310144) finish=17.0min
 //         speed=259783K/sec
 //
-// The rules are those of prometheus/procfs' parseMDStat as vendored by node_exporter 1.5.0,
+// The rules are those of prometheus/procfs' parseMDStat as vendored by node_exporter 1.5.0
+// (unchanged in 1.12),
 // including its quirks: the state is the header's third field ("active", "inactive"), raid0 and
 // linear count their disks by '[', and a sync line's keyword anywhere in the line (recovery,
 // resync, check) overrides the state, even for resync=PENDING on an auto-read-only array.
@@ -38,5 +39,21 @@ struct MdDevice {
 // levels that have one), a sync line without "(done/total)", or a bad number.
 absl::Status ParseMdstat(absl::string_view text, std::vector<absl::string_view>* lines,
                          std::vector<MdDevice>* out);
+
+// The /sys/block/md*/md/ attributes node_exporter 1.12 reads (Documentation/admin-guide/md.rst),
+// with the rules of prometheus/procfs' Mdraids:
+//
+//   level        "raid1", "raid0", "linear", "container" (external metadata), "" (unset)
+//   raid_disks   "4", or "4 (3)" while a reshape changes the count
+//   degraded     "1" (raid1, 4, 5, 6 and 10 only)
+//
+// Whether an array of `level` has a raid_disks count (not containers: "container", "imsm",
+// "ddf"; not an empty level).
+bool MdLevelHasRaidDisks(absl::string_view level);
+// Whether an array of `level` has a degraded count (raid1, raid4, raid5, raid6, raid10).
+bool MdLevelHasDegraded(absl::string_view level);
+// raid_disks' number (white space trimmed; during a reshape, the first of "current (previous)").
+// False when there is none: an empty file or text that is not a number.
+bool ParseMdRaidDisks(absl::string_view text, uint64_t* out);
 
 }  // namespace hostmon::agent

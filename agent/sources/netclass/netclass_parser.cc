@@ -58,4 +58,9 @@ absl::Status ParseNetClassNumber(absl::string_view text, absl::string_view path,
   return status.ok() ? status : absl::InvalidArgumentError(status.message());
 }
 
+absl::string_view NetClassAdminState(bool has_flags, int64_t flags) {
+  if (!has_flags) return "unknown";
+  return (flags & 1) != 0 ? "up" : "down";
+}
+
 }  // namespace hostmon::agent

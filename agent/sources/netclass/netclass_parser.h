@@ -7,7 +7,7 @@
 //   /sys/class/net/eth0/speed    "-1\n"     (virtio: unknown speed)
 //   /sys/class/net/eth0/address  "02:fc:00:00:00:01\n"
 //
-// and the table of attributes node_exporter 1.5.0's netclass collector exports.
+// and the table of attributes node_exporter 1.12's netclass collector exports.
 #pragma once
 
 #include <array>
@@ -32,6 +32,10 @@ extern const std::array<NetClassNumeric, kNetClassNumerics> kNetClassNumericFile
 
 // The value of an attribute file without surrounding whitespace (the trailing newline).
 absl::string_view NetClassString(absl::string_view text);
+
+// node_network_info's adminstate label, as node_exporter 1.12: "up" when the flags attribute has
+// IFF_UP (bit 0) set, "down" when not, "unknown" without a readable flags file.
+absl::string_view NetClassAdminState(bool has_flags, int64_t flags);
 
 // Parses a numeric attribute as node_exporter's procfs does (Go ParseInt with base 0): "0x" hex
 // (dev_id, flags) or signed decimal. `path` names the file in errors.

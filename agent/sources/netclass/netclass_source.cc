@@ -91,18 +91,25 @@ class NetclassSource : public Source {
       HM_ASSIGN_OR_RETURN(bool found, Read(iface, kStringFileNames[i], &string_text_[i]));
       strings[i] = found ? NetClassString(string_text_[i]) : absl::string_view();
     }
+    // flags is read before the info series, whose adminstate label comes from its IFF_UP bit.
+    int64_t flags = 0;
+    HM_ASSIGN_OR_RETURN(const bool has_flags, Read(iface, "flags", &text_));
+    if (has_flags) HM_RETURN_IF_ERROR(ParseNetClassNumber(text_, path_, &flags));
     const LabelRef device[] = {{"device", iface}};
     out.Add(kUp, device, strings[kOperState] == "up" ? 1 : 0);
-    const LabelRef info[] = {{"address", strings[kAddress]},
-                             {"broadcast", strings[kBroadcast]},
-                             {"device", iface},
-                             {"duplex", strings[kDuplex]},
-                             {"ifalias", strings[kIfAlias]},
-                             {"operstate", strings[kOperState]}};
+    const LabelRef info[] = {
+        {"address", strings[kAddress]},     {"adminstate", NetClassAdminState(has_flags, flags)},
+        {"broadcast", strings[kBroadcast]}, {"device", iface},
+        {"duplex", strings[kDuplex]},       {"ifalias", strings[kIfAlias]},
+        {"operstate", strings[kOperState]}};
     out.Add(kInfo, info, 1);
 
     int64_t value;
     for (const NetClassNumeric& n : kNetClassNumericFiles) {
+      if (n.file == "flags") {
+        if (has_flags) out.Add(n.desc, device, static_cast<double>(flags));
+        continue;
+      }
       HM_ASSIGN_OR_RETURN(bool found, Read(iface, n.file, &text_));
       if (!found) continue;
       HM_RETURN_IF_ERROR(ParseNetClassNumber(text_, path_, &value));

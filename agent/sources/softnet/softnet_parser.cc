@@ -26,9 +26,10 @@ absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out)
                                                      ": expected at least ", kMinColumns,
                                                      " columns, got ", fields.size()));
     }
-    // Columns used: 1-3 always, 10 (received_rps) and 11 (flow_limit_count) when present.
-    constexpr size_t kUsed[] = {0, 1, 2, 9, 10};
-    uint64_t values[11] = {};
+    // Columns used: 1-3 and 9 always, 10 (received_rps), 11 (flow_limit_count), 12
+    // (backlog_len) and 13 (cpu index) when present.
+    constexpr size_t kUsed[] = {0, 1, 2, 8, 9, 10, 11, 12};
+    uint64_t values[13] = {};
     for (size_t i : kUsed) {
       if (i >= fields.size()) break;
       if (!common::ParseHexUint64(fields[i], &values[i])) {
@@ -44,6 +45,10 @@ absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out)
     entry.received_rps = values[9];
     entry.has_flow_limit_count = fields.size() > 10;
     entry.flow_limit_count = values[10];
+    entry.cpu_collision = values[8];
+    entry.has_backlog_len = fields.size() > 12;
+    entry.backlog_len = values[11];
+    entry.cpu_index = entry.has_backlog_len ? values[12] : out->size() - 1;
   }
   return absl::OkStatus();
 }

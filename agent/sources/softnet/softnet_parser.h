@@ -25,11 +25,19 @@ struct SoftnetLine {
   uint64_t flow_limit_count = 0;
   bool has_received_rps = false;
   bool has_flow_limit_count = false;
+  // Column 9 (index 8): collisions taking a device's transmit lock; every kernel prints it.
+  uint64_t cpu_collision = 0;
+  // Columns 12 and 13 (index 11, 12), Linux 5.10+: the backlog queue length and the id of the
+  // CPU the line belongs to (lines are per online CPU, so the line number is not the CPU id
+  // once one is offline). has_backlog_len covers both, as node_exporter's procfs reads them.
+  uint64_t backlog_len = 0;
+  uint64_t cpu_index = 0;
+  bool has_backlog_len = false;
 };
 
 // Parses the file into *out (cleared first; capacity reused), one entry per line in file order.
 // Error on a line with fewer than 9 columns (node_exporter's procfs minimum, what Linux 2.6.32
-// already printed) or a used column (1-3, 10, 11) that is not a hex number fitting 64 bits.
+// already printed) or a used column (1-3, 9-13) that is not a hex number fitting 64 bits.
 absl::Status ParseSoftnet(absl::string_view text, std::vector<SoftnetLine>* out);
 
 }  // namespace hostmon::agent

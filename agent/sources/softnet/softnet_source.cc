@@ -16,11 +16,16 @@ constexpr MetricDesc kProcessed{"node_softnet_processed_total", kCounter,
 constexpr MetricDesc kDropped{"node_softnet_dropped_total", kCounter, "Number of dropped packets"};
 constexpr MetricDesc kSqueezed{"node_softnet_times_squeezed_total", kCounter,
                                "Number of times processing packets ran out of quota"};
-// Newer node_exporter (>= 1.6) columns, for the Node Exporter Full dashboard's Softnet RPS panel.
+// Columns of newer kernels, as node_exporter 1.12 (only where the kernel prints them; 1.12
+// exports 0 there).
 constexpr MetricDesc kReceivedRps{"node_softnet_received_rps_total", kCounter,
-                                  "Number of times each cpu woke up received_rps"};
+                                  "Number of times cpu woken up received_rps"};
 constexpr MetricDesc kFlowLimitCount{"node_softnet_flow_limit_count_total", kCounter,
                                      "Number of times flow limit has been reached"};
+constexpr MetricDesc kCpuCollision{
+    "node_softnet_cpu_collision_total", kCounter,
+    "Number of collision occur while obtaining device lock while transmitting"};
+constexpr MetricDesc kBacklogLen{"node_softnet_backlog_len", kGauge, "Softnet backlog status"};
 
 class SoftnetSource : public Source {
  public:
@@ -29,19 +34,25 @@ class SoftnetSource : public Source {
   absl::Status Collect(SampleWriter& out) override {
     HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
     HM_RETURN_IF_ERROR(ParseSoftnet(text_, &lines_));
-    // CPU label strings are made once per CPU count, not per scrape.
-    while (cpu_names_.size() < lines_.size()) cpu_names_.push_back(absl::StrCat(cpu_names_.size()));
+    // Label strings are reused: formatting into their kept capacity does not allocate.
+    if (cpu_names_.size() < lines_.size()) cpu_names_.resize(lines_.size());
     for (size_t i = 0; i < lines_.size(); ++i) {
+      // The CPU id the kernel prints (5.10+), else the line number, as node_exporter 1.12.
+      cpu_names_[i].clear();
+      absl::StrAppend(&cpu_names_[i], lines_[i].cpu_index);
       const LabelRef labels[] = {{"cpu", cpu_names_[i]}};
       out.Add(kProcessed, labels, static_cast<double>(lines_[i].processed));
       out.Add(kDropped, labels, static_cast<double>(lines_[i].dropped));
       out.Add(kSqueezed, labels, static_cast<double>(lines_[i].time_squeezed));
+      out.Add(kCpuCollision, labels, static_cast<double>(lines_[i].cpu_collision));
       if (lines_[i].has_received_rps) {
         out.Add(kReceivedRps, labels, static_cast<double>(lines_[i].received_rps));
       }
       if (lines_[i].has_flow_limit_count) {
         out.Add(kFlowLimitCount, labels, static_cast<double>(lines_[i].flow_limit_count));
       }
+      // 0 before Linux 5.10, which does not print it: node_exporter 1.12 exports it anyway.
+      out.Add(kBacklogLen, labels, static_cast<double>(lines_[i].backlog_len));
     }
     return absl::OkStatus();
   }

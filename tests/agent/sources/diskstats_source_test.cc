@@ -8,6 +8,7 @@
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
 #include "fakes/source_context.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
@@ -15,7 +16,7 @@ namespace {
 using testing::FixtureRoot;
 using testing::TestContext;
 
-TEST_CASE("diskstats source reports the fixture like node_exporter 1.5.0", "[agent][diskstats]") {
+TEST_CASE("diskstats source reports the fixture like node_exporter 1.12", "[agent][diskstats]") {
   const common::FsRoot fs = FixtureRoot();
   const TestContext ctx("diskstats", fs);
   auto source = MakeDiskstatsSource(ctx);
@@ -42,11 +43,18 @@ TEST_CASE("diskstats source reports the fixture like node_exporter 1.5.0", "[age
   CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"loop0\"}"));
   CHECK_FALSE(out.Has("node_disk_reads_completed_total{device=\"fd0\"}"));
 
+  // rotational from /sys/block/<dev>/queue/rotational ("0" without the file), as 1.12.
   CHECK(out.Get("node_disk_info{device=\"sda\",major=\"8\",minor=\"0\",model=\"WDC_WD40EFRX-"
-                "68N32N0\",path=\"pci-0000:00:17.0-ata-1\",revision=\"82.00A82\",serial=\"WD-"
-                "WCC7K1JXXY4Z\",wwn=\"0x50014ee2b6c2d9f1\"}") == 1);
+                "68N32N0\",path=\"pci-0000:00:17.0-ata-1\",revision=\"82.00A82\",rotational=\"1\","
+                "serial=\"WD-WCC7K1JXXY4Z\",wwn=\"0x50014ee2b6c2d9f1\"}") == 1);
   CHECK(out.Get("node_disk_info{device=\"vda\",major=\"254\",minor=\"0\",model=\"\",path=\"\","
-                "revision=\"\",serial=\"\",wwn=\"\"}") == 1);
+                "revision=\"\",rotational=\"0\",serial=\"\",wwn=\"\"}") == 1);
+  // 1.12 prefers SCSI_IDENT_SERIAL (the serial on the disk's label) to ID_SERIAL_SHORT.
+  CHECK(
+      out.Get("node_disk_info{device=\"nvme0n1\",major=\"259\",minor=\"0\",model=\"Samsung SSD "
+              "970 EVO Plus 1TB\",path=\"pci-0000:01:00.0-nvme-1\",revision=\"2B2QEXM7\","
+              "rotational=\"0\",serial=\"S4EWNX0R123456A-label\",wwn=\"eui.0025385b91b1a2c3\"}") ==
+      1);
   CHECK(out.Get("node_disk_filesystem_info{device=\"dm-0\",type=\"ext4\",usage=\"filesystem\","
                 "uuid=\"5f0b5c1e-8d2a-4f7e-9c3b-1a2b3c4d5e6f\",version=\"1.0\"}") == 1);
   CHECK(
@@ -106,6 +114,40 @@ TEST_CASE("diskstats source is NotFound without /proc/diskstats", "[agent][disks
   REQUIRE(source.ok());
   testing::SampleRecorder out;
   CHECK(absl::IsNotFound((*source)->Collect(out)));
+}
+
+TEST_CASE("node_disk_info serial fallbacks and rotational values, as node_exporter 1.12",
+          "[agent][diskstats]") {
+  testing::ScopedTempDir dir;
+  const std::string counters = " 1 2 3 4 5 6 7 8 9 10 11\n";
+  dir.Write("proc/diskstats", " 252 0 vdb" + counters + " 252 1 vdc" + counters + " 252 2 vdd" +
+                                  counters + " 252 3 vde" + counters);
+  // vdb: virtio, only ID_SERIAL. vdc: ID_SERIAL_SHORT wins over ID_SERIAL. vdd: an empty
+  // SCSI_IDENT_SERIAL falls through. vde: no udev entry.
+  dir.Write("rootfs/run/udev/data/b252:0", "E:ID_SERIAL=virtio-disk-1\n");
+  dir.Write("rootfs/run/udev/data/b252:1", "E:ID_SERIAL=long_name_S1\nE:ID_SERIAL_SHORT=S1\n");
+  dir.Write("rootfs/run/udev/data/b252:2", "E:SCSI_IDENT_SERIAL=\nE:ID_SERIAL_SHORT=S2\n");
+  dir.Write("sys/block/vdb/queue/rotational", "1\n");
+  dir.Write("sys/block/vdc/queue/rotational", "2\n");        // only 1 is rotational
+  dir.Write("sys/block/vdd/queue/rotational", "garbage\n");  // unreadable as a number: 0
+  dir.Write("sys/block/vde/queue/rotational", "");           // empty (cut read): 0
+  const TestContext ctx("diskstats",
+                        common::FsRoot(dir.File("proc"), dir.File("sys"), dir.File("rootfs")));
+  auto source = MakeDiskstatsSource(ctx);
+  REQUIRE(source.ok());
+  testing::SampleRecorder out;
+  REQUIRE((*source)->Collect(out).ok());
+  const auto info = [&](const std::string& dev, const std::string& minor, const std::string& rot,
+                        const std::string& serial) {
+    return out.Get("node_disk_info{device=\"" + dev + "\",major=\"252\",minor=\"" + minor +
+                   "\",model=\"\",path=\"\",revision=\"\",rotational=\"" + rot + "\",serial=\"" +
+                   serial + "\",wwn=\"\"}");
+  };
+  CHECK(info("vdb", "0", "1", "virtio-disk-1") == 1);
+  CHECK(info("vdc", "1", "0", "S1") == 1);
+  CHECK(info("vdd", "2", "0", "S2") == 1);
+  CHECK(info("vde", "3", "0", "") == 1);
+  CHECK(out.Count("node_disk_info{") == 4);
 }
 
 }  // namespace

@@ -56,5 +56,30 @@ TEST_CASE("EdacIndex takes the digits after the prefix", "[agent][edac]") {
   CHECK_FALSE(EdacIndex("power", "mc", &index));
 }
 
+TEST_CASE("EdacChannel and CleanEdacDimmLabel follow node_exporter 1.12", "[agent][edac]") {
+  absl::string_view ch;
+  REQUIRE(EdacChannel("ch0_ce_count", &ch));
+  CHECK(ch == "0");
+  REQUIRE(EdacChannel("ch12_ce_count", &ch));
+  CHECK(ch == "12");
+  CHECK_FALSE(EdacChannel("ch_ce_count", &ch));
+  CHECK_FALSE(EdacChannel("chx_ce_count", &ch));
+  CHECK_FALSE(EdacChannel("ch0_ue_count", &ch));
+  CHECK_FALSE(EdacChannel("ch0_dimm_label", &ch));
+  CHECK_FALSE(EdacChannel("xch0_ce_count", &ch));  // outside the glob ch*_ce_count
+  REQUIRE(EdacChannel("chx_ch3_ce_count", &ch));   // the regexp is unanchored
+  CHECK(ch == "3");
+
+  std::string label = "stale";
+  CleanEdacDimmLabel("mc0csrow0channel0\n", &label);
+  CHECK(label == "mc0_csrow0_channel0");
+  CleanEdacDimmLabel("  CPU_SrcID#0_Ha#0_Chan#1_DIMM#0 \n", &label);
+  CHECK(label == "CPU_SrcID0_Ha0_Chan1_DIMM0");
+  CleanEdacDimmLabel("cs#row", &label);  // '#' goes first, as in node_exporter
+  CHECK(label == "_csrow");
+  CleanEdacDimmLabel("", &label);
+  CHECK(label.empty());
+}
+
 }  // namespace
 }  // namespace hostmon::agent

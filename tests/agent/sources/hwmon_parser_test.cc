@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "fakes/fixtures.h"
@@ -139,6 +140,61 @@ TEST_CASE("HwmonMetricFor names, units and help as node_exporter 1.5.0", "[agent
   CHECK(For("pwm", "").name == "node_hwmon_pwm");
   CHECK(For("pwm", "").help == "Hardware monitor pwm element ");
   CHECK(For("pwm", "Auto-Point1").name == "node_hwmon_pwm_auto_point1");
+}
+
+std::vector<std::string> Labels(std::vector<HwmonChip> chips) {
+  AssignHwmonChipLabels(chips.data(), chips.size());
+  std::vector<std::string> out;
+  for (const HwmonChip& c : chips) out.push_back(c.label);
+  return out;
+}
+
+TEST_CASE("AssignHwmonChipLabels tells chips of one parent device apart", "[agent][hwmon]") {
+  SECTION("unique bases stay as they are") {
+    CHECK(Labels({{"/s/hwmon0", "platform_coretemp_0", "coretemp", ""},
+                  {"/s/hwmon1", "platform_coretemp_1", "coretemp", ""},
+                  {"/s/hwmon2", "hwmon2", "", ""}}) ==
+          std::vector<std::string>{"platform_coretemp_0", "platform_coretemp_1", "hwmon2"});
+  }
+  SECTION("shared base, distinct name files: the cleaned name file") {
+    CHECK(Labels({{"/s/hwmon8", "ieee80211_phy0", "mt7996_phy0.0", ""},
+                  {"/s/hwmon9", "ieee80211_phy0", "mt7996_phy0.1", ""},
+                  {"/s/hwmon10", "ieee80211_phy0", "mt7996_phy0.2", ""},
+                  {"/s/hwmon3", "nct6779", "nct6779", ""}}) ==
+          std::vector<std::string>{"ieee80211_phy0_mt7996_phy0_0", "ieee80211_phy0_mt7996_phy0_1",
+                                   "ieee80211_phy0_mt7996_phy0_2", "nct6779"});
+  }
+  SECTION("shared base and name file, or no name file: the hwmonN directory") {
+    CHECK(Labels({{"/s/hwmon6", "platform_asus_nb_wmi", "asus", ""},
+                  {"/s/hwmon7", "platform_asus_nb_wmi", "asus", ""},
+                  {"/s/hwmon8", "platform_asus_nb_wmi", "asus_wmi_sensors", ""},
+                  {"/s/hwmon9", "platform_asus_nb_wmi", "", ""},
+                  {"/s/hwmon10", "platform_asus_nb_wmi", "--", ""}}) ==
+          std::vector<std::string>{"platform_asus_nb_wmi_hwmon6", "platform_asus_nb_wmi_hwmon7",
+                                   "platform_asus_nb_wmi_asus_wmi_sensors",
+                                   "platform_asus_nb_wmi_hwmon9", "platform_asus_nb_wmi_hwmon10"});
+  }
+  SECTION("name files that clean alike count as the same name") {
+    CHECK(Labels({{"/s/hwmon1", "x", "a b", ""}, {"/s/hwmon2", "x", "A_B", ""}}) ==
+          std::vector<std::string>{"x_hwmon1", "x_hwmon2"});
+  }
+  SECTION("labels are overwritten, not appended to, on the next collection") {
+    std::vector<HwmonChip> chips = {{"/s/hwmon1", "x", "a", "stale"}, {"/s/hwmon2", "x", "b", ""}};
+    AssignHwmonChipLabels(chips.data(), chips.size());
+    AssignHwmonChipLabels(chips.data(), chips.size());
+    CHECK(chips[0].label == "x_a");
+    CHECK(chips[1].label == "x_b");
+  }
+  SECTION("no chips") { CHECK(Labels({}).empty()); }
+}
+
+TEST_CASE("hwmon freq sensors: MHz from Hz", "[agent][hwmon]") {
+  CHECK(IsHwmonSensorType("freq"));
+  const Metric m = For("freq", "input");
+  CHECK(m.name == "node_hwmon_freq_freq_mhz");
+  CHECK(m.help == "Hardware monitor for GPU frequency in MHz");
+  CHECK(m.divisor == 1e6);
+  CHECK(For("freq", "max").name == "node_hwmon_freq_max");
 }
 
 }  // namespace

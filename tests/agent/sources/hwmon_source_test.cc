@@ -2,10 +2,14 @@
 #include "agent/sources/hwmon/hwmon_source.h"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <set>
+#include <string>
 
 #include "common/fs_root.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
+#include "fakes/source_context.h"
 
 namespace hostmon::agent {
 namespace {
@@ -57,6 +61,130 @@ TEST_CASE("hwmon without /sys/class/hwmon is NotFound", "[agent][hwmon]") {
   testing::SampleRecorder w;
   CHECK(absl::IsNotFound(source->Collect(w)));
   CHECK(w.samples.empty());
+}
+
+// tests/fixtures/variants/hwmon_shared/: three mt7996 radios of one ieee80211 phy, two
+// asus-nb-wmi hwmons with the same name file, a coretemp with a label that is not UTF-8, and a
+// GPU-like chip with freq sensors and neither device link nor name file.
+common::FsRoot SharedParentRoot() {
+  const std::string dir = testing::FixturePath("variants/hwmon_shared");
+  return common::FsRoot(dir + "/proc", dir + "/sys", dir + "/rootfs");
+}
+
+// The `chip` label of a series key.
+std::string ChipOf(const std::string& key) {
+  const size_t at = key.find("chip=\"");
+  if (at == std::string::npos) return "";
+  const size_t begin = at + 6;
+  return key.substr(begin, key.find('"', begin) - begin);
+}
+
+TEST_CASE("hwmon chips sharing a parent device get one chip label each, as node_exporter 1.12",
+          "[agent][hwmon]") {
+  const testing::TestContext ctx("hwmon", SharedParentRoot());
+  SourcePtr source = MakeHwmonSource(ctx).value();
+  testing::SampleRecorder w = testing::CollectOk(*source);
+  const auto& s = w.samples;
+  // The radios: the cleaned name file tells them apart.
+  CHECK(s.at("node_hwmon_temp_celsius{chip=\"ieee80211_phy0_mt7996_phy0_0\",sensor=\"temp1\"}") ==
+        40);
+  CHECK(s.at("node_hwmon_temp_celsius{chip=\"ieee80211_phy0_mt7996_phy0_1\",sensor=\"temp1\"}") ==
+        41);
+  CHECK(s.at("node_hwmon_temp_celsius{chip=\"ieee80211_phy0_mt7996_phy0_2\",sensor=\"temp1\"}") ==
+        42);
+  CHECK(s.at("node_hwmon_chip_names{chip=\"ieee80211_phy0_mt7996_phy0_1\",chip_name=\"mt7996_"
+             "phy0_1\"}") == 1);
+  // Same parent and same name file: the hwmonN directory tells them apart.
+  CHECK(s.at("node_hwmon_pwm_enable{chip=\"platform_asus_nb_wmi_hwmon3\",sensor=\"pwm1\"}") == 2);
+  CHECK(s.at("node_hwmon_pwm_enable{chip=\"platform_asus_nb_wmi_hwmon4\",sensor=\"pwm1\"}") == 3);
+  CHECK(s.at("node_hwmon_chip_names{chip=\"platform_asus_nb_wmi_hwmon4\",chip_name=\"asus\"}") ==
+        1);
+  // A chip alone under its parent keeps the plain name.
+  CHECK(s.at("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\",sensor=\"temp1\"}") == 51);
+  // Bytes that are not UTF-8 in a label become U+FFFD (one per run), as node_exporter 1.12.
+  CHECK(s.at("node_hwmon_sensor_label{chip=\"platform_coretemp_0\",label=\"Core\xEF\xBF\xBD "
+             "1\",sensor=\"temp2\"}") == 1);
+  // freq sensors: MHz, named by their cleaned label; one without a label is not exported.
+  CHECK(s.at("node_hwmon_freq_freq_mhz{chip=\"hwmon6\",sensor=\"sclk\"}") == 214);
+  CHECK(s.at("node_hwmon_freq_freq_mhz{chip=\"hwmon6\",sensor=\"m_clk\"}") == 300);
+  CHECK(w.Count("node_hwmon_freq_freq_mhz") == 2);
+  CHECK(w.help.at("node_hwmon_freq_freq_mhz") == "Hardware monitor for GPU frequency in MHz");
+  CHECK(s.at("node_hwmon_freq_max{chip=\"hwmon6\",sensor=\"freq1\"}") == 1e9);
+  CHECK(w.help.at("node_hwmon_freq_max") == "Hardware monitor freq element max");
+  for (const auto& [key, n] : w.writes) {
+    INFO(key);
+    CHECK(n == 1);
+  }
+
+  // Node Exporter Full's join `node_hwmon_temp_celsius * on(chip) group_left(chip_name)
+  // node_hwmon_chip_names` needs at most one chip_names series per chip (more is a
+  // many-to-many error that hides every hwmon panel), and every radio must find its own.
+  std::map<std::string, int> names_per_chip;
+  for (const auto& [key, v] : s) {
+    if (key.rfind("node_hwmon_chip_names{", 0) == 0) ++names_per_chip[ChipOf(key)];
+  }
+  CHECK(names_per_chip.size() == 6);
+  for (const auto& [chip, n] : names_per_chip) {
+    INFO(chip);
+    CHECK(n == 1);
+  }
+  std::set<std::string> temp_chips;
+  for (const auto& [key, v] : s) {
+    if (key.rfind("node_hwmon_temp_celsius{", 0) != 0) continue;
+    temp_chips.insert(ChipOf(key));
+    INFO(key);
+    CHECK(names_per_chip.count(ChipOf(key)) == 1);
+  }
+  CHECK(temp_chips.size() == 4);  // the three radios and the coretemp
+}
+
+TEST_CASE("hwmon chip and sensor include/exclude match the final chip label", "[agent][hwmon]") {
+  SECTION("chip-include") {
+    const testing::TestContext ctx("hwmon", SharedParentRoot(),
+                                   {{"chip-include", "mt7996_phy0_[02]|hwmon6"}});
+    SourcePtr source = MakeHwmonSource(ctx).value();
+    testing::SampleRecorder w = testing::CollectOk(*source);
+    std::set<std::string> chips;
+    for (const auto& [key, v] : w.samples) chips.insert(ChipOf(key));
+    CHECK(chips == std::set<std::string>{"ieee80211_phy0_mt7996_phy0_0",
+                                         "ieee80211_phy0_mt7996_phy0_2", "hwmon6"});
+  }
+  SECTION("chip-exclude") {
+    const testing::TestContext ctx("hwmon", SharedParentRoot(), {{"chip-exclude", "^ieee|asus"}});
+    SourcePtr source = MakeHwmonSource(ctx).value();
+    testing::SampleRecorder w = testing::CollectOk(*source);
+    std::set<std::string> chips;
+    for (const auto& [key, v] : w.samples) chips.insert(ChipOf(key));
+    CHECK(chips == std::set<std::string>{"platform_coretemp_0", "hwmon6"});
+  }
+  SECTION("sensor-exclude on <chip>;<sensor>") {
+    const testing::TestContext ctx("hwmon", SharedParentRoot(),
+                                   {{"sensor-exclude", "coretemp_0;temp2$|;freq"}});
+    SourcePtr source = MakeHwmonSource(ctx).value();
+    testing::SampleRecorder w = testing::CollectOk(*source);
+    CHECK(w.Has("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\",sensor=\"temp1\"}"));
+    CHECK_FALSE(w.Has("node_hwmon_temp_celsius{chip=\"platform_coretemp_0\",sensor=\"temp2\"}"));
+    CHECK(w.Count("node_hwmon_sensor_label") == 1);
+    CHECK(w.Count("node_hwmon_freq") == 0);
+    // The chip itself stays: its chip_names series is not a sensor.
+    CHECK(w.Count("node_hwmon_chip_names") == 6);
+  }
+  SECTION("sensor-include") {
+    const testing::TestContext ctx("hwmon", SharedParentRoot(), {{"sensor-include", ";pwm1$"}});
+    SourcePtr source = MakeHwmonSource(ctx).value();
+    testing::SampleRecorder w = testing::CollectOk(*source);
+    CHECK(w.Count("node_hwmon_pwm_enable") == 2);
+    CHECK(w.Count("node_hwmon_temp") == 0);
+  }
+  SECTION("include and exclude together, and a bad pattern, are rejected") {
+    const testing::TestContext both("hwmon", SharedParentRoot(),
+                                    {{"chip-include", "a"}, {"chip-exclude", "b"}});
+    CHECK(absl::IsInvalidArgument(MakeHwmonSource(both).status()));
+    const testing::TestContext bad("hwmon", SharedParentRoot(), {{"sensor-include", "("}});
+    const absl::Status status = MakeHwmonSource(bad).status();
+    CHECK(absl::IsInvalidArgument(status));
+    CHECK(status.message().find("sensor-include") != absl::string_view::npos);
+  }
 }
 
 }  // namespace

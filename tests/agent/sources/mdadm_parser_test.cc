@@ -128,5 +128,32 @@ TEST_CASE("ParseMdstat rejects bad numbers", "[agent][mdadm]") {
   }
 }
 
+TEST_CASE("md sysfs attributes as procfs' Mdraids reads them", "[agent][mdadm]") {
+  CHECK(MdLevelHasRaidDisks("raid1"));
+  CHECK(MdLevelHasRaidDisks("raid0"));
+  CHECK(MdLevelHasRaidDisks("linear"));
+  CHECK_FALSE(MdLevelHasRaidDisks(""));
+  CHECK_FALSE(MdLevelHasRaidDisks("container"));
+  CHECK_FALSE(MdLevelHasRaidDisks("imsm"));
+  CHECK_FALSE(MdLevelHasRaidDisks("ddf"));
+  for (const char* level : {"raid1", "raid4", "raid5", "raid6", "raid10"}) {
+    INFO(level);
+    CHECK(MdLevelHasDegraded(level));
+  }
+  CHECK_FALSE(MdLevelHasDegraded("raid0"));
+  CHECK_FALSE(MdLevelHasDegraded("linear"));
+  uint64_t n = 0;
+  REQUIRE(ParseMdRaidDisks("4\n", &n));
+  CHECK(n == 4);
+  REQUIRE(ParseMdRaidDisks("11 (10)\n", &n));  // reshape: current count first
+  CHECK(n == 11);
+  CHECK_FALSE(ParseMdRaidDisks("", &n));
+  CHECK_FALSE(ParseMdRaidDisks("\n", &n));
+  CHECK_FALSE(ParseMdRaidDisks("four\n", &n));
+  CHECK_FALSE(ParseMdRaidDisks("-1\n", &n));
+  CHECK_FALSE(ParseMdRaidDisks("x (10)\n", &n));
+  CHECK_FALSE(ParseMdRaidDisks("99999999999999999999\n", &n));  // overflows 64 bits
+}
+
 }  // namespace
 }  // namespace hostmon::agent

@@ -49,5 +49,13 @@ TEST_CASE("ParseNetClassNumber rejects bad numbers", "[agent][netclass]") {
   CHECK(value == INT64_MAX);
 }
 
+TEST_CASE("NetClassAdminState reads IFF_UP from flags", "[agent][netclass]") {
+  CHECK(NetClassAdminState(true, 0x1003) == "up");
+  CHECK(NetClassAdminState(true, 0x1) == "up");
+  CHECK(NetClassAdminState(true, 0x82) == "down");
+  CHECK(NetClassAdminState(true, 0) == "down");
+  CHECK(NetClassAdminState(false, 0x1) == "unknown");
+}
+
 }  // namespace
 }  // namespace hostmon::agent

@@ -46,8 +46,10 @@ TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
       {"node_network_iface_id{device=\"eth0\"}", 4},
       {"node_network_iface_link{device=\"eth0\"}", 4},
       {"node_network_iface_link_mode{device=\"eth0\"}", 0},
-      {"node_network_info{address=\"02:fc:00:00:00:01\",broadcast=\"ff:ff:ff:ff:ff:ff\","
-       "device=\"eth0\",duplex=\"unknown\",ifalias=\"\",operstate=\"up\"}",
+      // adminstate: flags 0x1003 has IFF_UP.
+      {"node_network_info{address=\"02:fc:00:00:00:01\",adminstate=\"up\","
+       "broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"eth0\",duplex=\"unknown\",ifalias=\"\","
+       "operstate=\"up\"}",
        1},
       {"node_network_mtu_bytes{device=\"eth0\"}", 1400},
       {"node_network_name_assign_type{device=\"eth0\"}", 1},
@@ -61,9 +63,10 @@ TEST_CASE("netclass source exports the fixture's interfaces like node_exporter",
   CHECK(out.samples.at("node_network_up{device=\"lo\"}") == 0);  // operstate "unknown"
   CHECK(out.samples.at("node_network_protocol_type{device=\"lo\"}") == 772);
   CHECK(out.samples.count("node_network_carrier{device=\"ifb0\"}") == 0);
-  CHECK(out.samples.at(
-            "node_network_info{address=\"7e:f2:e2:53:08:91\",broadcast=\"ff:ff:ff:ff:ff:ff\","
-            "device=\"ifb0\",duplex=\"\",ifalias=\"\",operstate=\"down\"}") == 1);
+  // ifb0's flags 0x82 lack IFF_UP: administratively down.
+  CHECK(out.samples.at("node_network_info{address=\"7e:f2:e2:53:08:91\",adminstate=\"down\","
+                       "broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"ifb0\",duplex=\"\",ifalias=\"\","
+                       "operstate=\"down\"}") == 1);
   CHECK(out.types.at("node_network_carrier_changes_total") == kCounter);
   CHECK(out.types.at("node_network_mtu_bytes") == kGauge);
   CHECK(out.help.at("node_network_info") ==
@@ -109,8 +112,9 @@ TEST_CASE("netclass source lists interfaces through the injected lister", "[agen
   testing::SampleRecorder out;
   REQUIRE((*source)->Collect(out).ok());
   const std::map<std::string, double> want = {
-      {"node_network_info{address=\"\",broadcast=\"\",device=\"gone0\",duplex=\"\",ifalias=\"\","
-       "operstate=\"\"}",
+      // No flags file: adminstate unknown, as node_exporter 1.12.
+      {"node_network_info{address=\"\",adminstate=\"unknown\",broadcast=\"\",device=\"gone0\","
+       "duplex=\"\",ifalias=\"\",operstate=\"\"}",
        1},
       {"node_network_up{device=\"gone0\"}", 0}};
   CHECK(out.samples == want);

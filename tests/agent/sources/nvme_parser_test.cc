@@ -31,5 +31,24 @@ TEST_CASE("NvmeAttributeValue on truncated, empty and odd values", "[agent][nvme
   CHECK(NvmeAttributeValue("a  b\n") == "a  b");
 }
 
+TEST_CASE("NvmeNamespaceId and NvmeNamespaceNumber follow procfs", "[agent][nvme]") {
+  absl::string_view nsid;
+  REQUIRE(NvmeNamespaceId("nvme0n1", &nsid));
+  CHECK(nsid == "1");
+  REQUIRE(NvmeNamespaceId("nvme12n34", &nsid));
+  CHECK(nsid == "34");
+  CHECK_FALSE(NvmeNamespaceId("nvme0c0n1", &nsid));  // a multipath path, not a namespace
+  CHECK_FALSE(NvmeNamespaceId("nvme0", &nsid));
+  CHECK_FALSE(NvmeNamespaceId("nvmen1", &nsid));
+  CHECK_FALSE(NvmeNamespaceId("model", &nsid));
+  CHECK_FALSE(NvmeNamespaceId("nvme0n", &nsid));
+  CHECK(NvmeNamespaceNumber("4096\n") == 4096);
+  CHECK(NvmeNamespaceNumber(" 7 ") == 7);
+  CHECK(NvmeNamespaceNumber("") == 0);
+  CHECK(NvmeNamespaceNumber("x") == 0);
+  CHECK(NvmeNamespaceNumber("-1") == 0);
+  CHECK(NvmeNamespaceNumber("99999999999999999999") == 0);
+}
+
 }  // namespace
 }  // namespace hostmon::agent

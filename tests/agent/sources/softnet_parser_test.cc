@@ -49,6 +49,32 @@ TEST_CASE("ParseSoftnet reads received_rps and flow_limit_count only when presen
   CHECK(lines[2].flow_limit_count == 0xb);
 }
 
+TEST_CASE("ParseSoftnet reads cpu_collision, backlog_len and the CPU id", "[agent][softnet]") {
+  std::vector<SoftnetLine> lines;
+  REQUIRE(ParseSoftnet("1 2 3 0 0 0 0 0 00000007\n"                        // 9 columns
+                       "1 2 3 0 0 0 0 0 00000008 0 0 0000000c\n"           // 12: no id yet
+                       "1 2 3 0 0 0 0 0 00000009 0 0 0000000d 00000005\n"  // 13: id 5
+                       "1 2 3 0 0 0 0 0 0 0 0 0000000e 00000007 0 0\n",    // 15 (6.x): id 7
+                       &lines)
+              .ok());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].cpu_collision == 7);
+  CHECK_FALSE(lines[0].has_backlog_len);
+  CHECK(lines[0].cpu_index == 0);
+  CHECK(lines[1].cpu_collision == 8);
+  CHECK_FALSE(lines[1].has_backlog_len);
+  CHECK(lines[1].cpu_index == 1);  // the line number without the id column
+  CHECK(lines[2].has_backlog_len);
+  CHECK(lines[2].backlog_len == 0xd);
+  CHECK(lines[2].cpu_index == 5);
+  CHECK(lines[3].backlog_len == 0xe);
+  CHECK(lines[3].cpu_index == 7);
+  CHECK(ParseSoftnet("1 2 3 0 0 0 0 0 0 0 0 0 zz\n", &lines).message() ==
+        "/proc/net/softnet_stat line 1 column 13: not a hex number: \"zz\"");
+  CHECK(ParseSoftnet("1 2 3 0 0 0 0 0 x9\n", &lines).message() ==
+        "/proc/net/softnet_stat line 1 column 9: not a hex number: \"x9\"");
+}
+
 TEST_CASE("ParseSoftnet on truncated input", "[agent][softnet]") {
   std::vector<SoftnetLine> lines;
   SECTION("empty input is no CPUs") {
