@@ -44,6 +44,9 @@ struct HostStoreOptions {
   size_t max_series_per_host = 200000;
   size_t max_labels_per_series = 64;
   size_t max_label_value_bytes = common::kMaxStaticLabelValueBytes;
+  // Static label names agents may set (Hello). Empty: any name that is not reserved, except
+  // `job`; otherwise exactly these (`job` only if listed). Reserved names never.
+  std::vector<std::string> allowed_static_labels;
 };
 
 // Applied-sequence bookkeeping for exactly-once effect of at-least-once delivery: every sequence
@@ -192,6 +195,9 @@ class HostStore {
   void NotifyHostEvent(const StreamState& stream, HostEvent event);
   absl::Status ValidateBatch(const ::hostmon::ingest::v1::Batch& batch,
                              const StreamState& stream) const;
+  // The static label policy (HostStoreOptions::allowed_static_labels) on top of
+  // common::ValidateStaticLabel.
+  absl::Status CheckStaticLabel(absl::string_view name, absl::string_view value) const;
 
   const HostStoreOptions options_;
   const common::Clock* clock_;

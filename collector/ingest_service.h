@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "collector/host_store.h"
+#include "collector/identity.h"
 #include "collector/ingest_flow_control.h"
 #include "collector/mesh/mesh_coordinator.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
@@ -42,11 +43,17 @@ class CollectorMetrics {
   prometheus::Counter& RejectedMessages(const std::string& reason) {
     return rejected_.Add({{"reason", reason}});
   }
+  // Streams the collector ended because of what the agent sent (identity, invalid_hello,
+  // protocol); the message that caused it counts in RejectedMessages too.
+  prometheus::Counter& RejectedStreams(const std::string& reason) {
+    return rejected_streams_.Add({{"reason", reason}});
+  }
 
  private:
   CollectorMetrics(std::shared_ptr<prometheus::Registry> r);
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& rejected_;
+  prometheus::Family<prometheus::Counter>& rejected_streams_;
 };
 
 class IngestReactor;
@@ -67,6 +74,11 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   // that a collector restart is a quick, logged reconnect rather than a cut connection.
   void DrainAll(const std::string& reason) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // With mTLS, binds the host name of each Hello to the client certificate; set before serving.
+  // Null (or no client certificate): host names are trusted as claimed.
+  void set_identity(const IdentityPolicy* identity) { identity_ = identity; }
+  const IdentityPolicy* identity() const { return identity_; }
+
   // Called by reactors.
   void Register(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
   void Unregister(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
@@ -76,6 +88,7 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   CollectorMetrics* metrics_;
   IngestFlowControl* flow_;
   MeshCoordinator* mesh_;
+  const IdentityPolicy* identity_ = nullptr;
   absl::Mutex mu_;
   absl::flat_hash_set<IngestReactor*> live_ ABSL_GUARDED_BY(mu_);
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
