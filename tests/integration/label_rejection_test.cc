@@ -20,8 +20,8 @@
 #include "absl/strings/str_split.h"
 #include "collector/alerting/engine_fixture.h"
 #include "collector/ingest_service.h"
+#include "fakes/raw_ingest_client.h"
 #include "fakes/temp_dir.h"
-#include "grpcpp/grpcpp.h"
 #include "prometheus/text_serializer.h"
 
 namespace hostmon::collector {
@@ -89,19 +89,8 @@ struct Result {
 
 // Sends `msgs`, half-closes without a goodbye (a lost stream) and reads every reply.
 Result Exchange(int port, const std::vector<pb::AgentMessage>& msgs) {
-  auto stub = pb::Ingest::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  auto stream = stub->Stream(&ctx);
-  for (const auto& m : msgs) {
-    if (!stream->Write(m)) break;
-  }
-  stream->WritesDone();
   Result r;
-  pb::CollectorMessage reply;
-  while (stream->Read(&reply)) r.replies.push_back(reply);
-  r.status = stream->Finish();
+  r.status = testing::RawExchange(port, msgs, &r.replies);
   return r;
 }
 
