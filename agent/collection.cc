@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "agent/source_outcome.h"
+#include "common/host_identity.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -15,15 +17,42 @@ constexpr MetricDesc kDuplicates{
     "Samples dropped because another source already wrote the same series (e.g. a textfile "
     "repeating a built-in metric)."};
 
+constexpr MetricDesc kInvalid{
+    "hostmon_agent_invalid_series_samples_total", kCounter,
+    "Samples dropped because their series' labels would be rejected by the collector (a name it "
+    "sets itself such as job or instance, an invalid name, a duplicate name, a value that is not "
+    "UTF-8; e.g. from a textfile)."};
+
+// The collector's rules for a series' labels (common::ValidateSeriesLabels), in the canonical
+// order the transport sends them in. A series that breaks them would get its whole batch rejected.
+absl::Status CheckSeriesLabels(LabelSpan labels) {
+  std::vector<common::LabelView> sorted;
+  sorted.reserve(labels.size());
+  for (const LabelRef& l : labels) sorted.push_back({l.name, l.value});
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  return common::ValidateSeriesLabels(sorted, {});
+}
+
 class BatchWriter : public SampleWriter {
  public:
-  // `name_cache` and `written` outlive the writer so their capacity is reused across
-  // collections; `written[ref] == cycle` marks a series already written in this collection.
+  // `name_cache`, `written` and `valid` outlive the writer so their capacity is reused across
+  // collections; `written[ref] == cycle` marks a series already written in this collection,
+  // `valid[ref]` whether its labels were checked (1: fine, 2: dropped).
   BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache,
-              std::vector<uint32_t>* written, uint32_t cycle)
-      : table_(table), batch_(batch), last_name_(*name_cache), written_(*written), cycle_(cycle) {
+              std::vector<uint32_t>* written, std::vector<uint8_t>* valid, uint32_t cycle)
+      : table_(table),
+        batch_(batch),
+        last_name_(*name_cache),
+        written_(*written),
+        valid_(*valid),
+        cycle_(cycle) {
     last_name_.clear();
   }
+
+  // Samples dropped because the collector would reject their series' labels.
+  uint64_t invalid() const { return invalid_; }
+  const std::string& first_invalid() const { return first_invalid_; }
 
   // Samples dropped because their series was already written in this collection.
   uint64_t duplicates() const { return duplicates_; }
@@ -38,6 +67,18 @@ class BatchWriter : public SampleWriter {
     }
     uint32_t ref = table_->InternSeries(last_family_, labels);
     if (ref >= written_.size()) written_.resize(ref + 1, 0);
+    if (ref >= valid_.size()) valid_.resize(ref + 1, 0);
+    if (valid_[ref] == 0) {  // checked once per series
+      absl::Status s = CheckSeriesLabels(labels);
+      valid_[ref] = s.ok() ? 1 : 2;
+      if (!s.ok() && first_invalid_.empty()) {
+        first_invalid_ = absl::StrCat(desc.name, ": ", s.message());
+      }
+    }
+    if (valid_[ref] == 2) {
+      ++invalid_;
+      return;
+    }
     if (written_[ref] == cycle_) {
       // Two sources (typically a textfile repeating a built-in metric) wrote the same series:
       // the first one wins, as node_exporter's registry rejects the later one at gather time.
@@ -54,7 +95,10 @@ class BatchWriter : public SampleWriter {
   CollectedBatch* batch_;
   std::string& last_name_;
   std::vector<uint32_t>& written_;
+  std::vector<uint8_t>& valid_;
   const uint32_t cycle_;
+  uint64_t invalid_ = 0;
+  std::string first_invalid_;
   uint64_t duplicates_ = 0;
   std::string first_duplicate_;
   uint32_t last_family_ = 0;
@@ -80,7 +124,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     std::fill(written_.begin(), written_.end(), 0);
     cycle_ = 1;
   }
-  BatchWriter writer(table_, batch, &name_cache_, &written_, cycle_);
+  BatchWriter writer(table_, batch, &name_cache_, &written_, &valid_, cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
     absl::Time t0 = absl::Now();
@@ -103,6 +147,13 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     }
   }
   for (Contributor* c : contributors_) c->WriteTo(writer);
+  if (writer.invalid() > 0) {
+    invalid_samples_ += writer.invalid();
+    if (!writer.first_invalid().empty()) {  // a series seen for the first time: log it once
+      common::log::Warn("series dropped: the collector would reject its labels",
+                        common::log::Kv("err", writer.first_invalid()));
+    }
+  }
   if (writer.duplicates() > 0) {
     duplicate_samples_ += writer.duplicates();
     if (!duplicates_logged_) {
@@ -117,6 +168,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
 
 void Collection::WriteMetrics(SampleWriter& out) const {
   out.Add(kDuplicates, {}, static_cast<double>(duplicate_samples_));
+  out.Add(kInvalid, {}, static_cast<double>(invalid_samples_));
 }
 
 std::string FormatExposition(const SeriesTable& table, const CollectedBatch& batch) {

@@ -44,7 +44,9 @@ class Collection {
   const std::vector<NamedSource>& sources() const { return sources_; }
   // Samples dropped because another source had already written the same series.
   uint64_t duplicate_samples() const { return duplicate_samples_; }
-  // Writes duplicate_samples() as hostmon_agent_duplicate_samples_total. The long-running agent
+  // Writes duplicate_samples() as hostmon_agent_duplicate_samples_total, and the samples dropped
+  // because the collector would reject their labels as hostmon_agent_invalid_series_samples_total.
+  // The long-running agent
   // adds it to every batch; --once prints only what the sources wrote.
   void WriteMetrics(SampleWriter& out) const;
 
@@ -60,6 +62,8 @@ class Collection {
   uint32_t cycle_ = 0;
   uint64_t duplicate_samples_ = 0;
   bool duplicates_logged_ = false;
+  std::vector<uint8_t> valid_;  // per series ref: 0 unchecked, 1 valid, 2 dropped
+  uint64_t invalid_samples_ = 0;
 };
 
 // Writes a batch as Prometheus text exposition, families sorted by name (for --once).

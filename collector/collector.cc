@@ -80,6 +80,14 @@ std::optional<common::StartError> Collector::Start() {
   }
   service_ = std::make_unique<IngestService>(store_.get(), &metrics_, remote_write_.get(),
                                              mesh_.get(), config_.ingest);
+  if (!config_.tls.ca_file.empty()) {
+    auto identity = IdentityPolicy::Create(config_.identity);
+    if (!identity.ok()) {
+      return common::StartError{"cannot start", log::Kv("err", identity.status().message()), 2};
+    }
+    identity_ = *std::move(identity);
+    service_->set_identity(identity_.get());
+  }
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(config_.grpc_listen_address, *creds, &grpc_port);
@@ -98,9 +106,12 @@ std::optional<common::StartError> Collector::Start() {
   }
   std::string grpc_host =
       config_.grpc_listen_address.substr(0, config_.grpc_listen_address.rfind(':'));
-  log::Info("gRPC listening", log::Kv("grpc_address", absl::StrCat(grpc_host, ":", grpc_port)) +
-                                  log::Kv("tls", config_.tls.any() ? "on" : "off") +
-                                  log::Kv("mtls", config_.tls.ca_file.empty() ? "off" : "on"));
+  log::Info("gRPC listening",
+            log::Kv("grpc_address", absl::StrCat(grpc_host, ":", grpc_port)) +
+                log::Kv("tls", config_.tls.any() ? "on" : "off") +
+                log::Kv("mtls", config_.tls.ca_file.empty() ? "off" : "on") +
+                log::Kv("identity", config_.tls.ca_file.empty() ? "host names trusted as claimed"
+                                                                : config_.identity.mode));
 
   std::map<std::string, WebServer::Handler> routes;
   // The collector's own series; after the store's exposition, which drops gone hosts first.

@@ -17,6 +17,7 @@
 #include "collector/applied_log.h"
 #include "collector/collector_config.h"
 #include "collector/host_store.h"
+#include "collector/identity.h"
 #include "collector/ingest_service.h"
 #include "collector/mesh/mesh_coordinator.h"
 #include "collector/remote_write/output.h"
@@ -63,6 +64,7 @@ class Collector {
   std::unique_ptr<MeshCoordinator> mesh_;  // null: mesh.enabled is false
   std::unique_ptr<AppliedBatchLog> applied_log_;
   std::unique_ptr<remote_write::RemoteWriteOutput> remote_write_;
+  std::unique_ptr<IdentityPolicy> identity_;
   std::unique_ptr<IngestService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<WebServer> web_;

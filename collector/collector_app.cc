@@ -54,6 +54,12 @@ std::optional<common::StartError> CheckCollectorStart(const CollectorConfig& con
       !creds.ok()) {
     return common::StartError{"cannot start", log::Kv("err", creds.status().message()), 2};
   }
+  // Reads the fingerprints file, as a start with mTLS does.
+  if (!config.tls.ca_file.empty()) {
+    if (auto identity = IdentityPolicy::Create(config.identity); !identity.ok()) {
+      return common::StartError{"cannot start", log::Kv("err", identity.status().message()), 2};
+    }
+  }
   if (absl::Status s = WebServer::CheckAddress(config.web_listen_address); !s.ok()) {
     return common::StartError{"invalid configuration", log::Kv("err", s.message()), 2};
   }

@@ -7,6 +7,7 @@
 #include "common/exposition.h"
 #include "common/exposition_text.h"
 #include "common/flags.h"
+#include "common/host_identity.h"
 #include "common/log.h"
 #include "common/yaml_config.h"
 
@@ -93,13 +94,25 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
-  if (s = y.CheckKeys(grpc, "grpc", {"listen_address", "tls"}); !s.ok()) return s;
+  if (s = y.CheckKeys(grpc, "grpc", {"listen_address", "tls", "identity"}); !s.ok()) return s;
   if (s = y.GetString(grpc, "listen_address", "grpc", &c->grpc_listen_address); !s.ok()) return s;
   if (s = y.GetMap(grpc, "tls", "grpc", &tls); !s.ok()) return s;
   if (s = y.CheckKeys(tls, "grpc.tls", {"cert_file", "key_file", "ca_file"}); !s.ok()) return s;
   if (s = y.GetString(tls, "cert_file", "grpc.tls", &c->tls.cert_file); !s.ok()) return s;
   if (s = y.GetString(tls, "key_file", "grpc.tls", &c->tls.key_file); !s.ok()) return s;
   if (s = y.GetString(tls, "ca_file", "grpc.tls", &c->tls.ca_file); !s.ok()) return s;
+  YAML::Node identity;
+  if (s = y.GetMap(grpc, "identity", "grpc", &identity); !s.ok()) return s;
+  if (s = y.CheckKeys(identity, "grpc.identity", {"mode", "suffix", "regex", "fingerprints_file"});
+      !s.ok()) {
+    return s;
+  }
+  for (auto [key, target] : {std::pair<const char*, std::string*>{"mode", &c->identity.mode},
+                             {"suffix", &c->identity.suffix},
+                             {"regex", &c->identity.regex},
+                             {"fingerprints_file", &c->identity.fingerprints_file}}) {
+    if (s = y.GetString(identity, key, "grpc.identity", target); !s.ok()) return s;
+  }
   if (s = y.GetMap(root, "web", "", &web); !s.ok()) return s;
   if (s = y.CheckKeys(
           web, "web",
@@ -116,7 +129,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   if (s = y.CheckKeys(hosts, "hosts",
                       {"default_job", "default_interval", "staleness", "staleness_intervals",
                        "max_series_per_host", "max_series_total", "max_hosts",
-                       "max_hosts_per_client", "gone_retention"});
+                       "max_hosts_per_client", "gone_retention", "allowed_static_labels"});
       !s.ok()) {
     return s;
   }
@@ -125,6 +138,10 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
     return s;
   }
   if (s = y.GetDuration(hosts, "staleness", "hosts", &c->hosts.staleness); !s.ok()) return s;
+  if (s = y.GetStringList(hosts, "allowed_static_labels", "hosts", &c->hosts.allowed_static_labels);
+      !s.ok()) {
+    return s;
+  }
   if (s = y.GetDuration(hosts, "gone_retention", "hosts", &c->hosts.gone_retention); !s.ok()) {
     return s;
   }
@@ -197,6 +214,15 @@ absl::Status ApplyCollectorFlags(int argc, const char* const* argv, CollectorCon
                "CA bundle (PEM); when set, agents must present a certificate it signed (mTLS)");
   flags.String("hosts.default-job", &config->hosts.default_job,
                "job label for hosts whose agent sends none");
+  flags.StringList("hosts.allowed-static-labels", &config->hosts.allowed_static_labels,
+                   "Static label names agents may set, comma-separated (default: any name that "
+                   "is not reserved, except job)");
+  flags.String("identity.mode", &config->identity.mode,
+               "With mTLS, the host names a client certificate may claim: exact, suffix, regex "
+               "or any");
+  flags.String("identity.fingerprints-file", &config->identity.fingerprints_file,
+               "Host names allowed per client certificate SHA-256 fingerprint (shared "
+               "certificates)");
   flags.Duration("staleness", &config->hosts.staleness,
                  "Drop a host's series after this long without data (0: 5 x the agent's interval)");
   flags.String("log.level", &config->log_level, "debug, info, warn or error");
@@ -257,6 +283,12 @@ absl::Status ValidateCollectorConfig(const CollectorConfig& c) {
     return absl::InvalidArgumentError(
         "ingest.max_timestamp_age must be 0 (no bound) or at least 1m");
   }
+  for (const std::string& name : c.hosts.allowed_static_labels) {
+    if (absl::Status s = common::ValidateStaticLabel(name, ""); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("hosts.allowed_static_labels: ", s.message()));
+    }
+  }
+  if (absl::Status s = ValidateIdentityConfig(c.identity); !s.ok()) return s;
   for (const auto& rw : c.remote_write) {
     if (absl::Status s = remote_write::ValidateRemoteWriteConfig(rw); !s.ok()) return s;
   }

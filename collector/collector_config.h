@@ -11,6 +11,7 @@
 #include "collector/alerting/alerting_service.h"
 #include "collector/host_store.h"
 #include "collector/ingest_options.h"
+#include "collector/identity.h"
 #include "collector/mesh/mesh_plan.h"
 #include "collector/remote_write/config.h"
 #include "common/grpc_tls.h"
@@ -21,6 +22,8 @@ namespace hostmon::collector {
 struct CollectorConfig {
   std::string grpc_listen_address = "127.0.0.1:9710";
   common::TlsFiles tls;
+  // Which host names an agent's client certificate may claim (mTLS only; collector/identity.h).
+  IdentityConfig identity;
   std::string web_listen_address = ":9711";
   // The web port's TLS, basic auth users and headers (Prometheus's --web.config.file format,
   // common/http/web_config.h); empty: plain HTTP, no authentication.

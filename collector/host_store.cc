@@ -48,7 +48,33 @@ namespace {
 
 constexpr absl::string_view kReservedPrefix = "hostmon_collector_";
 
+// Identifies a series within its host: family name, then each label (validated: sorted, unique).
+template <typename Labels>
+std::string SeriesKey(absl::string_view family, const Labels& labels) {
+  std::string key(family);
+  for (const auto& l : labels) {
+    const auto& [name, value] = l;
+    absl::StrAppend(&key, "\xff", name, "\xfe", value);
+  }
+  return key;
+}
+
 }  // namespace
+
+absl::Status HostStore::CheckStaticLabel(absl::string_view name, absl::string_view value) const {
+  const auto& allowed = options_.allowed_static_labels;
+  const bool listed = std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+  if (absl::Status s = common::ValidateStaticLabel(name, value, options_.max_label_value_bytes,
+                                                   /*allow_job=*/listed);
+      !s.ok()) {
+    return s;
+  }
+  if (!allowed.empty() && !listed) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("label \"", name, "\" is not in the collector's hosts.allowed_static_labels"));
+  }
+  return absl::OkStatus();
+}
 
 absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
   const std::string& name = hello.host_name();
@@ -60,9 +86,7 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
   for (int i = 0; i < hello.static_labels_size(); ++i) {
     const pb::Label& l = hello.static_labels(i);
     std::string where = absl::StrCat("hello.static_labels[", i, "]");
-    if (absl::Status s =
-            common::ValidateStaticLabel(l.name(), l.value(), options_.max_label_value_bytes);
-        !s.ok()) {
+    if (absl::Status s = CheckStaticLabel(l.name(), l.value()); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
     }
     for (const auto& [k, v] : labels) {
@@ -194,7 +218,7 @@ absl::string_view HostEventName(HostEvent event) {
 
 absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState& stream) const {
   if (batch.sequence() == 0) return absl::InvalidArgumentError("batch.sequence: must not be 0");
-  absl::flat_hash_map<uint32_t, bool> new_families;
+  absl::flat_hash_map<uint32_t, absl::string_view> new_families;  // ref -> name
   for (int i = 0; i < batch.family_defs_size(); ++i) {
     const pb::FamilyDef& f = batch.family_defs(i);
     std::string where = absl::StrCat("batch.family_defs[", i, "]");
@@ -215,9 +239,14 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
     if (!IsValidUtf8(f.help()) || f.help().size() > 4096) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": help must be UTF-8, <= 4096 bytes"));
     }
-    new_families[f.ref()] = true;
+    new_families[f.ref()] = f.name();
   }
-  absl::flat_hash_map<uint32_t, bool> new_series;
+  // ref -> key of the series defined by this batch, and back.
+  absl::flat_hash_map<uint32_t, std::string> new_series;
+  absl::flat_hash_map<std::string, uint32_t> new_keys;
+  std::vector<common::LabelView> labels;
+  std::vector<std::string> host_label_names;
+  for (const auto& [k, v] : stream.host_labels) host_label_names.push_back(k);
   for (int i = 0; i < batch.series_defs_size(); ++i) {
     const pb::SeriesDef& s = batch.series_defs(i);
     std::string where = absl::StrCat("batch.series_defs[", i, "]");
@@ -229,25 +258,35 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
       return absl::InvalidArgumentError(
           absl::StrCat(where, ": more than ", options_.max_labels_per_series, " labels"));
     }
-    for (int j = 0; j < s.labels_size(); ++j) {
-      const pb::Label& l = s.labels(j);
-      if (!IsValidLabelName(l.name())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, ".labels[", j, "]: invalid label name \"", l.name().substr(0, 200), "\""));
-      }
-      if (!IsValidUtf8(l.value()) || l.value().size() > options_.max_label_value_bytes) {
-        return absl::InvalidArgumentError(absl::StrCat(where, ".labels[", j,
-                                                       "]: value must be UTF-8 of at most ",
-                                                       options_.max_label_value_bytes, " bytes"));
-      }
-      for (int k = 0; k < j; ++k) {
-        if (s.labels(k).name() == l.name()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(where, ".labels[", j, "]: duplicate label \"", l.name(), "\""));
-        }
-      }
+    auto nf = new_families.find(s.family_ref());
+    absl::string_view family = nf != new_families.end()
+                                   ? nf->second
+                                   : absl::string_view(stream.families.at(s.family_ref())->name);
+    labels.clear();
+    for (const pb::Label& l : s.labels()) labels.push_back({l.name(), l.value()});
+    size_t failed = 0;
+    if (absl::Status st = common::ValidateSeriesLabels(labels, host_label_names,
+                                                       options_.max_label_value_bytes, &failed);
+        !st.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".labels[", failed, "]: ", st.message(),
+                                                     " (series ",
+                                                     common::SeriesText(family, labels), ")"));
     }
-    new_series[s.ref()] = true;
+    // One label set is one series: two refs for it in one batch would be two samples of one
+    // series. (Across batches a second ref is legitimate: a replayed batch of an earlier agent
+    // process defines its own refs.)
+    std::string key = SeriesKey(family, labels);
+    auto [it, inserted] = new_series.emplace(s.ref(), key);
+    if (!inserted && it->second != key) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": series ref ", s.ref(), " defined twice in one batch"));
+    }
+    if (auto [kit, fresh] = new_keys.emplace(std::move(key), s.ref());
+        !fresh && kit->second != s.ref()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": duplicate series definition of ",
+                                                     common::SeriesText(family, labels),
+                                                     " (also series ref ", kit->second, ")"));
+    }
   }
   if (batch.series_refs_size() != batch.values_size()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -323,11 +362,8 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, 
     StreamState::Series s;
     auto fit = families.find(d.family_ref());
     s.family = fit != families.end() ? fit->second : stream->families.find(d.family_ref())->second;
-    s.key = s.family->name;
-    for (const pb::Label& l : d.labels()) {
-      s.labels.emplace_back(l.name(), l.value());
-      absl::StrAppend(&s.key, "\xff", l.name(), "\xfe", l.value());
-    }
+    for (const pb::Label& l : d.labels()) s.labels.emplace_back(l.name(), l.value());
+    s.key = SeriesKey(s.family->name, s.labels);
     series[d.ref()] = std::move(s);
   }
 

@@ -57,6 +57,9 @@ struct HostStoreOptions {
   // timestamp lies in [0, now + max_timestamp_future], so differences of two cannot overflow.
   absl::Duration max_timestamp_future = absl::Minutes(10);
   absl::Duration max_timestamp_age = absl::ZeroDuration();  // 0: no bound but the epoch
+  // Static label names agents may set (Hello). Empty: any name that is not reserved, except
+  // `job`; otherwise exactly these (`job` only if listed). Reserved names never.
+  std::vector<std::string> allowed_static_labels;
 };
 
 // Applied-sequence bookkeeping for exactly-once effect of at-least-once delivery: every sequence
@@ -238,6 +241,9 @@ class HostStore {
   // OutOfRange unless every sample's timestamp lies within the window around `now`.
   absl::Status CheckTimestamps(const ::hostmon::ingest::v1::Batch& batch, absl::Time now) const;
   void ForgetClientHostLocked(const std::string& client) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The static label policy (HostStoreOptions::allowed_static_labels) on top of
+  // common::ValidateStaticLabel.
+  absl::Status CheckStaticLabel(absl::string_view name, absl::string_view value) const;
 
   const HostStoreOptions options_;
   const common::Clock* clock_;

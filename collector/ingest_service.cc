@@ -8,6 +8,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/build_info.h"
 #include "common/log.h"
@@ -91,7 +92,12 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
       limits_(prometheus::BuildGauge()
                   .Name("hostmon_collector_limit")
                   .Help("Configured limits by name (the config key); 0: unlimited.")
-                  .Register(*registry_)) {
+                  .Register(*registry_)),
+      rejected_streams_(prometheus::BuildCounter()
+                            .Name("hostmon_collector_rejected_streams_total")
+                            .Help("Agent streams ended by the collector, by reason (identity: "
+                                  "host name not allowed by the client certificate).")
+                            .Register(*registry_)) {
   const common::BuildInfo& b = common::GetBuildInfo();
   prometheus::BuildGauge()
       .Name("hostmon_collector_build_info")
@@ -107,6 +113,9 @@ CollectorMetrics::CollectorMetrics(std::shared_ptr<prometheus::Registry> r)
        {"invalid_hello", "invalid_batch", "protocol", "hello_timeout", "host_limit", "series_limit",
         "timestamp_out_of_window", "superseded"}) {
     rejected_.Add({{"reason", reason}});
+  }
+  for (const char* reason : {"identity", "invalid_hello", "protocol"}) {
+    rejected_streams_.Add({{"reason", reason}});
   }
 }
 
@@ -165,6 +174,8 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
       : peer_(ctx->peer()),
         client_(ClientIdentity(*ctx)),
         opened_(absl::Now()),
+        cert_(service->identity() != nullptr ? PeerCertificateOf(*ctx->auth_context())
+                                             : PeerCertificate{}),
         service_(service),
         store_(store),
         metrics_(metrics),
@@ -333,6 +344,11 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     switch (in_.kind_case()) {
       case pb::AgentMessage::kHello: {
         if (state_.attached) return Reject("protocol", "hello sent twice");
+        if (const IdentityPolicy* identity = service_->identity(); identity != nullptr) {
+          if (absl::Status s = identity->Authorize(cert_, in_.hello().host_name()); !s.ok()) {
+            return RejectIdentity(s);
+          }
+        }
         state_.client = client_;
         absl::Status s = store_->Attach(in_.hello(), &state_);
         if (absl::IsResourceExhausted(s)) {
@@ -411,9 +427,22 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     }
   }
 
+  // The certificate does not allow the claimed host name: the stream ends PERMISSION_DENIED
+  // with a message naming both, which the agent logs.
+  grpc::Status RejectIdentity(const absl::Status& s) {
+    metrics_->RejectedMessages("invalid_hello").Increment();
+    metrics_->RejectedStreams("identity").Increment();
+    log::Warn("agent stream rejected: host name not allowed by its client certificate",
+              log::Kv("peer", peer_) + log::Kv("claimed_host", in_.hello().host_name()) +
+                  log::Kv("certificate_names", absl::StrJoin(cert_.names, ",")) +
+                  log::Kv("err", s.message()));
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, std::string(s.message()));
+  }
+
   grpc::Status Reject(const char* reason, const std::string& message,
                       grpc::StatusCode code = grpc::StatusCode::INVALID_ARGUMENT) {
     metrics_->RejectedMessages(reason).Increment();
+    metrics_->RejectedStreams(reason).Increment();
     log::Warn("agent stream rejected",
               log::Kv("peer", peer_) + log::Kv("reason", reason) + log::Kv("err", message));
     return grpc::Status(code, message);
@@ -507,6 +536,7 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
   std::atomic<uint64_t> stream_id_{0};
   double tokens_ = 0;  // rate budget; read reactions only
   absl::Time refilled_;
+  const PeerCertificate cert_;  // read only when the service binds identities
   IngestService* const service_;
   HostStore* const store_;
   CollectorMetrics* const metrics_;

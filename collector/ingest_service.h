@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "collector/host_store.h"
+#include "collector/identity.h"
 #include "collector/ingest_flow_control.h"
 #include "collector/ingest_options.h"
 #include "collector/mesh/mesh_coordinator.h"
@@ -53,12 +54,18 @@ class CollectorMetrics {
   }
   // hostmon_collector_limit{name}: the configured limits, so that usage can be compared with them.
   void ExportLimits(const HostStoreOptions& hosts, const IngestOptions& ingest);
+  // Streams the collector ended because of what the agent sent (identity, invalid_hello,
+  // protocol); the message that caused it counts in RejectedMessages too.
+  prometheus::Counter& RejectedStreams(const std::string& reason) {
+    return rejected_streams_.Add({{"reason", reason}});
+  }
 
  private:
   CollectorMetrics(std::shared_ptr<prometheus::Registry> r);
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& rejected_;
   prometheus::Family<prometheus::Gauge>& limits_;
+  prometheus::Family<prometheus::Counter>& rejected_streams_;
 };
 
 class IngestReactor;
@@ -79,6 +86,11 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   // that a collector restart is a quick, logged reconnect rather than a cut connection.
   void DrainAll(const std::string& reason) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // With mTLS, binds the host name of each Hello to the client certificate; set before serving.
+  // Null (or no client certificate): host names are trusted as claimed.
+  void set_identity(const IdentityPolicy* identity) { identity_ = identity; }
+  const IdentityPolicy* identity() const { return identity_; }
+
   // Called by reactors.
   void Register(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
   void Unregister(IngestReactor* r) ABSL_LOCKS_EXCLUDED(mu_);
@@ -97,6 +109,7 @@ class IngestService final : public ::hostmon::ingest::v1::Ingest::CallbackServic
   IngestFlowControl* flow_;
   MeshCoordinator* mesh_;
   const IngestOptions options_;
+  const IdentityPolicy* identity_ = nullptr;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool timer_added_ ABSL_GUARDED_BY(mu_) = false;

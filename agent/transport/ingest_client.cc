@@ -6,6 +6,7 @@
 // (measured: ~0.2 ms of CPU per second; README, Benchmarks).
 #include "agent/transport/ingest_client.h"
 
+#include <algorithm>
 #include <random>
 #include <thread>
 #include <vector>
@@ -37,6 +38,21 @@ constexpr MetricDesc kSpoolReplayedSamples{"hostmon_agent_spool_replayed_samples
 constexpr MetricDesc kFailovers{"hostmon_agent_collector_failovers_total", kCounter,
                                 "Switches to the next collector address after a failed stream."};
 
+// The collector accepts a series' labels only sorted by name (common::ValidateSeriesLabels: one
+// label set is one series); sources emit them in their own order, which --once keeps.
+void AddSortedLabels(const std::vector<std::pair<std::string, std::string>>& labels,
+                     pb::SeriesDef* sd) {
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  sorted.reserve(labels.size());
+  for (const auto& l : labels) sorted.push_back(&l);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return *a < *b; });
+  for (const auto* kv : sorted) {
+    pb::Label* l = sd->add_labels();
+    l->set_name(kv->first);
+    l->set_value(kv->second);
+  }
+}
+
 // Refs are defined on first use per stream; the agent-wide refs double as stream refs.
 void EncodeInto(const SeriesTable& table, const CollectedBatch& batch,
                 std::vector<bool>* series_defined, std::vector<bool>* family_defined,
@@ -60,11 +76,7 @@ void EncodeInto(const SeriesTable& table, const CollectedBatch& batch,
       pb::SeriesDef* sd = b->add_series_defs();
       sd->set_ref(ref);
       sd->set_family_ref(s.family);
-      for (const auto& [k, v] : s.labels) {
-        pb::Label* l = sd->add_labels();
-        l->set_name(k);
-        l->set_value(v);
-      }
+      AddSortedLabels(s.labels, sd);
     });
   }
   b->mutable_series_refs()->Add(batch.refs.begin(), batch.refs.end());
@@ -96,11 +108,7 @@ void SelfContainedEncoder::Encode(const CollectedBatch& batch, std::string* out)
                                     pb::SeriesDef* sd = one.add_series_defs();
                                     sd->set_ref(ref);
                                     sd->set_family_ref(s.family);
-                                    for (const auto& [k, v] : s.labels) {
-                                      pb::Label* l = sd->add_labels();
-                                      l->set_name(k);
-                                      l->set_value(v);
-                                    }
+                                    AddSortedLabels(s.labels, sd);
                                     series_bytes_[ref] = one.SerializeAsString();
                                     series_family_[ref] = s.family;
                                     if (s.family >= family_bytes_.size())

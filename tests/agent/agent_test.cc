@@ -200,6 +200,9 @@ hostmon_agent_dropped_samples_total 0
 # HELP hostmon_agent_duplicate_samples_total Samples dropped because another source already wrote the same series (e.g. a textfile repeating a built-in metric).
 # TYPE hostmon_agent_duplicate_samples_total counter
 hostmon_agent_duplicate_samples_total 0
+# HELP hostmon_agent_invalid_series_samples_total Samples dropped because their series' labels would be rejected by the collector (a name it sets itself such as job or instance, an invalid name, a duplicate name, a value that is not UTF-8; e.g. from a textfile).
+# TYPE hostmon_agent_invalid_series_samples_total counter
+hostmon_agent_invalid_series_samples_total 0
 # HELP hostmon_agent_queue_batches Batches waiting for the collector's acknowledgement.
 # TYPE hostmon_agent_queue_batches gauge
 hostmon_agent_queue_batches 0
@@ -235,6 +238,9 @@ hostmon_agent_dropped_samples_total 0
 # HELP hostmon_agent_duplicate_samples_total Samples dropped because another source already wrote the same series (e.g. a textfile repeating a built-in metric).
 # TYPE hostmon_agent_duplicate_samples_total counter
 hostmon_agent_duplicate_samples_total 0
+# HELP hostmon_agent_invalid_series_samples_total Samples dropped because their series' labels would be rejected by the collector (a name it sets itself such as job or instance, an invalid name, a duplicate name, a value that is not UTF-8; e.g. from a textfile).
+# TYPE hostmon_agent_invalid_series_samples_total counter
+hostmon_agent_invalid_series_samples_total 0
 # HELP hostmon_agent_queue_batches Batches waiting for the collector's acknowledgement.
 # TYPE hostmon_agent_queue_batches gauge
 hostmon_agent_queue_batches 0

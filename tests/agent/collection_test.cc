@@ -140,5 +140,48 @@ TEST_CASE("A series written twice in one collection keeps the first value", "[ag
   CHECK(c.duplicate_samples() == 4);  // two per collection
 }
 
+// Series a textfile could hold that the collector would reject whole batches for.
+class ReservedLabelSource : public Source {
+ public:
+  absl::Status Collect(SampleWriter& out) override {
+    static constexpr MetricDesc kM{"app_up", kGauge, "Up."};
+    const LabelRef job[] = {{"job", "x"}};
+    const LabelRef severity[] = {{"severity", "x"}};
+    const LabelRef twice[] = {{"a", "1"}, {"a", "2"}};
+    const LabelRef unsorted_ok[] = {{"b", "1"}, {"a", "2"}};  // the transport sorts it
+    out.Add(kM, job, 1);
+    out.Add(kM, severity, 1);
+    out.Add(kM, twice, 1);
+    out.Add(kM, unsorted_ok, 7);
+    return absl::OkStatus();
+  }
+};
+
+TEST_CASE("Series the collector would reject are dropped and counted, not sent",
+          "[agent][collection][labels]") {
+  std::vector<Collection::NamedSource> sources;
+  sources.push_back({"textfile", std::make_unique<ReservedLabelSource>()});
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, std::move(sources), &clock);
+  CollectedBatch batch;
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    c.CollectOnce(&batch);
+    auto s = Samples(table, batch);
+    std::vector<std::string> app;  // the source's samples (the others: source outcome metrics)
+    for (const auto& [k, v] : s) {
+      if (k.rfind("app_up", 0) == 0) app.push_back(k);
+    }
+    CHECK(app == std::vector<std::string>{"app_up{b=\"1\",a=\"2\"}"});
+    CHECK(s.at("app_up{b=\"1\",a=\"2\"}") == 7);
+  }
+  struct Recorder : SampleWriter {
+    std::map<std::string, double> values;
+    void Add(const MetricDesc& d, LabelSpan, double v) override { values[std::string(d.name)] = v; }
+  } rec;
+  c.WriteMetrics(rec);
+  CHECK(rec.values.at("hostmon_agent_invalid_series_samples_total") == 6);  // three per cycle
+}
+
 }  // namespace
 }  // namespace hostmon::agent

@@ -91,6 +91,9 @@ TEST_CASE("Applied batches are exported with instance and job labels", "[collect
 
 TEST_CASE("Static labels from the hello override the default job", "[collector][store]") {
   Fixture f;
+  HostStoreOptions opts;
+  opts.allowed_static_labels = {"dc", "job"};  // job is denied unless allowed
+  HostStore store(opts, &f.clock);
   pb::Hello h = MakeHello("db-1");
   auto* l = h.add_static_labels();
   l->set_name("job");
@@ -98,9 +101,9 @@ TEST_CASE("Static labels from the hello override the default job", "[collector][
   l = h.add_static_labels();
   l->set_name("dc");
   l->set_value("fra1");
-  REQUIRE(f.store.Attach(h, &f.stream).ok());
-  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 0.5, 1), &f.stream).ok());
-  CHECK_THAT(Export(f.store),
+  REQUIRE(store.Attach(h, &f.stream).ok());
+  REQUIRE(store.Apply(FirstBatch(1, 1000, 0.5, 1), &f.stream).ok());
+  CHECK_THAT(Export(store),
              Catch::Contains("node_load1{dc=\"fra1\",instance=\"db-1\",job=\"database\"} 0.5"));
 }
 
@@ -254,6 +257,118 @@ TEST_CASE("Invalid batches are rejected whole, naming the field",
   }
   // Nothing of a rejected batch was applied.
   CHECK(Export(f.store).empty());
+}
+
+TEST_CASE("Series labels the collector sets, or in another order, are rejected naming the series",
+          "[collector][store][validation]") {
+  testing::FakeClock clock;
+  HostStoreOptions opts;
+  opts.allowed_static_labels = {"dc"};
+  HostStore store(opts, &clock);
+  StreamState stream;
+  pb::Hello h = MakeHello("h");
+  auto* sl = h.add_static_labels();
+  sl->set_name("dc");
+  sl->set_value("fra1");
+  REQUIRE(store.Attach(h, &stream).ok());
+  auto reason = [&](const pb::Batch& b) {
+    auto r = store.Apply(b, &stream);
+    REQUIRE_FALSE(r.ok());
+    CHECK(absl::IsInvalidArgument(r.status()));
+    return std::string(r.status().message());
+  };
+  pb::Batch b = FirstBatch(1, 1000, 1, 1);
+  SECTION("instance") {
+    b.mutable_series_defs(1)->mutable_labels(0)->set_name("instance");
+    CHECK_THAT(reason(b),
+               Catch::Contains("series_defs[1].labels[0]: label \"instance\" is reserved"));
+  }
+  SECTION("job") {
+    b.mutable_series_defs(1)->mutable_labels(0)->set_name("job");
+    CHECK_THAT(reason(b), Catch::Contains("label \"job\" is reserved"));
+  }
+  SECTION("alertstate") {
+    b.mutable_series_defs(1)->mutable_labels(0)->set_name("alertstate");
+    CHECK_THAT(reason(b), Catch::Contains("label \"alertstate\" is reserved"));
+  }
+  SECTION("a static label of the host") {
+    b.mutable_series_defs(1)->mutable_labels(0)->set_name("dc");
+    CHECK_THAT(reason(b), Catch::Contains("static label of the host"));
+  }
+  SECTION("not sorted") {
+    b.mutable_series_defs(1)->mutable_labels(0)->set_name("zone");
+    std::string r = reason(b);
+    CHECK_THAT(r, Catch::Contains("series_defs[1].labels[1]: labels are not sorted"));
+    CHECK_THAT(r, Catch::Contains("(series node_cpu_seconds_total{zone=\"0\",mode=\"idle\"})"));
+  }
+  SECTION("one series defined twice in a batch") {
+    auto* d = b.add_series_defs();
+    *d = b.series_defs(1);
+    d->set_ref(21);
+    CHECK_THAT(reason(b),
+               Catch::Contains("batch.series_defs[2]: duplicate series definition of "
+                               "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} (also series ref "
+                               "20)"));
+  }
+  SECTION("one ref defined as two series in a batch") {
+    auto* d = b.add_series_defs();
+    d->set_ref(20);
+    d->set_family_ref(1);
+    CHECK_THAT(reason(b), Catch::Contains("series ref 20 defined twice in one batch"));
+  }
+  std::string out;
+  store.WriteExposition(&out);
+  CHECK(out.empty());
+}
+
+TEST_CASE("A series defined again under another ref in a later batch stays one series",
+          "[collector][store]") {
+  // A replayed batch of an earlier agent process defines its own refs for series the live
+  // stream already defined: both refs name one series, exported once.
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1, 1), &f.stream).ok());
+  pb::Batch b;
+  b.set_sequence(2);
+  b.set_timestamp_ms(2000);
+  auto* d = b.add_series_defs();
+  d->set_ref(99);
+  d->set_family_ref(1);
+  b.add_series_refs(99);
+  b.add_values(3);
+  REQUIRE(f.store.Apply(b, &f.stream).ok());
+  std::string out = Export(f.store);
+  CHECK_THAT(out, Catch::Contains("node_load1{instance=\"h\",job=\"node\"} 3\n"));
+  CHECK(out.find("node_load1{") == out.rfind("node_load1{"));
+}
+
+TEST_CASE("Static labels follow the collector's policy", "[collector][store][validation]") {
+  testing::FakeClock clock;
+  auto attach = [&](const HostStoreOptions& opts, const std::string& name) {
+    HostStore store(opts, &clock);
+    StreamState s;
+    pb::Hello h = MakeHello("h");
+    auto* l = h.add_static_labels();
+    l->set_name(name);
+    l->set_value("x");
+    return store.Attach(h, &s);
+  };
+  HostStoreOptions by_default;
+  CHECK(attach(by_default, "dc").ok());
+  CHECK_THAT(std::string(attach(by_default, "job").message()),
+             Catch::Contains("hello.static_labels[0]: label \"job\" is not allowed"));
+  for (const char* reserved : {"alertstate", "alertname", "severity", "rule", "instance"}) {
+    INFO(reserved);
+    absl::Status s = attach(by_default, reserved);
+    CHECK(absl::IsInvalidArgument(s));
+    CHECK_THAT(std::string(s.message()), Catch::Contains(std::string("\"") + reserved + "\""));
+  }
+  HostStoreOptions listed;
+  listed.allowed_static_labels = {"job", "severity"};  // reserved names stay refused
+  CHECK(attach(listed, "job").ok());
+  CHECK_THAT(std::string(attach(listed, "dc").message()),
+             Catch::Contains("not in the collector's hosts.allowed_static_labels"));
+  CHECK_THAT(std::string(attach(listed, "severity").message()), Catch::Contains("is reserved"));
 }
 
 TEST_CASE("A host cannot exceed its series limit", "[collector][store][validation]") {

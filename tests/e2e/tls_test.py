@@ -87,7 +87,11 @@ def make_pki(workdir):
     make_ca(pki, "ca")
     make_ca(pki, "rogue-ca")
     make_leaf(pki, "server", "ca", SERVER_EXT)
-    make_leaf(pki, "client", "ca", CLIENT_EXT)
+    # With mTLS the collector only accepts host names the client certificate names (identity
+    # mode exact, docs/security.md): the one good client certificate names every host it serves.
+    make_leaf(pki, "client", "ca", CLIENT_EXT + "subjectAltName=" + ",".join(
+        "DNS:" + n for n in ["tls-ok", "tls-sni", "tls-wrong-ca"]
+        + ["tls-control-" + s for s in ("nocert", "rogue", "wrongca", "plain")]) + "\n")
     make_leaf(pki, "rogue-client", "rogue-ca", CLIENT_EXT)
     # Sanity: the chain is what we think it is (a typo here would make every check meaningless).
     openssl(["verify", "-CAfile", "ca.pem", "-purpose", "sslserver", "server.pem"], pki)

@@ -7,6 +7,7 @@
 #include "agent/transport/ingest_client.h"
 #include "collector/ingest_service.h"
 #include "fakes/fake_clock.h"
+#include "fakes/raw_ingest_client.h"
 #include "grpcpp/grpcpp.h"
 
 namespace hostmon {
@@ -125,23 +126,7 @@ TEST_CASE("Batches queued while the collector is down are delivered later",
   server->Shutdown(std::chrono::system_clock::now());
 }
 
-// A raw client that speaks the protocol wrongly, as a buggy or hostile peer would.
-grpc::Status RawExchange(int port, const std::vector<pb::AgentMessage>& msgs,
-                         std::vector<pb::CollectorMessage>* replies) {
-  auto channel =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
-  auto stub = pb::Ingest::NewStub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  auto stream = stub->Stream(&ctx);
-  for (const auto& m : msgs) {
-    if (!stream->Write(m)) break;
-  }
-  stream->WritesDone();
-  pb::CollectorMessage reply;
-  while (stream->Read(&reply)) replies->push_back(reply);
-  return stream->Finish();
-}
+using testing::RawExchange;
 
 TEST_CASE("Protocol violations end the stream with INVALID_ARGUMENT", "[integration][ingest]") {
   Collector c;

@@ -42,7 +42,9 @@ constexpr char kRules[] =
 
 TEST_CASE("HostStore batches and stream ends drive alerts", "[alerting]") {
   testing::Harness h(kRules);
-  HostStore store(HostStoreOptions{}, &h.clock);
+  HostStoreOptions opts;
+  opts.allowed_static_labels = {"job"};  // job is denied unless allowed
+  HostStore store(opts, &h.clock);
   store.AddObserver(h.engine.get());
   pb::Hello hello;
   hello.set_host_name("db1");
