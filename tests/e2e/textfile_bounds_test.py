@@ -56,7 +56,7 @@ def body(args, procs, runner, workdir):
     took = time.monotonic() - t0
     runner.require("--once completes in %.1f s (no blocked open, no endless read)" % took,
                    not once.timed_out and took < 10.0, once.tail())
-    runner.check("--once exits 0", once.returncode() == 0, once.tail())
+    runner.check("--once exits 0", once.returncode == 0, once.tail())
     out = once.stdout()
     samples = h.parse_exposition(out)
     runner.check("the good file is exported",
