@@ -295,8 +295,9 @@ class IpmiSource : public Source {
       out.Add(kDuration, job.labels, absl::ToDoubleSeconds(job.took));
     }
     collisions_.Record(collisions);
-    collisions_.Write(out);
+    // No BMC at all: the source exports nothing, not even its counter.
     if (not_found == static_cast<int>(jobs_.size())) return first_not_found;
+    collisions_.Write(out);
     if (failures.empty()) return absl::OkStatus();
     return absl::UnavailableError(absl::StrJoin(failures, "; "));
   }
