@@ -215,9 +215,14 @@ void Agent::CollectAndQueue() {
                                     static_cast<uint32_t>(batch->values.size()), spool_payload_);
     spooled = s.ok();
     if (!s.ok()) {
-      log::Warn(
+      (spool_failures_++ == 0 ? log::Warn : log::Debug)(
           "cannot spool batch; sending it from memory only",
           log::Kv("sequence", static_cast<int64_t>(batch->sequence)) + log::Kv("err", s.message()));
+    } else if (spool_failures_ > 0) {
+      log::Info("spooling batches again",
+                log::Kv("sequence", static_cast<int64_t>(batch->sequence)) +
+                    log::Kv("not_spooled", static_cast<int64_t>(spool_failures_)));
+      spool_failures_ = 0;
     }
   }
   queue_->Push(std::move(batch), spooled);

@@ -122,6 +122,9 @@ class Agent {
   std::unique_ptr<IngestClient> client_;
   std::unique_ptr<SelfContainedEncoder> encoder_;  // spool payloads
   std::string spool_payload_;
+  // Batches not spooled since the last one that was: a full disk is logged once when it starts
+  // and once when it ends, not with every batch.
+  uint64_t spool_failures_ = 0;
   uint64_t sequence_ = 0;  // of the last batch; continues the spool's across restarts
   const common::SystemdNotifier* notifier_ = nullptr;
 

@@ -2,12 +2,15 @@
 #include "common/fs_root.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/bounded_read.h"
 
 namespace hostmon::common {
 
@@ -19,20 +22,65 @@ std::string FsRoot::Join(const std::string& root, absl::string_view rel) {
   return out;
 }
 
+const char* FileTypeName(unsigned mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG:
+      return "regular file";
+    case S_IFDIR:
+      return "directory";
+    case S_IFIFO:
+      return "FIFO";
+    case S_IFCHR:
+      return "character device";
+    case S_IFBLK:
+      return "block device";
+    case S_IFSOCK:
+      return "socket";
+    case S_IFLNK:
+      return "symbolic link";
+    default:
+      return "unknown file type";
+  }
+}
+
 absl::Status ReadFileTo(const std::string& path, std::string* out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  return ReadFileTo(path, out, kDefaultMaxFileBytes);
+}
+
+absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_bytes) {
+  out->clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     int err = errno;
     std::string msg = absl::StrCat("open ", path, ": ", std::strerror(err));
     return err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
   }
-  out->clear();
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return absl::UnavailableError(absl::StrCat("stat ", path, ": ", std::strerror(err)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::UnavailableError(
+        absl::StrCat(path, ": not a regular file (", FileTypeName(st.st_mode), "), not read"));
+  }
   if (out->capacity() < 4096) out->reserve(4096);
   while (true) {
     size_t used = out->size();
+    if (used > max_bytes) {
+      ::close(fd);
+      // Give the memory back: a reused buffer must not keep the size of a runaway file.
+      out->clear();
+      out->shrink_to_fit();
+      return absl::ResourceExhaustedError(
+          absl::StrCat(path, ": larger than ", max_bytes, " bytes, not read"));
+    }
     if (out->capacity() - used < 1024) out->reserve(out->capacity() * 2);
-    // resize within capacity does not allocate; read straight into the string's buffer.
-    out->resize(out->capacity());
+    // resize within capacity does not allocate; read straight into the string's buffer. One byte
+    // past the cap is enough to tell a file over it.
+    out->resize(std::min(out->capacity(), max_bytes + 1));
     ssize_t n = ::read(fd, out->data() + used, out->size() - used);
     if (n < 0) {
       if (errno == EINTR) {

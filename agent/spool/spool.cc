@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "agent/spool/crc32c.h"
+#include "common/bounded_read.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -86,20 +87,10 @@ absl::Status WriteAll(int fd, const char* p, size_t n) {
   return absl::OkStatus();
 }
 
-bool ReadFile(const std::string& path, std::string* out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  out->clear();
-  char buf[1 << 16];
-  while (true) {
-    ssize_t r = ::read(fd, buf, sizeof(buf));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      ::close(fd);
-      return r == 0;
-    }
-    out->append(buf, static_cast<size_t>(r));
-  }
+// Whole spool file (segment or state). A segment holds at most segment_bytes plus one record of
+// at most kMaxPayload; the cap is the agent's default file cap, far above both.
+absl::Status ReadFile(const std::string& path, std::string* out) {
+  return common::ReadFileTo(path, out, common::kDefaultMaxFileBytes);
 }
 
 uint64_t RandomEpoch() {
@@ -193,7 +184,7 @@ absl::Status Spool::Recover() {
   State st;
   std::string text;
   std::string state_path = absl::StrCat(options_.directory, "/", kStateFile);
-  bool have_state = ReadFile(state_path, &text) && ParseState(text, &st);
+  bool have_state = ReadFile(state_path, &text).ok() && ParseState(text, &st);
   if (!have_state && !text.empty()) {
     log::Warn("spool state file unreadable; recovering from the records",
               log::Kv("file", state_path));
@@ -251,9 +242,9 @@ void Spool::ScanSegment(uint64_t id, uint64_t ack_watermark, uint64_t* max_seq) 
   std::string path = SegmentPath(id);
   std::string data;
   Segment& seg = segments_[id];
-  if (!ReadFile(path, &data)) {
+  if (absl::Status read = ReadFile(path, &data); !read.ok()) {
     log::Warn("cannot read spool segment; skipping it",
-              log::Kv("file", path) + log::Kv("err", std::strerror(errno)));
+              log::Kv("file", path) + log::Kv("err", read.message()));
     stats_.corrupt_records++;
     return;
   }
@@ -353,6 +344,71 @@ uint64_t Spool::last_sequence() const {
   return last_sequence_;
 }
 
+absl::Status Spool::WriteAllTo(int fd, const std::string& path, const char* p, size_t n) const {
+  if (options_.inject_write_error) {
+    if (int err = options_.inject_write_error(path); err != 0) {
+      return absl::InternalError(std::strerror(err));
+    }
+  }
+  return WriteAll(fd, p, n);
+}
+
+absl::Status Spool::Roll() {
+  Sync();
+  if (active_fd_ >= 0) ::close(active_fd_);
+  active_fd_ = -1;
+  const uint64_t old = active_id_;
+  auto it = segments_.find(old);
+  if (it != segments_.end() && it->second.pending == 0) DropSegment(old, false);
+  if (absl::Status s = OpenActive(old + 1); !s.ok()) return s;
+  WriteState();
+  return absl::OkStatus();
+}
+
+absl::Status Spool::WriteRecord(const std::string& record) {
+  // A roll whose open failed left no current file: open the next one now.
+  if (active_fd_ < 0) {
+    if (absl::Status s = OpenActive(active_id_ + 1); !s.ok()) return s;
+  }
+  Segment& seg = segments_[active_id_];
+  if (absl::Status s =
+          WriteAllTo(active_fd_, SegmentPath(active_id_), record.data(), record.size());
+      !s.ok()) {
+    // Cut a partial record off so the segment stays readable; the state file keeps the sequence.
+    if (::ftruncate(active_fd_, static_cast<off_t>(seg.bytes)) != 0) {
+      log::Debug("spool: cannot truncate partial record", log::Kv("err", std::strerror(errno)));
+    }
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+bool Spool::Reclaim() {
+  auto it = segments_.find(active_id_);
+  // A current segment that holds nothing cannot give anything back: the disk is full of other
+  // data (or of segments still waiting for acknowledgements). Rolling on would only leave empty
+  // files behind.
+  if (active_fd_ >= 0 && (it == segments_.end() || it->second.bytes == 0)) return false;
+  if (active_fd_ >= 0 && it->second.pending == 0 && ::ftruncate(active_fd_, 0) == 0) {
+    // Every record in it is acknowledged: start it over (O_APPEND writes go to the new end).
+    entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                  [this](const Entry& e) { return e.segment == active_id_; }),
+                   entries_.end());
+    total_bytes_ -= it->second.bytes;
+    it->second = Segment{};
+    log::Info("spool: write failed; reusing the acknowledged current segment",
+              log::Kv("file", SegmentPath(active_id_)));
+    return true;
+  }
+  // Records in it still wait for their acknowledgement: continue in a fresh segment, so that
+  // this one is deleted as soon as they are acknowledged (only non-current segments are).
+  if (absl::Status s = Roll(); !s.ok()) {
+    log::Debug("spool: cannot roll over after a failed write", log::Kv("err", s.message()));
+    return false;
+  }
+  return true;
+}
+
 absl::Status Spool::Append(uint64_t sequence, int64_t timestamp_ms, uint32_t samples,
                            absl::string_view payload) {
   absl::MutexLock lock(&mu_);
@@ -363,18 +419,14 @@ absl::Status Spool::Append(uint64_t sequence, int64_t timestamp_ms, uint32_t sam
   absl::Time start = absl::Now();
   last_sequence_ = std::max(last_sequence_, sequence);
   const size_t size = kHeaderSize + payload.size();
-  Segment* seg = &segments_[active_id_];
-  if (seg->bytes > 0 && seg->bytes + size > options_.segment_bytes) {
-    Sync();
-    ::close(active_fd_);
-    active_fd_ = -1;
-    if (seg->pending == 0) DropSegment(active_id_, false);
-    if (absl::Status s = OpenActive(active_id_ + 1); !s.ok()) {
-      stats_.write_errors++;
-      return s;
+  {
+    const Segment& seg = segments_[active_id_];
+    if (seg.bytes > 0 && seg.bytes + size > options_.segment_bytes) {
+      if (absl::Status s = Roll(); !s.ok()) {
+        stats_.write_errors++;
+        return s;
+      }
     }
-    WriteState();
-    seg = &segments_[active_id_];
   }
   std::string buf(size, '\0');
   PutU32(&buf[0], kMagic);
@@ -385,15 +437,14 @@ absl::Status Spool::Append(uint64_t sequence, int64_t timestamp_ms, uint32_t sam
   PutU32(&buf[36], samples);
   std::memcpy(&buf[kHeaderSize], payload.data(), payload.size());
   PutU32(&buf[8], RecordCrc(buf.data(), buf.data() + kHeaderSize, payload.size()));
-  if (absl::Status s = WriteAll(active_fd_, buf.data(), buf.size()); !s.ok()) {
-    // Cut a partial record off so the segment stays readable; the state file keeps the sequence.
-    if (::ftruncate(active_fd_, static_cast<off_t>(seg->bytes)) != 0) {
-      log::Debug("spool: cannot truncate partial record", log::Kv("err", std::strerror(errno)));
-    }
+  absl::Status written = WriteRecord(buf);
+  if (!written.ok() && Reclaim()) written = WriteRecord(buf);
+  if (!written.ok()) {
     stats_.write_errors++;
     WriteState();
-    return absl::InternalError(absl::StrCat("spool write failed: ", s.message()));
+    return absl::InternalError(absl::StrCat("spool write failed: ", written.message()));
   }
+  Segment* seg = &segments_[active_id_];
   entries_.push_back(Entry{sequence, timestamp_ms, samples, active_id_, seg->bytes,
                            static_cast<uint32_t>(size), false});
   seg->bytes += size;
@@ -571,14 +622,17 @@ void Spool::WriteState() {
   std::string tmp = path + ".tmp";
   std::string text = absl::StrCat("hostmon-spool-state v1\nepoch ", epoch_, "\nlast_sequence ",
                                   last_sequence_, "\nack_watermark ", AckWatermark(), "\n");
+  // Failures are counted apart from batch write errors: a batch is not lost by them, only the
+  // ack watermark a restart would resume from is older (already delivered batches are resent).
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  if (fd < 0 || !WriteAll(fd, text.data(), text.size()).ok()) {
+  if (fd < 0 || !WriteAllTo(fd, tmp, text.data(), text.size()).ok()) {
     if (fd >= 0) ::close(fd);
-    stats_.write_errors++;
+    ::unlink(tmp.c_str());  // a partial temp file only takes space
+    stats_.state_write_errors++;
     return;
   }
   ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) stats_.write_errors++;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) stats_.state_write_errors++;
 }
 
 void Spool::Flush() {

@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -65,6 +66,9 @@ struct SpoolOptions {
   uint64_t segment_bytes = 8ull << 20;
   SpoolFsync fsync = SpoolFsync::kPeriodic;
   absl::Duration fsync_interval = absl::Seconds(1);
+  // Tests only: asked before each write(2) to a spool file (a segment or the state file, by
+  // path); a non-zero errno makes that write fail with it, as a full disk would (ENOSPC).
+  std::function<int(const std::string& path)> inject_write_error;
 };
 
 struct SpoolRecord {
@@ -86,8 +90,9 @@ class Spool {
     uint64_t acked_batches = 0;
     uint64_t dropped_batches = 0;  // size or age cap: oldest first, never delivered
     uint64_t dropped_samples = 0;
-    uint64_t corrupt_records = 0;  // skipped while reading (torn tail, flipped bytes)
-    uint64_t write_errors = 0;
+    uint64_t corrupt_records = 0;     // skipped while reading (torn tail, flipped bytes)
+    uint64_t write_errors = 0;        // batches that could not be spooled
+    uint64_t state_write_errors = 0;  // failed rewrites of the state file (no batch lost)
     uint64_t fsyncs = 0;
     double write_seconds = 0;  // time in write(2), including fsync
     double fsync_seconds = 0;
@@ -108,6 +113,12 @@ class Spool {
 
   // Appends one record (sequence numbers must increase). On error (e.g. disk full) the record is
   // not spooled; the caller still sends it from memory.
+  //
+  // Healing after a failed write: the current segment is truncated to empty when all its records
+  // are acknowledged, else rolled over to a fresh segment, and the write is retried once. So the
+  // space that acknowledgements free (whole non-current segments are deleted as soon as their
+  // last record is acknowledged) is used again at once, without a restart; a segment that is
+  // still empty is kept, so a disk that stays full does not fill the directory with empty files.
   absl::Status Append(uint64_t sequence, int64_t timestamp_ms, uint32_t samples,
                       absl::string_view payload) ABSL_LOCKS_EXCLUDED(mu_);
   // Marks sequences as delivered; whole segments whose records are all delivered are deleted.
@@ -149,6 +160,15 @@ class Spool {
   void ScanSegment(uint64_t id, uint64_t ack_watermark, uint64_t* max_epoch_seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status OpenActive(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Closes the current segment (deleting it when nothing in it is pending) and opens the next.
+  absl::Status Roll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes one record at the end of the current segment; a partial write is cut off again.
+  absl::Status WriteRecord(const std::string& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // After a failed write: truncates the current segment when all its records are acknowledged,
+  // else rolls over. True when that made room worth a second try.
+  bool Reclaim() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // write(2) of the whole buffer to a spool file, or the injected error.
+  absl::Status WriteAllTo(int fd, const std::string& path, const char* p, size_t n) const;
   void Sync() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void DropSegment(uint64_t id, bool count_as_dropped) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EnforceCaps(int64_t newest_timestamp_ms) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -28,6 +28,9 @@ constexpr MetricDesc kSpoolCorrupt{
 constexpr MetricDesc kSpoolWriteErrors{
     "hostmon_agent_spool_write_errors_total", kCounter,
     "Batches that could not be spooled (e.g. disk full); they were sent from memory only."};
+constexpr MetricDesc kSpoolStateWriteErrors{
+    "hostmon_agent_spool_state_write_errors_total", kCounter,
+    "Failed rewrites of the spool's state file (ack watermark); no batch is lost by them."};
 constexpr MetricDesc kSpoolWriteSeconds{"hostmon_agent_spool_write_seconds_total", kCounter,
                                         "Time spent writing spool records, including fsync."};
 constexpr MetricDesc kSpoolFsyncSeconds{"hostmon_agent_spool_fsync_seconds_total", kCounter,
@@ -48,6 +51,7 @@ void SpoolMetrics::WriteTo(SampleWriter& w) {
   w.Add(kSpoolDroppedSamples, {}, static_cast<double>(sp.dropped_samples));
   w.Add(kSpoolCorrupt, {}, static_cast<double>(sp.corrupt_records));
   w.Add(kSpoolWriteErrors, {}, static_cast<double>(sp.write_errors));
+  w.Add(kSpoolStateWriteErrors, {}, static_cast<double>(sp.state_write_errors));
   w.Add(kSpoolWriteSeconds, {}, sp.write_seconds);
   w.Add(kSpoolFsyncSeconds, {}, sp.fsync_seconds);
   w.Add(kSpoolFsyncs, {}, static_cast<double>(sp.fsyncs));

@@ -280,6 +280,9 @@ hostmon_agent_spool_replayed_samples_total 0
 # HELP hostmon_agent_spool_segments Segment files in the spool.
 # TYPE hostmon_agent_spool_segments gauge
 hostmon_agent_spool_segments 1
+# HELP hostmon_agent_spool_state_write_errors_total Failed rewrites of the spool's state file (ack watermark); no batch is lost by them.
+# TYPE hostmon_agent_spool_state_write_errors_total counter
+hostmon_agent_spool_state_write_errors_total 0
 # HELP hostmon_agent_spool_write_errors_total Batches that could not be spooled (e.g. disk full); they were sent from memory only.
 # TYPE hostmon_agent_spool_write_errors_total counter
 hostmon_agent_spool_write_errors_total 0

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/fs_root.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "common/bounded_read.h"
 #include "fakes/temp_dir.h"
 
 namespace hostmon::common {
@@ -121,6 +125,51 @@ TEST_CASE("ReadFileTo reports other failures as Unavailable naming the path", "[
     CHECK(s.code() == absl::StatusCode::kUnavailable);  // ENOTDIR, not ENOENT
     CHECK_THAT(std::string(s.message()), Catch::Contains(f + "/child"));
   }
+}
+
+TEST_CASE("ReadFileTo refuses what is not a regular file, without blocking or reading",
+          "[common][fs_root]") {
+  testing::ScopedTempDir dir;
+  std::string out = "stale";
+  SECTION("a FIFO without a writer: the open does not block") {
+    const std::string fifo = dir.File("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    absl::Status s = ReadFileTo(fifo, &out);
+    CHECK(s.code() == absl::StatusCode::kUnavailable);
+    CHECK(std::string(s.message()) == fifo + ": not a regular file (FIFO), not read");
+  }
+  SECTION("a symlink to /dev/zero: the target is checked") {
+    const std::string link = dir.File("zero");
+    REQUIRE(::symlink("/dev/zero", link.c_str()) == 0);
+    absl::Status s = ReadFileTo(link, &out);
+    CHECK(s.code() == absl::StatusCode::kUnavailable);
+    CHECK(std::string(s.message()) == link + ": not a regular file (character device), not read");
+  }
+  SECTION("a symlink to a regular file is followed") {
+    dir.Write("real", "content\n");
+    const std::string link = dir.File("link");
+    REQUIRE(::symlink(dir.File("real").c_str(), link.c_str()) == 0);
+    REQUIRE(ReadFileTo(link, &out).ok());
+    CHECK(out == "content\n");
+    return;
+  }
+  CHECK(out.empty());
+}
+
+TEST_CASE("ReadFileTo reads at most max_bytes", "[common][fs_root]") {
+  testing::ScopedTempDir dir;
+  const std::string big(100000, 'x');
+  const std::string p = dir.Write("big", big);
+  std::string out;
+  REQUIRE(ReadFileTo(p, &out, big.size()).ok());  // exactly the cap: read
+  CHECK(out == big);
+  absl::Status s = ReadFileTo(p, &out, big.size() - 1);
+  CHECK(s.code() == absl::StatusCode::kResourceExhausted);
+  CHECK(std::string(s.message()) == p + ": larger than 99999 bytes, not read");
+  CHECK(out.empty());
+  s = ReadFileTo(p, &out, 10);
+  CHECK(s.code() == absl::StatusCode::kResourceExhausted);
+  CHECK(kDefaultMaxFileBytes >= (size_t{64} << 20));
 }
 
 }  // namespace

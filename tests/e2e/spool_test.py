@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Agent spool fault tests: SIGKILL mid-stream, spool cap, corrupt segment, collector failover.
 
-Usage: spool_test.py --bin-dir build/bin --case {kill,cap,corrupt,failover}
+Usage: spool_test.py --bin-dir build/bin --case {kill,cap,corrupt,enospc,failover}
+
+Case enospc puts the spool on a real, small filesystem (tmpfs of 128 KiB) in a private mount
+namespace, so it needs root and mount namespaces; without them it exits 77 (CTest: skipped).
 
 The collector runs with --debug.applied-batches-file, which logs one JSON line per applied batch
 (duplicates never appear), so every check counts exactly which sequences reached the collector.
@@ -16,6 +19,7 @@ import os
 import re
 import signal
 import struct
+import subprocess
 import sys
 import time
 
@@ -319,13 +323,113 @@ def case_failover(args, procs, runner, workdir):
           % (killed_at, len(sequences(applied_batches(applied_a)))))
 
 
-CASES = {"kill": case_kill, "cap": case_cap, "corrupt": case_corrupt, "failover": case_failover}
+def agent_metric(url, name):
+    s = h.scrape(url)
+    found = s and h.select(s, name, instance=HOST)
+    return found[0][2] if found else None
+
+
+def case_enospc(args, procs, runner, workdir):
+    """The spool's filesystem fills while the collector is down; once the collector is back and
+    has acknowledged everything, new batches are spooled again without a restart."""
+    spool = os.path.join(workdir, "spool")
+    os.mkdir(spool)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k,mode=0700", "tmpfs", spool],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        print("spool_test enospc: SKIP: cannot mount a tmpfs: %s" % mounted.stderr.strip())
+        sys.exit(77)
+    try:
+        enospc_body(args, procs, runner, workdir, spool)
+    finally:
+        procs.cleanup()  # nothing may keep the mount busy
+        subprocess.run(["umount", "-l", spool], capture_output=True)
+
+
+def enospc_body(args, procs, runner, workdir, spool):
+    cfg = os.path.join(workdir, "agent.yml")
+    with open(cfg, "w") as f:
+        # Segments of 16 KiB: the 128 KiB filesystem holds about 7 of them.
+        f.write("spool:\n  segment_bytes: 16384\n  fsync: never\n  replay_rate: 200\n")
+    grpc_port = h.free_port()
+    address = "127.0.0.1:%d" % grpc_port
+    agent = procs.start("agent", agent_argv(args, spool, [address], [
+        "--config.file=" + cfg, "--source.cpu", "--source.stat", "--source.vmstat"]))
+    full = agent.wait_for_stderr(r"cannot spool batch", 30.0)
+    runner.require("the spool's filesystem filled up while the collector was down", full,
+                   agent.tail())
+    time.sleep(1.5)  # more batches fail while it stays full
+    warnings = agent.stderr().count("cannot spool batch")
+    runner.check("a full disk is warned about once, not per batch (%d lines)" % warnings,
+                 warnings == 1, agent.tail())
+    st = os.statvfs(spool)
+    h.log("enospc: spool filesystem %d of %d KiB free, last spooled sequence %d" %
+          (st.f_bavail * st.f_frsize // 1024, st.f_blocks * st.f_frsize // 1024,
+           last_spooled_sequence(spool)))
+
+    collector, _, web, applied = start_collector(procs, args, workdir, "collector", grpc_port)
+    url = "http://%s:%d/metrics" % web
+    healed = agent.wait_for_stderr(r"spooling batches again", 40.0)
+    runner.require("spooling works again after the collector acknowledged the backlog", healed,
+                   agent.tail())
+
+    def settled():
+        pend = agent_metric(url, "hostmon_agent_spool_pending_batches")
+        return pend is not None and pend <= 3
+
+    runner.check("the backlog is acknowledged", h.wait_until(settled, 30.0, 0.5),
+                 "pending %r" % agent_metric(url, "hostmon_agent_spool_pending_batches"))
+    errors1 = agent_metric(url, "hostmon_agent_spool_write_errors_total")
+    seq1 = last_spooled_sequence(spool)
+    time.sleep(2.0)
+    errors2 = agent_metric(url, "hostmon_agent_spool_write_errors_total")
+    seq2 = last_spooled_sequence(spool)
+    runner.check("write errors were counted while full (%r)" % errors1, (errors1 or 0) > 0, "")
+    runner.check("no write errors after healing (%r -> %r)" % (errors1, errors2),
+                 errors1 is not None and errors1 == errors2, agent.tail())
+    runner.check("new batches are spooled again (last spooled sequence %d -> %d)" % (seq1, seq2),
+                 seq2 >= seq1 + 10, "")
+    runner.check("still one warning about the full disk, none after healing",
+                 agent.stderr().count("cannot spool batch") == 1, agent.tail())
+    runner.check("the agent was never restarted", agent.alive(), agent.tail())
+    seqs = sequences(applied_batches(applied))
+    runner.check("every batch up to the last spooled one reached the collector once",
+                 wait_for_sequences([applied], seq2 - 3, 15.0) is not None and
+                 len(seqs) == len(set(seqs)),
+                 "missing %s" % sorted(set(range(1, seq2 - 2)) - set(seqs))[:20])
+    h.log("enospc: %r write errors, spooling again up to sequence %d" % (errors2, seq2))
+
+
+CASES = {"kill": case_kill, "cap": case_cap, "corrupt": case_corrupt, "enospc": case_enospc,
+         "failover": case_failover}
 
 
 def body(args, procs, runner, workdir):
     CASES[args.case](args, procs, runner, workdir)
 
 
+def enter_private_mount_namespace():
+    """Case enospc mounts a tmpfs: it re-executes itself in a private mount namespace, so the
+    mount disappears with the test's processes whatever happens. Exits 77 where that is not
+    possible (not root, no mount namespaces)."""
+    if os.environ.get("HOSTMON_SPOOL_TEST_NS") == "1":
+        return
+    if os.geteuid() != 0:
+        print("spool_test enospc: SKIP: needs root (mount namespace, tmpfs)")
+        sys.exit(77)
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        print("spool_test enospc: SKIP: no mount namespace here: %s" % probe.stderr.strip())
+        sys.exit(77)
+    os.environ["HOSTMON_SPOOL_TEST_NS"] = "1"
+    sys.stdout.flush()
+    os.execvp("unshare", ["unshare", "--mount", "--propagation", "private", sys.executable,
+                          os.path.abspath(__file__)] + sys.argv[1:])
+
+
 if __name__ == "__main__":
+    if "enospc" in sys.argv[1:] or "--case=enospc" in sys.argv[1:]:
+        enter_private_mount_namespace()
     h.main(__doc__.strip().splitlines()[0], body, budget_seconds=90.0,
            extra_args=lambda ap: ap.add_argument("--case", choices=sorted(CASES), required=True))

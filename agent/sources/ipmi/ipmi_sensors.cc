@@ -148,6 +148,8 @@ SensorWriteStats WriteSensorMetrics(absl::Span<const SensorReading> readings, La
     // would be the same series twice, which the exposition forbids.
     if (!seen.insert(r.record_id).second) {
       ++stats.duplicate_ids;
+      stats.collisions.push_back(absl::StrCat("record ID ", r.record_id, " repeated by sensor \"",
+                                              CleanSensorName(r.name), "\", skipped"));
       continue;
     }
     const std::string id = absl::StrCat(r.record_id);

@@ -67,6 +67,8 @@ struct SensorWriteStats {
   int not_sensors = 0;    // records without a sensor type (device locators), skipped
   int excluded = 0;       // record IDs listed in exclude_sensor_ids
   int duplicate_ids = 0;  // a record ID seen before in the same reading, skipped
+  // One line per skipped repeat, naming the record ID and the sensor (member collisions).
+  std::vector<std::string> collisions;
 };
 
 // Writes ipmi_exporter's (collector_ipmi.go) families for `readings`: the family follows the
@@ -74,6 +76,8 @@ struct SensorWriteStats {
 // V -> ipmi_voltage_volts, A -> ipmi_current_amperes, W -> ipmi_power_watts, % of a Fan ->
 // ipmi_fan_speed_ratio; everything else, Fahrenheit included, -> ipmi_sensor_value{type}), each
 // with its *_state. Labels: id, name[, type], then `extra` (target and per-target labels).
+// The record ID is a sensor's identity: a later sensor repeating one is skipped (the first is
+// exported as read, never overwritten) and listed in `collisions`.
 SensorWriteStats WriteSensorMetrics(absl::Span<const SensorReading> readings, LabelSpan extra,
                                     const std::vector<int64_t>& exclude_ids, SampleWriter& out);
 

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "agent/sources/common/member_collisions.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -210,6 +211,7 @@ class IpmiSource : public Source {
 
   absl::Status Emit(SampleWriter& out) {
     std::vector<std::string> failures;
+    std::vector<std::string> collisions;
     int not_found = 0;
     absl::Status first_not_found;
     absl::MutexLock lock(&pool_->mu);
@@ -262,10 +264,8 @@ class IpmiSource : public Source {
         if (job.sensor_status.ok()) {
           const ipmi::SensorWriteStats stats =
               ipmi::WriteSensorMetrics(job.readings, job.labels, job.exclude_ids, out);
-          if (stats.duplicate_ids > 0) {
-            common::log::Debug("ipmi: sensors with a repeated record ID skipped",
-                               absl::StrCat(common::log::Kv("bmc", who),
-                                            common::log::Kv("count", stats.duplicate_ids)));
+          for (const std::string& c : stats.collisions) {
+            collisions.push_back(absl::StrCat(who, ": ", c));
           }
         }
         fail(job.sensor_status);
@@ -294,7 +294,10 @@ class IpmiSource : public Source {
       }
       out.Add(kDuration, job.labels, absl::ToDoubleSeconds(job.took));
     }
+    collisions_.Record(collisions);
+    // No BMC at all: the source exports nothing, not even its counter.
     if (not_found == static_cast<int>(jobs_.size())) return first_not_found;
+    collisions_.Write(out);
     if (failures.empty()) return absl::OkStatus();
     return absl::UnavailableError(absl::StrJoin(failures, "; "));
   }
@@ -307,6 +310,7 @@ class IpmiSource : public Source {
   const std::shared_ptr<Pool> pool_;
   std::vector<Job*> round_;  // jobs started in the current round
   std::vector<LabelRef> labels_;
+  MemberCollisions collisions_{"ipmi"};
 };
 
 }  // namespace

@@ -225,12 +225,13 @@ absl::StatusOr<Chassis> ParseChassis(absl::string_view json) {
 absl::StatusOr<Thermal> ParseThermal(absl::string_view json) {
   auto read = [](const Obj& o, Thermal* out) {
     for (const Obj& t : o.Array("Temperatures")) {
-      out->temperatures.push_back(LegacyTemperature{t.Str("MemberId"), t.Str("Name"),
-                                                    t.ReadStatus(), t.Num("ReadingCelsius")});
+      out->temperatures.push_back(LegacyTemperature{t.Str("MemberId"), t.Str("@odata.id"),
+                                                    t.Str("Name"), t.ReadStatus(),
+                                                    t.Num("ReadingCelsius")});
     }
     for (const Obj& f : o.Array("Fans")) {
-      LegacyFan fan{f.Str("MemberId"), f.Str("Name"), f.ReadStatus(), f.Num("Reading"),
-                    FanUnits(f.Str("ReadingUnits"))};
+      LegacyFan fan{f.Str("MemberId"), f.Str("@odata.id"), f.Str("Name"),
+                    f.ReadStatus(),    f.Num("Reading"),   FanUnits(f.Str("ReadingUnits"))};
       // Thermal.v1_0 fans had FanName and no Name.
       if (fan.name.empty()) fan.name = f.Str("FanName");
       out->fans.push_back(std::move(fan));
@@ -244,17 +245,18 @@ absl::StatusOr<Power> ParsePower(absl::string_view json) {
     for (const Obj& c : o.Array("PowerControl")) {
       Obj m = c.Child("PowerMetrics");
       out->power_control.push_back(LegacyPowerControl{
-          c.Str("MemberId"), c.Str("Name"), c.Num("PowerConsumedWatts"),
+          c.Str("MemberId"), c.Str("@odata.id"), c.Str("Name"), c.Num("PowerConsumedWatts"),
           c.Num("PowerCapacityWatts"), m.Num("MinConsumedWatts"), m.Num("MaxConsumedWatts"),
           m.Num("AverageConsumedWatts"), m.Num("IntervalInMin")});
     }
     for (const Obj& v : o.Array("Voltages")) {
-      out->voltages.push_back(
-          LegacyVoltage{v.Str("MemberId"), v.Str("Name"), v.ReadStatus(), v.Num("ReadingVolts")});
+      out->voltages.push_back(LegacyVoltage{v.Str("MemberId"), v.Str("@odata.id"), v.Str("Name"),
+                                            v.ReadStatus(), v.Num("ReadingVolts")});
     }
     for (const Obj& p : o.Array("PowerSupplies")) {
       PowerSupply ps;
       ps.id = p.Str("MemberId");
+      ps.uri = p.Str("@odata.id");
       ps.name = p.Str("Name");
       ps.status = p.ReadStatus();
       ps.input_watts = p.Num("PowerInputWatts");

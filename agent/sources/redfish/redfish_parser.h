@@ -74,15 +74,19 @@ struct Chassis {
 };
 absl::StatusOr<Chassis> ParseChassis(absl::string_view json);
 
-// Thermal.v1_7_3 (legacy): Temperatures[] and Fans[].
+// Thermal.v1_7_3 (legacy): Temperatures[] and Fans[]. Members of the legacy arrays carry their
+// own "@odata.id" (a JSON-pointer fragment, "/redfish/v1/Chassis/1U/Thermal#/Fans/0"): `uri`,
+// the identity of a member whose MemberId is missing (the schema requires it; firmware omits it).
 struct LegacyTemperature {
   std::string id;  // MemberId
+  std::string uri;
   std::string name;
   Status status;
   std::optional<double> celsius;  // ReadingCelsius
 };
 struct LegacyFan {
   std::string id;  // MemberId
+  std::string uri;
   std::string name;
   Status status;
   std::optional<double> reading;
@@ -98,6 +102,7 @@ absl::StatusOr<Thermal> ParseThermal(absl::string_view json);
 // Power.v1_7_3 (legacy): PowerControl[], Voltages[], PowerSupplies[].
 struct LegacyPowerControl {
   std::string id;  // MemberId
+  std::string uri;
   std::string name;
   std::optional<double> consumed_watts;  // PowerConsumedWatts
   std::optional<double> capacity_watts;  // PowerCapacityWatts
@@ -108,12 +113,14 @@ struct LegacyPowerControl {
 };
 struct LegacyVoltage {
   std::string id;  // MemberId
+  std::string uri;
   std::string name;
   Status status;
   std::optional<double> volts;  // ReadingVolts
 };
 struct PowerSupply {
-  std::string id;  // MemberId (legacy) or Id (PowerSupply resource)
+  std::string id;   // MemberId (legacy) or Id (PowerSupply resource)
+  std::string uri;  // legacy member's "@odata.id" (a PowerSupply resource is keyed by its link)
   std::string name;
   Status status;
   std::optional<double> input_watts;     // PowerInputWatts / Metrics InputPowerWatts

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "agent/sources/common/curl_api.h"
+#include "agent/sources/common/member_collisions.h"
 #include "agent/sources/redfish/redfish_http.h"
 #include "agent/sources/redfish/redfish_parser.h"
 #include "common/exposition.h"
@@ -82,6 +83,7 @@ class RedfishTarget::Impl : public redfish::Fetcher {
     redfish::WalkResult walk = redfish::Walk(*this, *root);
     r.samples = std::move(walk.samples);
     r.errors = std::move(walk.errors);
+    r.collisions = std::move(walk.collisions);
     for (const auto& p : walk.problems) {
       common::log::Debug("redfish: unexpected property",
                          common::log::Kv("target", config_.name) + common::log::Kv("problem", p));
@@ -220,6 +222,7 @@ class RedfishSource : public Source {
     for (auto& t : threads) t.join();
 
     std::vector<std::string> down;
+    std::vector<std::string> collisions;
     for (size_t i = 0; i < targets_.size(); ++i) {
       const auto& config = targets_[i]->config();
       const RedfishTarget::Result& r = results[i];
@@ -229,7 +232,10 @@ class RedfishSource : public Source {
       for (const auto& s : r.samples) Write(out, config, s.family, s.labels, s.value);
       if (!r.up) down.push_back(absl::StrCat(config.name, " (", r.down_reason, ")"));
       LogErrors(config.name, r);
+      for (const auto& c : r.collisions) collisions.push_back(absl::StrCat(config.name, ": ", c));
     }
+    collisions_.Record(collisions);
+    collisions_.Write(out);
     if (invalid_ > 0) {
       common::log::Warn("redfish: samples dropped: label value is not valid UTF-8",
                         common::log::Kv("count", invalid_));
@@ -278,6 +284,7 @@ class RedfishSource : public Source {
   std::vector<LabelRef> labels_;
   std::map<std::string, std::string> last_errors_;
   int64_t invalid_ = 0;
+  MemberCollisions collisions_{"redfish"};
 };
 
 }  // namespace

@@ -24,8 +24,9 @@ class RedfishTarget {
   struct Result {
     bool up = false;
     std::vector<redfish::Sample> samples;
-    std::vector<std::string> errors;  // failed requests / unparsable resources
-    std::string down_reason;          // why up is false
+    std::vector<std::string> errors;      // failed requests / unparsable resources
+    std::vector<std::string> collisions;  // members exported under a fallback id
+    std::string down_reason;              // why up is false
     absl::Duration duration;
   };
 

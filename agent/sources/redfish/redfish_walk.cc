@@ -26,15 +26,6 @@ std::string LastSegment(const std::string& uri) {
   return slash == std::string::npos ? u : u.substr(slash + 1);
 }
 
-std::string UniqueId(std::set<std::string>* used, const std::string& id, const std::string& uri) {
-  std::string out = id.empty() ? LastSegment(uri) : id;
-  if (!used->insert(out).second) {
-    out = LastSegment(uri);
-    used->insert(out);
-  }
-  return out;
-}
-
 Labels With(Labels labels, std::string name, std::string value) {
   labels.emplace_back(std::move(name), std::move(value));
   return labels;
@@ -67,6 +58,31 @@ void Walker::Problems(const std::string& link, const std::vector<std::string>& p
   for (const auto& p : problems) out_->problems.push_back(absl::StrCat(link, ": ", p));
 }
 
+std::string Walker::MemberId(std::set<std::string>* used, const std::string& id,
+                             const std::string& uri, size_t index, const std::string& scope) {
+  const std::string position = absl::StrCat(index);
+  const std::string from_uri = uri.empty() ? "" : LastSegment(uri);
+  std::string out = !id.empty() ? id : !from_uri.empty() ? from_uri : position;
+  if (used->insert(out).second) return out;
+  const std::string repeated = out;
+  out.clear();
+  for (const std::string& candidate : {from_uri, position}) {
+    if (!candidate.empty() && used->insert(candidate).second) {
+      out = candidate;
+      break;
+    }
+  }
+  for (int n = 0; out.empty(); ++n) {
+    std::string candidate =
+        absl::StrCat(repeated, "_", position, n == 0 ? "" : absl::StrCat("_", n));
+    if (used->insert(candidate).second) out = std::move(candidate);
+  }
+  out_->collisions.push_back(
+      absl::StrCat(scope, ": member ", uri.empty() ? absl::StrCat("[", index, "]") : uri,
+                   " repeats id \"", repeated, "\", exported as id \"", out, "\""));
+  return out;
+}
+
 void Walker::Add(Family f, Labels labels, double v) {
   out_->samples.push_back(Sample{f, std::move(labels), v});
 }
@@ -86,7 +102,7 @@ void Walker::AddHealth(Family f, Labels labels, const Status& s) {
 void Walker::AddSensor(const Labels& l, Family f, const std::string& units,
                        const std::optional<double>& reading, const std::string& type,
                        const Status& s) {
-  AddOpt(f, With(l, "units", units), reading);
+  if (!Absent(s)) AddOpt(f, With(l, "units", units), reading);
   AddHealth(Family::kSensorHealth, With(l, "type", type), s);
 }
 

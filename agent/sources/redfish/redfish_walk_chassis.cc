@@ -55,13 +55,23 @@ void Walker::EmitLegacyThermal(const ChassisWork& cw) {
   if (cw.thermal_new || cw.c.thermal.empty()) return;
   auto t = ReadChecked<Thermal>(cw.c.thermal, ParseThermal);
   if (!t) return;
-  for (const auto& temp : t->temperatures) {
-    AddSensor({{"chassis", cw.c.id}, {"id", temp.id}, {"name", temp.name}}, Family::kTemperature,
-              "celsius", temp.celsius, "Temperature", temp.status);
+  const std::string temps = absl::StrCat(cw.c.thermal, "#/Temperatures");
+  std::set<std::string> used;
+  for (size_t i = 0; i < t->temperatures.size(); ++i) {
+    const LegacyTemperature& temp = t->temperatures[i];
+    AddSensor({{"chassis", cw.c.id},
+               {"id", MemberId(&used, temp.id, temp.uri, i, temps)},
+               {"name", temp.name}},
+              Family::kTemperature, "celsius", temp.celsius, "Temperature", temp.status);
   }
-  for (const auto& fan : t->fans) {
-    Labels l = {{"chassis", cw.c.id}, {"id", fan.id}, {"name", fan.name}};
-    AddOpt(Family::kFanSpeed, With(l, "units", fan.units), fan.reading);
+  const std::string fans = absl::StrCat(cw.c.thermal, "#/Fans");
+  used.clear();
+  for (size_t i = 0; i < t->fans.size(); ++i) {
+    const LegacyFan& fan = t->fans[i];
+    Labels l = {{"chassis", cw.c.id},
+                {"id", MemberId(&used, fan.id, fan.uri, i, fans)},
+                {"name", fan.name}};
+    if (!Absent(fan.status)) AddOpt(Family::kFanSpeed, With(l, "units", fan.units), fan.reading);
     AddHealth(Family::kFanHealth, l, fan.status);
   }
 }
@@ -70,8 +80,15 @@ void Walker::EmitLegacyPower(const ChassisWork& cw) {
   if (cw.power_new || cw.c.power.empty()) return;
   auto p = ReadChecked<Power>(cw.c.power, ParsePower);
   if (!p) return;
-  for (const auto& pc : p->power_control) {
-    Labels l = {{"chassis", cw.c.id}, {"id", pc.id}, {"name", pc.name}};
+  // Each array is its own scope: MemberIds restart at "0" in each (the name tells the sensors
+  // of PowerControl and Voltages apart; they are different families anyway).
+  std::set<std::string> used;
+  const std::string controls = absl::StrCat(cw.c.power, "#/PowerControl");
+  for (size_t i = 0; i < p->power_control.size(); ++i) {
+    const LegacyPowerControl& pc = p->power_control[i];
+    Labels l = {{"chassis", cw.c.id},
+                {"id", MemberId(&used, pc.id, pc.uri, i, controls)},
+                {"name", pc.name}};
     AddOpt(Family::kPowerControlConsumed, l, pc.consumed_watts);
     AddOpt(Family::kPowerControlCapacity, l, pc.capacity_watts);
     AddOpt(Family::kPowerControlMin, l, pc.min_consumed_watts);
@@ -79,13 +96,21 @@ void Walker::EmitLegacyPower(const ChassisWork& cw) {
     AddOpt(Family::kPowerControlAvg, l, pc.avg_consumed_watts);
     AddOpt(Family::kPowerControlInterval, l, pc.interval_minutes);
   }
-  for (const auto& v : p->voltages) {
-    AddSensor({{"chassis", cw.c.id}, {"id", v.id}, {"name", v.name}}, Family::kVoltage, "volts",
-              v.volts, "Voltage", v.status);
+  used.clear();
+  const std::string voltages = absl::StrCat(cw.c.power, "#/Voltages");
+  for (size_t i = 0; i < p->voltages.size(); ++i) {
+    const LegacyVoltage& v = p->voltages[i];
+    AddSensor(
+        {{"chassis", cw.c.id}, {"id", MemberId(&used, v.id, v.uri, i, voltages)}, {"name", v.name}},
+        Family::kVoltage, "volts", v.volts, "Voltage", v.status);
   }
-  for (const auto& ps : p->power_supplies) {
-    Labels l = {{"chassis", cw.c.id}, {"id", ps.id}};
+  used.clear();
+  const std::string psus = absl::StrCat(cw.c.power, "#/PowerSupplies");
+  for (size_t i = 0; i < p->power_supplies.size(); ++i) {
+    const PowerSupply& ps = p->power_supplies[i];
+    Labels l = {{"chassis", cw.c.id}, {"id", MemberId(&used, ps.id, ps.uri, i, psus)}};
     AddHealth(Family::kPsuHealth, l, ps.status);
+    if (Absent(ps.status)) continue;
     AddOpt(Family::kPsuInputWatts, l, ps.input_watts);
     AddOpt(Family::kPsuOutputWatts, l, ps.output_watts);
     AddOpt(Family::kPsuCapacityWatts, l, ps.capacity_watts);

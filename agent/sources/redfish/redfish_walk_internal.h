@@ -31,10 +31,9 @@ namespace hostmon::agent::redfish::walk {
 std::string Normalize(std::string uri);
 std::string LastSegment(const std::string& uri);
 
-// The id label of a collection member: its Id, unless that is empty or already used by another
-// member of the same kind in the same scope (firmware copy-paste: two PSUs both "Bay1"); then the
-// last segment of its URI, which is unique within the collection.
-std::string UniqueId(std::set<std::string>* used, const std::string& id, const std::string& uri);
+// A member with Status.State "Absent" (an empty bay, a PSU pulled out) exports its state only:
+// never a reading, capacity or voltage left over from what used to be there.
+inline bool Absent(const Status& s) { return s.state == "Absent"; }
 
 // `labels` plus one more label.
 Labels With(Labels labels, std::string name, std::string value);
@@ -115,6 +114,15 @@ class Walker {
     return r;
   }
   void Problems(const std::string& link, const std::vector<std::string>& problems);
+
+  // The id label of the member at `index` of a collection or array (`scope` names it for the
+  // log): its Id/MemberId; else the last segment of its URI (the fragment "/PowerSupplies/1" of
+  // a legacy array member gives "1"); else its index. An id already used in the same scope
+  // (firmware copy-paste: two PSUs both "Bay1") is a collision: the member gets the last segment
+  // of its URI, else its index, else "<id>_<index>", and the collision goes to out->collisions.
+  // `used` holds the ids given in the scope so far.
+  std::string MemberId(std::set<std::string>* used, const std::string& id, const std::string& uri,
+                       size_t index, const std::string& scope);
 
   void Add(Family f, Labels labels, double v);
   void AddOpt(Family f, Labels labels, const std::optional<double>& v);

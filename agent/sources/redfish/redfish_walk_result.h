@@ -75,6 +75,9 @@ struct WalkResult {
   std::vector<std::string> errors;
   // Properties of the wrong type in otherwise usable resources (logged at debug level).
   std::vector<std::string> problems;
+  // Members whose id repeated another member's in the same collection, one line each: they were
+  // exported under a fallback id (counted in hostmon_agent_source_member_collisions_total).
+  std::vector<std::string> collisions;
   // The Chassis and Systems collections the root links were read: the target is up.
   bool collections_ok = false;
 };

@@ -78,19 +78,23 @@ void Walker::WantFansAndPsus(const ChassisWork& cw) {
 void Walker::ReadPowerSupplies(ChassisWork* cw) {
   if (!cw->psus) return;
   std::set<std::string> used;
-  for (const auto& m : cw->psus->members) {
+  const std::vector<std::string>& members = cw->psus->members;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const std::string& m = members[i];
     std::vector<std::string> problems;
     auto ps = Read<PowerSupply>(
         m, [&problems](absl::string_view j) { return ParsePowerSupply(j, &problems); });
     Problems(m, problems);
     if (!ps) continue;
-    ps->id = UniqueId(&used, ps->id, m);
+    ps->id = MemberId(&used, ps->id, m, i, cw->power_sub->power_supplies);
     cw->psu_list.emplace_back(m, std::move(*ps));
   }
 }
 
 void Walker::WantPsuMetricsAndSensors(const ChassisWork& cw) {
-  for (const auto& [link, ps] : cw.psu_list) Want(ps.metrics);
+  for (const auto& [link, ps] : cw.psu_list) {
+    if (!Absent(ps.status)) Want(ps.metrics);
+  }
   WantMembers(cw.sensors);
 }
 
@@ -114,12 +118,17 @@ void Claim(std::set<std::string>* claimed, const std::string& uri) {
 void Walker::EmitFans(const ChassisWork& cw, std::set<std::string>* claimed) {
   if (!cw.fans) return;
   std::set<std::string> used;
-  for (const auto& m : cw.fans->members) {
+  for (size_t i = 0; i < cw.fans->members.size(); ++i) {
+    const std::string& m = cw.fans->members[i];
     auto fan = ReadChecked<Fan>(m, ParseFan);
     if (!fan) continue;
-    Labels l = {{"chassis", cw.c.id}, {"id", UniqueId(&used, fan->id, m)}, {"name", fan->name}};
-    if (fan->percent) Add(Family::kFanSpeed, With(l, "units", "percent"), *fan->percent);
-    if (fan->rpm) Add(Family::kFanSpeed, With(l, "units", "rpm"), *fan->rpm);
+    Labels l = {{"chassis", cw.c.id},
+                {"id", MemberId(&used, fan->id, m, i, cw.thermal_sub->fans)},
+                {"name", fan->name}};
+    if (!Absent(fan->status)) {
+      if (fan->percent) Add(Family::kFanSpeed, With(l, "units", "percent"), *fan->percent);
+      if (fan->rpm) Add(Family::kFanSpeed, With(l, "units", "rpm"), *fan->rpm);
+    }
     AddHealth(Family::kFanHealth, l, fan->status);
     Claim(claimed, fan->data_source_uri);
   }
@@ -129,6 +138,7 @@ void Walker::EmitPowerSupplies(const ChassisWork& cw, std::set<std::string>* cla
   for (const auto& [link, ps] : cw.psu_list) {
     Labels l = {{"chassis", cw.c.id}, {"id", ps.id}};
     AddHealth(Family::kPsuHealth, l, ps.status);
+    if (Absent(ps.status)) continue;
     AddOpt(Family::kPsuCapacityWatts, l, ps.capacity_watts);
     auto m = ReadChecked<PowerSupplyMetrics>(ps.metrics, ParsePowerSupplyMetrics);
     if (!m) continue;
@@ -153,7 +163,8 @@ void Walker::EmitSensors(const ChassisWork& cw, const std::set<std::string>& cla
                          std::set<std::string>* in_sensors) {
   if (!cw.sensors) return;
   std::set<std::string> used;
-  for (const auto& m : cw.sensors->members) {
+  for (size_t i = 0; i < cw.sensors->members.size(); ++i) {
+    const std::string& m = cw.sensors->members[i];
     in_sensors->insert(Normalize(m));
     if (claimed.count(Normalize(m)) != 0) continue;
     auto s = ReadChecked<Sensor>(m, ParseSensor);
@@ -164,12 +175,16 @@ void Walker::EmitSensors(const ChassisWork& cw, const std::set<std::string>& cla
     // once, from here; the legacy resource of the other domain was not read.
     const bool thermal = type == "Temperature" || type == "Rotational";
     if (thermal ? !cw.thermal_new : !cw.power_new) continue;
-    const Labels l = {{"chassis", cw.c.id}, {"id", UniqueId(&used, s->id, m)}, {"name", s->name}};
+    const Labels l = {{"chassis", cw.c.id},
+                      {"id", MemberId(&used, s->id, m, i, cw.c.sensors)},
+                      {"name", s->name}};
     if (const TypedFamily* typed = FindTypedFamily(type)) {
       AddSensor(l, typed->family, typed->units, s->reading, type, s->status);
     } else {
-      AddOpt(Family::kSensorReading, With(With(l, "type", type), "units", s->reading_units),
-             s->reading);
+      if (!Absent(s->status)) {
+        AddOpt(Family::kSensorReading, With(With(l, "type", type), "units", s->reading_units),
+               s->reading);
+      }
       AddHealth(Family::kSensorHealth, With(l, "type", type), s->status);
     }
   }

@@ -99,7 +99,8 @@ void Walker::EmitSimpleStorage(const std::vector<SystemWork>& systems) {
         drive.manufacturer = d.manufacturer;
         drive.model = d.model;
         drive.capacity_bytes = d.capacity_bytes;
-        EmitDrive(sw.s.id, UniqueId(&used, d.name, absl::StrCat(m, "/", i)), sid, drive);
+        EmitDrive(sw.s.id, MemberId(&used, d.name, absl::StrCat(m, "#/Devices/", i), i, m), sid,
+                  drive);
       }
     }
   }
@@ -109,12 +110,16 @@ void Walker::EmitDrives(const std::vector<StorageWork>& storages) {
   std::set<std::string> drives_done;
   std::map<std::string, std::set<std::string>> drive_ids;  // per system
   for (const auto& sw : storages) {
-    for (const auto& d : sw.st.drives) {
+    for (size_t i = 0; i < sw.st.drives.size(); ++i) {
+      const std::string& d = sw.st.drives[i];
       if (!drives_done.insert(Normalize(d)).second) continue;
       auto drive = ReadChecked<Drive>(d, ParseDrive);
       if (!drive) continue;
-      if (drive->status.state == "Absent") continue;  // an empty bay, not a drive
-      EmitDrive(sw.system, UniqueId(&drive_ids[sw.system], drive->id, d), sw.st.id, *drive);
+      if (Absent(drive->status)) continue;  // an empty bay, not a drive
+      EmitDrive(sw.system,
+                MemberId(&drive_ids[sw.system], drive->id, d, i,
+                         absl::StrCat("system ", sw.system, " drives")),
+                sw.st.id, *drive);
     }
   }
 }

@@ -2,6 +2,7 @@
 #include "agent/sources/smart/smart_parser.h"
 
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
@@ -390,6 +391,32 @@ std::string DeviceLabel(absl::string_view path, absl::string_view type) {
     }
   }
   return label;
+}
+
+std::vector<std::string> MakeDeviceLabelsUnique(std::vector<SmartDeviceSpec>* devices) {
+  std::vector<std::string> collisions;
+  std::map<std::string, size_t> by_label;  // label -> index in `kept`
+  std::vector<SmartDeviceSpec> kept;
+  for (size_t i = 0; i < devices->size(); ++i) {
+    SmartDeviceSpec& d = (*devices)[i];
+    auto it = by_label.find(d.label);
+    if (it != by_label.end()) {
+      const SmartDeviceSpec& first = kept[it->second];
+      if (first.path == d.path && first.type == d.type) continue;  // listed twice
+      std::string label = absl::StrCat(d.label, "_", i);
+      for (int n = 1; by_label.count(label) != 0; ++n)
+        label = absl::StrCat(d.label, "_", i, "_", n);
+      collisions.push_back(absl::StrCat("device ", d.path, d.type.empty() ? "" : ":", d.type,
+                                        " has the label \"", d.label, "\" of ", first.path,
+                                        first.type.empty() ? "" : ":", first.type,
+                                        ", exported as \"", label, "\""));
+      d.label = std::move(label);
+    }
+    by_label.emplace(d.label, kept.size());
+    kept.push_back(std::move(d));
+  }
+  *devices = std::move(kept);
+  return collisions;
 }
 
 absl::StatusOr<std::vector<SmartDeviceSpec>> ParseDeviceList(absl::string_view text) {

@@ -29,6 +29,12 @@ struct SmartDeviceSpec {
 // other N-typed pass-through ("cciss,3") → "<path>_cciss_3".
 std::string DeviceLabel(absl::string_view path, absl::string_view type);
 
+// Makes the `device` labels of `devices` unique, in order: an entry with the path and type of an
+// earlier one is the same disk listed twice and is removed; an entry whose label repeats another
+// disk's ("/dev/disk_a" and "/dev/disk/a" both give "disk_a") is relabelled "<label>_<index>"
+// (its position in the list) and reported, one line each in the result (member collisions).
+std::vector<std::string> MakeDeviceLabelsUnique(std::vector<SmartDeviceSpec>* devices);
+
 // `--source.smart.devices`: entries separated by ';' or whitespace, each PATH or PATH:TYPE,
 // e.g. "/dev/sda; /dev/bus/0:megaraid,0". An entry without a /dev/ path is an error.
 absl::StatusOr<std::vector<SmartDeviceSpec>> ParseDeviceList(absl::string_view text);

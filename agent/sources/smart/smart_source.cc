@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "agent/sources/common/member_collisions.h"
 #include "agent/sources/smart/run_process.h"
 #include "agent/sources/smart/smart_parser.h"
 #include "common/log.h"
@@ -44,6 +45,8 @@ class SmartSource : public Source {
       if (!scanned.ok()) return scanned.status();
       devices = std::move(*scanned);
     }
+    collisions_.Record(smart::MakeDeviceLabelsUnique(&devices));
+    collisions_.Write(out);
     std::vector<const SmartDeviceSpec*> selected;
     for (const SmartDeviceSpec& d : devices) {
       if (!exclude_ || !RE2::FullMatch(d.label, *exclude_)) selected.push_back(&d);
@@ -230,6 +233,7 @@ class SmartSource : public Source {
   std::map<std::string, std::string> errors_;  // device label -> last error, to log changes
   std::map<std::string, int> last_status_;
   std::map<std::string, bool> bad_fields_logged_;
+  MemberCollisions collisions_{"smart"};
 };
 
 }  // namespace

@@ -7,15 +7,18 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/textfile/textfile_parser.h"
+#include "common/bounded_read.h"
 #include "common/dir_entries.h"
 #include "common/fs_root.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 
 namespace hostmon::agent {
 namespace {
@@ -105,8 +108,8 @@ MetricType AgentType(TextfileType type) {
 
 class TextfileSource : public Source {
  public:
-  TextfileSource(std::string directory, std::unique_ptr<TextfileDirOps> ops)
-      : directory_(std::move(directory)), ops_(std::move(ops)) {}
+  TextfileSource(std::string directory, std::unique_ptr<TextfileDirOps> ops, size_t max_file_bytes)
+      : directory_(std::move(directory)), ops_(std::move(ops)), max_file_bytes_(max_file_bytes) {}
 
   absl::Status Collect(SampleWriter& out) override {
     errors_.clear();
@@ -168,7 +171,9 @@ class TextfileSource : public Source {
   }
 
   absl::Status CollectFile(SampleWriter& out) {
-    absl::Status status = common::ReadFileTo(path_, &text_);
+    // Regular files only, never blocking on open, at most max_file_bytes_: a FIFO, a symlink to
+    // /dev/zero or a runaway writer costs an error naming the file, not the agent.
+    absl::Status status = common::ReadFileTo(path_, &text_, max_file_bytes_);
     if (!status.ok()) return status;
     status = ParseTextfile(path_, text_, &data_);
     if (!status.ok()) return status;
@@ -220,6 +225,7 @@ class TextfileSource : public Source {
 
   const std::string directory_;
   std::unique_ptr<TextfileDirOps> ops_;
+  const size_t max_file_bytes_;
   // Reused buffers: no allocation per file or sample once warmed up (paths excepted).
   std::vector<std::string> dirs_;
   common::DirListing names_;
@@ -241,12 +247,25 @@ class TextfileSource : public Source {
 std::unique_ptr<TextfileDirOps> RealTextfileDirOps() { return std::make_unique<RealDirOps>(); }
 
 absl::StatusOr<SourcePtr> MakeTextfileSourceWithOps(std::string directory,
-                                                    std::unique_ptr<TextfileDirOps> ops) {
-  return std::make_unique<TextfileSource>(std::move(directory), std::move(ops));
+                                                    std::unique_ptr<TextfileDirOps> ops,
+                                                    size_t max_file_bytes) {
+  return std::make_unique<TextfileSource>(std::move(directory), std::move(ops), max_file_bytes);
+}
+
+const std::vector<SourceOption>& TextfileOptions() {
+  static const auto* options = new std::vector<SourceOption>{
+      {"directory", "", "Directory (or glob) of *.prom files; empty reads nothing"},
+      {"max-file-bytes", absl::StrCat(kTextfileMaxFileBytes),
+       "Largest *.prom file read, in bytes; a larger one is skipped with an error naming it"},
+  };
+  return *options;
 }
 
 absl::StatusOr<SourcePtr> MakeTextfileSource(const SourceContext& ctx) {
-  return MakeTextfileSourceWithOps(ctx.Option("directory"), RealTextfileDirOps());
+  HM_ASSIGN_OR_RETURN(int max_file_bytes,
+                      ctx.Int("max-file-bytes", 1, std::numeric_limits<int>::max()));
+  return MakeTextfileSourceWithOps(ctx.Option("directory"), RealTextfileDirOps(),
+                                   static_cast<size_t>(max_file_bytes));
 }
 
 }  // namespace hostmon::agent

@@ -126,6 +126,9 @@ TEST_CASE("WriteSensorMetrics keys sensors by record ID: shared names kept, repe
   const SensorWriteStats stats = WriteSensorMetrics(in, {}, {22}, out);
   CHECK(stats.written == 2);
   CHECK(stats.duplicate_ids == 1);
+  // The repeat is reported (counted and logged by the source), the first reading kept.
+  CHECK(stats.collisions ==
+        std::vector<std::string>{"record ID 21 repeated by sensor \"Temp again\", skipped"});
   CHECK(stats.excluded == 1);
   CHECK(out.samples.at(R"(ipmi_temperature_celsius{id="20",name="Temp"})") == 30);
   CHECK(out.samples.at(R"(ipmi_temperature_celsius{id="21",name="Temp"})") == 31);

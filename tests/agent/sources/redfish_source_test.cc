@@ -60,7 +60,8 @@ TEST_CASE("redfish source: an unreachable target is redfish_up 0 with target lab
   CHECK(std::string(s.message()).find("targets down: gone") == 0);
   CHECK(rec.Get(R"(idrac_up{target="gone",host="h1"})") == 0);
   CHECK(rec.Get(R"(idrac_collection_errors{target="gone",host="h1"})") == 0);
-  CHECK(rec.samples.size() == 3);
+  CHECK(rec.Get(R"(hostmon_agent_source_member_collisions_total{source="redfish"})") == 0);
+  CHECK(rec.samples.size() == 3 + 1);  // the target's three, the source's collision counter
 }
 
 }  // namespace

@@ -219,6 +219,85 @@ TEST_CASE("redfish walk, legacy schema only (rackmount1 without the new links)",
   CheckNoDoubleCounting(r);
 }
 
+TEST_CASE("redfish walk: legacy PSUs without MemberId are told apart, an absent one exports state",
+          "[redfish]") {
+  MockupFetcher f("legacy-psus");
+  WalkResult r = Walk(f, f.Root());
+  CHECK(r.collections_ok);
+  CHECK(r.errors.empty());
+  CHECK(r.collisions.empty());  // a missing MemberId is a fallback, not a collision
+  auto s = Series(r);
+  CHECK(s.at(R"(chassis_schema_info{chassis="Tower",thermal="legacy",power="legacy"})") == 1);
+  // Both PSUs are visible, each with its own line voltage: the @odata.id fragment
+  // ".../Power#/PowerSupplies/1" names the member.
+  CHECK(s.at(R"(power_supply_input_voltage{chassis="Tower",id="0"})") == 120);
+  CHECK(s.at(R"(power_supply_input_voltage{chassis="Tower",id="1"})") == 230);
+  CHECK(s.at(R"(power_supply_health{chassis="Tower",id="0",status="Warning",state="Enabled"})") ==
+        1);
+  CHECK(s.at(R"(power_supply_health{chassis="Tower",id="1",status="OK",state="Enabled"})") == 0);
+  // The empty bay: its state, none of the readings it still reports.
+  CHECK(s.at(R"(power_supply_health{chassis="Tower",id="2",status="OK",state="Absent"})") == 0);
+  for (const auto& [key, value] : s) {
+    INFO(key);
+    if (absl::StartsWith(key, "power_supply_health")) continue;
+    CHECK_FALSE(absl::StrContains(key, "id=\"2\"}"));
+  }
+  CHECK(CountFamily(r, Family::kPsuInputVoltage) == 2);
+  CHECK(CountFamily(r, Family::kPsuCapacityWatts) == 2);
+  CHECK(CountFamily(r, Family::kPsuOutputWatts) == 2);
+  CHECK(CountFamily(r, Family::kPsuInputWatts) == 0);
+}
+
+TEST_CASE("redfish walk: members repeating an id are exported apart, logged as collisions",
+          "[redfish]") {
+  MockupFetcher f("legacy-psus");
+  // Copy-pasted MemberIds: all three PSUs say "PSU", two voltages say "0"; a member without
+  // MemberId and without @odata.id gets its index.
+  f.overrides["/redfish/v1/Chassis/Tower/Power"] = R"({
+      "PowerSupplies": [
+        {"@odata.id": "/redfish/v1/Chassis/Tower/Power#/PowerSupplies/0", "MemberId": "PSU",
+         "Status": {"State": "Enabled", "Health": "OK"}, "LineInputVoltage": 120},
+        {"@odata.id": "/redfish/v1/Chassis/Tower/Power#/PowerSupplies/1", "MemberId": "PSU",
+         "Status": {"State": "Enabled", "Health": "OK"}, "LineInputVoltage": 230},
+        {"MemberId": "PSU", "Status": {"State": "Enabled", "Health": "OK"},
+         "LineInputVoltage": 240},
+        {"Status": {"State": "Enabled", "Health": "OK"}, "LineInputVoltage": 110}
+      ],
+      "Voltages": [
+        {"MemberId": "0", "Name": "VRM1", "ReadingVolts": 12,
+         "Status": {"State": "Enabled", "Health": "OK"}},
+        {"MemberId": "0", "Name": "VRM2", "ReadingVolts": 5,
+         "Status": {"State": "Absent", "Health": "OK"}}
+      ]})";
+  WalkResult r = Walk(f, f.Root());
+  CHECK(r.errors.empty());
+  auto s = Series(r);  // fails on any duplicate series
+  CHECK(s.at(R"(power_supply_input_voltage{chassis="Tower",id="PSU"})") == 120);
+  CHECK(s.at(R"(power_supply_input_voltage{chassis="Tower",id="1"})") == 230);
+  CHECK(s.at(R"(power_supply_input_voltage{chassis="Tower",id="2"})") == 240);
+  // Its index "3" is free: no collision.
+  CHECK(s.at(R"(power_supply_input_voltage{chassis="Tower",id="3"})") == 110);
+  CHECK(s.at(R"(sensors_voltage{chassis="Tower",id="0",name="VRM1",units="volts"})") == 12);
+  // The absent VRM2 (index 1): health with its state, no reading.
+  CHECK(
+      s.at(
+          R"(sensors_health{chassis="Tower",id="1",name="VRM2",type="Voltage",status="OK",state="Absent"})") ==
+      0);
+  CHECK(CountFamily(r, Family::kVoltage) == 1);
+  // In walk order: the Voltages array comes before PowerSupplies.
+  REQUIRE(r.collisions.size() == 3);
+  CHECK(r.collisions[0] ==
+        "/redfish/v1/Chassis/Tower/Power#/Voltages: member [1] repeats id \"0\", exported as id "
+        "\"1\"");
+  CHECK(r.collisions[1] ==
+        "/redfish/v1/Chassis/Tower/Power#/PowerSupplies: member "
+        "/redfish/v1/Chassis/Tower/Power#/PowerSupplies/1 repeats id \"PSU\", exported as id "
+        "\"1\"");
+  CHECK(r.collisions[2] ==
+        "/redfish/v1/Chassis/Tower/Power#/PowerSupplies: member [2] repeats id \"PSU\", "
+        "exported as id \"2\"");
+}
+
 TEST_CASE("redfish walk, drives through Systems/*/Storage (public-tower)", "[redfish]") {
   MockupFetcher f("public-tower");
   // One drive reports wear and a predicted failure (the mockups have none).
@@ -265,6 +344,9 @@ TEST_CASE("redfish walk, drives through Systems/*/Storage (public-tower)", "[red
   // The mockup's PowerSupplies/Bay2 says "Id": "Bay1": the URI keeps the two apart.
   CHECK(s.count(R"(power_supply_capacity_watts{chassis="Tower",id="Bay1"})") == 1);
   CHECK(s.count(R"(power_supply_capacity_watts{chassis="Tower",id="Bay2"})") == 1);
+  // ... and the repeat is reported.
+  REQUIRE(r.collisions.size() == 1);
+  CHECK(absl::StrContains(r.collisions[0], "PowerSupplies/Bay2 repeats id \"Bay1\""));
 }
 
 TEST_CASE("redfish walk, SimpleStorage when a system links no Storage (public-rackmount1)",

@@ -255,6 +255,25 @@ TEST_CASE("Device labels, device lists and scan output", "[smart]") {
   CHECK_FALSE(ParseScanJson(R"({"devices":{}})").ok());
 }
 
+TEST_CASE("Device labels are made unique: a disk listed twice once, a repeated label renamed",
+          "[smart]") {
+  // "/dev/disk_a" and "/dev/disk/a" are different disks with the same label "disk_a".
+  auto list = ParseDeviceList("/dev/sda /dev/disk_a /dev/sda /dev/disk/a /dev/bus/0:megaraid,1");
+  REQUIRE(list.ok());
+  std::vector<std::string> collisions = MakeDeviceLabelsUnique(&*list);
+  REQUIRE(list->size() == 4);
+  CHECK((*list)[0].label == "sda");
+  CHECK((*list)[1].label == "disk_a");
+  CHECK((*list)[2].path == "/dev/disk/a");
+  CHECK((*list)[2].label == "disk_a_3");  // its position in the list as given
+  CHECK((*list)[3].label == "bus_0_megaraid_disk_01");
+  CHECK(collisions == std::vector<std::string>{
+                          "device /dev/disk/a has the label \"disk_a\" of /dev/disk_a, exported as "
+                          "\"disk_a_3\""});
+  std::vector<SmartDeviceSpec> none;
+  CHECK(MakeDeviceLabelsUnique(&none).empty());
+}
+
 // Prints "SMART parse <fixture>: <ms> ms" (tests/bench/hardware_bench.py reads these lines).
 TEST_CASE("SMART parse", "[.bench][smart]") {
   for (const char* fixture : {"smart/scrutiny/smart-ata-full.json", "smart/devices/sdb.json",

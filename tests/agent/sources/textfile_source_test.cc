@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/textfile/textfile_source.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
 #include "fakes/temp_dir.h"
@@ -102,6 +106,47 @@ TEST_CASE("textfile keeps the first of duplicate series, as node_exporter", "[ag
   CHECK(w.samples.at("dup{a=\"1\",b=\"\"}") == 3);  // the file's label union
   // A dropped duplicate is logged, but is not a file error.
   CHECK(w.samples.at("node_textfile_scrape_error") == 0);
+}
+
+TEST_CASE("textfile reads regular files only, each up to max-file-bytes, errors name the file",
+          "[agent][textfile]") {
+  testing::ScopedTempDir dir;
+  dir.Write("good.prom", "good_metric 1\n");
+  dir.Write("big.prom", "big_metric " + std::string(200, '1') + "\n");
+  REQUIRE(::symlink("/dev/zero", dir.File("zero.prom").c_str()) == 0);
+  REQUIRE(::mkfifo(dir.File("fifo.prom").c_str(), 0600) == 0);
+  REQUIRE(::symlink(dir.File("good.prom").c_str(), dir.File("link.prom").c_str()) == 0);
+  SourcePtr source =
+      MakeTextfileSourceWithOps(dir.path(), std::make_unique<FixedMtimeOps>(), 100).value();
+  testing::SampleRecorder w;
+  const absl::Time start = absl::Now();
+  REQUIRE(source->Collect(w).ok());
+  CHECK(absl::Now() - start < absl::Seconds(5));  // neither blocks nor reads without end
+  CHECK(w.samples.at("node_textfile_scrape_error") == 1);
+  CHECK(w.samples.at("good_metric") == 1);  // once: link.prom repeats it and is dropped
+  CHECK(w.samples.count("node_textfile_mtime_seconds{file=\"" + dir.File("good.prom") + "\"}") ==
+        1);
+  CHECK(w.samples.count("node_textfile_mtime_seconds{file=\"" + dir.File("link.prom") + "\"}") ==
+        1);
+  CHECK(w.samples.count("big_metric") == 0);
+  for (const char* name : {"big.prom", "zero.prom", "fifo.prom"}) {
+    INFO(name);
+    CHECK(w.samples.count("node_textfile_mtime_seconds{file=\"" + dir.File(name) + "\"}") == 0);
+  }
+  CHECK(w.samples.size() == 1 + 2 + 1);  // good_metric, 2 mtimes, error
+}
+
+TEST_CASE("textfile option max-file-bytes is a positive byte count", "[agent][textfile]") {
+  const std::map<std::string, std::string> bad = {{"directory", ""}, {"max-file-bytes", "0"}};
+  SourceContext ctx;
+  ctx.options = &bad;
+  ctx.source = "textfile";
+  auto s = MakeTextfileSource(ctx);
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(std::string(s.status().message()), Catch::Contains("max-file-bytes"));
+  const std::map<std::string, std::string> good = {{"directory", ""}, {"max-file-bytes", "1024"}};
+  ctx.options = &good;
+  CHECK(MakeTextfileSource(ctx).ok());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -376,6 +377,106 @@ TEST_CASE("Spool fsync policies parse and always-sync counts fsyncs", "[spool]")
   REQUIRE(s.ok());
   AppendRange(s->get(), 1, 5);
   CHECK((*s)->stats().fsyncs == 5);
+}
+
+TEST_CASE("Spool heals after a full disk: rolls over, then reuses what acks free, no restart",
+          "[spool]") {
+  testing::ScopedTempDir d;
+  bool full = false;
+  SpoolOptions o = Options(d.path());
+  o.inject_write_error = [&full](const std::string&) { return full ? ENOSPC : 0; };
+  auto s = Spool::Open(o);
+  REQUIRE(s.ok());
+  AppendRange(s->get(), 1, 20);  // ~250 B each: two 4 KiB segments
+  const size_t before = Segments(d.path()).size();
+  REQUIRE(before == 2);
+
+  // The disk fills while the collector is down.
+  full = true;
+  absl::Status err = (*s)->Append(21, 21000, 10, Payload(21));
+  CHECK(err.code() == absl::StatusCode::kInternal);
+  CHECK(std::string(err.message()) == "spool write failed: No space left on device");
+  // Rolled over: the full segment is no longer the current one, so acks can delete it.
+  CHECK(Segments(d.path()).size() == before + 1);
+  // More failures do not leave an empty segment each.
+  CHECK_FALSE((*s)->Append(22, 22000, 10, Payload(22)).ok());
+  CHECK_FALSE((*s)->Append(23, 23000, 10, Payload(23)).ok());
+  CHECK(Segments(d.path()).size() == before + 1);
+  Spool::Stats st = (*s)->stats();
+  CHECK(st.write_errors == 3);
+  CHECK(st.state_write_errors >= 1);  // counted apart: no batch was lost by those
+  CHECK(Pending(s->get()) == Range(1, 20));
+
+  // The collector returns and acknowledges everything: the segments holding it are deleted.
+  std::vector<uint64_t> all = Range(1, 20);
+  (*s)->Ack(all);
+  CHECK(Segments(d.path()).size() == 1);
+  CHECK((*s)->stats().bytes == 0);
+  // The space is there again (the injected error stands for the full disk): new batches are
+  // spooled at once.
+  full = false;
+  AppendRange(s->get(), 24, 40);
+  CHECK(Pending(s->get()) == Range(24, 40));
+  CHECK((*s)->stats().write_errors == 3);
+  s->reset();
+  auto again = Spool::Open(Options(d.path()));
+  REQUIRE(again.ok());
+  CHECK(Pending(again->get()) == Range(24, 40));
+}
+
+TEST_CASE("Spool truncates an acknowledged current segment when a write fails, and retries",
+          "[spool]") {
+  testing::ScopedTempDir d;
+  int fail_segment_writes = 0;
+  SpoolOptions o = Options(d.path());
+  o.inject_write_error = [&fail_segment_writes](const std::string& path) {
+    if (path.size() < 4 || path.compare(path.size() - 4, 4, ".seg") != 0) return 0;
+    return fail_segment_writes-- > 0 ? ENOSPC : 0;
+  };
+  auto s = Spool::Open(o);
+  REQUIRE(s.ok());
+  AppendRange(s->get(), 1, 5);
+  std::vector<uint64_t> acked = Range(1, 5);
+  (*s)->Ack(acked);
+  REQUIRE(Segments(d.path()).size() == 1);  // the current segment stays, all acknowledged
+  const uint64_t record = (*s)->stats().bytes / 5;
+
+  fail_segment_writes = 1;
+  REQUIRE((*s)->Append(6, 6000, 10, Payload(6)).ok());  // healed by the truncation
+  Spool::Stats st = (*s)->stats();
+  CHECK(st.write_errors == 0);
+  CHECK(st.bytes == record);
+  CHECK(fs::file_size(Segments(d.path()).at(0)) == record);
+  CHECK(Pending(s->get()) == std::vector<uint64_t>{6});
+
+  // A segment with pending records is never truncated: the failure rolls over instead.
+  fail_segment_writes = 1;
+  REQUIRE((*s)->Append(7, 7000, 10, Payload(7)).ok());
+  CHECK(Segments(d.path()).size() == 2);
+  CHECK(Pending(s->get()) == Range(6, 7));
+  s->reset();
+  auto again = Spool::Open(Options(d.path()));
+  REQUIRE(again.ok());
+  CHECK(Pending(again->get()) == Range(6, 7));
+}
+
+TEST_CASE("Spool counts state file write errors apart from batch write errors", "[spool]") {
+  testing::ScopedTempDir d;
+  bool state_full = false;
+  SpoolOptions o = Options(d.path());
+  o.inject_write_error = [&state_full](const std::string& path) {
+    return state_full && path.find("/state") != std::string::npos ? ENOSPC : 0;
+  };
+  auto s = Spool::Open(o);
+  REQUIRE(s.ok());
+  state_full = true;
+  AppendRange(s->get(), 1, 3);
+  (*s)->Flush();
+  Spool::Stats st = (*s)->stats();
+  CHECK(st.state_write_errors >= 1);
+  CHECK(st.write_errors == 0);
+  CHECK(Pending(s->get()) == Range(1, 3));
+  CHECK_FALSE(fs::exists(d.path() + "/state.tmp"));  // no partial temp file left taking space
 }
 
 // Write cost per batch (with and without fsync) and replay throughput; prints figures, asserts
