@@ -189,10 +189,11 @@ std::string FormatExposition(const SeriesTable& table, const CollectedBatch& bat
     table.WithFamily(family_of[indexes.front()],
                      [&](const SeriesTable::Family& f) { w.BeginFamily(f.name, f.type, f.help); });
     for (size_t i : indexes) {
-      table.WithSeries(batch.refs[i], [&](const SeriesTable::Series& s) {
+      // `&family = name`: C++17 lambdas cannot capture a structured binding (clang enforces it).
+      table.WithSeries(batch.refs[i], [&, &family = name](const SeriesTable::Series& s) {
         labels.clear();
         for (const auto& [k, v] : s.labels) labels.push_back(LabelRef{k, v});
-        w.Sample(name, labels, {}, batch.values[i]);
+        w.Sample(family, labels, {}, batch.values[i]);
       });
     }
   }

@@ -607,9 +607,10 @@ void HostStore::WriteSamples(SamplesByFamily& by_family, std::string* out) {
       for (const auto& [k, v] : host->labels) host_labels.push_back({k, v});
       series_labels.clear();
       for (const auto& [k, v] : entry->labels) {
-        // The host's identity labels win over a series label of the same name.
+        // The host's identity labels win over a series label of the same name. (`key`: C++17
+        // lambdas cannot capture a structured binding, and clang enforces that.)
         bool shadowed = std::any_of(host->labels.begin(), host->labels.end(),
-                                    [&](const auto& hl) { return hl.first == k; });
+                                    [&key = k](const auto& hl) { return hl.first == key; });
         if (!shadowed) series_labels.push_back({k, v});
       }
       w.Sample(name, series_labels, host_labels, entry->value);

@@ -68,6 +68,9 @@ std::string Humanize(double v, bool binary) {
 std::string HumanizeDuration(double seconds) {
   if (std::isnan(seconds) || std::isinf(seconds)) return FormatG4(seconds);
   if (std::fabs(seconds) < 60) return FormatG4(seconds) + "s";
+  // An alert's value is whatever an agent sent: from 2^63 s on, the int64 conversion below would
+  // be undefined behaviour (found by fuzz_config), so such values are printed as plain seconds.
+  if (std::fabs(seconds) >= 9.2e18) return FormatG4(seconds) + "s";
   std::string sign = seconds < 0 ? "-" : "";
   int64_t s = static_cast<int64_t>(std::fabs(seconds));
   int64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;

@@ -26,6 +26,10 @@ TEST_CASE("Templates render $value, $labels and humanize functions", "[alerting]
   CHECK(render("{{ $value | humanizePercentage }}", 0.256) == "25.6%");
   CHECK(render("{{ $value | humanizeDuration }}", 3725) == "1h 2m 5s");
   CHECK(render("{{ $value | humanizeDuration }}", 12.5) == "12.5s");
+  // Past the int64 range of seconds (the cast was undefined behaviour; fuzz_config found 1e300).
+  CHECK(render("{{ $value | humanizeDuration }}", 1e300) == "1e+300s");
+  CHECK(render("{{ $value | humanizeDuration }}", -1e19) == "-1e+19s");
+  CHECK(render("{{ $value | humanizeDuration }}", 9e18) == "104166666666666d 16h 0m 0s");
   CHECK(render("no actions", 1) == "no actions");
   CHECK_FALSE(Template::Parse("{{ $value ").ok());
   CHECK_FALSE(Template::Parse("{{ .Value }}").ok());
