@@ -111,7 +111,7 @@ TEST_CASE("Fingerprints file: shared certificates may claim the listed names",
   }
 }
 
-TEST_CASE("A listed fingerprint decides; other certificates follow the mode",
+TEST_CASE("A listed fingerprint decides, other certificates follow the mode",
           "[collector][identity]") {
   char path[] = "/tmp/hostmon_identity_test_XXXXXX";
   int fd = mkstemp(path);

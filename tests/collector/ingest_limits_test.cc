@@ -178,7 +178,7 @@ TEST_CASE("Host names are limited in total and per client", "[collector][store][
   CHECK(store.host_count() == 2);
 }
 
-TEST_CASE("Timestamps outside the window are rejected; the definitions stay",
+TEST_CASE("Timestamps outside the window are rejected, the definitions stay",
           "[collector][store][limits]") {
   testing::FakeClock clock;
   HostStoreOptions o;

@@ -58,7 +58,7 @@ TEST_CASE("Reserved label names: __*, instance, job and the collector's alert la
   }
 }
 
-TEST_CASE("ValidateStaticLabel refuses the collector's labels; job only where allowed",
+TEST_CASE("ValidateStaticLabel refuses the collector's labels, job only where allowed",
           "[common][host_identity]") {
   for (const char* name : {"alertname", "alertstate", "severity", "rule"}) {
     INFO(name);

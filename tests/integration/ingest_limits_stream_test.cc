@@ -171,7 +171,7 @@ TEST_CASE("A host name over the host limit is refused at hello", "[integration][
   CHECK(c.metrics.RejectedMessages("host_limit").Value() == 1);
 }
 
-TEST_CASE("A newer stream of a host drains the older one; acks mean applied",
+TEST_CASE("A newer stream of a host drains the older one, acks mean applied",
           "[integration][ingest][limits]") {
   Collector c;
   Stream a(c.port);
@@ -204,7 +204,7 @@ TEST_CASE("A newer stream of a host drains the older one; acks mean applied",
   CHECK(b.Finish().ok());
 }
 
-TEST_CASE("A sample from the future gets a Rejection; the stream goes on",
+TEST_CASE("A sample from the future gets a Rejection, the stream goes on",
           "[integration][ingest][limits]") {
   Collector c;
   Stream s(c.port);

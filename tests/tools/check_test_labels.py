@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Fails when a registered CTest test does not carry exactly one tier label.
+"""Fails when a registered CTest test does not carry exactly one tier label, or when a Catch2
+TEST_CASE name contains ';' (CMake lists split the name there, so CTest registers two names
+that match no test case and the case never runs under CTest).
 
 Usage: check_test_labels.py --ctest CTEST --build-dir BUILD
 
@@ -12,6 +14,7 @@ test list from `ctest --show-only=json-v1`, so Catch2 tests discovered at build 
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,10 +51,23 @@ def main():
             bad.append("%s: labels %s" % (test["name"], labels or "none"))
         else:
             counts[tiers[0]] += 1
+    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sources = []
+    for root, dirs, files in os.walk(tests_dir):  # not following symlinks (fixture trees loop)
+        dirs[:] = [d for d in dirs if d != "fixtures"]
+        sources += [os.path.join(root, f) for f in files if f.endswith(".cc")]
+    for path in sorted(sources):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                m = re.search(r'TEST_CASE\("([^"]*;[^"]*)"', line)
+                if m:
+                    bad.append("%s:%d: TEST_CASE name with ';': %r" %
+                               (os.path.relpath(path, tests_dir), n, m.group(1)))
     print("tiers: " + ", ".join("%s %d" % (t, counts[t]) for t in TIERS))
     if bad:
-        print("%d test(s) need exactly one tier label (%s), set with "
-              "set_tests_properties(NAME PROPERTIES LABELS <tier>):" % (len(bad), ", ".join(TIERS)))
+        print("%d problem(s): each test needs exactly one tier label (%s), set with "
+              "set_tests_properties(NAME PROPERTIES LABELS <tier>), and no TEST_CASE name may "
+              "contain ';':" % (len(bad), ", ".join(TIERS)))
         for line in bad:
             print("  " + line)
         return 1
