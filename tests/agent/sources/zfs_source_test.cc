@@ -59,23 +59,23 @@ TEST_CASE("ParseZfsKstatNamed reads arcstats (golden)", "[agent][zfs]") {
 
 TEST_CASE("ParseZfsKstatNamed keeps names with '-' and string rows verbatim", "[agent][zfs]") {
   std::vector<ZfsKstatRow> rows;
-  REQUIRE(ParseZfsKstatNamed(ReadFixture(std::string(kKstatDir) + "fm"), "fm", &rows).ok());
+  // The rows view the text: it must outlive them.
+  const std::string fm = ReadFixture(std::string(kKstatDir) + "fm");
+  REQUIRE(ParseZfsKstatNamed(fm, "fm", &rows).ok());
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].name == "erpt-dropped");
   CHECK(rows[0].value == 18);
 
   // A dataset name with blanks, in a file without a final newline (poolz1/objset-2 has none).
-  REQUIRE(
-      ParseZfsKstatNamed(ReadFixture(std::string(kKstatDir) + "pool3/objset-2"), "objset-2", &rows)
-          .ok());
+  const std::string pool3 = ReadFixture(std::string(kKstatDir) + "pool3/objset-2");
+  REQUIRE(ParseZfsKstatNamed(pool3, "objset-2", &rows).ok());
   REQUIRE(!rows.empty());
   CHECK(rows[0].name == "dataset_name");
   CHECK(rows[0].type == "7");
   CHECK(rows[0].data == "pool3/dataset with  space");
   CHECK(rows[0].value == 0);
-  REQUIRE(
-      ParseZfsKstatNamed(ReadFixture(std::string(kKstatDir) + "poolz1/objset-2"), "objset-2", &rows)
-          .ok());
+  const std::string poolz1 = ReadFixture(std::string(kKstatDir) + "poolz1/objset-2");
+  REQUIRE(ParseZfsKstatNamed(poolz1, "objset-2", &rows).ok());
   CHECK(Find(rows, "nunlinked")->value == 14);
 
   // A pool named "data": the column's own text, not the first "data" of the line (which
@@ -145,7 +145,8 @@ TEST_CASE("ParseZfsKstatNamed: missing header, truncation and bad numbers", "[ag
 
 TEST_CASE("ParseZfsPoolIo reads <pool>/io (golden) and rejects bad files", "[agent][zfs]") {
   std::vector<ZfsIoField> io;
-  REQUIRE(ParseZfsPoolIo(ReadFixture(std::string(kKstatDir) + "poolz1/io"), "io", &io).ok());
+  const std::string text = ReadFixture(std::string(kKstatDir) + "poolz1/io");  // io views it
+  REQUIRE(ParseZfsPoolIo(text, "io", &io).ok());
   REQUIRE(io.size() == 12);
   CHECK(io[0].name == "nread");
   CHECK(io[0].value == 2826240);
