@@ -26,15 +26,20 @@ bool NextLine(absl::string_view* text, absl::string_view* line) {
 
 void SplitFields(absl::string_view line, Fields* out) {
   out->clear();
-  size_t i = 0;
-  const size_t n = line.size();
-  while (i < n) {
-    while (i < n && (line[i] == ' ' || line[i] == '\t')) ++i;
-    if (i >= n) break;
-    size_t start = i;
-    while (i < n && line[i] != ' ' && line[i] != '\t') ++i;
-    out->push_back(line.substr(start, i - start));
+  for (absl::string_view f = NextField(&line); !f.empty(); f = NextField(&line)) {
+    out->push_back(f);
   }
+}
+
+absl::string_view NextField(absl::string_view* rest) {
+  size_t i = 0;
+  const size_t n = rest->size();
+  while (i < n && ((*rest)[i] == ' ' || (*rest)[i] == '\t')) ++i;
+  size_t end = i;
+  while (end < n && (*rest)[end] != ' ' && (*rest)[end] != '\t') ++end;
+  const absl::string_view field = rest->substr(i, end - i);
+  rest->remove_prefix(end);
+  return field;
 }
 
 absl::Status ParseUint64(absl::string_view text, absl::string_view what, uint64_t* out) {

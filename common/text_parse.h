@@ -27,6 +27,11 @@ bool NextLine(absl::string_view* text, absl::string_view* line);
 // Splits `line` on runs of spaces and tabs into `out` (cleared first).
 void SplitFields(absl::string_view line, Fields* out);
 
+// The next field of *rest, split as SplitFields splits, consumed; "" when none is left. For rows
+// with more fields than Fields holds inline (per-CPU and per-procedure rows), which are then
+// parsed without allocating.
+absl::string_view NextField(absl::string_view* rest);
+
 // Strict decimal parse of an unsigned 64-bit integer; the error names `what` and the text.
 absl::Status ParseUint64(absl::string_view text, absl::string_view what, uint64_t* out);
 

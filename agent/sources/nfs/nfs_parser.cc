@@ -12,17 +12,6 @@ namespace {
 
 // procN: the first value counts the ones that follow; at least `min` (the version's procedures
 // node_exporter knows) for v2/v3; any count for v4, whose procedure list grew over the years.
-// The next blank-separated token of *rest ("" at the end), consumed.
-absl::string_view NextToken(absl::string_view* rest) {
-  size_t i = 0;
-  while (i < rest->size() && ((*rest)[i] == ' ' || (*rest)[i] == '\t')) ++i;
-  size_t j = i;
-  while (j < rest->size() && (*rest)[j] != ' ' && (*rest)[j] != '\t') ++j;
-  const absl::string_view token = rest->substr(i, j - i);
-  rest->remove_prefix(j);
-  return token;
-}
-
 // Returns what is wrong, or "" when the counts were copied to `dest`.
 std::string ParseProcedures(const uint64_t* values, size_t n, size_t min, uint64_t* dest,
                             size_t dest_size) {
@@ -48,10 +37,11 @@ absl::Status ForEachGroup(absl::string_view text, absl::string_view file, Known 
   while (common::NextLine(&text, &line)) {
     ++line_no;
     absl::string_view rest = line;
-    const absl::string_view group = NextToken(&rest);
+    const absl::string_view group = common::NextField(&rest);
     if (!known(group)) continue;
     size_t n = 0;
-    for (absl::string_view token = NextToken(&rest); !token.empty(); token = NextToken(&rest)) {
+    for (absl::string_view token = common::NextField(&rest); !token.empty();
+         token = common::NextField(&rest)) {
       if (n == kMaxValues) {
         return common::LineError(file, line_no, line,
                                  absl::StrCat("more than ", kMaxValues, " values"));

@@ -21,23 +21,18 @@ absl::Status ParseSoftirqs(absl::string_view text, absl::string_view file,
   size_t line_no = 1;
   while (common::NextLine(&text, &line)) {
     ++line_no;
-    // Tokenised in place: rows have one column per CPU, far more than a field vector holds
-    // inline on big machines.
-    size_t i = 0;
-    const auto next = [&]() {
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-      const size_t start = i;
-      while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-      return line.substr(start, i - start);
-    };
-    absl::string_view type = next();
+    // Field by field: rows have one column per CPU, far more than Fields holds inline on big
+    // machines.
+    absl::string_view rest = line;
+    absl::string_view type = common::NextField(&rest);
     if (type.size() < 2 || type.back() != ':') continue;
     type.remove_suffix(1);
     bool known = false;
     for (absl::string_view k : kKnown) known = known || k == type;
     if (!known) continue;
     size_t cpu = 0;
-    for (absl::string_view count = next(); !count.empty(); count = next(), ++cpu) {
+    for (absl::string_view count = common::NextField(&rest); !count.empty();
+         count = common::NextField(&rest), ++cpu) {
       uint64_t v = 0;
       absl::Status s = common::ParseUint64(count, type, &v);
       if (!s.ok()) return common::LineError(file, line_no, line, s.message());
