@@ -65,7 +65,9 @@ std::optional<common::StartError> Collector::Start() {
     store_->AddObserver(applied_log_.get());
   }
   if (!config_.remote_write.empty()) {
-    auto rw = remote_write::RemoteWriteOutput::Create(config_.remote_write, &metrics_.registry());
+    auto rw = remote_write::RemoteWriteOutput::Create(config_.remote_write, &metrics_.registry(),
+                                                      remote_write::MakeCurlTransport,
+                                                      config_.external_labels);
     if (!rw.ok())
       return common::StartError{"cannot start", log::Kv("err", rw.status().message()), 2};
     remote_write_ = std::move(*rw);

@@ -77,7 +77,9 @@ std::optional<common::StartError> CheckCollectorStart(const CollectorConfig& con
   }
   // Reads the remote write credential files, as a start does; the scratch registry is dropped.
   prometheus::Registry scratch;
-  if (auto rw = remote_write::RemoteWriteOutput::Create(config.remote_write, &scratch); !rw.ok()) {
+  if (auto rw = remote_write::RemoteWriteOutput::Create(
+          config.remote_write, &scratch, remote_write::MakeCurlTransport, config.external_labels);
+      !rw.ok()) {
     return common::StartError{"cannot start", log::Kv("err", rw.status().message()), 2};
   }
   return std::nullopt;

@@ -89,8 +89,9 @@ absl::Status LoadIngest(const common::YamlConfig& y, const YAML::Node& root, Col
 
 absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
   const YAML::Node& root = y.root();
-  absl::Status s = y.CheckKeys(
-      root, "", {"grpc", "web", "hosts", "ingest", "log", "alerting", "remote_write", "mesh"});
+  absl::Status s = y.CheckKeys(root, "",
+                               {"grpc", "web", "hosts", "ingest", "log", "alerting", "remote_write",
+                                "external_labels", "mesh"});
   if (!s.ok()) return s;
   YAML::Node grpc, tls, web, hosts, logn;
   if (s = y.GetMap(root, "grpc", "", &grpc); !s.ok()) return s;
@@ -170,6 +171,7 @@ absl::Status LoadImpl(const common::YamlConfig& y, CollectorConfig* c) {
       !s.ok()) {
     return s;
   }
+  if (s = remote_write::LoadExternalLabels(y, root, &c->external_labels); !s.ok()) return s;
   if (s = LoadMesh(y, root, &c->mesh); !s.ok()) return s;
   if (s = y.GetMap(root, "log", "", &logn); !s.ok()) return s;
   if (s = y.CheckKeys(logn, "log", {"level"}); !s.ok()) return s;

@@ -39,7 +39,8 @@ struct CollectorConfig {
   std::string log_level = "info";
   alerting::AlertingOptions alerting;
   std::vector<remote_write::RemoteWriteConfig> remote_write;  // empty: no remote write
-  MeshConfig mesh;  // the peer latency mesh; off unless mesh.enabled
+  LabelPairs external_labels;  // added to every remote-written series (sorted by name)
+  MeshConfig mesh;             // the peer latency mesh; off unless mesh.enabled
 };
 
 absl::Status LoadCollectorConfigFile(const std::string& path, CollectorConfig* config);

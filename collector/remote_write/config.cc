@@ -4,6 +4,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/exposition_text.h"
+#include "common/host_identity.h"
 
 namespace hostmon::collector::remote_write {
 
@@ -128,6 +130,41 @@ absl::Status LoadRemoteWriteConfigs(const common::YamlConfig& y, const YAML::Nod
     }
     out->push_back(std::move(c));
   }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateExternalLabels(const LabelPairs& labels) {
+  for (const auto& [name, value] : labels) {
+    // IsValidLabelName refuses the "__" prefix, which Prometheus reserves for labels a scrape
+    // sets; an external label may use it (__replica__ is the HA convention), so the syntax is
+    // checked on the rest of the name.
+    const absl::string_view syntax =
+        absl::StartsWith(name, "__") ? absl::string_view(name).substr(2) : name;
+    if (!common::IsValidLabelName(syntax) || name == "__name__") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("external_labels: \"", name, "\" is not a valid label name"));
+    }
+    if (value.empty() || value.size() > common::kMaxStaticLabelValueBytes ||
+        !common::IsValidUtf8(value)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "external_labels: the value of \"", name, "\" must be 1 to ",
+          common::kMaxStaticLabelValueBytes, " bytes of UTF-8 (an empty label is no label)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadExternalLabels(const common::YamlConfig& y, const YAML::Node& root,
+                                LabelPairs* out) {
+  std::map<std::string, std::string> m;
+  if (absl::Status s = y.GetStringMap(root, "external_labels", "", &m); !s.ok()) return s;
+  if (m.empty()) return absl::OkStatus();
+  LabelPairs labels(m.begin(), m.end());  // std::map: sorted by name
+  if (absl::Status s = ValidateExternalLabels(labels); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(y.Where(root["external_labels"]), ": ", s.message()));
+  }
+  *out = std::move(labels);
   return absl::OkStatus();
 }
 

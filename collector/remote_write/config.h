@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "collector/label_pairs.h"
 #include "common/yaml_config.h"
 
 namespace hostmon::collector::remote_write {
@@ -43,5 +44,14 @@ struct RemoteWriteConfig {
 absl::Status LoadRemoteWriteConfigs(const common::YamlConfig& y, const YAML::Node& list,
                                     std::vector<RemoteWriteConfig>* out);
 absl::Status ValidateRemoteWriteConfig(const RemoteWriteConfig& c);
+
+// The top-level `external_labels` map (Prometheus's global.external_labels): labels added to every
+// series the collector remote-writes, so that one TSDB fed by many collectors can tell them apart
+// (`cluster`) and deduplicate HA pairs (`__replica__`, the label Mimir/Cortex's HA tracker and
+// VictoriaMetrics' -dedup settings expect). Returned sorted by name.
+absl::Status LoadExternalLabels(const common::YamlConfig& y, const YAML::Node& root,
+                                LabelPairs* out);
+// Valid label names (not __name__), non-empty values of at most 4096 bytes of UTF-8.
+absl::Status ValidateExternalLabels(const LabelPairs& labels);
 
 }  // namespace hostmon::collector::remote_write

@@ -11,13 +11,14 @@
 namespace hostmon::collector::remote_write {
 
 LabelPairs MergeLabels(absl::string_view metric_name, const LabelPairs& series_labels,
-                       const LabelPairs& host_labels) {
+                       const LabelPairs& host_labels, const LabelPairs& external_labels) {
   LabelPairs out;
-  out.reserve(1 + series_labels.size() + host_labels.size());
+  out.reserve(1 + series_labels.size() + host_labels.size() + external_labels.size());
   // Host labels first: stable_sort keeps them ahead of a series label of the same name, and the
   // dedup below keeps the first of equal names.
   for (const auto& l : host_labels) out.push_back(l);
   for (const auto& l : series_labels) out.push_back(l);
+  for (const auto& l : external_labels) out.push_back(l);
   out.emplace_back("__name__", std::string(metric_name));
   std::stable_sort(out.begin(), out.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -76,12 +77,14 @@ size_t StringFieldSize(absl::string_view v) {
 }  // namespace
 
 std::string EncodeSample(absl::string_view metric_name, const LabelPairs& series_labels,
-                         const LabelPairs& host_labels, double value, int64_t timestamp_ms) {
+                         const LabelPairs& host_labels, double value, int64_t timestamp_ms,
+                         const LabelPairs& external_labels) {
   using View = std::pair<absl::string_view, absl::string_view>;
   absl::InlinedVector<View, 16> labels;
   // Same merge as MergeLabels: host labels first so that they survive the dedup.
   for (const auto& [n, v] : host_labels) labels.emplace_back(n, v);
   for (const auto& [n, v] : series_labels) labels.emplace_back(n, v);
+  for (const auto& [n, v] : external_labels) labels.emplace_back(n, v);
   labels.emplace_back("__name__", metric_name);
   std::stable_sort(labels.begin(), labels.end(),
                    [](const View& a, const View& b) { return a.first < b.first; });

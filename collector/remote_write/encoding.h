@@ -21,8 +21,10 @@ namespace hostmon::collector::remote_write {
 // the host's labels (job, instance, static labels; they win over a series label of the same name,
 // as on /metrics), sorted by name, unique names, empty values left out (an empty label is the
 // absent label in Prometheus).
+// `external_labels` (the collector's `external_labels`, e.g. cluster and __replica__ for HA
+// deduplication) come last: a host or series label of the same name wins, as in Prometheus.
 LabelPairs MergeLabels(absl::string_view metric_name, const LabelPairs& series_labels,
-                       const LabelPairs& host_labels);
+                       const LabelPairs& host_labels, const LabelPairs& external_labels = {});
 
 // One serialized TimeSeries holding one sample.
 std::string EncodeTimeSeries(const LabelPairs& sorted_labels, double value, int64_t timestamp_ms);
@@ -30,7 +32,8 @@ std::string EncodeTimeSeries(const LabelPairs& sorted_labels, double value, int6
 // The same bytes as EncodeTimeSeries(MergeLabels(...), value, timestamp_ms), written directly
 // without copying labels or building a message: the per-sample hot path (README Benchmarks).
 std::string EncodeSample(absl::string_view metric_name, const LabelPairs& series_labels,
-                         const LabelPairs& host_labels, double value, int64_t timestamp_ms);
+                         const LabelPairs& host_labels, double value, int64_t timestamp_ms,
+                         const LabelPairs& external_labels = {});
 
 // Appends one serialized TimeSeries to a WriteRequest body being built.
 void AppendTimeSeries(absl::string_view encoded_series, std::string* write_request);

@@ -10,8 +10,10 @@ namespace hostmon::collector::remote_write {
 
 absl::StatusOr<std::unique_ptr<RemoteWriteOutput>> RemoteWriteOutput::Create(
     const std::vector<RemoteWriteConfig>& configs, prometheus::Registry* registry,
-    TransportFactory transport_factory) {
+    TransportFactory transport_factory, const LabelPairs& external_labels) {
+  if (absl::Status s = ValidateExternalLabels(external_labels); !s.ok()) return s;
   std::unique_ptr<RemoteWriteOutput> out(new RemoteWriteOutput());
+  out->external_labels_ = external_labels;
   out->metrics_ = std::make_unique<RemoteWriteMetrics>(registry);
   for (const RemoteWriteConfig& c : configs) {
     if (absl::Status s = ValidateRemoteWriteConfig(c); !s.ok()) return s;
@@ -41,14 +43,15 @@ std::string RemoteWriteOutput::BatchKey(absl::string_view host, uint64_t epoch, 
   return absl::StrCat(host, "\xff", epoch, "\xff", sequence);
 }
 
-std::shared_ptr<const EncodedBatch> RemoteWriteOutput::Encode(const AppliedBatch& batch) {
+std::shared_ptr<const EncodedBatch> RemoteWriteOutput::Encode(const AppliedBatch& batch,
+                                                              const LabelPairs& external_labels) {
   auto e = std::make_shared<EncodedBatch>();
   e->key = BatchKey(batch.host, batch.epoch, batch.sequence);
   e->series.reserve(batch.samples.size());
   e->timestamps_ms.reserve(batch.samples.size());
   for (const AppliedSample& s : batch.samples) {
-    e->series.push_back(
-        EncodeSample(*s.family, *s.labels, batch.host_labels, s.value, s.timestamp_ms));
+    e->series.push_back(EncodeSample(*s.family, *s.labels, batch.host_labels, s.value,
+                                     s.timestamp_ms, external_labels));
     e->timestamps_ms.push_back(s.timestamp_ms);
   }
   return e;
@@ -56,7 +59,7 @@ std::shared_ptr<const EncodedBatch> RemoteWriteOutput::Encode(const AppliedBatch
 
 void RemoteWriteOutput::OnBatch(const AppliedBatch& batch) {
   if (queues_.empty()) return;
-  std::shared_ptr<const EncodedBatch> encoded = Encode(batch);
+  std::shared_ptr<const EncodedBatch> encoded = Encode(batch, external_labels_);
   for (auto& q : queues_) q->Enqueue(encoded, batch.ack_hold);
 }
 

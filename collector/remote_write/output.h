@@ -24,10 +24,12 @@ class RemoteWriteOutput : public BatchObserver, public IngestFlowControl {
   using TransportFactory =
       std::function<absl::StatusOr<std::unique_ptr<Transport>>(const RemoteWriteConfig&)>;
 
-  // Validates the configs and builds one queue per receiver (not started).
+  // Validates the configs and builds one queue per receiver (not started). `external_labels` are
+  // added to every series sent (see MergeLabels for precedence).
   static absl::StatusOr<std::unique_ptr<RemoteWriteOutput>> Create(
       const std::vector<RemoteWriteConfig>& configs, prometheus::Registry* registry,
-      TransportFactory transport_factory = MakeCurlTransport);
+      TransportFactory transport_factory = MakeCurlTransport,
+      const LabelPairs& external_labels = {});
 
   void Start();
   // Call after the agent streams ended (so late acknowledgements go nowhere).
@@ -44,12 +46,14 @@ class RemoteWriteOutput : public BatchObserver, public IngestFlowControl {
   // The batch identity used to match re-sends.
   static std::string BatchKey(absl::string_view host, uint64_t epoch, uint64_t sequence);
   // Encodes a batch's samples (labels merged and sorted, one TimeSeries per sample).
-  static std::shared_ptr<const EncodedBatch> Encode(const AppliedBatch& batch);
+  static std::shared_ptr<const EncodedBatch> Encode(const AppliedBatch& batch,
+                                                    const LabelPairs& external_labels = {});
 
  private:
   RemoteWriteOutput() = default;
   std::unique_ptr<RemoteWriteMetrics> metrics_;
   std::vector<std::unique_ptr<SampleQueue>> queues_;
+  LabelPairs external_labels_;
 };
 
 }  // namespace hostmon::collector::remote_write

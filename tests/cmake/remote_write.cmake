@@ -27,3 +27,11 @@ add_test(NAME e2e.remote_write_auth_tls
           --bin-dir ${HOSTMON_BIN_DIR} --scenario auth_tls)
 set_tests_properties(e2e.remote_write_auth_tls PROPERTIES TIMEOUT 60 RESOURCE_LOCK loopback_peers
   LABELS e2e)
+# A real single-node VictoriaMetrics as the receiver, with external_labels (cluster, __replica__):
+# collector SIGKILLed for 20 s while the agent spools; the raw export holds every collection once.
+add_test(NAME e2e.remote_write_victoria_metrics
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/remote_write_test.py
+          --bin-dir ${HOSTMON_BIN_DIR} --scenario victoria_metrics
+          "--agent-spool-flag=--spool.directory={dir}")
+set_tests_properties(e2e.remote_write_victoria_metrics PROPERTIES TIMEOUT 110
+  RESOURCE_LOCK loopback_peers LABELS fault)

@@ -79,6 +79,20 @@ log:
   CHECK(ValidateCollectorConfig(c).ok());
 }
 
+TEST_CASE("external_labels: loaded sorted, a bad name or empty value names file and line",
+          "[collector][config]") {
+  Loaded l = Load("external_labels:\n  cluster: eu1\n  __replica__: a\n");
+  REQUIRE(l.status.ok());
+  CHECK(l.config.external_labels == LabelPairs{{"__replica__", "a"}, {"cluster", "eu1"}});
+  Loaded bad = Load("log: {level: info}\nexternal_labels:\n  cluster-name: eu1\n");
+  CHECK(absl::IsInvalidArgument(bad.status));
+  CHECK(Msg(bad.status).find("collector.yaml:3") != std::string::npos);
+  CHECK(Msg(bad.status).find("cluster-name") != std::string::npos);
+  Loaded empty = Load("external_labels: {cluster: \"\"}\n");
+  CHECK(Msg(empty.status).find("cluster") != std::string::npos);
+  CHECK(!Load("external_labels: [a, b]\n").status.ok());
+}
+
 TEST_CASE("LoadCollectorConfigFile keeps defaults for keys the file omits", "[collector][config]") {
   Loaded l = Load("web:\n  listen_address: :29711\n");
   REQUIRE(l.status.ok());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "collector/collector_config.h"
@@ -114,6 +115,34 @@ TEST_CASE("labels: __name__, series and host labels merged, host wins, sorted", 
                      {"job", "node"},
                      {"mode", "idle"}};
   CHECK(got == want);
+}
+
+TEST_CASE("labels: external labels come last, a host or series label of the same name wins",
+          "[remote_write]") {
+  LabelPairs series = {{"cluster", "from-series"}, {"mode", "idle"}};
+  LabelPairs host = {{"instance", "web1"}, {"job", "node"}};
+  LabelPairs external = {
+      {"__replica__", "a"}, {"cluster", "eu1"}, {"instance", "ignored"}, {"region", "eu"}};
+  LabelPairs got = MergeLabels("node_x", series, host, external);
+  LabelPairs want = {{"__name__", "node_x"}, {"__replica__", "a"}, {"cluster", "from-series"},
+                     {"instance", "web1"},   {"job", "node"},      {"mode", "idle"},
+                     {"region", "eu"}};
+  CHECK(got == want);
+  // The hot-path encoder agrees with the merge.
+  CHECK(EncodeSample("node_x", series, host, 2.5, 1700000000000, external) ==
+        EncodeTimeSeries(want, 2.5, 1700000000000));
+}
+
+TEST_CASE("external labels: names and values are checked", "[remote_write]") {
+  CHECK(ValidateExternalLabels({{"cluster", "eu1"}, {"__replica__", "b"}}).ok());
+  absl::Status bad_name = ValidateExternalLabels({{"1cluster", "eu1"}});
+  CHECK(absl::IsInvalidArgument(bad_name));
+  CHECK(absl::StrContains(bad_name.message(), "1cluster"));
+  CHECK(!ValidateExternalLabels({{"__name__", "x"}}).ok());
+  absl::Status empty = ValidateExternalLabels({{"cluster", ""}});
+  CHECK(absl::StrContains(empty.message(), "cluster"));
+  CHECK(!ValidateExternalLabels({{"cluster", "\xff\xfe"}}).ok());
+  CHECK(!RemoteWriteOutput::Create({}, nullptr, MakeCurlTransport, {{"a-b", "x"}}).ok());
 }
 
 TEST_CASE("encoding: golden bytes, decoded back with the generated WriteRequest",
