@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/agent_config.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <deque>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -84,7 +87,10 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
   if (!s.ok()) return s;
   YAML::Node collector, tls, collection, paths, sources, logn;
   if (s = y.GetMap(root, "collector", "", &collector); !s.ok()) return s;
-  if (s = y.CheckKeys(collector, "collector", {"address", "addresses", "tls"}); !s.ok()) return s;
+  if (s = y.CheckKeys(collector, "collector", {"address", "addresses", "order", "tls"}); !s.ok()) {
+    return s;
+  }
+  if (s = y.GetString(collector, "order", "collector", &c->collector_order); !s.ok()) return s;
   if (s = y.GetString(collector, "address", "collector", &c->collector_address); !s.ok()) return s;
   if (s = y.GetStringList(collector, "addresses", "collector", &c->collector_addresses); !s.ok()) {
     return s;
@@ -188,9 +194,49 @@ absl::Status LoadAgentConfigFile(const std::string& path, AgentConfig* config) {
   }
 }
 
+namespace {
+
+uint64_t RendezvousScore(absl::string_view host, absl::string_view address) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64
+  auto feed = [&h](absl::string_view s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  feed(host);
+  feed(absl::string_view("\0", 1));
+  feed(address);
+  // splitmix64's finaliser: FNV's low-order bias would otherwise favour some addresses.
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ull;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 31;
+  return h;
+}
+
+}  // namespace
+
+std::vector<std::string> RendezvousOrder(const std::vector<std::string>& addresses,
+                                         absl::string_view host) {
+  std::vector<std::pair<uint64_t, size_t>> scored;
+  scored.reserve(addresses.size());
+  for (size_t i = 0; i < addresses.size(); ++i) {
+    scored.emplace_back(RendezvousScore(host, addresses[i]), i);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  out.reserve(addresses.size());
+  for (const auto& [score, i] : scored) out.push_back(addresses[i]);
+  return out;
+}
+
 std::vector<std::string> CollectorTargets(const AgentConfig& c) {
-  if (!c.collector_addresses.empty()) return c.collector_addresses;
-  return {c.collector_address};
+  if (c.collector_addresses.empty()) return {c.collector_address};
+  if (c.collector_order == "hash") return RendezvousOrder(c.collector_addresses, c.hostname);
+  return c.collector_addresses;
 }
 
 absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* config,
@@ -202,6 +248,9 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
   std::string addresses_flag;
   flags.String("collector.addresses", &addresses_flag,
                "Comma-separated collector addresses in order of preference (failover)");
+  flags.String("collector.order", &config->collector_order,
+               "Order of the collector addresses: listed (as given) or hash (per host, by "
+               "rendezvous hashing of the host name: spreads a fleet over the collectors)");
   flags.String("spool.directory", &config->spool.directory,
                "On-disk spool directory (empty: in-memory queue only)");
   flags.String("spool.fsync", &config->spool.fsync, "Spool fsync policy: always, periodic, never");
@@ -316,6 +365,11 @@ absl::Status ValidateAgentConfig(const AgentConfig& c) {
   } else if (!c.mesh.announce_address.empty()) {
     return absl::InvalidArgumentError(
         "mesh.announce_address is set but mesh.listen_address is not (the mesh is off)");
+  }
+  if (c.collector_order != "listed" && c.collector_order != "hash") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("collector.order: expected listed or hash, got \"",
+                     absl::CHexEscape(c.collector_order), "\""));
   }
   if (c.queue_max_batches < 1) {
     return absl::InvalidArgumentError("collection.queue_max_batches must be at least 1");

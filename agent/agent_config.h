@@ -39,6 +39,11 @@ struct AgentConfig {
   std::string collector_address = "127.0.0.1:9710";
   // Failover list, in order of preference; when empty, collector_address alone.
   std::vector<std::string> collector_addresses;
+  // "listed": collector_addresses in the order given. "hash": each host orders the list by
+  // rendezvous hashing of its host name (CollectorTargets), so a fleet spreads evenly over the
+  // collectors, a host stays on its collector while that one works, and losing one collector moves
+  // only that collector's hosts.
+  std::string collector_order = "listed";
   SpoolConfig spool;
   MeshConfig mesh;
   common::TlsFiles tls;
@@ -82,7 +87,14 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
 // Checks values that neither YAML nor flags can check alone.
 absl::Status ValidateAgentConfig(const AgentConfig& config);
 
-// The collector addresses to use, in order (collector_addresses, else collector_address).
+// The collector addresses to use, in order (collector_addresses, else collector_address), ordered
+// by RendezvousOrder with config.hostname when collector_order is "hash".
 std::vector<std::string> CollectorTargets(const AgentConfig& config);
+
+// Highest-random-weight (rendezvous) order of `addresses` for `host`: each address scores
+// Mix(FNV-1a-64(host, 0x00, address)), highest first (ties: the listed order). Stable across
+// agents, versions and machines, so it is documented (docs/storage.md) and reproduced by tests.
+std::vector<std::string> RendezvousOrder(const std::vector<std::string>& addresses,
+                                         absl::string_view host);
 
 }  // namespace hostmon::agent

@@ -35,3 +35,11 @@ add_test(NAME e2e.remote_write_victoria_metrics
           "--agent-spool-flag=--spool.directory={dir}")
 set_tests_properties(e2e.remote_write_victoria_metrics PROPERTIES TIMEOUT 110
   RESOURCE_LOCK loopback_peers LABELS fault)
+# Many collectors, one TSDB: 3 collectors, 30 agents spread by rendezvous hashing
+# (--collector.order=hash), a real VictoriaMetrics; one collector killed, only its hosts move,
+# every host's grid complete in VictoriaMetrics.
+add_test(NAME e2e.multi_collector
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/multi_collector_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
+set_tests_properties(e2e.multi_collector PROPERTIES TIMEOUT 110 RESOURCE_LOCK loopback_peers
+  LABELS fault)

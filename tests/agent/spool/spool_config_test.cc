@@ -53,6 +53,48 @@ TEST_CASE("Without a spool section the agent keeps the in-memory queue", "[spool
   CHECK(CollectorTargets(l.config) == std::vector<std::string>{"c:9"});
 }
 
+TEST_CASE("collector.order hash: rendezvous order per host, even spread, minimal moves",
+          "[spool][config]") {
+  const std::vector<std::string> three = {"c0:9710", "c1:9710", "c2:9710"};
+  // Golden orders, also computed by tests/e2e/multi_collector_test.py's Python version of the
+  // documented algorithm: agents of any version and machine must agree.
+  CHECK(RendezvousOrder(three, "web1") ==
+        std::vector<std::string>{"c1:9710", "c2:9710", "c0:9710"});
+  CHECK(RendezvousOrder(three, "db-7") ==
+        std::vector<std::string>{"c0:9710", "c2:9710", "c1:9710"});
+  CHECK(RendezvousOrder(three, "mc-00") ==
+        std::vector<std::string>{"c2:9710", "c0:9710", "c1:9710"});
+  std::map<std::string, int> first;
+  int moved_needlessly = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string host = "host-" + std::to_string(i);
+    const std::vector<std::string> order = RendezvousOrder(three, host);
+    ++first[order[0]];
+    // Without c1, a host moves only if c1 was its collector, and then to its second choice.
+    const std::vector<std::string> two = RendezvousOrder({"c0:9710", "c2:9710"}, host);
+    const std::string expected = order[0] == "c1:9710" ? order[1] : order[0];
+    if (two[0] != expected) ++moved_needlessly;
+  }
+  CHECK(moved_needlessly == 0);
+  for (const auto& [address, n] : first) {
+    INFO(address << ": " << n);
+    CHECK(n > 900);
+    CHECK(n < 1100);
+  }
+
+  Loaded l = Load(
+      "hostname: web1\ncollector:\n  addresses: [c0:9710, c1:9710, c2:9710]\n"
+      "  order: hash\n");
+  REQUIRE(l.status.ok());
+  CHECK(CollectorTargets(l.config) == RendezvousOrder(three, "web1"));
+  l.config.collector_order = "listed";
+  CHECK(CollectorTargets(l.config) == three);
+  l.config.collector_order = "random";
+  absl::Status bad = ValidateAgentConfig(l.config);
+  CHECK(absl::IsInvalidArgument(bad));
+  CHECK(std::string(bad.message()).find("collector.order") != std::string::npos);
+}
+
 TEST_CASE("Bad spool values are reported with file, line and field", "[spool][config]") {
   struct Case {
     const char* yaml;
