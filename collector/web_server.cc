@@ -31,12 +31,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/http/gzip.h"
 
 namespace hostmon::collector {
 namespace {
 
 constexpr size_t kMaxHeaderBytes = 64 << 10;
 constexpr size_t kMaxRequestBody = 1 << 20;
+// Answers at least this long are gzipped for clients sending "Accept-Encoding: gzip".
+constexpr size_t kGzipMinBytes = 1024;
 
 const char* StatusText(int code) {
   switch (code) {
@@ -105,6 +108,7 @@ struct RequestHead {
   std::string authorization;
   size_t content_length = 0;
   bool expect_continue = false;
+  bool accepts_gzip = false;
 };
 
 // Parses "METHOD SP target SP HTTP/1.x CRLF (name: value CRLF)*" (without the final CRLF).
@@ -144,6 +148,8 @@ int ParseHead(absl::string_view head, RequestHead* out) {
       has_length = true;
     } else if (name == "transfer-encoding") {
       return 411;  // chunked request bodies are not supported: send a Content-Length
+    } else if (name == "accept-encoding") {
+      out->accepts_gzip = common::http::AcceptsGzip(value);
     } else if (name == "expect") {
       out->expect_continue = absl::EqualsIgnoreCase(value, "100-continue");
     }
@@ -153,10 +159,12 @@ int ParseHead(absl::string_view head, RequestHead* out) {
 }
 
 std::string FormatResponse(int code, const std::string& content_type, const std::string& body,
-                           bool with_body, const common::WebConfig* config, bool challenge) {
+                           bool with_body, const common::WebConfig* config, bool challenge,
+                           bool gzipped = false) {
   std::string out = absl::StrCat(
       "HTTP/1.1 ", code, " ", StatusText(code), "\r\nContent-Type: ", content_type,
       "\r\nContent-Length: ", body.size(), "\r\nCache-Control: no-store\r\nConnection: close\r\n");
+  if (gzipped) absl::StrAppend(&out, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
   if (challenge) absl::StrAppend(&out, "WWW-Authenticate: Basic realm=\"hostmon\"\r\n");
   if (config != nullptr) {
     for (const auto& [name, value] : config->headers)
@@ -394,6 +402,13 @@ std::string WebServer::Impl::Serve(RequestHead& head) {
   } else {
     code = 405;
     body = absl::StrCat("method ", request.method, " not allowed; use GET\n");
+  }
+  // Large successful answers (expositions, the fleet page) go gzipped to clients that accept it,
+  // as Prometheus's own handlers do; small ones are not worth the CPU.
+  if (head.accepts_gzip && code == 200 && body.size() >= kGzipMinBytes) {
+    if (absl::StatusOr<std::string> z = common::http::GzipCompress(body); z.ok()) {
+      return FormatResponse(code, content_type, *z, with_body, config, false, /*gzipped=*/true);
+    }
   }
   return FormatResponse(code, content_type, body, with_body, config, false);
 }

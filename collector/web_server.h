@@ -16,6 +16,8 @@
 //   --web.config.file format). Every route needs the credentials when users are configured.
 // - One request per connection (responses carry "Connection: close"); request headers at most
 //   64 KiB, bodies at most 1 MiB with Content-Length (413 past it; chunked bodies get 411).
+// - Successful answers of 1 KiB or more are gzipped (level 1) when the request's Accept-Encoding
+//   allows it, as Prometheus's client libraries do for every scrape.
 //
 // Routing: a route answers its exact path only, except a route whose path ends in '/' (e.g.
 // "/metrics/hosts/"), which answers every longer path below it. Anything else is 404.

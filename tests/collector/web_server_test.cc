@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/http/gzip.h"
 
 namespace hostmon::collector {
 namespace {
@@ -113,6 +114,72 @@ TEST_CASE("Web server: basic auth answers 401 with a challenge, 200 with the rig
   CHECK(absl::EndsWith(r, "\r\n\r\nup 1\n"));
   CHECK(absl::StrContains(r, "\r\nX-Frame-Options: deny\r\n"));
   CHECK(Code(Exchange(addr, Get("/nope", good))) == 404);
+}
+
+TEST_CASE("Web server: gzip when the client accepts it, round trip exact", "[collector][web]") {
+  std::string big;
+  for (int i = 0; i < 5000; ++i) absl::StrAppend(&big, "node_x{cpu=\"", i, "\"} ", i * 3, "\n");
+  std::map<std::string, WebServer::Handler> routes;
+  routes["/big"] = [&big](std::string* body, std::string*) {
+    *body = big;
+    return 200;
+  };
+  routes["/small"] = [](std::string* body, std::string*) {
+    *body = "up 1\n";
+    return 200;
+  };
+  routes["/fail"] = [&big](std::string* body, std::string*) {
+    *body = big;
+    return 503;
+  };
+  auto web = WebServer::Start("127.0.0.1:0", routes);
+  REQUIRE(web.ok());
+  const std::string addr = (*web)->bound_address();
+  auto body_of = [](const std::string& r) { return r.substr(r.find("\r\n\r\n") + 4); };
+
+  std::string r = Exchange(addr, Get("/big", "Accept-Encoding: gzip\r\n"));
+  REQUIRE(Code(r) == 200);
+  CHECK(absl::StrContains(r, "\r\nContent-Encoding: gzip\r\n"));
+  CHECK(absl::StrContains(r, "\r\nVary: Accept-Encoding\r\n"));
+  const std::string z = body_of(r);
+  CHECK(absl::StrContains(r, absl::StrCat("\r\nContent-Length: ", z.size(), "\r\n")));
+  CHECK(z.size() * 4 < big.size());
+  auto plain = common::http::GzipDecompress(z, 1 << 24);
+  REQUIRE(plain.ok());
+  CHECK(*plain == big);
+  // Prometheus's header, a q-value, and refusals.
+  CHECK(absl::StrContains(Exchange(addr, Get("/big", "Accept-Encoding: deflate, gzip;q=0.5\r\n")),
+                          "Content-Encoding: gzip"));
+  for (const char* refuse : {"", "Accept-Encoding: identity\r\n", "Accept-Encoding: gzip;q=0\r\n",
+                             "Accept-Encoding: br\r\n"}) {
+    INFO(refuse);
+    r = Exchange(addr, Get("/big", refuse));
+    CHECK_FALSE(absl::StrContains(r, "Content-Encoding"));
+    CHECK(body_of(r) == big);
+  }
+  // Small answers and errors stay plain.
+  r = Exchange(addr, Get("/small", "Accept-Encoding: gzip\r\n"));
+  CHECK(absl::EndsWith(r, "\r\n\r\nup 1\n"));
+  CHECK_FALSE(absl::StrContains(Exchange(addr, Get("/fail", "Accept-Encoding: gzip\r\n")),
+                                "Content-Encoding"));
+}
+
+TEST_CASE("gzip helpers: Accept-Encoding parsing and corrupt input", "[collector][web]") {
+  using common::http::AcceptsGzip;
+  CHECK(AcceptsGzip("gzip"));
+  CHECK(AcceptsGzip("GZIP"));
+  CHECK(AcceptsGzip("*"));
+  CHECK(AcceptsGzip("br, gzip ; q=0.1"));
+  CHECK_FALSE(AcceptsGzip(""));
+  CHECK_FALSE(AcceptsGzip("gzip;q=0"));
+  CHECK_FALSE(AcceptsGzip("gzip;q=0.000"));
+  CHECK_FALSE(AcceptsGzip("gzip;q=abc"));
+  CHECK_FALSE(AcceptsGzip("x-gzip2"));
+  auto z = common::http::GzipCompress(std::string(100000, 'a'));
+  REQUIRE(z.ok());
+  CHECK_FALSE(common::http::GzipDecompress(z->substr(0, z->size() / 2), 1 << 20).ok());
+  CHECK_FALSE(common::http::GzipDecompress("not gzip at all", 1 << 20).ok());
+  CHECK(absl::IsResourceExhausted(common::http::GzipDecompress(*z, 1000).status()));
 }
 
 TEST_CASE("Web server: malformed, oversized and chunked requests get a 4xx", "[collector][web]") {
