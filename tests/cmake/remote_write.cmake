@@ -43,3 +43,9 @@ add_test(NAME e2e.multi_collector
           --bin-dir ${HOSTMON_BIN_DIR})
 set_tests_properties(e2e.multi_collector PROPERTIES TIMEOUT 110 RESOURCE_LOCK loopback_peers
   LABELS fault)
+# The fleet benchmark (tests/bench/fleet.py with hostmon-loadgen), tiny: it runs and prints.
+add_test(NAME bench.fleet_smoke
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/bench/fleet.py
+          --bin-dir ${HOSTMON_BIN_DIR} --smoke)
+set_tests_properties(bench.fleet_smoke PROPERTIES TIMEOUT 90 RESOURCE_LOCK loopback_peers
+  LABELS bench)

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Fleet benchmark: one hostmon-collector under many simulated agents (hostmon-loadgen).
+
+Phases, each with a fresh collector (default rules loaded, optionally pinned to one core):
+  ingest N   N simulated hosts (own gRPC connection each, Hello, one definitions batch, then
+             every series each interval with --changed values changed, arrivals spread over the
+             interval) for --duration: samples acknowledged per second, collector CPU per
+             second, samples per CPU-second (the per-core ingest rate), ack latency p50/p99,
+             collector RSS growth per series.
+  idle N     N hosts that connect and say Hello only: RSS growth per idle agent.
+  scrape     with the largest ingest phase's hosts still sending: back-to-back GET /metrics
+             (Accept-Encoding: gzip and plain) for a window, time per scrape and size, and the
+             ack latency of the ingest that runs meanwhile against a window without scrapes; the
+             same bytes served as a static file by nginx (Debian package) are the floor.
+Prints one table with ratios and, as the last line, one JSON object. Figures only, nothing is
+asserted (a benchmark, see tests/bench/README.md); --smoke runs a tiny version for the suite.
+
+Usage: fleet.py --bin-dir build/bin [--hosts 10,1000,10000] [--interval 15] [--duration 45]
+                [--pin] [--smoke]
+"""
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import footprint as fp  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+RULES = os.path.join(REPO, "deploy", "config", "rules.yml")
+NGINX = "/usr/sbin/nginx"
+
+
+def answers_200(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def fetch(url, gz):
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gz else {})
+    t0 = time.monotonic()
+    with urllib.request.urlopen(req, timeout=120) as r:
+        body = r.read()
+        enc = r.headers.get("Content-Encoding", "")
+    dt = time.monotonic() - t0
+    return dt, len(body), enc
+
+
+class Collector:
+    def __init__(self, args, tmp, label):
+        self.grpc = fp.free_tcp_port()
+        self.web = fp.free_tcp_port()
+        # Every simulated host comes from 127.0.0.1: lift the per-client and fleet limits
+        # (docs/security.md#limits) above what the largest phase needs.
+        config = os.path.join(tmp, label + ".yml")
+        with open(config, "w") as f:
+            f.write("hosts:\n  max_hosts: 100000\n  max_hosts_per_client: 100000\n"
+                    "  max_series_total: 100000000\n")
+        argv = [os.path.join(args.bin_dir, "hostmon-collector"), "--config.file=" + config,
+                "--grpc.listen-address=127.0.0.1:%d" % self.grpc,
+                "--web.listen-address=127.0.0.1:%d" % self.web,
+                "--log.level=warn"]
+        if os.path.exists(RULES):
+            argv.append("--rules.file=" + RULES)
+        if args.pin:
+            argv = ["taskset", "-c", "0"] + argv
+        self.proc = fp.Proc(label, argv, tmp).start()
+        ok = fp.wait_for(lambda: answers_200("http://127.0.0.1:%d/-/ready" % self.web), 15.0,
+                         procs=[self.proc])
+        if not ok:
+            raise fp.BenchError("collector did not become ready: " + self.proc.log_tail())
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.web, path)
+
+    def rss_kb(self):
+        return fp.read_memory(self.proc.pid)["rss_kb"]
+
+
+def loadgen(args, target, hosts, duration, idle=False, prefix="lg"):
+    argv = [os.path.join(args.bin_dir, "hostmon-loadgen"), "--target=127.0.0.1:%d" % target,
+            "--hosts=%d" % hosts, "--series=%d" % args.series, "--changed=%d" % args.changed,
+            "--interval=%g" % args.interval, "--duration=%g" % duration,
+            "--host-prefix=" + prefix]
+    if idle:
+        argv.append("--idle")
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(p):
+    out, err = p.communicate(timeout=600)
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if p.returncode != 0 or not lines:
+        raise fp.BenchError("loadgen failed (rc %s): %s" % (p.returncode, err[-500:]))
+    return json.loads(lines[-1])
+
+
+def phase_ingest(args, tmp, hosts):
+    c = Collector(args, tmp, "collector-ingest-%d" % hosts)
+    try:
+        base_rss = c.rss_kb()
+        # Warm-up: every host connects and defines its series (one interval), then measure.
+        warm = loadgen(args, c.grpc, hosts, args.interval + 1, prefix="lg")
+        finish(warm)
+        lg = loadgen(args, c.grpc, hosts, args.duration, prefix="lg")
+        a = fp.cpu_snapshot(c.proc.pid)
+        r = finish(lg)
+        b = fp.cpu_snapshot(c.proc.pid)
+        cpu_s = fp.cpu_delta(a, b, {})["sched_ms"] / 1000.0
+        series = hosts * args.series
+        rss = c.rss_kb()
+        out = {"hosts": hosts, "series": series, "acked_samples_per_s": r["acked_samples_per_s"],
+               "collector_cpu_per_s": cpu_s / r["duration_s"],
+               "samples_per_cpu_s": r["samples_acked"] / cpu_s if cpu_s > 0 else None,
+               "ack_ms_p50": r["ack_ms_p50"], "ack_ms_p99": r["ack_ms_p99"],
+               "behind": r["behind"], "rejected": r["rejected"],
+               "failed_streams": r["failed_streams"],
+               "rss_mb": rss / 1024.0,
+               "bytes_per_series": (rss - base_rss) * 1024.0 / series}
+        return out, c
+    except Exception:
+        c.proc.stop()
+        raise
+
+
+def phase_idle(args, tmp, hosts):
+    c = Collector(args, tmp, "collector-idle")
+    try:
+        base = c.rss_kb()
+        lg = loadgen(args, c.grpc, hosts, 6.0, idle=True, prefix="idle")
+        time.sleep(5.0)
+        rss = c.rss_kb()
+        r = finish(lg)
+        return {"hosts": hosts, "connected": r["connected"],
+                "bytes_per_idle_agent": (rss - base) * 1024.0 / max(1, r["connected"])}
+    finally:
+        c.proc.stop()
+
+
+def start_nginx(tmp, path):
+    if not os.access(NGINX, os.X_OK):
+        return None, None
+    root = os.path.join(tmp, "nginx")
+    os.makedirs(root, exist_ok=True)
+    port = fp.free_tcp_port()
+    conf = os.path.join(root, "nginx.conf")
+    temp = "\n".join("  %s_temp_path %s/%s;" % (k, root, k)
+                     for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    with open(conf, "w") as f:
+        f.write("daemon off;\nmaster_process off;\npid %s/nginx.pid;\nerror_log %s/error.log;\n"
+                "events { worker_connections 64; }\nhttp {\n%s\n  access_log off;\n"
+                "  server {\n    listen 127.0.0.1:%d;\n    root %s;\n  }\n}\n"
+                % (root, root, temp, port, os.path.dirname(path)))
+    proc = fp.Proc("nginx", [NGINX, "-p", root, "-e", os.path.join(root, "error.log"), "-c",
+                             conf], tmp).start()
+    fp.wait_for(lambda: answers_200("http://127.0.0.1:%d/%s" % (port, os.path.basename(path))),
+                10.0, procs=[proc])
+    return proc, "http://127.0.0.1:%d/%s" % (port, os.path.basename(path))
+
+
+def phase_scrape(args, tmp, c, hosts):
+    """Ingest continues (the ingest phase's hosts); scrapes back to back vs none."""
+    quiet = finish(loadgen(args, c.grpc, hosts, args.scrape_window, prefix="lg"))
+    lg = loadgen(args, c.grpc, hosts, args.scrape_window, prefix="lg")
+    times, times_gz, size, size_gz = [], [], 0, 0
+    rss_before = c.rss_kb()
+    peak = rss_before
+    end = time.monotonic() + args.scrape_window - 1
+    while time.monotonic() < end:
+        dt, size, _ = fetch(c.url("/metrics"), gz=False)
+        times.append(dt)
+        peak = max(peak, fp.read_memory(c.proc.pid)["rss_peak_kb"] or 0)
+        dt, size_gz, enc = fetch(c.url("/metrics"), gz=True)
+        if enc == "gzip":
+            times_gz.append(dt)
+    during = finish(lg)
+    # The floor: the same bytes from a static file.
+    body_path = os.path.join(tmp, "www", "metrics.txt")
+    os.makedirs(os.path.dirname(body_path), exist_ok=True)
+    with urllib.request.urlopen(c.url("/metrics"), timeout=120) as r, open(body_path, "wb") as f:
+        shutil.copyfileobj(r, f)
+    with open(body_path, "rb") as f, gzip.open(body_path + ".gz", "wb", compresslevel=1) as g:
+        shutil.copyfileobj(f, g)
+    nginx, url = start_nginx(tmp, body_path)
+    floor = []
+    if url:
+        for _ in range(max(3, len(times))):
+            floor.append(fetch(url, gz=False)[0])
+        nginx.stop()
+    med = lambda v: sorted(v)[len(v) // 2] if v else None  # noqa: E731
+    return {"series": hosts * args.series, "bytes": size, "bytes_gzip": size_gz,
+            "scrapes": len(times), "scrape_s_median": med(times),
+            "scrape_gzip_s_median": med(times_gz), "static_floor_s_median": med(floor),
+            "ratio_to_floor": (med(times) / med(floor)) if floor and times else None,
+            "ack_ms_p99_quiet": quiet["ack_ms_p99"], "ack_ms_p99_scraping": during["ack_ms_p99"],
+            "ack_ms_max_scraping": during["ack_ms_max"],
+            "peak_rss_growth_mb": (peak - rss_before) / 1024.0}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--hosts", default="10,1000")
+    ap.add_argument("--idle-hosts", type=int, default=1000)
+    ap.add_argument("--series", type=int, default=520)
+    ap.add_argument("--changed", type=int, default=100)
+    ap.add_argument("--interval", type=float, default=15.0)
+    ap.add_argument("--duration", type=float, default=45.0)
+    ap.add_argument("--scrape-window", type=float, default=30.0)
+    ap.add_argument("--pin", action="store_true", help="pin the collector to CPU 0 (taskset)")
+    ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
+    args = ap.parse_args()
+    args.bin_dir = os.path.abspath(args.bin_dir)
+    if args.smoke:
+        args.hosts, args.idle_hosts, args.series, args.changed = "5,20", 20, 50, 10
+        args.interval, args.duration, args.scrape_window = 1.0, 3.0, 3.0
+    hosts = [int(x) for x in args.hosts.split(",")]
+    # One connection per simulated host, plus the collector's side.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = min(hard, max(soft, 4 * max(hosts + [args.idle_hosts]) + 256))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    tmp = tempfile.mkdtemp(prefix="hostmon-fleet-")
+    out = {"machine": "%s, %d CPUs, %s" % (platform.node(), os.cpu_count(), platform.release()),
+           "date": time.strftime("%Y-%m-%d"), "series_per_host": args.series,
+           "interval_s": args.interval, "pinned": args.pin, "ingest": [], "idle": None,
+           "scrape": None}
+    last = None
+    try:
+        for n in hosts:
+            res, c = phase_ingest(args, tmp, n)
+            out["ingest"].append(res)
+            if last:
+                last[1].proc.stop()
+            last = (n, c)
+        out["scrape"] = phase_scrape(args, tmp, last[1], last[0])
+        last[1].proc.stop()
+        last = None
+        out["idle"] = phase_idle(args, tmp, args.idle_hosts)
+    finally:
+        if last:
+            last[1].proc.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    f = lambda v, s="%.1f": "-" if v is None else s % v  # noqa: E731
+    print("machine: %s; %s; %d series per host, %g s interval%s"
+          % (out["machine"], out["date"], args.series, args.interval,
+             ", collector pinned to CPU 0" if args.pin else ""))
+    print("%-7s %-9s %-14s %-11s %-15s %-11s %-11s %-9s %-14s" % (
+        "hosts", "series", "acked samp/s", "coll CPU/s", "samples/CPU-s", "ack p50 ms",
+        "ack p99 ms", "RSS MB", "bytes/series"))
+    for r in out["ingest"]:
+        print("%-7d %-9d %-14s %-11s %-15s %-11s %-11s %-9s %-14s" % (
+            r["hosts"], r["series"], f(r["acked_samples_per_s"], "%.0f"),
+            f(r["collector_cpu_per_s"], "%.3f"), f(r["samples_per_cpu_s"], "%.0f"),
+            f(r["ack_ms_p50"], "%.2f"), f(r["ack_ms_p99"], "%.2f"), f(r["rss_mb"]),
+            f(r["bytes_per_series"], "%.0f")))
+    s = out["scrape"]
+    print("scrape of %d series: %s bytes (%s gzip); median %s s plain, %s s gzip; static file "
+          "(nginx) %s s; ratio to floor %s; ack p99 %s ms quiet vs %s ms while scraping (max %s); "
+          "peak RSS growth %s MB" % (
+              s["series"], s["bytes"], s["bytes_gzip"], f(s["scrape_s_median"], "%.3f"),
+              f(s["scrape_gzip_s_median"], "%.3f"), f(s["static_floor_s_median"], "%.3f"),
+              f(s["ratio_to_floor"], "%.1f"), f(s["ack_ms_p99_quiet"], "%.2f"),
+              f(s["ack_ms_p99_scraping"], "%.2f"), f(s["ack_ms_max_scraping"], "%.1f"),
+              f(s["peak_rss_growth_mb"])))
+    i = out["idle"]
+    print("idle agents: %d connected, %s bytes each" % (i["connected"],
+                                                        f(i["bytes_per_idle_agent"], "%.0f")))
+    print(json.dumps(out))
+    ok = all(r["rejected"] == 0 and r["failed_streams"] == 0 for r in out["ingest"])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except fp.BenchError as e:
+        print("fleet: %s" % e, file=sys.stderr)
+        sys.exit(1)
