@@ -45,6 +45,41 @@ bool SplitKeyValue(absl::string_view row, absl::string_view* key, absl::string_v
   return true;
 }
 
+// The rows of compression_stats, errors and btree_write_stats: lines split into fields, the
+// first `header_lines` lines and rows of fewer than `min_fields` fields skipped, as procfs does.
+class TableRows {
+ public:
+  TableRows(absl::string_view text, absl::string_view file, size_t header_lines, size_t min_fields)
+      : text_(text), file_(file), header_lines_(header_lines), min_fields_(min_fields) {}
+
+  // Advances to the next row; false at the end of the text.
+  bool Next() {
+    while (common::NextLine(&text_, &line_)) {
+      if (++line_no_ <= header_lines_) continue;
+      common::SplitFields(line_, &fields_);
+      if (fields_.size() >= min_fields_) return true;
+    }
+    return false;
+  }
+  const common::Fields& fields() const { return fields_; }
+  // Field i as a human-readable size or an unsigned integer; errors name the file and line.
+  absl::Status Size(size_t i, uint64_t* out) const {
+    return ParseSizeField(fields_[i], file_, line_no_, line_, out);
+  }
+  absl::Status Uint(size_t i, absl::string_view what, uint64_t* out) const {
+    return ParseUintField(fields_[i], what, file_, line_no_, line_, out);
+  }
+
+ private:
+  absl::string_view text_;
+  const absl::string_view file_;
+  const size_t header_lines_;
+  const size_t min_fields_;
+  size_t line_no_ = 0;
+  absl::string_view line_;
+  common::Fields fields_;
+};
+
 }  // namespace
 
 absl::Status ParseBcachefsHumanBytes(absl::string_view text, absl::string_view what,
@@ -99,21 +134,15 @@ absl::Status ParseBcachefsHumanBytes(absl::string_view text, absl::string_view w
 absl::Status ParseBcachefsCompressionStats(absl::string_view text, absl::string_view file,
                                            std::vector<BcachefsCompressionRow>* out) {
   out->clear();
-  common::Fields fields;
-  size_t line_no = 0;
-  absl::string_view line;
-  while (common::NextLine(&text, &line)) {
-    if (++line_no == 1) continue;  // "typetype compressed uncompressed average extent size"
-    common::SplitFields(line, &fields);
-    if (fields.size() < 3) continue;
+  // After the header "typetype compressed uncompressed average extent size".
+  TableRows rows(text, file, /*header_lines=*/1, /*min_fields=*/3);
+  while (rows.Next()) {
     BcachefsCompressionRow row;
-    row.algorithm = absl::StripSuffix(fields[0], ":");
-    absl::Status s = ParseSizeField(fields[1], file, line_no, line, &row.compressed);
-    if (s.ok()) s = ParseSizeField(fields[2], file, line_no, line, &row.uncompressed);
+    row.algorithm = absl::StripSuffix(rows.fields()[0], ":");
+    absl::Status s = rows.Size(1, &row.compressed);
+    if (s.ok()) s = rows.Size(2, &row.uncompressed);
     uint64_t average_extent = 0;  // read (and checked) as procfs does, not exported
-    if (s.ok() && fields.size() >= 4) {
-      s = ParseSizeField(fields[3], file, line_no, line, &average_extent);
-    }
+    if (s.ok() && rows.fields().size() >= 4) s = rows.Size(3, &average_extent);
     if (!s.ok()) return s;
     RowFor(out, [&](const BcachefsCompressionRow& r) { return r.algorithm == row.algorithm; }) =
         row;
@@ -124,20 +153,13 @@ absl::Status ParseBcachefsCompressionStats(absl::string_view text, absl::string_
 absl::Status ParseBcachefsErrors(absl::string_view text, absl::string_view file,
                                  std::vector<BcachefsErrorRow>* out) {
   out->clear();
-  common::Fields fields;
-  size_t line_no = 0;
-  absl::string_view line;
-  while (common::NextLine(&text, &line)) {
-    ++line_no;
-    common::SplitFields(line, &fields);
-    if (fields.size() < 2) continue;
+  TableRows rows(text, file, /*header_lines=*/0, /*min_fields=*/2);
+  while (rows.Next()) {
     BcachefsErrorRow row;
-    row.type = fields[0];
-    absl::Status s = ParseUintField(fields[1], "count", file, line_no, line, &row.count);
+    row.type = rows.fields()[0];
+    absl::Status s = rows.Uint(1, "count", &row.count);
     uint64_t timestamp = 0;  // checked as procfs does, not exported
-    if (s.ok() && fields.size() >= 3) {
-      s = ParseUintField(fields[2], "timestamp", file, line_no, line, &timestamp);
-    }
+    if (s.ok() && rows.fields().size() >= 3) s = rows.Uint(2, "timestamp", &timestamp);
     if (!s.ok()) return s;
     RowFor(out, [&](const BcachefsErrorRow& r) { return r.type == row.type; }) = row;
   }
@@ -176,17 +198,12 @@ absl::Status ParseBcachefsCounter(absl::string_view text, absl::string_view file
 absl::Status ParseBcachefsBtreeWriteStats(absl::string_view text, absl::string_view file,
                                           std::vector<BcachefsBtreeWriteRow>* out) {
   out->clear();
-  common::Fields fields;
-  size_t line_no = 0;
-  absl::string_view line;
-  while (common::NextLine(&text, &line)) {
-    if (++line_no == 1) continue;  // "nr size"
-    common::SplitFields(line, &fields);
-    if (fields.size() < 3) continue;
+  TableRows rows(text, file, /*header_lines=*/1, /*min_fields=*/3);  // after "nr size"
+  while (rows.Next()) {
     BcachefsBtreeWriteRow row;
-    row.type = absl::StripSuffix(fields[0], ":");
-    absl::Status s = ParseUintField(fields[1], "count", file, line_no, line, &row.count);
-    if (s.ok()) s = ParseSizeField(fields[2], file, line_no, line, &row.average_size);
+    row.type = absl::StripSuffix(rows.fields()[0], ":");
+    absl::Status s = rows.Uint(1, "count", &row.count);
+    if (s.ok()) s = rows.Size(2, &row.average_size);
     if (!s.ok()) return s;
     RowFor(out, [&](const BcachefsBtreeWriteRow& r) { return r.type == row.type; }) = row;
   }

@@ -150,6 +150,26 @@ class BcachefsSource : public Source {
     return true;
   }
 
+  // Reads <dir>/<file> if it exists, parses it into *rows and passes each row to add(row).
+  template <typename Row, typename Add>
+  absl::Status ReadRows(const std::string& dir, absl::string_view file,
+                        absl::Status (*parse)(absl::string_view, absl::string_view,
+                                              std::vector<Row>*),
+                        std::vector<Row>* rows, Add add) {
+    HM_ASSIGN_OR_RETURN(bool present, Read(dir, file));
+    if (!present) return absl::OkStatus();
+    HM_RETURN_IF_ERROR(parse(text_, path_, rows));
+    for (const Row& row : *rows) add(row);
+    return absl::OkStatus();
+  }
+
+  static Named& AddNamed(absl::string_view name, uint64_t value, Reused<Named>* out) {
+    Named& n = out->Add();
+    n.name.assign(name.data(), name.size());
+    n.value = static_cast<double>(value);
+    return n;
+  }
+
   // A device's label or state: procfs reads any failure as "" (readSysfsFile).
   void ReadString(absl::string_view file, std::string* out) {
     path_.assign(dev_dir_);
@@ -194,41 +214,26 @@ class BcachefsSource : public Source {
     HM_RETURN_IF_ERROR(ParseSizeText(&f->btree_cache_size));
 
     f->compression.Clear();
-    HM_ASSIGN_OR_RETURN(present, Read(fs_dir_, "compression_stats"));
-    if (present) {
-      HM_RETURN_IF_ERROR(ParseBcachefsCompressionStats(text_, path_, &compression_rows_));
-      for (const BcachefsCompressionRow& row : compression_rows_) {
-        Compression& c = f->compression.Add();
-        c.algorithm.assign(row.algorithm.data(), row.algorithm.size());
-        c.compressed = static_cast<double>(row.compressed);
-        c.uncompressed = static_cast<double>(row.uncompressed);
-      }
-    }
-
+    HM_RETURN_IF_ERROR(ReadRows(fs_dir_, "compression_stats", ParseBcachefsCompressionStats,
+                                &compression_rows_, [f](const BcachefsCompressionRow& row) {
+                                  Compression& c = f->compression.Add();
+                                  c.algorithm.assign(row.algorithm.data(), row.algorithm.size());
+                                  c.compressed = static_cast<double>(row.compressed);
+                                  c.uncompressed = static_cast<double>(row.uncompressed);
+                                }));
     f->errors.Clear();
-    HM_ASSIGN_OR_RETURN(present, Read(fs_dir_, "errors"));
-    if (present) {
-      HM_RETURN_IF_ERROR(ParseBcachefsErrors(text_, path_, &error_rows_));
-      for (const BcachefsErrorRow& row : error_rows_) {
-        Named& e = f->errors.Add();
-        e.name.assign(row.type.data(), row.type.size());
-        e.value = static_cast<double>(row.count);
-      }
-    }
+    HM_RETURN_IF_ERROR(
+        ReadRows(fs_dir_, "errors", ParseBcachefsErrors, &error_rows_,
+                 [f](const BcachefsErrorRow& row) { AddNamed(row.type, row.count, &f->errors); }));
 
     HM_RETURN_IF_ERROR(ReadCounters(f));
 
     f->btree_writes.Clear();
-    HM_ASSIGN_OR_RETURN(present, Read(fs_dir_, "btree_write_stats"));
-    if (present) {
-      HM_RETURN_IF_ERROR(ParseBcachefsBtreeWriteStats(text_, path_, &btree_write_rows_));
-      for (const BcachefsBtreeWriteRow& row : btree_write_rows_) {
-        Named& w = f->btree_writes.Add();
-        w.name.assign(row.type.data(), row.type.size());
-        w.value = static_cast<double>(row.count);
-        w.value2 = static_cast<double>(row.average_size);
-      }
-    }
+    HM_RETURN_IF_ERROR(ReadRows(fs_dir_, "btree_write_stats", ParseBcachefsBtreeWriteStats,
+                                &btree_write_rows_, [f](const BcachefsBtreeWriteRow& row) {
+                                  AddNamed(row.type, row.count, &f->btree_writes).value2 =
+                                      static_cast<double>(row.average_size);
+                                }));
 
     HM_RETURN_IF_ERROR(ListNames(fs_dir_, "dev-", /*directories=*/true, &device_dirs_));
     f->devices.Clear();
@@ -278,28 +283,17 @@ class BcachefsSource : public Source {
     HM_RETURN_IF_ERROR(ReadUint("durability", &d->durability));
 
     d->io_done.Clear();
-    HM_ASSIGN_OR_RETURN(bool present, Read(dev_dir_, "io_done"));
-    if (present) {
-      HM_RETURN_IF_ERROR(ParseBcachefsIoDone(text_, path_, &io_done_rows_));
-      for (const BcachefsIoDoneRow& row : io_done_rows_) {
-        IoDone& io = d->io_done.Add();
-        io.operation.assign(row.operation.data(), row.operation.size());
-        io.data_type.assign(row.data_type.data(), row.data_type.size());
-        io.bytes = static_cast<double>(row.bytes);
-      }
-    }
-
+    HM_RETURN_IF_ERROR(ReadRows(dev_dir_, "io_done", ParseBcachefsIoDone, &io_done_rows_,
+                                [d](const BcachefsIoDoneRow& row) {
+                                  IoDone& io = d->io_done.Add();
+                                  io.operation.assign(row.operation.data(), row.operation.size());
+                                  io.data_type.assign(row.data_type.data(), row.data_type.size());
+                                  io.bytes = static_cast<double>(row.bytes);
+                                }));
     d->io_errors.Clear();
-    HM_ASSIGN_OR_RETURN(present, Read(dev_dir_, "io_errors"));
-    if (present) {
-      HM_RETURN_IF_ERROR(ParseBcachefsIoErrors(text_, path_, &io_error_rows_));
-      for (const BcachefsIoErrorRow& row : io_error_rows_) {
-        Named& e = d->io_errors.Add();
-        e.name.assign(row.type.data(), row.type.size());
-        e.value = static_cast<double>(row.count);
-      }
-    }
-    return absl::OkStatus();
+    return ReadRows(
+        dev_dir_, "io_errors", ParseBcachefsIoErrors, &io_error_rows_,
+        [d](const BcachefsIoErrorRow& row) { AddNamed(row.type, row.count, &d->io_errors); });
   }
 
   // Labels in name order.
