@@ -4,6 +4,7 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/arp/arp_source.h"
+#include "agent/sources/bcachefs/bcachefs_source.h"
 #include "agent/sources/bonding/bonding_source.h"
 #include "agent/sources/buddyinfo/buddyinfo_source.h"
 #include "agent/sources/cgroups/cgroups_source.h"
@@ -77,6 +78,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
          "Regexp of arp devices to include (mutually exclusive to device-exclude)."},
         {"device-exclude", "",
          "Regexp of arp devices to exclude (mutually exclusive to device-include)."}}},
+      {"bcachefs",
+       "bcachefs filesystem, counter and per-device IO statistics from /sys/fs/bcachefs", true,
+       MakeBcachefsSource},
       {"bonding", "Bonding interfaces' configured and active slaves from /sys/class/net/*/bonding",
        true, MakeBondingSource},
       {"buddyinfo", "Free memory blocks per zone and order from /proc/buddyinfo", false,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent/sources/arp/arp_parser.h"
+#include "agent/sources/common/metric_name.h"
 #include "agent/sources/common/pid_stat_parser.h"
 #include "agent/sources/common/proc_stat_parser.h"
 #include "agent/sources/conntrack/conntrack_parser.h"
@@ -316,7 +317,7 @@ const std::vector<Entry>& Table() {
          int index = 0;
          if (SplitRaplName(content, name, &base, &index).ok()) Touch(base);
          std::string sanitized;
-         SanitizeRaplName(content, &sanitized);
+         SanitizeMetricName(content, &sanitized);
          uint64_t out = 0;
          (void)ParseRaplEnergy(content, name, &out);
        }},

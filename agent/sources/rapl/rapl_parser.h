@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -22,9 +21,6 @@ namespace hostmon::agent {
 // is its own base and *index is -1: the caller numbers repeated names (dram, dram -> 0, 1).
 absl::Status SplitRaplName(absl::string_view name, absl::string_view file, absl::string_view* base,
                            int* index);
-
-// node_exporter's SanitizeMetricName: every run of `_*[^0-9A-Za-z_]+_*` becomes one '_'.
-void SanitizeRaplName(absl::string_view name, std::string* out);
 
 // energy_uj: an unsigned decimal after trimming whitespace; the error names `file`.
 absl::Status ParseRaplEnergy(absl::string_view text, absl::string_view file, uint64_t* out);

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "agent/sources/common/metric_name.h"
 #include "agent/sources/rapl/rapl_parser.h"
 #include "common/fs_root.h"
 
@@ -75,7 +76,7 @@ class RaplSource : public Source {
     }
     for (size_t i = 0; i < n; ++i) {
       const Zone& z = zones_[i];
-      SanitizeRaplName(z.base, &clean_);
+      SanitizeMetricName(z.base, &clean_);
       name_.assign("node_rapl_").append(clean_).append("_joules_total");
       help_.assign("Current RAPL ").append(z.base).append(" value in joules");
       LabelRef labels[] = {{"index", z.index}, {"path", z.path}};

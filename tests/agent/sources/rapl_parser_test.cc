@@ -20,12 +20,6 @@ std::string Split(absl::string_view name) {
   return std::string(base) + "|" + std::to_string(index);
 }
 
-std::string Sanitize(absl::string_view name) {
-  std::string out = "stale";
-  SanitizeRaplName(name, &out);
-  return out;
-}
-
 TEST_CASE("RAPL zones from the fixture", "[agent][rapl]") {
   uint64_t uj = 0;
   REQUIRE(ParseRaplEnergy(ReadFixture("sys/class/powercap/intel-rapl:0/energy_uj"), "e", &uj).ok());
@@ -59,15 +53,6 @@ TEST_CASE("RAPL names and numbers: bad input", "[agent][rapl]") {
     CHECK(Split("package-99999999999") == "name: zone index out of range: \"package-99999999999\"");
     CHECK(Split("a-b-c") == "a-b-c|-1");
   }
-}
-
-TEST_CASE("SanitizeRaplName matches node_exporter's SanitizeMetricName", "[agent][rapl]") {
-  CHECK(Sanitize("package") == "package");
-  CHECK(Sanitize("a-b-c") == "a_b_c");
-  CHECK(Sanitize("a_-_b") == "a_b");
-  CHECK(Sanitize("a__b") == "a__b");
-  CHECK(Sanitize("a.-b") == "a_b");
-  CHECK(Sanitize("-a") == "_a");
 }
 
 }  // namespace
