@@ -7,3 +7,8 @@ add_test(NAME bench.floor_smoke
           --build-dir ${CMAKE_BINARY_DIR})
 set_tests_properties(bench.floor_smoke PROPERTIES TIMEOUT 90 RESOURCE_LOCK loopback_peers
   LABELS bench)
+# hostmon-agent --debug.cost over the fixture tree: one row per default source, sums, bad flag.
+add_test(NAME e2e.agent_debug_cost
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/debug_cost_test.py
+          --bin-dir ${HOSTMON_BIN_DIR})
+set_tests_properties(e2e.agent_debug_cost PROPERTIES TIMEOUT 60 LABELS e2e)
