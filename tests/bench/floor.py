@@ -126,8 +126,8 @@ int main(int argc, char **argv) {
 }
 """
 
-OPEN_RE = re.compile(r'^(\d+)\s+(?:openat\((?:AT_FDCWD|-?\d+)(?:<[^>]*>)?, |open\()"((?:[^"\\]|\\.)*)", '
-                     r'([A-Z_|0-9]+)')
+OPEN_RE = re.compile(r'^(\d+)\s+(?:openat\((?:AT_FDCWD|-?\d+)(?:<[^>]*>)?, |open\()'
+                     r'"((?:[^"\\]|\\.)*)", ([A-Z_|0-9]+)')
 RESULT_RE = re.compile(r'\)\s+=\s+(-?\d+)')
 RESUMED_RE = re.compile(r'^(\d+)\s+<\.\.\. open(?:at)? resumed>')
 
@@ -257,6 +257,16 @@ def run(args, out, problems):
             for kind, path in files:
                 f.write(f"{kind} {path}\n")
 
+        # ---------------- 1b. the agent's own per-source cost of the same collection
+        r = subprocess.run([agent_bin, "--debug.cost",
+                            f"--debug.cost-collections={args.cost_collections}"],
+                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            problems.append(f"hostmon-agent --debug.cost exited {r.returncode}: "
+                            + r.stderr.strip()[-300:])
+        else:
+            out["agent_cost_report"] = r.stdout
+
         # ---------------- 2a. the floor, first half of the passes
         reader = build_reader(tmpdir)
         first = run_reader(reader, list_path, args.passes - args.passes // 2, args.file_reps)
@@ -294,8 +304,11 @@ def run(args, out, problems):
         second = run_reader(reader, list_path, args.passes // 2, 0)
         passes = first["passes"] + second["passes"]
         out["floor_ms_per_pass"] = spread(passes)
-        out["floor_user_ms_per_pass"] = spread(first.get("user_ms", []) + second.get("user_ms", []))
-        out["floor_sys_ms_per_pass"] = spread(first.get("sys_ms", []) + second.get("sys_ms", []))
+        # The kernel samples user/system at timer ticks and scales them to the run time, so a
+        # single pass's split is noise; over all passes the proportion is meaningful.
+        user = sum(first.get("user_ms", []) + second.get("user_ms", []))
+        system = sum(first.get("sys_ms", []) + second.get("sys_ms", []))
+        out["floor_system_share"] = round(system / (user + system), 3) if user + system else None
         out["floor_passes"] = len(passes)
         out["files_failed"] = first["failed"]
         out["top_files"] = sorted(first["files"], key=lambda x: -x["us"])[:10]
@@ -360,10 +373,9 @@ def report(out, problems):
     print()
     rows = [
         ("floor (C reader, distinct files) ms/pass", rng(out.get("floor_ms_per_pass"))),
-        ("  of which user / system ms (median)",
-         "-" if not out.get("floor_user_ms_per_pass") else
-         f"{out['floor_user_ms_per_pass']['median']:.3f} / "
-         f"{out['floor_sys_ms_per_pass']['median']:.3f}"),
+        ("  of which system time (all passes)",
+         "-" if out.get("floor_system_share") is None
+         else f"{100 * out['floor_system_share']:.0f} %"),
         ("hostmon-agent ms/cycle (1 s, streaming)", rng(out.get("agent_ms_per_cycle"))),
         ("node_exporter ms/scrape (defaults, 1 s)", rng(out.get("node_exporter_ms_per_scrape"))),
         ("agent / floor (medians)", "-" if out.get("agent_over_floor") is None
@@ -388,6 +400,14 @@ def report(out, problems):
               f"all files: {out['files_us_total']} us):")
         for x in out["top_files"]:
             print(f"  {x['us']:8.1f}  {x['bytes']:7d} B  {x['path']}")
+    report_lines = (out.get("agent_cost_report") or "").splitlines()
+    table = [ln for ln in report_lines if not ln.startswith("#")]
+    if table:
+        print()
+        print("the agent's own per-source cost (hostmon-agent --debug.cost, "
+              f"{out['cost_collections']} collections; the 8 most expensive and the total):")
+        for ln in table[:9] + table[-1:]:
+            print("  " + ln)
     if out.get("files_failed"):
         print(f"not readable by the reader (skipped): {out['files_failed']}")
     print()
@@ -414,6 +434,8 @@ def main():
     ap.add_argument("--passes", type=int, default=400, help="floor reader passes (400)")
     ap.add_argument("--file-reps", type=int, default=21,
                     help="repetitions per file for the per-file cost (21)")
+    ap.add_argument("--cost-collections", type=int, default=200,
+                    help="collections of hostmon-agent --debug.cost (200)")
     ap.add_argument("--build-dir", default=os.path.join(repo, "build"),
                     help="hostmon build dir with bin/hostmon-{agent,collector} (<repo>/build)")
     ap.add_argument("--smoke", action="store_true",
@@ -424,11 +446,15 @@ def main():
     args = ap.parse_args()
     if args.smoke:
         args.duration, args.windows, args.warmup, args.passes, args.file_reps = 6.0, 2, 1.0, 40, 5
-    if args.duration <= 0 or args.windows < 1 or args.passes < 2 or args.file_reps < 1:
-        ap.error("--duration > 0, --windows >= 1, --passes >= 2, --file-reps >= 1")
+        args.cost_collections = 5
+    if (args.duration <= 0 or args.windows < 1 or args.passes < 2 or args.file_reps < 1
+            or not 1 <= args.cost_collections <= 10000):
+        ap.error("--duration > 0, --windows >= 1, --passes >= 2, --file-reps >= 1, "
+                 "--cost-collections 1 to 10000")
     out = {"benchmark": "hostmon-floor", "schema": 1, "mode": "smoke" if args.smoke else "full",
            "duration_s": args.duration, "windows_n": args.windows, "warmup_s": args.warmup,
            "passes_requested": args.passes, "file_reps": args.file_reps,
+           "cost_collections": args.cost_collections,
            "cpus": os.cpu_count(), "kernel": platform.release(),
            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "loadavg_start": os.getloadavg()[0]}
