@@ -21,7 +21,6 @@ See tests/bench/README.md.
 
 import argparse
 import collections
-import json
 import os
 import platform
 import re
@@ -414,14 +413,7 @@ def report(out, problems):
     print("floor: getrusage user+sys per pass of the reader (each file opened, read to EOF, "
           "closed once); agent and node_exporter: /proc/PID/task/*/schedstat CPU per delivered "
           "batch / answered scrape, one figure per window.")
-    if problems:
-        print()
-        print("problems:")
-        for p in problems:
-            print("  - " + p.replace("\n", "\n    "))
-    out["problems"] = problems
-    out["ok"] = not problems
-    print(json.dumps(out, sort_keys=True))
+    fp.print_problems_and_json(out, problems)
 
 
 def main():

@@ -861,6 +861,12 @@ def report(out, problems, smoke):
         print("smoke checks:")
         for name, ok in smoke_checks(out, problems):
             print(f"  {'ok  ' if ok else 'FAIL'} {name}")
+    print_problems_and_json(out, problems)
+
+
+def print_problems_and_json(out, problems):
+    """The end of a benchmark's report: the problems, if any, then `out` with `problems` and `ok`
+    as one JSON object on the last line."""
     if problems:
         print()
         print("problems:")
