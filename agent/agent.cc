@@ -104,18 +104,43 @@ std::optional<common::StartError> BuildSources(const AgentConfig& config, const 
   return std::nullopt;
 }
 
-std::string CollectOnceExposition(AgentSources sources) {
+namespace {
+
+// --once and --debug.cost: the slow sources run once (in parallel, each bounded by its timeout),
+// then `body` runs collections of the fast ones; the slow tier's results are in every batch.
+template <typename Body>
+std::string RunOnceCollection(AgentSources sources, Body body) {
   SeriesTable table;
   Collection collection(&table, std::move(sources.fast), &common::RealClock::Get());
   SlowTier slow_tier(std::move(sources.slow));
   collection.AddContributor(&slow_tier);
   collection.AddContributor(BuildInfoContributor());
   slow_tier.RunOnce();
-  CollectedBatch batch;
-  collection.CollectOnce(&batch);
-  std::string text = FormatExposition(table, batch);
+  std::string out = body(table, collection);
   slow_tier.Stop(absl::ZeroDuration());  // a stuck source was already reported; do not wait
-  return text;
+  return out;
+}
+
+}  // namespace
+
+std::string CollectOnceExposition(AgentSources sources) {
+  return RunOnceCollection(std::move(sources), [](SeriesTable& table, Collection& collection) {
+    CollectedBatch batch;
+    collection.CollectOnce(&batch);
+    return FormatExposition(table, batch);
+  });
+}
+
+std::string CollectCostReport(AgentSources sources, int collections) {
+  return RunOnceCollection(std::move(sources), [collections](SeriesTable&, Collection& c) {
+    CollectedBatch batch;
+    // Not accounted: the first collection interns every series and grows the buffers, which
+    // the long-running agent does once, not every cycle.
+    c.CollectOnce(&batch);
+    c.EnableCostAccounting();
+    for (int i = 0; i < collections; ++i) c.CollectOnce(&batch);
+    return FormatCostReport(c.costs(), 1);
+  });
 }
 
 class Agent::DuplicateSamples : public Contributor {

@@ -58,6 +58,11 @@ std::optional<common::StartError> BuildSources(const AgentConfig& config, const 
 // collection, and returns it as Prometheus text exposition (families sorted by name).
 std::string CollectOnceExposition(AgentSources sources);
 
+// --debug.cost: like --once, then one unaccounted collection (series interning, buffer growth)
+// and `collections` accounted ones; returns the per-source cost report (agent/source_cost.h) of
+// the fast sources. Slow-tier sources run on their own threads and are not in it.
+std::string CollectCostReport(AgentSources sources, int collections);
+
 // The long-running agent: collects on the interval grid, appends each batch to the spool (when
 // spool.directory is set), queues it for the collector client, and stops on request.
 class Agent {

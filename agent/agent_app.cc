@@ -82,8 +82,9 @@ std::optional<common::StartError> Load(int argc, const char* const* argv,
   }
   if (cmd->help || cmd->version) return std::nullopt;
   g->fs = std::make_unique<common::FsRoot>(g->config.procfs, g->config.sysfs, g->config.rootfs);
-  // --once does not connect, so it needs no collector credentials; --check-config checks them.
-  const bool connects = cmd->check_config || !cmd->once;
+  // --once and --debug.cost do not connect, so they need no collector credentials;
+  // --check-config checks them.
+  const bool connects = cmd->check_config || !(cmd->once || cmd->debug_cost);
   return CheckAgentStart(&g->config, g->fs.get(), connects, &g->sources);
 }
 
@@ -147,6 +148,12 @@ int AgentMain(int argc, const char* const* argv) {
     return 0;
   }
 
+  if (cmd.debug_cost) {
+    std::string text = CollectCostReport(std::move(current->sources), cmd.debug_cost_collections);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return 0;
+  }
   if (cmd.once) {
     std::string text = CollectOnceExposition(std::move(current->sources));
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -261,6 +261,12 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
                    "--label=dc=fra1 (repeatable); job defaults to node");
   flags.Duration("collection.interval", &config->interval, "How often to collect");
   flags.Bool("once", &cmd->once, "Collect once, print Prometheus text exposition to stdout, exit");
+  flags.Bool("debug.cost", &cmd->debug_cost,
+             "Collect like --once, then --debug.cost-collections more times, print each "
+             "source's mean wall, user and system time, samples and files opened, and exit");
+  std::string cost_collections = absl::StrCat(cmd->debug_cost_collections);
+  flags.String("debug.cost-collections", &cost_collections,
+               "Collections accounted by --debug.cost (1 to 10000)");
   flags.Bool("check-config", &cmd->check_config,
              "Validate the configuration as a start would, without connecting, and exit (0: "
              "valid, 2: not)");
@@ -304,6 +310,12 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
     cmd->help = true;
     cmd->usage = flags.Usage();
     return absl::OkStatus();
+  }
+  if (!absl::SimpleAtoi(cost_collections, &cmd->debug_cost_collections) ||
+      cmd->debug_cost_collections < 1 || cmd->debug_cost_collections > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--debug.cost-collections expects a number from 1 to 10000, got \"",
+                     cost_collections, "\""));
   }
   size_t i = 0;
   for (const SourceInfo& info : BuiltinSources()) {

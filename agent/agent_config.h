@@ -71,6 +71,9 @@ struct AgentCommandLine {
   // the flags below override its values; it is listed here for --help and for the parser.
   std::string config_file;
   bool once = false;  // --once: collect once, print the exposition, exit
+  // --debug.cost: collect debug_cost_collections times, print the per-source cost, exit
+  bool debug_cost = false;
+  int debug_cost_collections = 100;
   // --check-config: validate as a start would (agent/agent_app.h), print the result, exit
   bool check_config = false;
   bool version = false;  // --version: print common::VersionLine and exit

@@ -112,6 +112,11 @@ Collection::Collection(SeriesTable* table, std::vector<NamedSource> sources,
   last_error_.resize(sources_.size());
 }
 
+void Collection::EnableCostAccounting() {
+  costs_.resize(sources_.size());
+  for (size_t i = 0; i < sources_.size(); ++i) costs_[i].name = sources_[i].name;
+}
+
 void Collection::CollectOnce(CollectedBatch* batch) {
   batch->refs.clear();
   batch->values.clear();
@@ -127,9 +132,16 @@ void Collection::CollectOnce(CollectedBatch* batch) {
   BatchWriter writer(table_, batch, &name_cache_, &written_, &valid_, cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
+    const bool account = !costs_.empty();
+    ThreadUsage before;
+    if (account) before = ThreadUsageNow();
+    const size_t samples_before = batch->refs.size();
     absl::Time t0 = absl::Now();
     absl::Status status = s.source->Collect(writer);
     double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
+    if (account) {
+      costs_[i].Add(seconds, before, ThreadUsageNow(), batch->refs.size() - samples_before);
+    }
     WriteSourceOutcome(writer, s.name, status.ok(), seconds);
     // Log transitions only: a source that fails every cycle must not flood the journal.
     std::string err = status.ok() ? "" : std::string(status.message());

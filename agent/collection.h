@@ -12,6 +12,7 @@
 #include "agent/contributor.h"
 #include "agent/series_table.h"
 #include "agent/source.h"
+#include "agent/source_cost.h"
 #include "common/clock.h"
 
 namespace hostmon::agent {
@@ -42,6 +43,13 @@ class Collection {
   void CollectOnce(CollectedBatch* batch);
 
   const std::vector<NamedSource>& sources() const { return sources_; }
+
+  // From now on, every CollectOnce adds each source's wall, user and system time, samples and
+  // files opened to costs() (--debug.cost). Off by default: it costs two getrusage calls per
+  // source and collection.
+  void EnableCostAccounting();
+  // One entry per source, in collection order; empty unless EnableCostAccounting was called.
+  const std::vector<SourceCost>& costs() const { return costs_; }
   // Samples dropped because another source had already written the same series.
   uint64_t duplicate_samples() const { return duplicate_samples_; }
   // Writes duplicate_samples() as hostmon_agent_duplicate_samples_total, and the samples dropped
@@ -56,6 +64,7 @@ class Collection {
   const common::Clock* clock_;
   std::vector<Contributor*> contributors_;
   std::vector<std::string> last_error_;  // per source, to log state changes only
+  std::vector<SourceCost> costs_;        // per source, while cost accounting is on
   size_t last_size_ = 0;
   std::string name_cache_;
   std::vector<uint32_t> written_;  // per series ref: the cycle it was last written in

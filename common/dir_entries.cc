@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/file_open_count.h"
 
 namespace hostmon::common {
 
@@ -48,6 +49,8 @@ int OpenDir(const std::string& dir, absl::Status* error) {
     std::string msg = absl::StrCat("open ", dir, ": ", std::strerror(err));
     // ESRCH: /proc/<pid>/... of a process that exited meanwhile.
     *error = err == ENOENT || err == ESRCH ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
+  } else {
+    NoteFileOpened();
   }
   return fd;
 }

@@ -11,8 +11,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/bounded_read.h"
+#include "common/file_open_count.h"
 
 namespace hostmon::common {
+namespace {
+
+thread_local uint64_t files_opened = 0;
+
+}  // namespace
+
+uint64_t FilesOpenedOnThisThread() { return files_opened; }
+
+void internal::NoteFileOpened() { ++files_opened; }
 
 std::string FsRoot::Join(const std::string& root, absl::string_view rel) {
   std::string out = root;
@@ -55,6 +65,7 @@ absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_by
     std::string msg = absl::StrCat("open ", path, ": ", std::strerror(err));
     return err == ENOENT ? absl::NotFoundError(msg) : absl::UnavailableError(msg);
   }
+  internal::NoteFileOpened();
   struct stat st;
   if (::fstat(fd, &st) != 0) {
     int err = errno;

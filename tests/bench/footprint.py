@@ -501,6 +501,91 @@ def parse_collector_addresses(text):
     return (g, w) if g and w else None
 
 
+def start_hostmon(bin_dir, interval, hostname, start):
+    """Starts hostmon-collector on loopback and hostmon-agent streaming to it every `interval` s,
+    and waits for the first batch. `start(label, argv)` starts a Proc and registers it for the
+    caller's cleanup. Returns (agent, collector, collector web URL); BenchError on failure."""
+    collector = start("hostmon-collector", [
+        os.path.join(bin_dir, "hostmon-collector"), "--grpc.listen-address=127.0.0.1:0",
+        "--web.listen-address=127.0.0.1:0"])
+    addrs = wait_for(lambda: parse_collector_addresses(collector.log_text()), 10,
+                     procs=[collector])
+    if not addrs:
+        raise BenchError(
+            "hostmon-collector did not log grpc_address=127.0.0.1:PORT and "
+            "web_address=127.0.0.1:PORT within 10 s "
+            f"(alive={collector.alive()}, rc={collector.popen.poll()}); its output:\n"
+            + (collector.log_tail(30) or "(empty)"))
+    grpc_addr, web_addr = addrs
+    collector_web = f"http://{web_addr}"
+    agent = start("hostmon-agent", [
+        os.path.join(bin_dir, "hostmon-agent"), f"--collector.address={grpc_addr}",
+        f"--collection.interval={format_interval(interval)}", f"--hostname={hostname}"])
+
+    def batches():
+        try:
+            v = prom_sum(http_get(collector_web + "/metrics", 2),
+                         "hostmon_collector_batches_received_total")
+            return v is not None and v > 0
+        except (OSError, urllib.error.URLError):
+            return False
+    if not wait_for(batches, max(15, 5 * interval), step=0.25, procs=[collector, agent]):
+        raise BenchError(
+            "the hostmon agent delivered no batch within "
+            f"{max(15, 5 * interval):g} s (agent alive={agent.alive()}, "
+            f"collector alive={collector.alive()}).\n--- agent output:\n"
+            + (agent.log_tail() or "(empty)") + "\n--- collector output:\n"
+            + (collector.log_tail() or "(empty)"))
+    return agent, collector, collector_web
+
+
+def start_node_exporter(key, extra, textfile_dir, interval, start):
+    """Starts Debian's node_exporter on a free loopback port (extra flags `extra`), waits until it
+    serves /metrics and starts a Scraper every `interval` s. Returns (Proc, Scraper)."""
+    port = free_tcp_port()
+    p = start(key, [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{port}",
+                    f"--collector.textfile.directory={textfile_dir}"] + extra)
+    url = f"http://127.0.0.1:{port}/metrics"
+
+    def ne_ready():
+        try:
+            http_get(url, 2)
+            return True
+        except (OSError, urllib.error.URLError):
+            return False
+    if not wait_for(ne_ready, 10, step=0.2, procs=[p]):
+        raise BenchError(f"{key} did not serve {url} within 10 s "
+                         f"(alive={p.alive()}); its output:\n{p.log_tail()}")
+    sc = Scraper(url, interval)
+    sc.start()
+    return p, sc
+
+
+def measure_window(subjects, window):
+    """Takes every subject's CPU snapshot, polls their threads for `window` s, takes the second
+    snapshot and their memory. BenchError if one exited. Returns the window's (t0, t1) wall times."""
+    t0 = time.time()
+    for s in subjects:
+        s.cpu0 = cpu_snapshot(s.proc.pid)
+    end = time.monotonic() + window
+    while time.monotonic() < end:
+        time.sleep(min(0.25, max(0.0, end - time.monotonic())))
+        for s in subjects:
+            if s.proc.died_early is None and not s.proc.alive():
+                s.proc.died_early = s.proc.popen.returncode
+            s.poll_tasks()
+    dead = [s for s in subjects if s.proc.died_early is not None]
+    if dead:
+        raise BenchError("process(es) exited during the window: " + "; ".join(
+            f"{s.title} rc={s.proc.died_early}:\n{s.proc.log_tail()}" for s in dead))
+    for s in subjects:
+        s.cpu1 = cpu_snapshot(s.proc.pid)
+    t1 = time.time()
+    for s in subjects:
+        s.mem = read_memory(s.proc.pid)
+    return t0, t1
+
+
 def run(args):
     problems = []
     window = args.duration
@@ -514,7 +599,6 @@ def run(args):
     bin_dir = os.path.join(args.build_dir, "bin")
     agent_bin = os.path.join(bin_dir, "hostmon-agent")
     collector_bin = os.path.join(bin_dir, "hostmon-collector")
-    interval_flag = format_interval(args.interval)
     collector_web = None
     once_series = None
     out = {"benchmark": "hostmon-footprint", "schema": 1,
@@ -549,38 +633,8 @@ def run(args):
             except subprocess.TimeoutExpired:
                 problems.append("hostmon-agent --once did not exit within 20 s (killed)")
 
-            collector = start("hostmon-collector", [
-                collector_bin, "--grpc.listen-address=127.0.0.1:0",
-                "--web.listen-address=127.0.0.1:0"])
-            addrs = wait_for(lambda: parse_collector_addresses(collector.log_text()), 10,
-                             procs=[collector])
-            if not addrs:
-                raise BenchError(
-                    "hostmon-collector did not log grpc_address=127.0.0.1:PORT and "
-                    "web_address=127.0.0.1:PORT within 10 s "
-                    f"(alive={collector.alive()}, rc={collector.popen.poll()}); its output:\n"
-                    + (collector.log_tail(30) or "(empty)"))
-            grpc_addr, web_addr = addrs
-            collector_web = f"http://{web_addr}"
-            agent = start("hostmon-agent", [
-                agent_bin, f"--collector.address={grpc_addr}",
-                f"--collection.interval={interval_flag}", f"--hostname={hostname}"])
-
-            def batches():
-                try:
-                    v = prom_sum(http_get(collector_web + "/metrics", 2),
-                                 "hostmon_collector_batches_received_total")
-                    return v is not None and v > 0
-                except (OSError, urllib.error.URLError):
-                    return False
-            if not wait_for(batches, max(15, 5 * args.interval), step=0.25,
-                            procs=[collector, agent]):
-                raise BenchError(
-                    "the hostmon agent delivered no batch within "
-                    f"{max(15, 5 * args.interval):g} s (agent alive={agent.alive()}, "
-                    f"collector alive={collector.alive()}).\n--- agent output:\n"
-                    + (agent.log_tail() or "(empty)") + "\n--- collector output:\n"
-                    + (collector.log_tail() or "(empty)"))
+            agent, collector, collector_web = start_hostmon(bin_dir, args.interval, hostname,
+                                                            start)
             subjects.append(Subject("hostmon_agent", "hostmon-agent", agent, "agent"))
             subjects.append(Subject("hostmon_collector", "hostmon-collector (not agent cost)",
                                     collector, "support"))
@@ -595,22 +649,7 @@ def run(args):
               "--collector.loadavg"]),
         ]
         for key, title, extra in ne_variants:
-            port = free_tcp_port()
-            p = start(key, [NODE_EXPORTER, f"--web.listen-address=127.0.0.1:{port}",
-                            f"--collector.textfile.directory={textfile_dir}"] + extra)
-            url = f"http://127.0.0.1:{port}/metrics"
-
-            def ne_ready(url=url):
-                try:
-                    http_get(url, 2)
-                    return True
-                except (OSError, urllib.error.URLError):
-                    return False
-            if not wait_for(ne_ready, 10, step=0.2, procs=[p]):
-                raise BenchError(f"{key} did not serve {url} within 10 s "
-                                 f"(alive={p.alive()}); its output:\n{p.log_tail()}")
-            sc = Scraper(url, args.interval)
-            sc.start()
+            p, sc = start_node_exporter(key, extra, textfile_dir, args.interval, start)
             scrapers.append(sc)
             s = Subject(key, title, p, "peer")
             s.scraper = sc
@@ -646,25 +685,7 @@ def run(args):
                                  + s.proc.log_tail())
 
         coll0 = http_get(collector_web + "/metrics") if collector_web else None
-        t0 = time.time()
-        for s in subjects:
-            s.cpu0 = cpu_snapshot(s.proc.pid)
-        end = time.monotonic() + window
-        while time.monotonic() < end:
-            time.sleep(min(0.25, max(0.0, end - time.monotonic())))
-            for s in subjects:
-                if s.proc.died_early is None and not s.proc.alive():
-                    s.proc.died_early = s.proc.popen.returncode
-                s.poll_tasks()
-        dead = [s for s in subjects if s.proc.died_early is not None]
-        if dead:
-            raise BenchError("process(es) exited during the window: " + "; ".join(
-                f"{s.title} rc={s.proc.died_early}:\n{s.proc.log_tail()}" for s in dead))
-        for s in subjects:
-            s.cpu1 = cpu_snapshot(s.proc.pid)
-        t1 = time.time()
-        for s in subjects:
-            s.mem = read_memory(s.proc.pid)
+        t0, t1 = measure_window(subjects, window)
         coll1 = http_get(collector_web + "/metrics") if collector_web else None
         window_s = t1 - t0
         out["window_s"] = round(window_s, 3)
@@ -840,6 +861,12 @@ def report(out, problems, smoke):
         print("smoke checks:")
         for name, ok in smoke_checks(out, problems):
             print(f"  {'ok  ' if ok else 'FAIL'} {name}")
+    print_problems_and_json(out, problems)
+
+
+def print_problems_and_json(out, problems):
+    """The end of a benchmark's report: the problems, if any, then `out` with `problems` and `ok`
+    as one JSON object on the last line."""
     if problems:
         print()
         print("problems:")

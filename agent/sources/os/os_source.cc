@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "agent/sources/common/static_file.h"
 #include "agent/sources/os/os_release_parser.h"
 #include "common/status_macros.h"
 
@@ -20,21 +21,29 @@ constexpr MetricDesc kOsVersion{"node_os_version", kGauge,
 
 class OsSource : public Source {
  public:
-  explicit OsSource(const common::FsRoot& fs)
-      : etc_path_(fs.Root("etc/os-release")), usr_lib_path_(fs.Root("usr/lib/os-release")) {}
+  OsSource(const common::FsRoot& fs, const common::Clock* clock)
+      : etc_(fs.Root("etc/os-release"), kOsReleaseRefresh, clock),
+        usr_lib_(fs.Root("usr/lib/os-release"), kOsReleaseRefresh, clock) {}
 
   absl::Status Collect(SampleWriter& out) override {
     // os-release(5): /etc/os-release takes precedence; /usr/lib/os-release is the fallback.
-    const std::string* path = &etc_path_;
-    absl::Status status = common::ReadFileTo(etc_path_, &text_);
+    StaticFile* file = &etc_;
+    absl::Status status = etc_.Update();
     if (absl::IsNotFound(status)) {
-      path = &usr_lib_path_;
-      status = common::ReadFileTo(usr_lib_path_, &text_);
+      file = &usr_lib_;
+      status = usr_lib_.Update();
     }
     HM_RETURN_IF_ERROR(status);
-    status = ParseOsRelease(text_, &os_);
-    if (!status.ok())
-      return absl::InvalidArgumentError(absl::StrCat(*path, ": ", status.message()));
+    // Parsed only when read: between refreshes a collection only writes the two samples.
+    if (file->changed() || file != parsed_from_) {
+      parsed_from_ = file;
+      parse_status_ = ParseOsRelease(file->text(), &os_);
+      if (!parse_status_.ok()) {
+        parse_status_ =
+            absl::InvalidArgumentError(absl::StrCat(file->path(), ": ", parse_status_.message()));
+      }
+    }
+    HM_RETURN_IF_ERROR(parse_status_);
     const LabelRef info[] = {
         {"build_id", os_.build_id},
         {"id", os_.id},
@@ -61,16 +70,22 @@ class OsSource : public Source {
   }
 
  private:
-  std::string etc_path_;
-  std::string usr_lib_path_;
-  std::string text_;
+  StaticFile etc_;
+  StaticFile usr_lib_;
+  const StaticFile* parsed_from_ = nullptr;
+  absl::Status parse_status_;
   OsRelease os_;
 };
 
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeOsSource(const SourceContext& ctx) {
-  return std::make_unique<OsSource>(*ctx.fs);
+  return MakeOsSourceWithClock(ctx, &common::RealClock::Get());
+}
+
+absl::StatusOr<SourcePtr> MakeOsSourceWithClock(const SourceContext& ctx,
+                                                const common::Clock* clock) {
+  return std::make_unique<OsSource>(*ctx.fs, clock);
 }
 
 }  // namespace hostmon::agent
