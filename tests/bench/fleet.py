@@ -208,6 +208,10 @@ def phase_scrape(args, tmp, c, hosts):
             "ratio_to_floor": (med(times) / med(floor)) if floor and times else None,
             "ack_ms_p99_quiet": quiet["ack_ms_p99"], "ack_ms_p99_scraping": during["ack_ms_p99"],
             "ack_ms_max_scraping": during["ack_ms_max"],
+            # Batches acknowledged in each window: 0 while scraping means the scrapes starved
+            # ingest for the whole window (the latency figures then describe nothing).
+            "batches_acked_quiet": quiet["batches_acked"],
+            "batches_acked_scraping": during["batches_acked"],
             "peak_rss_growth_mb": (peak - rss_before) / 1024.0}
 
 
@@ -269,13 +273,17 @@ def main():
             f(r["bytes_per_series"], "%.0f")))
     s = out["scrape"]
     print("scrape of %d series: %s bytes (%s gzip); median %s s plain, %s s gzip; static file "
-          "(nginx) %s s; ratio to floor %s; ack p99 %s ms quiet vs %s ms while scraping (max %s); "
-          "peak RSS growth %s MB" % (
+          "(nginx) %s s; ratio to floor %s; peak RSS growth %s MB" % (
               s["series"], s["bytes"], s["bytes_gzip"], f(s["scrape_s_median"], "%.3f"),
               f(s["scrape_gzip_s_median"], "%.3f"), f(s["static_floor_s_median"], "%.3f"),
-              f(s["ratio_to_floor"], "%.1f"), f(s["ack_ms_p99_quiet"], "%.2f"),
-              f(s["ack_ms_p99_scraping"], "%.2f"), f(s["ack_ms_max_scraping"], "%.1f"),
-              f(s["peak_rss_growth_mb"])))
+              f(s["ratio_to_floor"], "%.1f"), f(s["peak_rss_growth_mb"])))
+    print("ingest meanwhile: %d batches acked, ack p99 %s ms (max %s ms) while scraping; "
+          "%d batches, p99 %s ms without scrapes%s" % (
+              s["batches_acked_scraping"], f(s["ack_ms_p99_scraping"], "%.2f"),
+              f(s["ack_ms_max_scraping"], "%.1f"), s["batches_acked_quiet"],
+              f(s["ack_ms_p99_quiet"], "%.2f"),
+              "; NO batch was acknowledged while scraping: the scrapes starved ingest"
+              if s["batches_acked_scraping"] == 0 else ""))
     i = out["idle"]
     print("idle agents: %d connected, %s bytes each" % (i["connected"],
                                                         f(i["bytes_per_idle_agent"], "%.0f")))
