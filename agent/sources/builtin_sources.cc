@@ -27,6 +27,7 @@
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/meminfo_numa/meminfo_numa_source.h"
+#include "agent/sources/mountstats/mountstats_source.h"
 #include "agent/sources/netclass/netclass_source.h"
 #include "agent/sources/netdev/netdev_source.h"
 #include "agent/sources/netstat/netstat_source.h"
@@ -119,6 +120,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"meminfo", "Memory statistics from /proc/meminfo", true, MakeMeminfoSource},
       {"meminfo_numa", "Memory statistics per NUMA node from /sys/devices/system/node", false,
        MakeMeminfoNumaSource},
+      {"mountstats",
+       "NFS client statistics per mount from /proc/self/mountstats (server address from "
+       "/proc/self/mountinfo)",
+       false, MakeMountstatsSource},
       {"netclass",
        "Network interface properties from /sys/class/net",
        true,

@@ -51,7 +51,7 @@ AGENT_OWN = re.compile(r"^hostmon_")
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
 SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufreq", "diskstats",
            "dmi", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "lnstat",
-           "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
+           "loadavg", "mdadm", "meminfo", "meminfo_numa", "mountstats", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
            "sockstat", "softirqs", "softnet", "stat", "tapestats", "textfile", "thermal_zone", "time",
            "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zfs", "zoneinfo"]
