@@ -12,6 +12,7 @@
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/dmi/dmi_source.h"
+#include "agent/sources/drbd/drbd_source.h"
 #include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/fibrechannel/fibrechannel_source.h"
@@ -93,6 +94,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
        MakeDiskstatsSource, DiskstatsOptions()},
       {"dmi", "DMI/SMBIOS identification from /sys/class/dmi/id (read once)", true, MakeDmiSource},
+      {"drbd", "DRBD 8 device state and counters from /proc/drbd", false, MakeDrbdSource},
       {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
        MakeEdacSource},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true, MakeEntropySource},
