@@ -121,7 +121,7 @@ TEST_CASE("drbd source exports node_exporter's series", "[agent][drbd]") {
         "yet been answered.");
 }
 
-TEST_CASE("drbd source: no module is NotFound; states; a bad file fails naming it",
+TEST_CASE("drbd source: no module is NotFound, states, a bad file fails naming it",
           "[agent][drbd]") {
   testing::ScopedTempDir dir;
   const common::FsRoot fs(dir.File("proc"), dir.File("sys"), dir.path());
