@@ -13,6 +13,7 @@
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/dmi/dmi_source.h"
+#include "agent/sources/drbd/drbd_source.h"
 #include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/fibrechannel/fibrechannel_source.h"
@@ -28,6 +29,7 @@
 #include "agent/sources/mdadm/mdadm_source.h"
 #include "agent/sources/meminfo/meminfo_source.h"
 #include "agent/sources/meminfo_numa/meminfo_numa_source.h"
+#include "agent/sources/mountstats/mountstats_source.h"
 #include "agent/sources/netclass/netclass_source.h"
 #include "agent/sources/netdev/netdev_source.h"
 #include "agent/sources/netstat/netstat_source.h"
@@ -96,6 +98,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
        MakeDiskstatsSource, DiskstatsOptions()},
       {"dmi", "DMI/SMBIOS identification from /sys/class/dmi/id (read once)", true, MakeDmiSource},
+      {"drbd", "DRBD 8 device state and counters from /proc/drbd", false, MakeDrbdSource},
       {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
        MakeEdacSource},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true, MakeEntropySource},
@@ -123,6 +126,10 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"meminfo", "Memory statistics from /proc/meminfo", true, MakeMeminfoSource},
       {"meminfo_numa", "Memory statistics per NUMA node from /sys/devices/system/node", false,
        MakeMeminfoNumaSource},
+      {"mountstats",
+       "NFS client statistics per mount from /proc/self/mountstats (server address from "
+       "/proc/self/mountinfo)",
+       false, MakeMountstatsSource},
       {"netclass",
        "Network interface properties from /sys/class/net",
        true,
