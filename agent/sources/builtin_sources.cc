@@ -6,6 +6,7 @@
 #include "agent/sources/arp/arp_source.h"
 #include "agent/sources/bcache/bcache_source.h"
 #include "agent/sources/bonding/bonding_source.h"
+#include "agent/sources/btrfs/btrfs_source.h"
 #include "agent/sources/buddyinfo/buddyinfo_source.h"
 #include "agent/sources/cgroups/cgroups_source.h"
 #include "agent/sources/conntrack/conntrack_source.h"
@@ -83,6 +84,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeBcacheSource, BcacheOptions()},
       {"bonding", "Bonding interfaces' configured and active slaves from /sys/class/net/*/bonding",
        true, MakeBondingSource},
+      {"btrfs", "Btrfs allocation, commit and device statistics from /sys/fs/btrfs", true,
+       MakeBtrfsSource},
       {"buddyinfo", "Free memory blocks per zone and order from /proc/buddyinfo", false,
        MakeBuddyinfoSource},
       {"cgroups", "Cgroups per controller from /proc/cgroups", false, MakeCgroupsSource},
