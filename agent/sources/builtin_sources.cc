@@ -4,8 +4,10 @@
 // agent/sources/<name>/ (parser + source) and one entry here.
 #include "agent/source_registry.h"
 #include "agent/sources/arp/arp_source.h"
+#include "agent/sources/bcache/bcache_source.h"
 #include "agent/sources/bcachefs/bcachefs_source.h"
 #include "agent/sources/bonding/bonding_source.h"
+#include "agent/sources/btrfs/btrfs_source.h"
 #include "agent/sources/buddyinfo/buddyinfo_source.h"
 #include "agent/sources/cgroups/cgroups_source.h"
 #include "agent/sources/conntrack/conntrack_source.h"
@@ -20,6 +22,7 @@
 #include "agent/sources/filefd/filefd_source.h"
 #include "agent/sources/filesystem/filesystem_source.h"
 #include "agent/sources/hwmon/hwmon_source.h"
+#include "agent/sources/infiniband/infiniband_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/ipmi/ipmi_source.h"
 #include "agent/sources/kernel_hung/kernel_hung_source.h"
@@ -80,11 +83,15 @@ const std::vector<SourceInfo>& BuiltinSources() {
          "Regexp of arp devices to include (mutually exclusive to device-exclude)."},
         {"device-exclude", "",
          "Regexp of arp devices to exclude (mutually exclusive to device-include)."}}},
+      {"bcache", "bcache cache sets, backing and cache devices from /sys/fs/bcache", true,
+       MakeBcacheSource, BcacheOptions()},
       {"bcachefs",
        "bcachefs filesystem, counter and per-device IO statistics from /sys/fs/bcachefs", true,
        MakeBcachefsSource},
       {"bonding", "Bonding interfaces' configured and active slaves from /sys/class/net/*/bonding",
        true, MakeBondingSource},
+      {"btrfs", "Btrfs allocation, commit and device statistics from /sys/fs/btrfs", true,
+       MakeBtrfsSource},
       {"buddyinfo", "Free memory blocks per zone and order from /proc/buddyinfo", false,
        MakeBuddyinfoSource},
       {"cgroups", "Cgroups per controller from /proc/cgroups", false, MakeCgroupsSource},
@@ -110,6 +117,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeFilesystemSource, FilesystemOptions()},
       {"hwmon", "Hardware sensors (temperature, fan, voltage, power) from /sys/class/hwmon", true,
        MakeHwmonSource, HwmonOptions()},
+      {"infiniband",
+       "InfiniBand/RDMA adapters' port state, rate and counters from /sys/class/infiniband", true,
+       MakeInfinibandSource, InfinibandOptions()},
       {"interrupts", "Interrupt counts per CPU and IRQ from /proc/interrupts", false,
        MakeInterruptsSource},
       {"ipmi",

@@ -49,15 +49,14 @@ AGENT_OWN = re.compile(r"^hostmon_")
 
 # node_exporter's collectors that end-to-end-test.sh runs (enabled there or by default) and
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
-SOURCES = ["arp", "bcachefs", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufreq", "diskstats",
-           "dmi", "drbd", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "lnstat",
-           "loadavg", "mdadm", "meminfo", "meminfo_numa", "mountstats", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
+SOURCES = ["arp", "bcache", "bcachefs", "bonding", "btrfs", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "drbd", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "infiniband", "interrupts", "kernel_hung", "ksmd", "lnstat", "loadavg", "mdadm", "meminfo", "meminfo_numa", "mountstats", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
            "sockstat", "softirqs", "softnet", "stat", "tapestats", "textfile", "thermal_zone", "time",
            "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zfs", "zoneinfo"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
     "--source.arp.device-exclude=nope",
+    "--source.bcache.priority-stats=true",
     "--source.cpu.info.bugs-include=^(cpu_meltdown|spectre_.*|mds)$",
     "--source.cpu.info.flags-include=^(aes|avx.?|constant_tsc)$",
     "--source.hwmon.chip-include=(applesmc|asus_nb_wmi|coretemp|hwmon4|ieee80211|nct6779)",
