@@ -176,7 +176,7 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,
        MakeSoftnetSource},
       {"stat", "Boot time, context switches, forks, interrupts from /proc/stat", true,
-       MakeStatSource},
+       MakeStatSource, StatOptions()},
       {"systemd",
        "systemd unit states and socket connections over D-Bus (sd-bus), as node_exporter's "
        "systemd collector",

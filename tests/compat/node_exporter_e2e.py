@@ -65,6 +65,7 @@ OPTIONS = [
     "--source.netclass.ignored-devices=(dmz|int)",
     "--source.netdev.device-exclude=",
     "--source.netdev.device-include=lo",
+    "--source.stat.softirq=true",
 ]
 _SUFFIXES = {"histogram": ("_bucket", "_sum", "_count"), "summary": ("_sum", "_count")}
 
