@@ -9,6 +9,7 @@
 #include "agent/sources/cgroups/cgroups_source.h"
 #include "agent/sources/conntrack/conntrack_source.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/cpu_vulnerabilities/cpu_vulnerabilities_source.h"
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/dmi/dmi_source.h"
@@ -87,6 +88,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "/proc/net/stat/nf_conntrack",
        true, MakeConntrackSource},
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, MakeCpuSource, CpuOptions()},
+      {"cpu_vulnerabilities",
+       "CPU vulnerabilities and their mitigations from /sys/devices/system/cpu/vulnerabilities",
+       false, MakeCpuVulnerabilitiesSource},
       {"cpufreq", "CPU frequencies from /sys/devices/system/cpu/cpu*/cpufreq", true,
        MakeCpufreqSource},
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,

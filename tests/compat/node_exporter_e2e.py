@@ -49,7 +49,7 @@ AGENT_OWN = re.compile(r"^hostmon_")
 
 # node_exporter's collectors that end-to-end-test.sh runs (enabled there or by default) and
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
-SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufreq", "diskstats",
+SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpu_vulnerabilities", "cpufreq", "diskstats",
            "dmi", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "lnstat",
            "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
