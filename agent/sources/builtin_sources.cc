@@ -49,6 +49,7 @@
 #include "agent/sources/softirqs/softirqs_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
+#include "agent/sources/sysctl/sysctl_source.h"
 #include "agent/sources/systemd/systemd_source.h"
 #include "agent/sources/tapestats/tapestats_source.h"
 #include "agent/sources/tcpstat/tcpstat_source.h"
@@ -181,6 +182,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
        MakeSoftnetSource},
       {"stat", "Boot time, context switches, forks, interrupts from /proc/stat", true,
        MakeStatSource, StatOptions()},
+      {"sysctl", "Kernel parameters named by the include options from /proc/sys", false,
+       MakeSysctlSource, SysctlOptions()},
       {"systemd",
        "systemd unit states and socket connections over D-Bus (sd-bus), as node_exporter's "
        "systemd collector",

@@ -53,7 +53,7 @@ SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpu_vu
            "dmi", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "lnstat",
            "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
-           "sockstat", "softirqs", "softnet", "stat", "tapestats", "textfile", "thermal_zone", "time",
+           "sockstat", "softirqs", "softnet", "stat", "sysctl", "tapestats", "textfile", "thermal_zone", "time",
            "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zfs", "zoneinfo"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
@@ -66,6 +66,10 @@ OPTIONS = [
     "--source.netdev.device-exclude=",
     "--source.netdev.device-include=lo",
     "--source.stat.softirq=true",
+    "--source.sysctl.include-info=kernel.seccomp.actions_avail",
+    "--source.sysctl.include=fs.file-nr",
+    "--source.sysctl.include=fs.file-nr:total,current,max",
+    "--source.sysctl.include=kernel.threads-max",
 ]
 _SUFFIXES = {"histogram": ("_bucket", "_sum", "_count"), "summary": ("_sum", "_count")}
 
