@@ -35,6 +35,7 @@
 #include "agent/sources/nfs/nfsd_source.h"
 #include "agent/sources/nvme/nvme_source.h"
 #include "agent/sources/os/os_source.h"
+#include "agent/sources/pcidevice/pcidevice_source.h"
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "agent/sources/pressure/pressure_source.h"
 #include "agent/sources/probe/probe_source.h"
@@ -149,6 +150,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"nfsd", "NFS server statistics from /proc/net/rpc/nfsd", true, MakeNfsdSource},
       {"nvme", "NVMe controller info from /sys/class/nvme", true, MakeNvmeSource},
       {"os", "OS identification from /etc/os-release", true, MakeOsSource},
+      {"pcidevice",
+       "PCI devices' identification, link, SR-IOV and power state from /sys/bus/pci/devices", false,
+       MakePcideviceSource, PcideviceOptions()},
       {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,
        MakePowerSupplyClassSource},
       {"pressure", "Pressure stall information from /proc/pressure", true, MakePressureSource},

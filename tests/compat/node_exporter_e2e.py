@@ -52,7 +52,7 @@ AGENT_OWN = re.compile(r"^hostmon_")
 SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpu_vulnerabilities", "cpufreq", "diskstats",
            "dmi", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "kernel_hung", "ksmd", "lnstat",
            "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
-           "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
+           "os", "pcidevice", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
            "sockstat", "softirqs", "softnet", "stat", "sysctl", "tapestats", "textfile", "thermal_zone", "time",
            "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zfs", "zoneinfo"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
