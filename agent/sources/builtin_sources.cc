@@ -21,6 +21,7 @@
 #include "agent/sources/hwmon/hwmon_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/ipmi/ipmi_source.h"
+#include "agent/sources/ipvs/ipvs_source.h"
 #include "agent/sources/kernel_hung/kernel_hung_source.h"
 #include "agent/sources/ksmd/ksmd_source.h"
 #include "agent/sources/lnstat/lnstat_source.h"
@@ -116,6 +117,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "(LAN 2.0) via FreeIPMI in process, as ipmi_exporter",
        false, MakeIpmiSource, IpmiOptions(),
        /*slow=*/true},
+      {"ipvs",
+       "IP Virtual Server totals and real servers from /proc/net/ip_vs_stats and /proc/net/ip_vs",
+       true, MakeIpvsSource, IpvsOptions()},
       {"kernel_hung", "Hung tasks detected since boot from /proc/sys/kernel/hung_task_detect_count",
        true, MakeKernelHungSource},
       {"ksmd", "Kernel samepage merging statistics from /sys/kernel/mm/ksm", false, MakeKsmdSource},
