@@ -13,6 +13,7 @@
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/dmi/dmi_source.h"
+#include "agent/sources/dmmultipath/dmmultipath_source.h"
 #include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
 #include "agent/sources/fibrechannel/fibrechannel_source.h"
@@ -99,6 +100,8 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
        MakeDiskstatsSource, DiskstatsOptions()},
       {"dmi", "DMI/SMBIOS identification from /sys/class/dmi/id (read once)", true, MakeDmiSource},
+      {"dmmultipath", "Device-mapper multipath maps and their paths' states from /sys/block/dm-*",
+       true, MakeDmmultipathSource},
       {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
        MakeEdacSource},
       {"entropy", "Available entropy from /proc/sys/kernel/random", true, MakeEntropySource},

@@ -50,7 +50,7 @@ AGENT_OWN = re.compile(r"^hostmon_")
 # node_exporter's collectors that end-to-end-test.sh runs (enabled there or by default) and
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
 SOURCES = ["arp", "bonding", "buddyinfo", "cgroups", "conntrack", "cpu", "cpu_vulnerabilities", "cpufreq", "diskstats",
-           "dmi", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "ipvs", "kernel_hung", "ksmd", "lnstat",
+           "dmi", "dmmultipath", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "interrupts", "ipvs", "kernel_hung", "ksmd", "lnstat",
            "loadavg", "mdadm", "meminfo", "meminfo_numa", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
            "os", "pcidevice", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
            "sockstat", "softirqs", "softnet", "stat", "sysctl", "tapestats", "textfile", "thermal_zone", "time",
