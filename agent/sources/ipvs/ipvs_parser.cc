@@ -22,20 +22,6 @@ int HexDigit(char c) {
   return -1;
 }
 
-// Go's strconv.ParseUint(text, 16, bits).
-bool ParseHex(absl::string_view text, int bits, uint64_t* out) {
-  if (text.empty()) return false;
-  const uint64_t max = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
-  uint64_t v = 0;
-  for (const char c : text) {
-    const int d = HexDigit(c);
-    if (d < 0 || v > (max - static_cast<uint64_t>(d)) / 16) return false;
-    v = v * 16 + static_cast<uint64_t>(d);
-  }
-  *out = v;
-  return true;
-}
-
 void AppendDecimal(uint64_t v, std::string* out) {
   char buf[24];
   char* end = absl::numbers_internal::FastIntToBuffer(v, buf);
@@ -64,7 +50,7 @@ bool ParseAddressPort(absl::string_view s, std::string* address, std::string* po
     return false;
   }
   uint64_t p = 0;
-  if (!ParseHex(s.substr(s.size() - 4), 16, &p)) return false;
+  if (!common::ParseHexUint64(s.substr(s.size() - 4), &p) || p > 0xffff) return false;
   FormatIpvsAddress(bytes, len, address);
   port->clear();
   AppendDecimal(p, port);
@@ -145,7 +131,7 @@ absl::Status ParseIpvsStats(absl::string_view text, IpvsStats* out) {
   uint64_t* targets[] = {&out->connections, &out->incoming_packets, &out->outgoing_packets,
                          &out->incoming_bytes, &out->outgoing_bytes};
   for (size_t i = 0; i < 5; ++i) {
-    if (!ParseHex(fields[i], 64, targets[i])) {
+    if (!common::ParseHexUint64(fields[i], targets[i])) {
       return common::LineError(kStatsFile, 3, line,
                                absl::StrCat("not a hexadecimal counter: \"", fields[i], "\""));
     }
