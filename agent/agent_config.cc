@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "agent/mesh/mesh_agent.h"
 #include "agent/slow_tier.h"
@@ -165,7 +166,11 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
     if (s = y.GetMap(options, source, "sources_options", &opts); !s.ok()) return s;
     for (const auto& o : opts) {
       std::string name = o.first.Scalar();
-      bool known = false;
+      const SourceOption* option = nullptr;
+      for (const SourceOption& so : info->options) {
+        if (so.name == name) option = &so;
+      }
+      bool known = option != nullptr;
       for (const SourceOption& so : EffectiveOptions(*info)) known = known || so.name == name;
       if (!known) {
         return absl::InvalidArgumentError(absl::StrCat(y.Where(o.first), ": field \"", path, ".",
@@ -173,7 +178,14 @@ absl::Status LoadImpl(const common::YamlConfig& y, AgentConfig* c) {
                                                        source));
       }
       std::string value;
-      if (s = y.GetString(opts, name, path, &value); !s.ok()) return s;
+      if (option != nullptr && option->repeatable && o.second.IsSequence()) {
+        // A repeatable option's entries: a list in the file, as the flag given several times.
+        std::vector<std::string> entries;
+        if (s = y.GetStringList(opts, name, path, &entries); !s.ok()) return s;
+        value = absl::StrJoin(entries, std::string(1, kOptionEntrySeparator));
+      } else if (s = y.GetString(opts, name, path, &value); !s.ok()) {
+        return s;
+      }
       c->source_options[source][name] = value;
     }
   }
@@ -294,9 +306,16 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
       }
     }
   }
+  // A repeatable option's occurrences, joined into its value after parsing.
+  std::map<std::string, std::vector<std::string>> repeated;
   for (const SourceInfo& info : BuiltinSources()) {
     for (const SourceOption& o : EffectiveOptions(info)) {
-      flags.String("source." + info.name + "." + o.name, &option_values[info.name][o.name], o.help);
+      const std::string flag = "source." + info.name + "." + o.name;
+      if (o.repeatable) {
+        flags.StringList(flag, &repeated[flag], o.help + " (repeatable)");
+      } else {
+        flags.String(flag, &option_values[info.name][o.name], o.help);
+      }
     }
   }
   flags.String("tls.cert-file", &config->tls.cert_file, "Client certificate (PEM) for mTLS");
@@ -321,6 +340,15 @@ absl::Status ApplyAgentFlags(int argc, const char* const* argv, AgentConfig* con
   for (const SourceInfo& info : BuiltinSources()) {
     if (flags.IsSet("source." + info.name)) config->sources[info.name] = switch_values[i];
     ++i;
+  }
+  for (const SourceInfo& info : BuiltinSources()) {
+    for (const SourceOption& o : EffectiveOptions(info)) {
+      const std::string flag = "source." + info.name + "." + o.name;
+      if (o.repeatable && flags.IsSet(flag)) {
+        option_values[info.name][o.name] =
+            absl::StrJoin(repeated[flag], std::string(1, kOptionEntrySeparator));
+      }
+    }
   }
   config->source_options = std::move(option_values);
   for (const std::string& kv : label_flags) {

@@ -80,4 +80,12 @@ std::vector<std::string> SourceContext::List(absl::string_view name) const {
   return out;
 }
 
+std::vector<std::string> SourceContext::Entries(absl::string_view name) const {
+  std::vector<std::string> out;
+  for (absl::string_view entry : absl::StrSplit(Option(name), kOptionEntrySeparator)) {
+    if (!entry.empty()) out.emplace_back(entry);
+  }
+  return out;
+}
+
 }  // namespace hostmon::agent

@@ -61,7 +61,15 @@ struct SourceOption {
   std::string name;
   std::string default_value;
   std::string help;
+  // As node_exporter's repeatable flags (--collector.sysctl.include=a
+  // --collector.sysctl.include=b): each --source.<source>.<name>=... on the command line adds one
+  // entry, and the config file takes a list of strings (or one string). The source reads the
+  // entries with SourceContext::Entries; unlike List entries they may hold commas.
+  bool repeatable = false;
 };
+
+// How the entries of a repeatable option are joined into its one option value.
+inline constexpr char kOptionEntrySeparator = '\n';
 
 // What a source factory gets to build a source. Factories have one signature:
 //   absl::StatusOr<SourcePtr> Make<Name>Source(const SourceContext& ctx);
@@ -111,6 +119,9 @@ struct SourceContext {
   absl::StatusOr<bool> Bool(absl::string_view name) const;
   // Comma-separated entries, each trimmed of white space; empty entries are dropped.
   std::vector<std::string> List(absl::string_view name) const;
+  // The entries of a repeatable option (SourceOption::repeatable), in the order given; empty
+  // entries are dropped.
+  std::vector<std::string> Entries(absl::string_view name) const;
 
   // InvalidArgument in the accessors' wording, for a check only the source can make (an
   // enumeration, two options that exclude each other).

@@ -12,9 +12,11 @@
 #include "agent/sources/cgroups/cgroups_source.h"
 #include "agent/sources/conntrack/conntrack_source.h"
 #include "agent/sources/cpu/cpu_source.h"
+#include "agent/sources/cpu_vulnerabilities/cpu_vulnerabilities_source.h"
 #include "agent/sources/cpufreq/cpufreq_source.h"
 #include "agent/sources/diskstats/diskstats_source.h"
 #include "agent/sources/dmi/dmi_source.h"
+#include "agent/sources/dmmultipath/dmmultipath_source.h"
 #include "agent/sources/drbd/drbd_source.h"
 #include "agent/sources/edac/edac_source.h"
 #include "agent/sources/entropy/entropy_source.h"
@@ -25,6 +27,7 @@
 #include "agent/sources/infiniband/infiniband_source.h"
 #include "agent/sources/interrupts/interrupts_source.h"
 #include "agent/sources/ipmi/ipmi_source.h"
+#include "agent/sources/ipvs/ipvs_source.h"
 #include "agent/sources/kernel_hung/kernel_hung_source.h"
 #include "agent/sources/ksmd/ksmd_source.h"
 #include "agent/sources/lnstat/lnstat_source.h"
@@ -40,6 +43,7 @@
 #include "agent/sources/nfs/nfsd_source.h"
 #include "agent/sources/nvme/nvme_source.h"
 #include "agent/sources/os/os_source.h"
+#include "agent/sources/pcidevice/pcidevice_source.h"
 #include "agent/sources/powersupplyclass/powersupplyclass_source.h"
 #include "agent/sources/pressure/pressure_source.h"
 #include "agent/sources/probe/probe_source.h"
@@ -54,6 +58,7 @@
 #include "agent/sources/softirqs/softirqs_source.h"
 #include "agent/sources/softnet/softnet_source.h"
 #include "agent/sources/stat/stat_source.h"
+#include "agent/sources/sysctl/sysctl_source.h"
 #include "agent/sources/systemd/systemd_source.h"
 #include "agent/sources/tapestats/tapestats_source.h"
 #include "agent/sources/tcpstat/tcpstat_source.h"
@@ -100,11 +105,16 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "/proc/net/stat/nf_conntrack",
        true, MakeConntrackSource},
       {"cpu", "CPU time per CPU and mode from /proc/stat", true, MakeCpuSource, CpuOptions()},
+      {"cpu_vulnerabilities",
+       "CPU vulnerabilities and their mitigations from /sys/devices/system/cpu/vulnerabilities",
+       false, MakeCpuVulnerabilitiesSource},
       {"cpufreq", "CPU frequencies from /sys/devices/system/cpu/cpu*/cpufreq", true,
        MakeCpufreqSource},
       {"diskstats", "Block device I/O counters from /proc/diskstats, udev disk info", true,
        MakeDiskstatsSource, DiskstatsOptions()},
       {"dmi", "DMI/SMBIOS identification from /sys/class/dmi/id (read once)", true, MakeDmiSource},
+      {"dmmultipath", "Device-mapper multipath maps and their paths' states from /sys/block/dm-*",
+       true, MakeDmmultipathSource},
       {"drbd", "DRBD 8 device state and counters from /proc/drbd", false, MakeDrbdSource},
       {"edac", "Memory controller error counters from /sys/devices/system/edac", true,
        MakeEdacSource},
@@ -127,6 +137,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
        "(LAN 2.0) via FreeIPMI in process, as ipmi_exporter",
        false, MakeIpmiSource, IpmiOptions(),
        /*slow=*/true},
+      {"ipvs",
+       "IP Virtual Server totals and real servers from /proc/net/ip_vs_stats and /proc/net/ip_vs",
+       true, MakeIpvsSource, IpvsOptions()},
       {"kernel_hung", "Hung tasks detected since boot from /proc/sys/kernel/hung_task_detect_count",
        true, MakeKernelHungSource},
       {"ksmd", "Kernel samepage merging statistics from /sys/kernel/mm/ksm", false, MakeKsmdSource},
@@ -165,6 +178,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"nfsd", "NFS server statistics from /proc/net/rpc/nfsd", true, MakeNfsdSource},
       {"nvme", "NVMe controller info from /sys/class/nvme", true, MakeNvmeSource},
       {"os", "OS identification from /etc/os-release", true, MakeOsSource},
+      {"pcidevice",
+       "PCI devices' identification, link, SR-IOV and power state from /sys/bus/pci/devices", false,
+       MakePcideviceSource, PcideviceOptions()},
       {"powersupplyclass", "Power supplies and batteries from /sys/class/power_supply", true,
        MakePowerSupplyClassSource},
       {"pressure", "Pressure stall information from /proc/pressure", true, MakePressureSource},
@@ -197,7 +213,9 @@ const std::vector<SourceInfo>& BuiltinSources() {
       {"softnet", "Per-CPU packet processing statistics from /proc/net/softnet_stat", true,
        MakeSoftnetSource},
       {"stat", "Boot time, context switches, forks, interrupts from /proc/stat", true,
-       MakeStatSource},
+       MakeStatSource, StatOptions()},
+      {"sysctl", "Kernel parameters named by the include options from /proc/sys", false,
+       MakeSysctlSource, SysctlOptions()},
       {"systemd",
        "systemd unit states and socket connections over D-Bus (sd-bus), as node_exporter's "
        "systemd collector",

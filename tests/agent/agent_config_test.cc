@@ -318,6 +318,35 @@ sources_options:
   CHECK_FALSE(cmd.help);
 }
 
+TEST_CASE("A repeatable source option: a list in the file, the flag given several times",
+          "[agent][config]") {
+  Loaded l = Load(R"(sources_options:
+  sysctl:
+    include: [fs.file-nr, "fs.file-nr:total,current,max"]
+    include-info: kernel.seccomp.actions_avail
+)");
+  REQUIRE(l.status.ok());
+  CHECK(l.config.source_options["sysctl"]["include"] == "fs.file-nr\nfs.file-nr:total,current,max");
+  CHECK(l.config.source_options["sysctl"]["include-info"] == "kernel.seccomp.actions_avail");
+
+  AgentConfig c = l.config;
+  AgentCommandLine cmd;
+  const char* argv[] = {"hostmon-agent", "--source.sysctl.include=kernel.threads-max",
+                        "--source.sysctl.include=fs.file-nr:total,current,max"};
+  REQUIRE(ApplyAgentFlags(3, argv, &c, &cmd).ok());
+  // The flags replace the file's entries; the option not given keeps the file's.
+  CHECK(c.source_options["sysctl"]["include"] ==
+        "kernel.threads-max\nfs.file-nr:total,current,max");
+  CHECK(c.source_options["sysctl"]["include-info"] == "kernel.seccomp.actions_avail");
+
+  // Only a repeatable option takes a list.
+  Loaded bad = Load(R"(sources_options:
+  arp:
+    device-exclude: [a, b]
+)");
+  CHECK_FALSE(bad.status.ok());
+}
+
 TEST_CASE("ApplyAgentFlags rejects a label without a value and stops at --help",
           "[agent][config]") {
   AgentConfig c;

@@ -49,9 +49,7 @@ AGENT_OWN = re.compile(r"^hostmon_")
 
 # node_exporter's collectors that end-to-end-test.sh runs (enabled there or by default) and
 # hostmon's source of the same name. The rest are listed as not implemented in the gaps file.
-SOURCES = ["arp", "bcache", "bcachefs", "bonding", "btrfs", "buddyinfo", "cgroups", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "drbd", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "infiniband", "interrupts", "kernel_hung", "ksmd", "lnstat", "loadavg", "mdadm", "meminfo", "meminfo_numa", "mountstats", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme",
-           "os", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo",
-           "sockstat", "softirqs", "softnet", "stat", "tapestats", "textfile", "thermal_zone", "time",
+SOURCES = ["arp", "bcache", "bcachefs", "bonding", "btrfs", "buddyinfo", "cgroups", "conntrack", "cpu", "cpu_vulnerabilities", "cpufreq", "diskstats", "dmi", "dmmultipath", "drbd", "edac", "entropy", "fibrechannel", "filefd", "hwmon", "infiniband", "interrupts", "ipvs", "kernel_hung", "ksmd", "lnstat", "loadavg", "mdadm", "meminfo", "meminfo_numa", "mountstats", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os", "pcidevice", "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "slabinfo", "sockstat", "softirqs", "softnet", "stat", "sysctl", "tapestats", "textfile", "thermal_zone", "time",
            "udp_queues", "vmstat", "watchdog", "xfrm", "xfs", "zfs", "zoneinfo"]
 # end-to-end-test.sh's collector flags that hostmon has, as hostmon's flags.
 OPTIONS = [
@@ -64,6 +62,11 @@ OPTIONS = [
     "--source.netclass.ignored-devices=(dmz|int)",
     "--source.netdev.device-exclude=",
     "--source.netdev.device-include=lo",
+    "--source.stat.softirq=true",
+    "--source.sysctl.include-info=kernel.seccomp.actions_avail",
+    "--source.sysctl.include=fs.file-nr",
+    "--source.sysctl.include=fs.file-nr:total,current,max",
+    "--source.sysctl.include=kernel.threads-max",
 ]
 _SUFFIXES = {"histogram": ("_bucket", "_sum", "_count"), "summary": ("_sum", "_count")}
 

@@ -102,6 +102,8 @@ absl::Status ParseProcStat(absl::string_view text, ProcStat* out) {
     out->*counter.present = false;
     out->*counter.value = 0;
   }
+  out->softirq_line = {};
+  out->softirq_line_no = 0;
   if (text.empty()) return absl::InvalidArgumentError(absl::StrCat(kFile, ": input is empty"));
 
   bool has_total = false;
@@ -125,6 +127,11 @@ absl::Status ParseProcStat(absl::string_view text, ProcStat* out) {
       if (!status.ok()) return status;
       continue;
     }
+    if (key == "softirq") {
+      out->softirq_line = line;
+      out->softirq_line_no = line_no;
+      continue;
+    }
     for (const CounterLine& counter : kCounterLines) {
       if (key != counter.key) continue;
       const absl::string_view value = NextToken(&rest);
@@ -140,6 +147,27 @@ absl::Status ParseProcStat(absl::string_view text, ProcStat* out) {
   if (!has_total) {
     return absl::InvalidArgumentError(
         absl::StrCat(kFile, ": no aggregate \"cpu\" line in ", line_no, " lines"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseSoftirqLine(const ProcStat& stat, SoftirqCounts* out) {
+  if (stat.softirq_line_no == 0) {
+    return absl::NotFoundError(absl::StrCat(kFile, ": no \"softirq\" line"));
+  }
+  absl::string_view rest = stat.softirq_line;
+  NextToken(&rest);  // "softirq"
+  for (size_t i = 0; i <= kSoftirqVectors; ++i) {
+    const absl::string_view value = NextToken(&rest);
+    if (value.empty()) {
+      return LineError(stat.softirq_line_no, stat.softirq_line,
+                       absl::StrCat("expected the total and ", kSoftirqVectors,
+                                    " vector counts, got ", i, " numbers"));
+    }
+    const absl::string_view what = i == 0 ? "total" : kSoftirqVectorNames[i - 1];
+    uint64_t* target = i == 0 ? &out->total : &out->vectors[i - 1];
+    absl::Status status = common::ParseUint64(value, what, target);
+    if (!status.ok()) return LineError(stat.softirq_line_no, stat.softirq_line, status.message());
   }
   return absl::OkStatus();
 }

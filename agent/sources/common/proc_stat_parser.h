@@ -17,6 +17,7 @@
 // same buffer the reader reuses for every scrape.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -49,6 +50,22 @@ struct ProcStat {
        has_procs_blocked = false, has_intr = false;
   uint64_t ctxt = 0, btime = 0, processes = 0, procs_running = 0, procs_blocked = 0;
   uint64_t intr_total = 0;  // first number of the "intr" line
+  // The "softirq" line as read (empty when absent) and its line number, parsed only on demand by
+  // ParseSoftirqLine: the cpu source never needs it, and an odd softirq line must not fail it.
+  absl::string_view softirq_line;
+  size_t softirq_line_no = 0;
+};
+
+// The per-vector softirq counts of /proc/stat's "softirq" line (kernel/softirq.c, show_stat in
+// fs/proc/stat.c): the total, then one column per vector in softirq_to_name order, e.g.
+//   softirq 5057579 250191 1481983 1647 211099 186066 0 1783454 622196 12499 508444
+inline constexpr size_t kSoftirqVectors = 10;
+inline constexpr absl::string_view kSoftirqVectorNames[kSoftirqVectors] = {
+    "hi",           "timer",   "net_tx", "net_rx",  "block",
+    "block_iopoll", "tasklet", "sched",  "hrtimer", "rcu"};
+struct SoftirqCounts {
+  uint64_t total = 0;
+  uint64_t vectors[kSoftirqVectors] = {};  // in kSoftirqVectorNames order
 };
 
 // Parses /proc/stat. Clears and refills *out; out->cpus keeps its capacity so a steady-state
@@ -61,5 +78,11 @@ struct ProcStat {
 // lines are all kept, in order. A last line without '\n' is parsed like any other; a file cut
 // inside a number cannot be told from a complete one, so callers must read the whole file.
 absl::Status ParseProcStat(absl::string_view text, ProcStat* out);
+
+// Parses the softirq line ParseProcStat kept. NotFound when the file has none; an error naming
+// the line when it has fewer than the 11 numbers of every kernel since 2.6.32 (as node_exporter's
+// procfs, which reads exactly these columns) or a value is not a decimal uint64. Extra columns
+// (a future vector) are ignored.
+absl::Status ParseSoftirqLine(const ProcStat& stat, SoftirqCounts* out);
 
 }  // namespace hostmon::agent

@@ -19,10 +19,11 @@ constexpr MetricDesc kProcsRunning{"node_procs_running", kGauge,
                                    "Number of processes in runnable state."};
 constexpr MetricDesc kProcsBlocked{"node_procs_blocked", kGauge,
                                    "Number of processes blocked waiting for I/O to complete."};
+constexpr MetricDesc kSoftirqs{"node_softirqs_total", kCounter, "Number of softirq calls."};
 
 class StatSource : public Source {
  public:
-  explicit StatSource(const common::FsRoot& fs) : path_(fs.Proc("stat")) {}
+  StatSource(const common::FsRoot& fs, bool softirq) : path_(fs.Proc("stat")), softirq_(softirq) {}
 
   absl::Status Collect(SampleWriter& out) override {
     HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
@@ -44,11 +45,23 @@ class StatSource : public Source {
     for (const auto& line : lines) {
       if (line.present) out.Add(line.desc, {}, static_cast<double>(line.value));
     }
+    if (!softirq_) return absl::OkStatus();
+    SoftirqCounts softirqs;
+    if (absl::Status s = ParseSoftirqLine(stat_, &softirqs); !s.ok()) {
+      // A kernel without the line (before 2.6.31) has nothing to report, as a missing counter
+      // line above.
+      return absl::IsNotFound(s) ? absl::OkStatus() : s;
+    }
+    for (size_t i = 0; i < kSoftirqVectors; ++i) {
+      const LabelRef label[] = {{"vector", kSoftirqVectorNames[i]}};
+      out.Add(kSoftirqs, label, static_cast<double>(softirqs.vectors[i]));
+    }
     return absl::OkStatus();
   }
 
  private:
   std::string path_;
+  bool softirq_;
   std::string text_;
   ProcStat stat_;
 };
@@ -56,7 +69,12 @@ class StatSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeStatSource(const SourceContext& ctx) {
-  return std::make_unique<StatSource>(*ctx.fs);
+  HM_ASSIGN_OR_RETURN(bool softirq, ctx.Bool("softirq"));
+  return std::make_unique<StatSource>(*ctx.fs, softirq);
+}
+
+std::vector<SourceOption> StatOptions() {
+  return {{"softirq", "false", "Export softirq calls per vector (true/false)."}};
 }
 
 }  // namespace hostmon::agent
