@@ -104,8 +104,10 @@ TEST_CASE("MountStats parses node_exporter's fixture", "[agent][mountstats]") {
 
 TEST_CASE("MountStats maps each transport layout as procfs does", "[agent][mountstats]") {
   MountStats stats;
+  // The parsed stats view the text (protocol names): it lives until the next call.
+  std::string text;
   auto transport = [&](absl::string_view version, absl::string_view xprt) {
-    std::string text = WithLine(kNfsMount, "statvers=1.1", absl::StrCat("statvers=", version));
+    text = WithLine(kNfsMount, "statvers=1.1", absl::StrCat("statvers=", version));
     text = WithLine(text, "tcp 700 1 2 3 4 5 6 7 8 9 10 11 12", xprt);
     const absl::Status s = stats.Parse(text, "f");
     INFO(s.ToString());

@@ -43,7 +43,9 @@ TEST_CASE("sysctl names, paths, entries and values as node_exporter reads them",
   SplitSysctlValues(" \n", &values);
   CHECK(values.empty());
   // procfs reads 128 bytes: a longer value is cut there.
-  SplitSysctlValues(std::string(120, 'a') + " " + std::string(20, 'b'), &values);
+  // The values view the text: it must outlive them.
+  const std::string long_value = std::string(120, 'a') + " " + std::string(20, 'b');
+  SplitSysctlValues(long_value, &values);
   REQUIRE(values.size() == 2);
   CHECK(values[1] == std::string(7, 'b'));
 }
