@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // libFuzzer target for every pure /proc and /sys parser of agent/sources: one table-driven target
-// (the first byte picks the parser) instead of ~35 binaries, so the fuzz build links once and CI
+// (the first byte picks the parser) instead of ~90 binaries, so the fuzz build links once and CI
 // gives each parser a share of one run. Coverage is still per parser: each parser's code has its
 // own edges, and its seeds (the fixture files it is tested with) start with its selector byte.
 // Parsers taking a file name and its content get "name\ncontent".
