@@ -73,6 +73,21 @@ void FormatIpvsAddress(const uint8_t* bytes, size_t len, std::string* out) {
     }
     return;
   }
+  static constexpr char kHex[] = "0123456789abcdef";
+  // Any other length is no address; Go prints "<nil>" or "?" and the bytes in hex for it, and
+  // reading 16 bytes from a shorter buffer would overrun it.
+  if (len != 16) {
+    if (len == 0) {
+      out->append("<nil>");
+      return;
+    }
+    out->push_back('?');
+    for (size_t i = 0; i < len; ++i) {
+      out->push_back(kHex[bytes[i] >> 4]);
+      out->push_back(kHex[bytes[i] & 0xf]);
+    }
+    return;
+  }
   uint16_t groups[8];
   for (size_t i = 0; i < 8; ++i)
     groups[i] = static_cast<uint16_t>(bytes[2 * i] << 8 | bytes[2 * i + 1]);
@@ -90,7 +105,6 @@ void FormatIpvsAddress(const uint8_t* bytes, size_t len, std::string* out) {
     }
     i = j;
   }
-  static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 8; ++i) {
     if (i == best) {
       out->append("::");

@@ -63,7 +63,8 @@ absl::Status ParseIpvsBackends(absl::string_view text, IpvsBackends* out);
 
 // An address as Go's net.IP.String() prints it: dotted quad for IPv4 and IPv4-mapped IPv6,
 // otherwise RFC 5952 (lower case, leading zeros dropped, the longest run of two or more zero
-// groups, the first such, as "::").
+// groups, the first such, as "::"). Any length but 4 and 16 is, as in Go, "<nil>" when 0 and
+// otherwise "?" followed by the bytes in hex.
 void FormatIpvsAddress(const uint8_t* bytes, size_t len, std::string* out);
 
 }  // namespace hostmon::agent

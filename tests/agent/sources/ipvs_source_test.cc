@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "agent/sources/ipvs/ipvs_parser.h"
 #include "fakes/fixtures.h"
@@ -39,6 +40,20 @@ TEST_CASE("IPv6 addresses are printed as Go's net.IP.String", "[agent][ipvs]") {
   CHECK(Address("fe80:0000:0000:0000:0000:0000:0000:0000") == "fe80::");
   CHECK(Address("0000:0000:0000:0000:0000:ffff:c0a8:0016") == "192.168.0.22");
   CHECK(Address("0000:0000:0000:0000:0000:0000:0102:0304") == "::102:304");
+}
+
+TEST_CASE("An address of neither 4 nor 16 bytes is printed as Go does, without overrunning it",
+          "[agent][ipvs]") {
+  // The fuzzer found a read of 16 bytes from a shorter buffer (ASan: heap-buffer-overflow).
+  const std::vector<uint8_t> three = {0xc0, 0xa8, 0x00};
+  std::string out;
+  FormatIpvsAddress(three.data(), three.size(), &out);
+  CHECK(out == "?c0a800");
+  FormatIpvsAddress(three.data(), 0, &out);
+  CHECK(out == "<nil>");
+  const std::vector<uint8_t> four = {0xc0, 0xa8, 0x00, 0x16};
+  FormatIpvsAddress(four.data(), four.size(), &out);
+  CHECK(out == "192.168.0.22");
 }
 
 TEST_CASE("ParseIpvsStats reads the totals line", "[agent][ipvs]") {
