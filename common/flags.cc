@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/text_parse.h"
 
 namespace hostmon::common {
 
@@ -44,6 +45,21 @@ void FlagSet::Duration(std::string name, absl::Duration* target, std::string hel
           "flag --", flag_name, ": expected a duration like 15s or 500ms, got \"", v, "\""));
     }
     *target = d;
+    return absl::OkStatus();
+  };
+  flags_.push_back(std::move(f));
+}
+
+void FlagSet::Int(std::string name, int64_t* target, std::string help) {
+  Flag f{std::move(name), std::move(help), absl::StrCat(*target), false, nullptr};
+  std::string flag_name = f.name;
+  f.set = [target, flag_name](absl::string_view v) {
+    int64_t n = 0;
+    if (!ParseInt64(v, flag_name, &n).ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("flag --", flag_name, ": expected an integer, got \"", v, "\""));
+    }
+    *target = n;
     return absl::OkStatus();
   };
   flags_.push_back(std::move(f));

@@ -9,6 +9,7 @@
 // file.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ class FlagSet {
   void Bool(std::string name, bool* target, std::string help);
   // Go-style durations: "15s", "1m30s", "500ms".
   void Duration(std::string name, absl::Duration* target, std::string help);
+  // A decimal integer, parsed strictly (common::ParseInt64: no "+", spaces or trailing text).
+  void Int(std::string name, int64_t* target, std::string help);
   // May be given several times; each occurrence appends.
   void StringList(std::string name, std::vector<std::string>* target, std::string help);
 

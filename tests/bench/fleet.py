@@ -94,7 +94,7 @@ class Collector:
 def loadgen(args, target, hosts, duration, idle=False, prefix="lg"):
     argv = [os.path.join(args.bin_dir, "hostmon-loadgen"), "--target=127.0.0.1:%d" % target,
             "--hosts=%d" % hosts, "--series=%d" % args.series, "--changed=%d" % args.changed,
-            "--interval=%g" % args.interval, "--duration=%g" % duration,
+            "--interval=%gs" % args.interval, "--duration=%gs" % duration,
             "--host-prefix=" + prefix]
     if idle:
         argv.append("--idle")

@@ -204,6 +204,26 @@ TEST_CASE("FlagSet rejects bad and negative durations and keeps the old value", 
   }
 }
 
+TEST_CASE("FlagSet Int parses decimal integers and rejects anything else", "[common][flags]") {
+  int64_t n = 7;
+  FlagSet flags("prog");
+  flags.Int("hosts", &n, "Simulated hosts");
+  REQUIRE(flags.Parse(Args{"--hosts=10000"}.argc(), Args{"--hosts=10000"}.argv()).ok());
+  CHECK(n == 10000);
+  for (const char* bad : {"", "abc", "1.5", "+3", "1e3", "12 ", "99999999999999999999"}) {
+    INFO("value: \"" << bad << "\"");
+    int64_t m = 7;
+    FlagSet f("prog");
+    f.Int("hosts", &m, "Simulated hosts");
+    const std::string arg = std::string("--hosts=") + bad;
+    const Args args{arg.c_str()};
+    absl::Status s = f.Parse(args.argc(), args.argv());
+    CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+    CHECK_THAT(std::string(s.message()), Catch::Contains("--hosts"));
+    CHECK(m == 7);
+  }
+}
+
 // Regression: absl::ParseDuration accepts "inf" (Go's ParseDuration, the documented syntax, does
 // not); an infinite interval made the agent collect once and then sleep forever.
 TEST_CASE("FlagSet rejects an infinite duration", "[common][flags]") {

@@ -31,9 +31,10 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "common/flags.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
 
 namespace pb = hostmon::ingest::v1;
@@ -43,12 +44,12 @@ namespace {
 
 struct Options {
   std::string target = "127.0.0.1:9710";
-  int hosts = 10;
-  int series = 520;
-  int families = 60;
-  int changed = 100;
-  double interval_s = 15;
-  double duration_s = 30;
+  int64_t hosts = 10;
+  int64_t series = 520;
+  int64_t families = 60;
+  int64_t changed = 100;
+  absl::Duration interval = absl::Seconds(15);
+  absl::Duration duration = absl::Seconds(30);
   bool idle = false;
   std::string host_prefix = "loadgen";
 };
@@ -86,7 +87,7 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
     h->set_host_name(absl::StrFormat("%s-%05d", o_.host_prefix, index_));
     h->set_agent_version("loadgen");
     h->set_epoch(static_cast<uint64_t>(NowMs()) * 1000 + static_cast<uint64_t>(index_));
-    h->set_collection_interval_ms(static_cast<uint32_t>(o_.interval_s * 1000));
+    h->set_collection_interval_ms(static_cast<uint32_t>(absl::ToInt64Milliseconds(o_.interval)));
     pb::Label* l = h->add_static_labels();
     l->set_name("dc");
     l->set_value(absl::StrCat("dc", index_ % 4));
@@ -181,14 +182,14 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
     b->set_sequence(++sequence_);
     b->set_timestamp_ms(NowMs());
     if (sequence_ == 1) {
-      for (int f = 0; f < o_.families; ++f) {
+      for (int64_t f = 0; f < o_.families; ++f) {
         pb::FamilyDef* fd = b->add_family_defs();
         fd->set_ref(static_cast<uint32_t>(f + 1));
         fd->set_name(absl::StrCat("loadgen_family_", f, f % 2 ? "_total" : ""));
         fd->set_type(f % 2 ? pb::METRIC_TYPE_COUNTER : pb::METRIC_TYPE_GAUGE);
         fd->set_help(absl::StrCat("Simulated family ", f, "."));
       }
-      for (int s = 0; s < o_.series; ++s) {
+      for (int64_t s = 0; s < o_.series; ++s) {
         pb::SeriesDef* sd = b->add_series_defs();
         sd->set_ref(static_cast<uint32_t>(s + 1));
         sd->set_family_ref(static_cast<uint32_t>(s % o_.families + 1));
@@ -200,9 +201,9 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
         l->set_value(absl::StrCat("m", s % 7));
       }
     }
-    std::uniform_int_distribution<int> pick(0, o_.series - 1);
-    for (int c = 0; c < o_.changed; ++c) values_[static_cast<size_t>(pick(rng_))] += 1.0;
-    for (int s = 0; s < o_.series; ++s) {
+    std::uniform_int_distribution<int64_t> pick(0, o_.series - 1);
+    for (int64_t c = 0; c < o_.changed; ++c) values_[static_cast<size_t>(pick(rng_))] += 1.0;
+    for (int64_t s = 0; s < o_.series; ++s) {
       b->add_series_refs(static_cast<uint32_t>(s + 1));
       b->add_values(values_[static_cast<size_t>(s)]);
     }
@@ -225,13 +226,6 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
   std::mt19937 rng_;
 };
 
-bool ParseFlag(const char* arg, const char* name, std::string* value) {
-  const std::string prefix = absl::StrCat("--", name, "=");
-  if (std::string(arg).rfind(prefix, 0) != 0) return false;
-  *value = std::string(arg + prefix.size());
-  return true;
-}
-
 double Percentile(std::vector<double>* v, double p) {
   if (v->empty()) return 0;
   const size_t k = std::min(v->size() - 1, static_cast<size_t>(p * static_cast<double>(v->size())));
@@ -243,55 +237,47 @@ double Percentile(std::vector<double>* v, double p) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string v;
-    bool ok = true;
-    if (ParseFlag(argv[i], "target", &v)) {
-      o.target = v;
-    } else if (ParseFlag(argv[i], "hosts", &v)) {
-      ok = absl::SimpleAtoi(v, &o.hosts) && o.hosts > 0;
-    } else if (ParseFlag(argv[i], "series", &v)) {
-      ok = absl::SimpleAtoi(v, &o.series) && o.series > 0;
-    } else if (ParseFlag(argv[i], "families", &v)) {
-      ok = absl::SimpleAtoi(v, &o.families) && o.families > 0;
-    } else if (ParseFlag(argv[i], "changed", &v)) {
-      ok = absl::SimpleAtoi(v, &o.changed) && o.changed >= 0;
-    } else if (ParseFlag(argv[i], "interval", &v)) {
-      ok = absl::SimpleAtod(v, &o.interval_s) && o.interval_s > 0;
-    } else if (ParseFlag(argv[i], "duration", &v)) {
-      ok = absl::SimpleAtod(v, &o.duration_s) && o.duration_s > 0;
-    } else if (ParseFlag(argv[i], "host-prefix", &v)) {
-      o.host_prefix = v;
-    } else if (std::string(argv[i]) == "--idle") {
-      o.idle = true;
-    } else {
-      ok = false;
-    }
-    if (!ok) {
-      std::fprintf(stderr,
-                   "usage: hostmon-loadgen --target=HOST:PORT [--hosts=N] [--series=N] "
-                   "[--families=N] [--changed=N] [--interval=SECONDS] [--duration=SECONDS] "
-                   "[--host-prefix=S] [--idle]\nbad argument: %s\n",
-                   argv[i]);
-      return 2;
-    }
+  hostmon::common::FlagSet flags("hostmon-loadgen");
+  flags.String("target", &o.target, "Collector gRPC address host:port");
+  flags.Int("hosts", &o.hosts, "Simulated hosts, one connection and stream each");
+  flags.Int("series", &o.series, "Series per host");
+  flags.Int("families", &o.families, "Metric families the series are spread over");
+  flags.Int("changed", &o.changed, "Values that change from one batch to the next");
+  flags.Duration("interval", &o.interval, "Collection interval of every host");
+  flags.Duration("duration", &o.duration, "How long to send");
+  flags.String("host-prefix", &o.host_prefix, "Host names are <prefix>-<index>");
+  flags.Bool("idle", &o.idle, "Send the Hello only (idle agents)");
+  absl::Status parsed = flags.Parse(argc, argv);
+  if (parsed.ok() && (o.hosts < 1 || o.series < 1 || o.families < 1 || o.changed < 0 ||
+                      o.interval <= absl::ZeroDuration() || o.duration <= absl::ZeroDuration())) {
+    parsed = absl::InvalidArgumentError(
+        "hosts, series, families, interval and duration must be positive, changed not negative");
+  }
+  if (flags.help_requested()) {
+    std::fputs(flags.Usage().c_str(), stdout);
+    return 0;
+  }
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "hostmon-loadgen: %s\n%s", std::string(parsed.message()).c_str(),
+                 flags.Usage().c_str());
+    return 2;
   }
   o.families = std::min(o.families, o.series);
   Stats stats;
   std::vector<std::unique_ptr<Host>> hosts;
   hosts.reserve(static_cast<size_t>(o.hosts));
-  for (int i = 0; i < o.hosts; ++i) {
+  for (int i = 0; i < static_cast<int>(o.hosts); ++i) {
     hosts.push_back(std::make_unique<Host>(o, i, &stats));
     hosts.back()->Start();
   }
   // Host i first sends at start + i/hosts of an interval, then every interval.
   const auto start = Clock::now();
-  const auto interval =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.interval_s));
+  const auto interval = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(absl::ToDoubleSeconds(o.interval)));
   const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(o.duration_s));
+                               std::chrono::duration<double>(absl::ToDoubleSeconds(o.duration)));
   std::vector<Clock::time_point> due(static_cast<size_t>(o.hosts));
-  for (int i = 0; i < o.hosts; ++i) {
+  for (int64_t i = 0; i < o.hosts; ++i) {
     due[static_cast<size_t>(i)] = start + interval * i / o.hosts;
   }
   size_t next = 0;
@@ -314,14 +300,14 @@ int main(int argc, char** argv) {
   }
   const double p50 = Percentile(&lat, 0.50), p99 = Percentile(&lat, 0.99);
   const double mx = lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end());
-  std::printf("{\"hosts\": %d, \"connected\": %" PRId64
-              ", \"series_per_host\": %d, \"interval_s\": %g, "
+  std::printf("{\"hosts\": %" PRId64 ", \"connected\": %" PRId64 ", \"series_per_host\": %" PRId64
+              ", \"interval_s\": %g, "
               "\"duration_s\": %.3f, \"batches_sent\": %" PRId64 ", \"samples_sent\": %" PRId64
               ", \"batches_acked\": %" PRId64 ", \"samples_acked\": %" PRId64
               ", \"acked_samples_per_s\": %.1f, \"ack_ms_p50\": %.3f, \"ack_ms_p99\": %.3f, "
               "\"ack_ms_max\": %.3f, \"behind\": %" PRId64 ", \"failed_streams\": %" PRId64
               ", \"rejected\": %" PRId64 "}\n",
-              o.hosts, stats.connected.load(), o.series, o.interval_s, elapsed,
+              o.hosts, stats.connected.load(), o.series, absl::ToDoubleSeconds(o.interval), elapsed,
               stats.batches_sent.load(), stats.samples_sent.load(), stats.batches_acked.load(),
               stats.samples_acked.load(), static_cast<double>(stats.samples_acked.load()) / elapsed,
               p50, p99, mx, stats.behind.load(), stats.failed.load(), stats.rejected.load());
