@@ -247,44 +247,36 @@ class PcideviceSource : public Source {
                                  {"device", d.location.device},
                                  {"function", d.location.function},
                                  {"segment", d.location.segment}};
-    if (ids_ == nullptr) {
-      const LabelRef info[] = {{"bus", d.location.bus},
-                               {"class_id", d.class_id},
-                               {"device", d.location.device},
-                               {"device_id", d.device_id},
-                               {"function", d.location.function},
-                               {"parent_bus", d.parent.bus},
-                               {"parent_device", d.parent.device},
-                               {"parent_function", d.parent.function},
-                               {"parent_segment", d.parent.segment},
-                               {"revision", d.revision},
-                               {"segment", d.location.segment},
-                               {"subsystem_device_id", d.subsystem_device_id},
-                               {"subsystem_vendor_id", d.subsystem_vendor_id},
-                               {"vendor_id", d.vendor_id}};
-      out.Add(kInfo, info, 1);
-    } else {
-      const LabelRef info[] = {{"bus", d.location.bus},
-                               {"class_id", d.class_id},
-                               {"class_name", d.class_name},
-                               {"device", d.location.device},
-                               {"device_id", d.device_id},
-                               {"device_name", d.device_name},
-                               {"function", d.location.function},
-                               {"parent_bus", d.parent.bus},
-                               {"parent_device", d.parent.device},
-                               {"parent_function", d.parent.function},
-                               {"parent_segment", d.parent.segment},
-                               {"revision", d.revision},
-                               {"segment", d.location.segment},
-                               {"subsystem_device_id", d.subsystem_device_id},
-                               {"subsystem_device_name", d.subsystem_device_name},
-                               {"subsystem_vendor_id", d.subsystem_vendor_id},
-                               {"subsystem_vendor_name", d.subsystem_vendor_name},
-                               {"vendor_id", d.vendor_id},
-                               {"vendor_name", d.vendor_name}};
-      out.Add(kInfo, info, 1);
+    // node_exporter adds the *_name labels only with its names option; one sorted list serves
+    // both, the name labels skipped without an ids file.
+    const struct {
+      LabelRef label;
+      bool is_name;
+    } all[] = {{{"bus", d.location.bus}, false},
+               {{"class_id", d.class_id}, false},
+               {{"class_name", d.class_name}, true},
+               {{"device", d.location.device}, false},
+               {{"device_id", d.device_id}, false},
+               {{"device_name", d.device_name}, true},
+               {{"function", d.location.function}, false},
+               {{"parent_bus", d.parent.bus}, false},
+               {{"parent_device", d.parent.device}, false},
+               {{"parent_function", d.parent.function}, false},
+               {{"parent_segment", d.parent.segment}, false},
+               {{"revision", d.revision}, false},
+               {{"segment", d.location.segment}, false},
+               {{"subsystem_device_id", d.subsystem_device_id}, false},
+               {{"subsystem_device_name", d.subsystem_device_name}, true},
+               {{"subsystem_vendor_id", d.subsystem_vendor_id}, false},
+               {{"subsystem_vendor_name", d.subsystem_vendor_name}, true},
+               {{"vendor_id", d.vendor_id}, false},
+               {{"vendor_name", d.vendor_name}, true}};
+    LabelRef info[std::size(all)];
+    size_t n = 0;
+    for (const auto& l : all) {
+      if (ids_ != nullptr || !l.is_name) info[n++] = l.label;
     }
+    out.Add(kInfo, LabelSpan(info, n), 1);
     out.Add(kMaxLinkTransfers, location, d.max_speed);
     out.Add(kMaxLinkWidth, location, d.max_width);
     out.Add(kCurrentLinkTransfers, location, d.current_speed);
