@@ -627,6 +627,15 @@ void HostStore::WriteExposition(std::string* out) {
   WriteSamples(by_family, out);
 }
 
+bool HostStore::StreamExposition(const ExpositionSink& sink) {
+  std::string text;
+  WriteExposition(&text);
+  for (size_t pos = 0; pos < text.size(); pos += kExpositionPieceBytes) {
+    if (!sink(absl::string_view(text).substr(pos, kExpositionPieceBytes))) return false;
+  }
+  return true;
+}
+
 absl::Status HostStore::WriteHostExposition(absl::string_view instance, std::string* out) {
   absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);

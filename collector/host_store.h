@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -161,7 +162,13 @@ class HostStore {
                                     AckHoldPtr ack_hold = nullptr) ABSL_LOCKS_EXCLUDED(mu_);
   void Detach(StreamState* stream) ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Appends the exposition of all fresh series of all hosts; drops stale series and hosts.
+  // Receives the exposition in pieces; returns false to stop (the client is gone).
+  using ExpositionSink = std::function<bool(absl::string_view piece)>;
+  // Streams the exposition of all fresh series of all hosts to `sink`, in pieces of about
+  // kExpositionPieceBytes; drops stale series and hosts. False when the sink asked to stop.
+  bool StreamExposition(const ExpositionSink& sink) ABSL_LOCKS_EXCLUDED(mu_);
+  static constexpr size_t kExpositionPieceBytes = 64 * 1024;
+  // The same, appended to *out.
   void WriteExposition(std::string* out) ABSL_LOCKS_EXCLUDED(mu_);
   // Appends the exposition of one host's fresh series, as /metrics shows them. NotFound for a
   // host never seen (or forgotten); Unavailable for a stale or gone host (nothing appended), so
