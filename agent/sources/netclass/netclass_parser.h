@@ -19,10 +19,23 @@
 
 namespace hostmon::agent {
 
+// How often an attribute's value may change, after the kernel's
+// Documentation/ABI/testing/sysfs-class-net.
+enum NetClassChange {
+  // Counters and state (carrier, flags, mtu, ...): read every collection. So is ifindex, which
+  // tells a re-created interface of the same name from the old one.
+  kNetClassVarying,
+  // Set when the interface is created (type, dev_id, iflink, name_assign_type) or only by an
+  // administrative command (addr_assign_type becomes "set" with `ip link set address`): read at
+  // an interface's first collection and then on a slow refresh (the source's kNetclassRefresh).
+  kNetClassFixed,
+};
+
 // A numeric attribute: the sysfs file and the metric node_exporter makes of it.
 struct NetClassNumeric {
   absl::string_view file;  // e.g. "tx_queue_len"
   MetricDesc desc;         // e.g. node_network_transmit_queue_length
+  NetClassChange change;
 };
 
 inline constexpr int kNetClassNumerics = 16;

@@ -2,13 +2,16 @@
 #include "agent/sources/netclass/netclass_source.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "fakes/fake_clock.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
 #include "fakes/source_context.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
@@ -118,6 +121,110 @@ TEST_CASE("netclass source lists interfaces through the injected lister", "[agen
        1},
       {"node_network_up{device=\"gone0\"}", 0}};
   CHECK(out.samples == want);
+}
+
+// One interface's attribute files under <root>/class/net/<iface>/, as a veth has them.
+void WriteIface(const testing::ScopedTempDir& root, const std::string& iface, int ifindex,
+                const std::string& address) {
+  const std::string dir = "class/net/" + iface + "/";
+  root.Write(dir + "address", address + "\n");
+  root.Write(dir + "broadcast", "ff:ff:ff:ff:ff:ff\n");
+  root.Write(dir + "ifindex", std::to_string(ifindex) + "\n");
+  root.Write(dir + "iflink", std::to_string(ifindex + 1) + "\n");
+  root.Write(dir + "type", "1\n");
+  root.Write(dir + "addr_assign_type", "0\n");  // NET_ADDR_PERM
+  root.Write(dir + "operstate", "up\n");
+  root.Write(dir + "flags", "0x1003\n");
+  root.Write(dir + "mtu", "1500\n");
+  root.Write(dir + "carrier_changes", "2\n");
+}
+
+std::string Info(const std::string& iface, const std::string& address,
+                 const std::string& operstate = "up") {
+  return "node_network_info{address=\"" + address +
+         "\",adminstate=\"up\",broadcast=\"ff:ff:ff:ff:ff:ff\",device=\"" + iface +
+         "\",duplex=\"\",ifalias=\"\",operstate=\"" + operstate + "\"}";
+}
+
+TEST_CASE("netclass source: interfaces that appear or vanish, fixed attributes on a refresh",
+          "[agent][netclass][static_file]") {
+  testing::ScopedTempDir root;
+  WriteIface(root, "eth0", 2, "02:00:00:00:00:01");
+  const common::FsRoot fs("/nonexistent", root.path(), "/nonexistent");
+  testing::TestContext ctx("netclass", fs);
+  testing::FakeClock clock;
+  int listings = 0;
+  auto source = MakeNetclassSourceWithLister(
+      ctx,
+      [&](const std::string& dir, std::vector<std::string>* names) {
+        ++listings;
+        return ListSubdirectories(dir, names);
+      },
+      &clock);
+  REQUIRE(source.ok());
+  testing::SampleRecorder first = testing::CollectOk(**source);
+  CHECK(first.samples.at(Info("eth0", "02:00:00:00:00:01")) == 1);
+  CHECK(first.samples.at("node_network_iface_link{device=\"eth0\"}") == 3);
+  CHECK(first.samples.at("node_network_address_assign_type{device=\"eth0\"}") == 0);
+  CHECK(first.samples.size() == 9);  // up, info, the 7 numeric files
+
+  SECTION("an interface that appears is reported at the next collection") {
+    WriteIface(root, "veth1", 7, "02:00:00:00:00:07");
+    testing::SampleRecorder next = testing::CollectOk(**source);
+    CHECK(listings == 2);
+    CHECK(next.samples.at(Info("veth1", "02:00:00:00:00:07")) == 1);
+    CHECK(next.samples.at("node_network_iface_id{device=\"veth1\"}") == 7);
+    CHECK(next.samples.at("node_network_protocol_type{device=\"veth1\"}") == 1);
+    CHECK(next.samples.size() == 18);
+  }
+
+  SECTION("a vanished interface is gone from the next collection, a re-created one read anew") {
+    std::filesystem::remove_all(root.File("class/net/eth0"));
+    CHECK(testing::CollectOk(**source).samples.empty());
+    // Re-created under the same name within the refresh: no cached attribute of the old one.
+    WriteIface(root, "eth0", 9, "02:00:00:00:00:09");
+    root.Write("class/net/eth0/type", "772\n");
+    testing::SampleRecorder again = testing::CollectOk(**source);
+    CHECK(again.samples.at(Info("eth0", "02:00:00:00:00:09")) == 1);
+    CHECK(again.samples.at("node_network_protocol_type{device=\"eth0\"}") == 772);
+    CHECK(again.samples.at("node_network_iface_link{device=\"eth0\"}") == 10);
+  }
+
+  SECTION("a changed address shows at the refresh, not before; the state at every collection") {
+    root.Write("class/net/eth0/address", "02:00:00:00:00:99\n");
+    root.Write("class/net/eth0/addr_assign_type", "3\n");  // NET_ADDR_SET
+    root.Write("class/net/eth0/type", "772\n");            // fixed: also seen only at the refresh
+    root.Write("class/net/eth0/mtu", "9000\n");
+    root.Write("class/net/eth0/operstate", "down\n");
+    clock.Advance(kNetclassRefresh - absl::Seconds(1));
+    testing::SampleRecorder before = testing::CollectOk(**source);
+    CHECK(before.samples.count(Info("eth0", "02:00:00:00:00:01", "down")) == 1);
+    CHECK(before.samples.at("node_network_address_assign_type{device=\"eth0\"}") == 0);
+    CHECK(before.samples.at("node_network_protocol_type{device=\"eth0\"}") == 1);
+    CHECK(before.samples.at("node_network_mtu_bytes{device=\"eth0\"}") == 9000);
+    CHECK(before.samples.at("node_network_up{device=\"eth0\"}") == 0);
+    clock.Advance(absl::Seconds(1));
+    testing::SampleRecorder after = testing::CollectOk(**source);
+    CHECK(after.samples.count(Info("eth0", "02:00:00:00:00:99", "down")) == 1);
+    CHECK(after.samples.at("node_network_address_assign_type{device=\"eth0\"}") == 3);
+    CHECK(after.samples.at("node_network_protocol_type{device=\"eth0\"}") == 772);
+    // The refresh counts from that read.
+    root.Write("class/net/eth0/type", "1\n");
+    clock.Advance(kNetclassRefresh - absl::Seconds(1));
+    CHECK(testing::CollectOk(**source).samples.at("node_network_protocol_type{device=\"eth0\"}") ==
+          772);
+  }
+
+  SECTION("a fixed attribute that does not parse fails every collection, naming the file") {
+    root.Write("class/net/eth0/type", "ether\n");
+    clock.Advance(kNetclassRefresh);
+    for (int i = 0; i < 2; ++i) {
+      testing::SampleRecorder bad;
+      const absl::Status s = (*source)->Collect(bad);
+      CHECK(absl::IsInvalidArgument(s));
+      CHECK(s.message().find("class/net/eth0/type") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("netclass source without /sys/class/net is NotFound", "[agent][netclass]") {
