@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "agent/sources/common/static_file.h"
 #include "agent/sources/conntrack/conntrack_parser.h"
 #include "common/status_macros.h"
 
@@ -38,22 +39,25 @@ constexpr MetricDesc kSearchRestart{
 
 class ConntrackSource : public Source {
  public:
-  explicit ConntrackSource(const common::FsRoot& fs)
+  ConntrackSource(const common::FsRoot& fs, const common::Clock* clock)
       : count_path_(fs.Proc("sys/net/netfilter/nf_conntrack_count")),
-        max_path_(fs.Proc("sys/net/netfilter/nf_conntrack_max")),
+        max_(fs.Proc("sys/net/netfilter/nf_conntrack_max"), kConntrackMaxRefresh, clock),
         stat_path_(fs.Proc("net/stat/nf_conntrack")) {}
 
   absl::Status Collect(SampleWriter& out) override {
     uint64_t count;
-    uint64_t max;
     HM_RETURN_IF_ERROR(common::ReadFileTo(count_path_, &text_));
     HM_RETURN_IF_ERROR(
         ParseConntrackValue(text_, "/proc/sys/net/netfilter/nf_conntrack_count", &count));
-    HM_RETURN_IF_ERROR(common::ReadFileTo(max_path_, &text_));
-    HM_RETURN_IF_ERROR(
-        ParseConntrackValue(text_, "/proc/sys/net/netfilter/nf_conntrack_max", &max));
+    HM_RETURN_IF_ERROR(max_.Update());
+    // Parsed only when read; a bad value fails every collection until a refresh reads a good one.
+    if (max_.changed()) {
+      max_status_ =
+          ParseConntrackValue(max_.text(), "/proc/sys/net/netfilter/nf_conntrack_max", &max_value_);
+    }
+    HM_RETURN_IF_ERROR(max_status_);
     out.Add(kEntries, {}, static_cast<double>(count));
-    out.Add(kLimit, {}, static_cast<double>(max));
+    out.Add(kLimit, {}, static_cast<double>(max_value_));
     // Like node_exporter, a missing stat file fails the round (NotFound) after the two gauges.
     HM_RETURN_IF_ERROR(common::ReadFileTo(stat_path_, &text_));
     ConntrackStat stat;
@@ -71,7 +75,9 @@ class ConntrackSource : public Source {
 
  private:
   std::string count_path_;
-  std::string max_path_;
+  StaticFile max_;
+  absl::Status max_status_;
+  uint64_t max_value_ = 0;
   std::string stat_path_;
   std::string text_;
 };
@@ -79,7 +85,12 @@ class ConntrackSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeConntrackSource(const SourceContext& ctx) {
-  return std::make_unique<ConntrackSource>(*ctx.fs);
+  return MakeConntrackSourceWithClock(ctx, &common::RealClock::Get());
+}
+
+absl::StatusOr<SourcePtr> MakeConntrackSourceWithClock(const SourceContext& ctx,
+                                                       const common::Clock* clock) {
+  return std::make_unique<ConntrackSource>(*ctx.fs, clock);
 }
 
 }  // namespace hostmon::agent
