@@ -22,13 +22,19 @@ absl::string_view Field(const char (&field)[N]) {
 
 class UnameSource : public Source {
  public:
-  explicit UnameSource(UnameFunction uname) : uname_(std::move(uname)) {}
+  UnameSource(UnameFunction uname, const common::Clock* clock)
+      : uname_(std::move(uname)), clock_(clock) {}
 
   absl::Status Collect(SampleWriter& out) override {
-    struct utsname u;
-    std::memset(&u, 0, sizeof(u));
-    absl::Status status = uname_(&u);
-    if (!status.ok()) return status;
+    const absl::Time now = clock_->Now();
+    if (!cached_ || now - called_at_ >= kUnameRefresh) {
+      std::memset(&u_, 0, sizeof(u_));
+      absl::Status status = uname_(&u_);
+      cached_ = status.ok();  // a failure is not cached: the next collection calls again
+      if (!status.ok()) return status;
+      called_at_ = now;
+    }
+    const struct utsname& u = u_;
     // node_exporter's label order (alphabetical).
     const LabelRef labels[] = {
         {"domainname", Field(u.domainname)}, {"machine", Field(u.machine)},
@@ -41,6 +47,10 @@ class UnameSource : public Source {
 
  private:
   UnameFunction uname_;
+  const common::Clock* clock_;
+  struct utsname u_;
+  bool cached_ = false;
+  absl::Time called_at_;
 };
 
 absl::Status SystemUname(struct utsname* out) {
@@ -57,8 +67,8 @@ absl::StatusOr<SourcePtr> MakeUnameSource(const SourceContext& /*ctx*/) {
   return MakeUnameSourceWith(SystemUname);
 }
 
-absl::StatusOr<SourcePtr> MakeUnameSourceWith(UnameFunction uname) {
-  return std::make_unique<UnameSource>(std::move(uname));
+absl::StatusOr<SourcePtr> MakeUnameSourceWith(UnameFunction uname, const common::Clock* clock) {
+  return std::make_unique<UnameSource>(std::move(uname), clock);
 }
 
 }  // namespace hostmon::agent
