@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "agent/sources/common/device_filter.h"
@@ -33,59 +35,97 @@ struct Attr {
   std::string value;   // file contents, newlines trimmed
 };
 
+// What a chip's files that do not change while it exists said at their last read: its `name` file
+// and its sensors' `*_label` files (set by the driver from the chip, ACPI or the device tree).
+struct ChipStatics {
+  std::string device;  // the resolved device/ link at that read ("" without): the chip's identity
+  absl::Time read_at;
+  uint64_t seen = 0;  // the last collection that listed the chip
+  std::string name_file;
+  // Label file path -> contents, newlines trimmed. Only labels that were read: an unreadable one
+  // is tried again at the next collection. Cleared at each refresh, so labels of sensors that
+  // are gone do not stay.
+  absl::flat_hash_map<std::string, std::string> labels;
+};
+
 class HwmonSource : public Source {
  public:
   HwmonSource(const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops, DeviceFilter chips,
-              DeviceFilter sensors)
+              DeviceFilter sensors, const common::Clock* clock)
       : class_dir_(fs.Sys("class/hwmon")),
         ops_(std::move(ops)),
         chip_filter_(std::move(chips)),
-        sensor_filter_(std::move(sensors)) {}
+        sensor_filter_(std::move(sensors)),
+        clock_(clock) {}
 
   absl::Status Collect(SampleWriter& out) override {
     absl::Status status = ops_->ListDir(class_dir_, &listing_);
     if (!status.ok()) return status;  // NotFound: no hwmon on this host
+    ++collection_;
+    const absl::Time now = clock_->Now();
     // Pass 1, as node_exporter 1.12: every chip's base name, so that chips sharing one (several
     // hwmons of one parent device) can be told apart before any is exported.
     size_t n = 0;
     for (const absl::string_view entry : listing_.names) {
       if (n == chips_.size()) chips_.emplace_back();
+      if (n == statics_of_.size()) statics_of_.push_back(nullptr);
       HwmonChip& chip = chips_[n];
       chip.dir.assign(class_dir_).append("/").append(entry.data(), entry.size());
       if (!ops_->IsDir(chip.dir)) continue;
-      ReadNameFile(chip);
+      path_.assign(chip.dir).append("/device");
+      const bool has_device = ops_->IsDir(path_) && ops_->RealPath(path_, &resolved_).ok();
+      if (!has_device) resolved_.clear();
+      ChipStatics& statics = Statics(chip.dir, resolved_, now);
+      chip.name_file.assign(statics.name_file);
+      statics_of_[n] = &statics;
       // As node_exporter: a chip without any usable name is skipped, not an error.
-      if (ChipBaseName(chip)) ++n;
+      if (ChipBaseName(chip, has_device)) ++n;
     }
+    // Chips that are gone are forgotten: the cache holds at most the listed chips.
+    absl::erase_if(statics_,
+                   [this](const auto& entry) { return entry.second.seen != collection_; });
     AssignHwmonChipLabels(chips_.data(), n);
     // Pass 2: filter on the final label (what users see), then export.
     absl::Status last = absl::OkStatus();
     for (size_t i = 0; i < n; ++i) {
       if (!chip_filter_.Keep(chips_[i].label)) continue;
       // As node_exporter: one bad chip does not hide the others, the last error is reported.
-      absl::Status chip_status = CollectChip(chips_[i], out);
+      absl::Status chip_status = CollectChip(chips_[i], *statics_of_[i], out);
       if (!chip_status.ok()) last = chip_status;
     }
     return last;
   }
 
  private:
-  // The chip's `name` file, white space trimmed (node_exporter reads it once per chip too).
-  void ReadNameFile(HwmonChip& chip) {
-    chip.name_file.clear();
-    path_.assign(chip.dir).append("/name");
-    if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) return;
-    const absl::string_view trimmed = absl::StripAsciiWhitespace(text_);
-    chip.name_file.assign(trimmed.data(), trimmed.size());
+  // The cached statics of the chip at `dir`, read again (its name file now, its labels as they
+  // are met) when they are kHwmonRefresh old or the chip's device changed (hwmonN numbers are
+  // reused when a driver is reloaded).
+  ChipStatics& Statics(const std::string& dir, const std::string& device, absl::Time now) {
+    auto [it, inserted] = statics_.try_emplace(dir);
+    ChipStatics& statics = it->second;
+    statics.seen = collection_;
+    if (inserted || statics.device != device || now - statics.read_at >= kHwmonRefresh) {
+      statics.device.assign(device);
+      statics.read_at = now;
+      statics.labels.clear();
+      ReadNameFile(dir, &statics.name_file);
+    }
+    return statics;
   }
 
-  // node_exporter's hwmonName: device path, else name file, else the directory's own name.
-  bool ChipBaseName(HwmonChip& chip) {
-    path_.assign(chip.dir).append("/device");
-    if (ops_->IsDir(path_) && ops_->RealPath(path_, &resolved_).ok() &&
-        HwmonChipFromDevicePath(resolved_, &chip.base)) {
-      return true;
-    }
+  // The chip's `name` file, white space trimmed; "" when it has none.
+  void ReadNameFile(const std::string& dir, std::string* name_file) {
+    name_file->clear();
+    path_.assign(dir).append("/name");
+    if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) return;
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(text_);
+    name_file->assign(trimmed.data(), trimmed.size());
+  }
+
+  // node_exporter's hwmonName: device path (resolved_ when has_device), else name file, else the
+  // directory's own name.
+  bool ChipBaseName(HwmonChip& chip, bool has_device) {
+    if (has_device && HwmonChipFromDevicePath(resolved_, &chip.base)) return true;
     CleanHwmonName(chip.name_file, &chip.base);
     if (!chip.base.empty()) return true;
     if (!ops_->RealPath(chip.dir, &resolved_).ok()) return false;
@@ -93,7 +133,7 @@ class HwmonSource : public Source {
     return !chip.base.empty();
   }
 
-  absl::Status ReadAttrs(const std::string& dir) {
+  absl::Status ReadAttrs(const std::string& dir, ChipStatics& statics) {
     absl::Status status = ops_->ListDir(dir, &files_);
     if (!status.ok()) return status;
     for (const absl::string_view file : files_.names) {
@@ -101,12 +141,20 @@ class HwmonSource : public Source {
       int num;
       if (!ExplodeSensorFilename(file, &type, &num, &prop) || !IsHwmonSensorType(type)) continue;
       path_.assign(dir).append("/").append(file.data(), file.size());
-      // Unreadable attributes (EIO from a sensor the chip lacks, sub-directories such as
-      // device/power) are skipped silently, as node_exporter does.
-      if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) continue;
-      absl::string_view value = text_;
-      while (!value.empty() && value.front() == '\n') value.remove_prefix(1);
-      while (!value.empty() && value.back() == '\n') value.remove_suffix(1);
+      absl::string_view value;
+      const bool is_label = prop == "label";
+      const auto cached = is_label ? statics.labels.find(path_) : statics.labels.end();
+      if (cached != statics.labels.end()) {
+        value = cached->second;
+      } else {
+        // Unreadable attributes (EIO from a sensor the chip lacks, sub-directories such as
+        // device/power) are skipped silently, as node_exporter does.
+        if (!ops_->IsFile(path_) || !common::ReadFileTo(path_, &text_).ok()) continue;
+        value = text_;
+        while (!value.empty() && value.front() == '\n') value.remove_prefix(1);
+        while (!value.empty() && value.back() == '\n') value.remove_suffix(1);
+        if (is_label) statics.labels.try_emplace(path_, value);
+      }
       sensor_.clear();
       absl::StrAppend(&sensor_, type, num);
       size_t i = 0;
@@ -129,13 +177,13 @@ class HwmonSource : public Source {
     return nullptr;
   }
 
-  absl::Status CollectChip(const HwmonChip& chip, SampleWriter& out) {
+  absl::Status CollectChip(const HwmonChip& chip, ChipStatics& statics, SampleWriter& out) {
     n_ = 0;
-    absl::Status status = ReadAttrs(chip.dir);
+    absl::Status status = ReadAttrs(chip.dir, statics);
     if (!status.ok()) return status;
     device_dir_.assign(chip.dir).append("/device");
     if (ops_->IsDir(device_dir_)) {
-      status = ReadAttrs(device_dir_);
+      status = ReadAttrs(device_dir_, statics);
       if (!status.ok()) return status;
     }
 
@@ -213,6 +261,12 @@ class HwmonSource : public Source {
   std::unique_ptr<SysfsDirOps> ops_;
   const DeviceFilter chip_filter_;
   const DeviceFilter sensor_filter_;
+  const common::Clock* clock_;
+  // Per listed chip directory; entries of chips that are gone are dropped every collection. A
+  // node map: statics_of_ points into it while chips are added.
+  absl::node_hash_map<std::string, ChipStatics> statics_;
+  std::vector<ChipStatics*> statics_of_;  // of chips_[i], for this collection
+  uint64_t collection_ = 0;
   // Reused buffers: a steady-state collection does not allocate.
   common::DirListing listing_, files_;
   std::vector<HwmonChip> chips_;
@@ -241,8 +295,9 @@ const std::vector<SourceOption>& HwmonOptions() {
 }
 
 absl::StatusOr<SourcePtr> MakeHwmonSourceWithOps(const common::FsRoot& fs,
-                                                 std::unique_ptr<SysfsDirOps> ops) {
-  return std::make_unique<HwmonSource>(fs, std::move(ops), DeviceFilter(), DeviceFilter());
+                                                 std::unique_ptr<SysfsDirOps> ops,
+                                                 const common::Clock* clock) {
+  return std::make_unique<HwmonSource>(fs, std::move(ops), DeviceFilter(), DeviceFilter(), clock);
 }
 
 absl::StatusOr<SourcePtr> MakeHwmonSource(const SourceContext& ctx) {
@@ -250,7 +305,7 @@ absl::StatusOr<SourcePtr> MakeHwmonSource(const SourceContext& ctx) {
   HM_ASSIGN_OR_RETURN(DeviceFilter sensors,
                       DeviceFilter::Make(ctx, "sensor-include", "sensor-exclude"));
   return std::make_unique<HwmonSource>(*ctx.fs, RealSysfsDirOps(), std::move(chips),
-                                       std::move(sensors));
+                                       std::move(sensors), &common::RealClock::Get());
 }
 
 }  // namespace hostmon::agent

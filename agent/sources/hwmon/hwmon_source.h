@@ -4,8 +4,10 @@
 #include <memory>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "agent/source.h"
 #include "agent/sources/common/sysfs_dir.h"
+#include "common/clock.h"
 
 namespace hostmon::agent {
 
@@ -17,10 +19,20 @@ namespace hostmon::agent {
 // the name file or hwmonN appended (AssignHwmonChipLabels), so every chip has its own label.
 // Options chip-include/-exclude and sensor-include/-exclude (node_exporter's
 // --collector.hwmon.* flags, RE2, unanchored). NotFound without /sys/class/hwmon.
+//
+// The chips and their sensor files are listed and the sensor values read every collection (a chip
+// or sensor that appears is reported at once). A chip's `name` file and its sensors' `*_label`
+// files do not change while the chip exists: they are read at the chip's first collection and then
+// every kHwmonRefresh, or at once when the chip's device link points elsewhere (a reloaded driver
+// reusing the hwmonN number for another device).
 const std::vector<SourceOption>& HwmonOptions();
 absl::StatusOr<SourcePtr> MakeHwmonSource(const SourceContext& ctx);
-// Without filters, over `ops` (tests).
-absl::StatusOr<SourcePtr> MakeHwmonSourceWithOps(const common::FsRoot& fs,
-                                                 std::unique_ptr<SysfsDirOps> ops);
+
+inline constexpr absl::Duration kHwmonRefresh = absl::Minutes(5);
+
+// Without filters, over `ops`, with the clock that schedules the refresh (tests; not owned).
+absl::StatusOr<SourcePtr> MakeHwmonSourceWithOps(
+    const common::FsRoot& fs, std::unique_ptr<SysfsDirOps> ops,
+    const common::Clock* clock = &common::RealClock::Get());
 
 }  // namespace hostmon::agent

@@ -2,14 +2,17 @@
 #include "agent/sources/hwmon/hwmon_source.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
 
 #include "common/fs_root.h"
+#include "fakes/fake_clock.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
 #include "fakes/source_context.h"
+#include "fakes/temp_dir.h"
 
 namespace hostmon::agent {
 namespace {
@@ -185,6 +188,78 @@ TEST_CASE("hwmon chip and sensor include/exclude match the final chip label", "[
     CHECK(absl::IsInvalidArgument(status));
     CHECK(status.message().find("sensor-include") != absl::string_view::npos);
   }
+}
+
+TEST_CASE("hwmon reads name and label files at their refresh, finds new chips and sensors at once",
+          "[agent][hwmon][static_file]") {
+  testing::ScopedTempDir sys;
+  sys.Write("class/hwmon/hwmon0/name", "acpitz\n");
+  sys.Write("class/hwmon/hwmon0/temp1_input", "27800\n");
+  sys.Write("class/hwmon/hwmon0/temp1_label", "Zone 0\n");
+  const common::FsRoot fs("/nonexistent", sys.path(), "/nonexistent");
+  testing::FakeClock clock;
+  SourcePtr source = MakeHwmonSourceWithOps(fs, RealSysfsDirOps(), &clock).value();
+  const std::string names = "node_hwmon_chip_names{chip=\"acpitz\",chip_name=\"acpitz\"}";
+  const std::string zone0 =
+      "node_hwmon_sensor_label{chip=\"acpitz\",label=\"Zone 0\",sensor=\"temp1\"}";
+  const std::string temp1 = "node_hwmon_temp_celsius{chip=\"acpitz\",sensor=\"temp1\"}";
+  testing::SampleRecorder first = testing::CollectOk(*source);
+  CHECK(first.samples.at(names) == 1);
+  CHECK(first.samples.at(zone0) == 1);
+  CHECK(first.samples.at(temp1) == 27.8);
+  CHECK(first.samples.size() == 3);
+
+  // Values every collection; the label (and name) from the cache until the refresh.
+  sys.Write("class/hwmon/hwmon0/temp1_input", "30000\n");
+  sys.Write("class/hwmon/hwmon0/temp1_label", "Zone A\n");
+  clock.Advance(kHwmonRefresh - absl::Seconds(1));
+  testing::SampleRecorder before = testing::CollectOk(*source);
+  CHECK(before.samples.at(temp1) == 30);
+  CHECK(before.samples.at(zone0) == 1);
+
+  // A sensor and a chip that appear are found at the next collection, labels included.
+  sys.Write("class/hwmon/hwmon0/temp2_input", "31000\n");
+  sys.Write("class/hwmon/hwmon0/temp2_label", "Zone 1\n");
+  sys.Write("class/hwmon/hwmon1/name", "nvme\n");
+  sys.Write("class/hwmon/hwmon1/temp1_input", "40000\n");
+  sys.Write("class/hwmon/hwmon1/temp1_label", "Composite\n");
+  testing::SampleRecorder added = testing::CollectOk(*source);
+  CHECK(added.samples.at(zone0) == 1);
+  CHECK(added.samples.at(
+            "node_hwmon_sensor_label{chip=\"acpitz\",label=\"Zone 1\",sensor=\"temp2\"}") == 1);
+  CHECK(added.samples.at("node_hwmon_chip_names{chip=\"nvme\",chip_name=\"nvme\"}") == 1);
+  CHECK(added.samples.at(
+            "node_hwmon_sensor_label{chip=\"nvme\",label=\"Composite\",sensor=\"temp1\"}") == 1);
+  CHECK(added.samples.at("node_hwmon_temp_celsius{chip=\"nvme\",sensor=\"temp1\"}") == 40);
+  CHECK(added.samples.size() == 3 + 2 + 3);
+
+  clock.Advance(absl::Seconds(1));  // hwmon0's refresh is due
+  testing::SampleRecorder after = testing::CollectOk(*source);
+  CHECK(after.samples.count(zone0) == 0);
+  CHECK(after.samples.at(
+            "node_hwmon_sensor_label{chip=\"acpitz\",label=\"Zone A\",sensor=\"temp1\"}") == 1);
+
+  // A chip that is gone is gone from the next collection.
+  std::filesystem::remove_all(sys.File("class/hwmon/hwmon1"));
+  testing::SampleRecorder removed = testing::CollectOk(*source);
+  CHECK(removed.samples.size() == 5);
+  CHECK(removed.Count("node_hwmon_chip_names{chip=\"nvme\"") == 0);
+
+  // hwmonN reused for another device (a driver reloaded): its name is read at once.
+  std::filesystem::create_directories(sys.File("devices/platform/nct6775.656"));
+  std::filesystem::create_directories(sys.File("devices/platform/it87.552"));
+  sys.Write("class/hwmon/hwmon1/name", "nct6779\n");
+  sys.Write("class/hwmon/hwmon1/fan1_input", "1200\n");
+  std::filesystem::create_directory_symlink(sys.File("devices/platform/nct6775.656"),
+                                            sys.File("class/hwmon/hwmon1/device"));
+  CHECK(testing::CollectOk(*source).samples.at(
+            "node_hwmon_chip_names{chip=\"platform_nct6775_656\",chip_name=\"nct6779\"}") == 1);
+  sys.Write("class/hwmon/hwmon1/name", "it8728\n");
+  std::filesystem::remove(sys.File("class/hwmon/hwmon1/device"));
+  std::filesystem::create_directory_symlink(sys.File("devices/platform/it87.552"),
+                                            sys.File("class/hwmon/hwmon1/device"));
+  CHECK(testing::CollectOk(*source).samples.at(
+            "node_hwmon_chip_names{chip=\"platform_it87_552\",chip_name=\"it8728\"}") == 1);
 }
 
 }  // namespace
