@@ -19,6 +19,8 @@ the slow read goes on, and must see its batches acknowledged as usual:
 The slow read must still be in progress when the window ends (else the window did not overlap
 it). Then the rest is read at full speed: the chunked body must end with its last chunk and hold
 every host's series; a gzip scrape through urllib must hold as many.
+Then the same over TLS (scripts/pki certificates, --web.config.file): a second collector with
+TLS_HOSTS hosts answers plain and gzip scrapes through urllib with the CA, chunked and whole.
 Everything listens on 127.0.0.1; ports are chosen at run time; processes are stopped by PID.
 """
 
@@ -26,6 +28,8 @@ import json
 import os
 import re
 import socket
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -42,6 +46,8 @@ PIECE = 64 * 1024
 PAUSE_S = 0.05
 ACK_P99_MAX_MS = 250.0
 ACK_MAX_MS = 1000.0
+TLS_HOSTS = 100
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def loadgen(procs, bin_dir, grpc_addr, hosts, duration, name):
@@ -105,6 +111,17 @@ def dechunk(body):
             return bytes(out), False
         out += body[pos:pos + size]
         pos += size + 2
+
+
+def fetch(url, gz, context=None):
+    """(headers, text) of a GET through urllib."""
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gz else {})
+    with urllib.request.urlopen(req, timeout=30, context=context) as r:
+        headers = r.headers
+        data = r.read()
+    if headers.get("Content-Encoding") == "gzip":
+        data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+    return headers, data.decode("utf-8", "replace")
 
 
 def series_per_host(text):
@@ -178,21 +195,51 @@ def body(args, procs, runner, workdir):
                  and all(n == SERIES for n in counts.values()),
                  (complete, len(counts), sorted(set(counts.values()))[:5], reader.error))
 
-    req = urllib.request.Request(base + "/metrics", headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        encoding = r.headers.get("Content-Encoding")
-        zbody = r.read()
-    gz_text = zlib.decompress(zbody, 16 + zlib.MAX_WBITS).decode("utf-8", "replace")
+    headers, gz_text = fetch(base + "/metrics", gz=True)
     gz_counts = series_per_host(gz_text)
     runner.check("a gzip scrape through urllib holds the same hosts and series",
-                 encoding == "gzip" and gz_counts == counts,
-                 (encoding, len(gz_counts), len(counts)))
+                 headers.get("Content-Encoding") == "gzip" and gz_counts == counts,
+                 (headers.get("Content-Encoding"), len(gz_counts), len(counts)))
     runner.check("collector is still running at the end", collector.alive(),
+                 "collector exited with %r" % collector.returncode)
+    collector.stop()
+    tls_phase(args, procs, runner, workdir, config)
+
+
+def tls_phase(args, procs, runner, workdir, config):
+    pki = os.path.join(workdir, "pki")
+    for step in (["ca"], ["collector", "localhost", "127.0.0.1"]):
+        r = subprocess.run([args.pki, "--dir", pki] + step, capture_output=True, text=True,
+                           timeout=30)
+        runner.require("scripts/pki %s" % " ".join(step), r.returncode == 0, r.stderr)
+    web_yml = os.path.join(workdir, "web.yml")
+    with open(web_yml, "w") as f:
+        f.write("tls_server_config:\n  cert_file: pki/collector.pem\n"
+                "  key_file: pki/collector.key\n")
+    collector, grpc_addr, web_addr = h.start_loopback_collector(
+        procs, runner, args.bin_dir, ["--config.file=" + config, "--web.config.file=" + web_yml])
+    warm = loadgen_result(loadgen(procs, args.bin_dir, grpc_addr, TLS_HOSTS, INTERVAL_S + 1,
+                                  "loadgen-tls"), 60)
+    runner.require("TLS collector: every simulated host acknowledged",
+                   warm and warm["connected"] == TLS_HOSTS and warm["batches_acked"] > 0, warm)
+    context = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
+    url = "https://%s/metrics" % web_addr
+    for gz in (False, True):
+        headers, text = fetch(url, gz, context)
+        counts = series_per_host(text)
+        runner.check("over TLS (%s): a chunked /metrics of %d hosts x %d series"
+                     % ("gzip" if gz else "plain", TLS_HOSTS, SERIES),
+                     headers.get("Transfer-Encoding") == "chunked"
+                     and (headers.get("Content-Encoding") == "gzip") == gz
+                     and len(counts) == TLS_HOSTS and all(n == SERIES for n in counts.values()),
+                     (dict(headers), len(counts), sorted(set(counts.values()))[:5]))
+    runner.check("TLS collector is still running at the end", collector.alive(),
                  "collector exited with %r" % collector.returncode)
 
 
 def extra(ap):
     ap.add_argument("--hosts", type=int, default=300)
+    ap.add_argument("--pki", default=os.path.join(REPO, "scripts", "pki"))
 
 
 if __name__ == "__main__":
