@@ -372,15 +372,55 @@ bool WaitFor(F done, absl::Duration timeout) {
   return true;
 }
 
-TEST_CASE("Web server: streamed bodies arrive whole, chunked, gzipped or unframed for HTTP/1.0",
-          "[collector][web][stream]") {
-  const std::string big = BigText(12 << 20);
+// A server with the stream routes above, over a text of `big_bytes`.
+struct StreamServer {
+  explicit StreamServer(WebServer::Options options = {}, size_t big_bytes = 1 << 20)
+      : big(BigText(big_bytes)) {
+    auto started = WebServer::Start("127.0.0.1:0", OkRoutes(), {}, std::move(options),
+                                    StreamRoutes(&big, &endless, &big_runs));
+    if (started.ok()) web = std::move(*started);
+  }
+  std::string addr() const { return web->bound_address(); }
+
+  std::string big;
   Endless endless;
   std::atomic<int> big_runs{0};
-  auto web =
-      WebServer::Start("127.0.0.1:0", OkRoutes(), {}, {}, StreamRoutes(&big, &endless, &big_runs));
-  REQUIRE(web.ok());
-  const std::string addr = (*web)->bound_address();
+  std::unique_ptr<WebServer> web;
+};
+
+// Connects with a small receive buffer and sends GET `path`; -1 on failure.
+int StartGet(const std::string& addr, const std::string& path) {
+  int fd = Connect(addr, 16384);
+  const std::string req = Get(path);
+  if (fd >= 0 &&
+      send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Reads at least `bytes` from `fd` (each read within 5 s); what was read, or -1.
+int64_t ReadAtLeast(int fd, int64_t bytes) {
+  int64_t received = 0;
+  char buf[16384];
+  while (received < bytes) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 5000) != 1) return -1;
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return -1;
+    received += n;
+  }
+  return received;
+}
+
+TEST_CASE("Web server: streamed bodies arrive whole, chunked, gzipped or unframed for HTTP/1.0",
+          "[collector][web][stream]") {
+  StreamServer server({}, 12 << 20);
+  REQUIRE(server.web != nullptr);
+  const std::string addr = server.addr();
+  const std::string& big = server.big;
+  std::atomic<int>& big_runs = server.big_runs;
   std::string body;
 
   std::string r = Exchange(addr, Get("/big"), absl::Seconds(30));
@@ -433,34 +473,22 @@ TEST_CASE("Web server: streamed bodies arrive whole, chunked, gzipped or unframe
   CHECK(Code(r) == 200);
   CHECK_FALSE(Dechunk(BodyOf(r), &body));
   CHECK(BodyOf(r).size() > (1 << 20));
-  CHECK((*web)->open_connections() == 0);
+  CHECK(server.web->open_connections() == 0);
 }
 
 TEST_CASE("Web server: a streamed answer waits for a slow reader with bounded memory",
           "[collector][web][stream]") {
-  const std::string big = BigText(1 << 20);
-  Endless endless;
-  std::atomic<int> big_runs{0};
   WebServer::Options options;
   options.workers = 2;
-  auto web = WebServer::Start("127.0.0.1:0", OkRoutes(), {}, options,
-                              StreamRoutes(&big, &endless, &big_runs));
-  REQUIRE(web.ok());
-  const std::string addr = (*web)->bound_address();
-  int fd = Connect(addr, 16384);
+  StreamServer server(options);
+  REQUIRE(server.web != nullptr);
+  const std::string addr = server.addr();
+  Endless& endless = server.endless;
+  int fd = StartGet(addr, "/endless");
   REQUIRE(fd >= 0);
-  const std::string req = Get("/endless");
-  REQUIRE(send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
   // Read 1 MiB, then stop reading.
-  int64_t received = 0;
-  char buf[16384];
-  while (received < (1 << 20)) {
-    pollfd p{fd, POLLIN, 0};
-    REQUIRE(poll(&p, 1, 5000) == 1);
-    ssize_t n = read(fd, buf, sizeof buf);
-    REQUIRE(n > 0);
-    received += n;
-  }
+  const int64_t received = ReadAtLeast(fd, 1 << 20);
+  REQUIRE(received > 0);
   // The producer stalls: it is not called ahead of the socket beyond the server's queue and the
   // kernel's socket buffers (an endless body that did not wait would run to gigabytes).
   int64_t last = -1;
@@ -480,81 +508,57 @@ TEST_CASE("Web server: a streamed answer waits for a slow reader with bounded me
   CHECK(Code(Exchange(addr, Get("/metrics"))) == 200);
   // Reading on resumes the producer.
   const int64_t stalled_at = endless.produced.load();
-  for (int64_t more = 0; more < (4 << 20);) {
-    pollfd p{fd, POLLIN, 0};
-    REQUIRE(poll(&p, 1, 5000) == 1);
-    ssize_t n = read(fd, buf, sizeof buf);
-    REQUIRE(n > 0);
-    more += n;
-  }
+  REQUIRE(ReadAtLeast(fd, 4 << 20) > 0);
   CHECK(endless.produced.load() > stalled_at);
   close(fd);
 }
 
 TEST_CASE("Web server: a streamed answer stops at write_timeout or when the client leaves",
           "[collector][web][stream]") {
-  const std::string big = BigText(1 << 20);
-  Endless endless;
-  std::atomic<int> big_runs{0};
   WebServer::Options options;
   options.workers = 1;  // a worker stuck with a stream would block every later request
   options.write_timeout = absl::Seconds(1);
 
   SECTION("a client that stops reading is cut at write_timeout") {
-    auto web = WebServer::Start("127.0.0.1:0", OkRoutes(), {}, options,
-                                StreamRoutes(&big, &endless, &big_runs));
-    REQUIRE(web.ok());
-    const std::string addr = (*web)->bound_address();
-    int fd = Connect(addr, 16384);
-    REQUIRE(fd >= 0);
-    const std::string req = Get("/endless");
+    StreamServer server(options);
+    REQUIRE(server.web != nullptr);
+    const std::string addr = server.addr();
+    Endless& endless = server.endless;
     const absl::Time start = absl::Now();
-    REQUIRE(send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+    int fd = StartGet(addr, "/endless");
+    REQUIRE(fd >= 0);
     REQUIRE(WaitFor([&] { return endless.stopped.load(); }, absl::Seconds(10)));
     const absl::Duration took = absl::Now() - start;
     CHECK(took > absl::Milliseconds(900));
     CHECK(took < absl::Seconds(3));
     // The worker is free again, and the connection is gone.
     CHECK(Code(Exchange(addr, Get("/metrics"))) == 200);
-    CHECK(WaitFor([&] { return (*web)->open_connections() == 0; }, absl::Seconds(2)));
+    CHECK(WaitFor([&] { return server.web->open_connections() == 0; }, absl::Seconds(2)));
     close(fd);
   }
   SECTION("a client that disconnects mid-body stops the producer") {
     options.write_timeout = absl::Seconds(60);
-    auto web = WebServer::Start("127.0.0.1:0", OkRoutes(), {}, options,
-                                StreamRoutes(&big, &endless, &big_runs));
-    REQUIRE(web.ok());
-    const std::string addr = (*web)->bound_address();
-    int fd = Connect(addr, 16384);
+    StreamServer server(options);
+    REQUIRE(server.web != nullptr);
+    int fd = StartGet(server.addr(), "/endless");
     REQUIRE(fd >= 0);
-    const std::string req = Get("/endless");
-    REQUIRE(send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
-    char buf[16384];
-    for (int64_t received = 0; received < (1 << 20);) {
-      pollfd p{fd, POLLIN, 0};
-      REQUIRE(poll(&p, 1, 5000) == 1);
-      ssize_t n = read(fd, buf, sizeof buf);
-      REQUIRE(n > 0);
-      received += n;
-    }
+    REQUIRE(ReadAtLeast(fd, 1 << 20) > 0);
     const absl::Time left = absl::Now();
     close(fd);
-    REQUIRE(WaitFor([&] { return endless.stopped.load(); }, absl::Seconds(10)));
+    REQUIRE(WaitFor([&] { return server.endless.stopped.load(); }, absl::Seconds(10)));
     CHECK(absl::Now() - left < absl::Seconds(2));
-    CHECK(Code(Exchange(addr, Get("/metrics"))) == 200);
+    CHECK(Code(Exchange(server.addr(), Get("/metrics"))) == 200);
   }
   SECTION("shutdown while a stream waits for its reader") {
     options.write_timeout = absl::Seconds(60);
-    auto web = WebServer::Start("127.0.0.1:0", OkRoutes(), {}, options,
-                                StreamRoutes(&big, &endless, &big_runs));
-    REQUIRE(web.ok());
-    int fd = Connect((*web)->bound_address(), 16384);
+    StreamServer server(options);
+    REQUIRE(server.web != nullptr);
+    Endless& endless = server.endless;
+    int fd = StartGet(server.addr(), "/endless");
     REQUIRE(fd >= 0);
-    const std::string req = Get("/endless");
-    REQUIRE(send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
     REQUIRE(WaitFor([&] { return endless.produced.load() > (256 << 10); }, absl::Seconds(5)));
     const absl::Time start = absl::Now();
-    web->reset();
+    server.web.reset();
     CHECK(absl::Now() - start < absl::Seconds(2));
     CHECK(endless.stopped.load());
     close(fd);
