@@ -20,7 +20,8 @@ The slow read must still be in progress when the window ends (else the window di
 it). Then the rest is read at full speed: the chunked body must end with its last chunk and hold
 every host's series; a gzip scrape through urllib must hold as many.
 Then the same over TLS (scripts/pki certificates, --web.config.file): a second collector with
-TLS_HOSTS hosts answers plain and gzip scrapes through urllib with the CA, chunked and whole.
+TLS_HOSTS hosts answers plain and gzip scrapes through urllib with the CA, chunked and whole, and
+a real Prometheus (Go client, gzip) scrapes it: up 1 with every host's series.
 Everything listens on 127.0.0.1; ports are chosen at run time; processes are stopped by PID.
 """
 
@@ -218,12 +219,13 @@ def tls_phase(args, procs, runner, workdir, config):
                 "  key_file: pki/collector.key\n")
     collector, grpc_addr, web_addr = h.start_loopback_collector(
         procs, runner, args.bin_dir, ["--config.file=" + config, "--web.config.file=" + web_yml])
-    warm = loadgen_result(loadgen(procs, args.bin_dir, grpc_addr, TLS_HOSTS, INTERVAL_S + 1,
-                                  "loadgen-tls"), 60)
-    runner.require("TLS collector: every simulated host acknowledged",
-                   warm and warm["connected"] == TLS_HOSTS and warm["batches_acked"] > 0, warm)
+    # Sending all along, so that no host goes stale before Prometheus has scraped.
+    lg = loadgen(procs, args.bin_dir, grpc_addr, TLS_HOSTS, 30, "loadgen-tls")
     context = ssl.create_default_context(cafile=os.path.join(pki, "ca.pem"))
     url = "https://%s/metrics" % web_addr
+    runner.require("TLS collector: every simulated host's series within 15 s",
+                   h.wait_until(lambda: len(series_per_host(fetch(url, False, context)[1]))
+                                == TLS_HOSTS, 15.0, 0.5), lg.tail())
     for gz in (False, True):
         headers, text = fetch(url, gz, context)
         counts = series_per_host(text)
@@ -233,6 +235,26 @@ def tls_phase(args, procs, runner, workdir, config):
                      and (headers.get("Content-Encoding") == "gzip") == gz
                      and len(counts) == TLS_HOSTS and all(n == SERIES for n in counts.values()),
                      (dict(headers), len(counts), sorted(set(counts.values()))[:5]))
+    prom_yml = os.path.join(workdir, "prometheus.yml")
+    with open(prom_yml, "w") as f:
+        f.write("global:\n  scrape_interval: 2s\n  scrape_timeout: 2s\nscrape_configs:\n"
+                "  - job_name: stream\n    scheme: https\n"
+                "    tls_config:\n      ca_file: %s\n" % os.path.join(pki, "ca.pem")
+                + "    static_configs:\n      - targets: [%s]\n" % json.dumps(web_addr))
+    prom, prom_base = h.start_prometheus(procs, workdir, prom_yml)
+    runner.require("prometheus is ready", prom_base, "did not start")
+    want = TLS_HOSTS * SERIES
+
+    def scraped():
+        up = h.prom_values(h.prom_query(prom_base, 'up{job="stream"}'))
+        n = h.prom_values(h.prom_query(prom_base, 'scrape_samples_scraped{job="stream"}'))
+        return (up, n) if up == [1.0] and n and n[0] >= want else None
+
+    got = h.wait_until(scraped, 20.0, 0.5)
+    runner.check("Prometheus scrapes the streamed /metrics over TLS: up 1, >= %d samples" % want,
+                 got, h.prom_query(prom_base, 'up{job="stream"}'))
+    prom.stop()
+    lg.stop()
     runner.check("TLS collector is still running at the end", collector.alive(),
                  "collector exited with %r" % collector.returncode)
 
