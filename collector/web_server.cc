@@ -320,6 +320,7 @@ class WebServer::Impl {
   bool accepting_ = true;
   std::atomic<bool> stopping_{false};
   std::atomic<int> open_{0};
+  std::atomic<int> streams_{0};  // streamed answers in progress, each holding a worker
   std::thread loop_;
   std::vector<std::thread> workers_;
   // Owned by the loop thread only.
@@ -517,6 +518,7 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
                                                        int code, const std::string& content_type,
                                                        const BodyProducer& producer) {
   const bool chunked = !head.http10;
+  bool whole = false;  // no free stream slot: collect the body and answer with it whole
   const bool gzipped = head.accepts_gzip && code == 200;
   std::string first;               // the body while it fits in kStreamStartBytes
   std::shared_ptr<Stream> stream;  // once the head is out
@@ -546,7 +548,15 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
   BodyWriter write = [&](absl::string_view piece) {
     if (broken || (stream != nullptr && piece.empty())) return !broken;
     if (stream == nullptr) {
-      if (first.size() + piece.size() <= kStreamStartBytes) {
+      if (whole || first.size() + piece.size() <= kStreamStartBytes) {
+        first.append(piece.data(), piece.size());
+        return true;
+      }
+      // A stream holds its worker until the client has read it; past workers - 1 of them, the
+      // answer is made whole as for other routes, so slow readers cannot take every worker.
+      if (streams_.fetch_add(1) >= std::max(1, options_.workers - 1)) {
+        streams_--;
+        whole = true;
         first.append(piece.data(), piece.size());
         return true;
       }
@@ -555,7 +565,10 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
       std::string start =
           FormatHead(code, content_type, chunked ? "Transfer-Encoding: chunked\r\n" : "",
                      options_.web_config.get(), false, gzipped);
-      if (!frame(first, false, &start)) return false;  // nothing sent yet: a 500 follows
+      if (!frame(first, false, &start)) {
+        streams_--;
+        return false;  // nothing sent yet: a 500 follows
+      }
       first.clear();
       first.shrink_to_fit();
       stream = std::make_shared<Stream>();
@@ -582,6 +595,7 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
   framed.clear();
   const bool ended = complete && frame("", true, &framed) && Enqueue(id, *stream, framed);
   EndStream(id, *stream, ended);
+  streams_--;
   return std::nullopt;
 }
 

@@ -24,7 +24,9 @@
 //   the producer sleeps (condition variable) until the socket takes them, so a slow reader costs
 //   a bounded buffer and a worker, never the loop thread and never a render held in memory. The
 //   write function returns false once the client is gone or write_timeout (counted from the
-//   first byte of the answer) has passed, and the producer stops. A body that ends within the
+//   first byte of the answer) has passed, and the producer stops. At most workers - 1 answers
+//   stream at once (at least one); past that a streamed route's body is made whole like any
+//   other answer, so that slow readers can never hold every worker. A body that ends within the
 //   first kStreamStartBytes goes out as an ordinary answer (Content-Length, gzip from 1 KiB).
 //   Longer ones use "Transfer-Encoding: chunked" for HTTP/1.1 clients, gzipped piece by piece
 //   (common::http::GzipStream) when accepted. Chunked rather than an unframed body ended by the

@@ -513,6 +513,30 @@ TEST_CASE("Web server: a streamed answer waits for a slow reader with bounded me
   close(fd);
 }
 
+TEST_CASE("Web server: past workers - 1 streams, a streamed route answers whole",
+          "[collector][web][stream]") {
+  WebServer::Options options;
+  options.workers = 2;  // one stream at a time
+  StreamServer server(options);
+  REQUIRE(server.web != nullptr);
+  // A reader that never reads holds the one stream slot (and its worker).
+  int fd = StartGet(server.addr(), "/endless");
+  REQUIRE(fd >= 0);
+  REQUIRE(WaitFor([&] { return server.endless.produced.load() > (256 << 10); }, absl::Seconds(5)));
+  std::string r = Exchange(server.addr(), Get("/big"), absl::Seconds(10));
+  REQUIRE(Code(r) == 200);
+  CHECK(absl::StrContains(HeadOf(r),
+                          absl::StrCat("\r\nContent-Length: ", server.big.size(), "\r\n")));
+  CHECK(BodyOf(r) == server.big);
+  CHECK(Code(Exchange(server.addr(), Get("/metrics"))) == 200);
+  // Once that stream ends, the slot is free again.
+  close(fd);
+  REQUIRE(WaitFor([&] { return server.endless.stopped.load(); }, absl::Seconds(5)));
+  absl::SleepFor(absl::Milliseconds(100));
+  r = Exchange(server.addr(), Get("/big"), absl::Seconds(10));
+  CHECK(absl::StrContains(HeadOf(r), "\r\nTransfer-Encoding: chunked\r\n"));
+}
+
 TEST_CASE("Web server: a streamed answer stops at write_timeout or when the client leaves",
           "[collector][web][stream]") {
   WebServer::Options options;
