@@ -116,7 +116,8 @@ std::optional<common::StartError> Collector::Start() {
                                                                 : config_.identity.mode));
 
   std::map<std::string, WebServer::Handler> routes;
-  // The collector's own series; after the store's exposition, which drops gone hosts first.
+  // The collector's own series. In /metrics they come first, so the host and series gauges are
+  // read before that scrape's expiry pass (the store drops stale hosts and series as it streams).
   auto collector_exposition = [this]() {
     metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
     metrics_.hosts.Set(static_cast<double>(store_->host_count()));
@@ -124,13 +125,20 @@ std::optional<common::StartError> Collector::Start() {
     metrics_.defined_series.Set(static_cast<double>(store_->defined_series()));
     return prometheus::TextSerializer().Serialize(metrics_.registry().Collect());
   };
-  routes["/metrics"] = [this, collector_exposition](std::string* body, std::string* content_type) {
-    std::string hosts_text;
-    store_->WriteExposition(&hosts_text);
-    alerts_->WriteExposition(&hosts_text);
-    *body = collector_exposition();
-    body->append(hosts_text);
+  std::map<std::string, WebServer::StreamHandler> stream_routes;
+  // Streamed: with a large fleet the hosts' series run to hundreds of MB, which must neither sit
+  // in memory whole nor wait for a slow client while the store is busy with them.
+  stream_routes["/metrics"] = [this, collector_exposition](
+                                  const WebServer::Request& r, std::string* body,
+                                  std::string* content_type, WebServer::BodyProducer* producer) {
+    if (int code = OnlyGet(r.method, body); code != 0) return code;
     *content_type = kExpositionContentType;
+    *producer = [this, collector_exposition](const WebServer::BodyWriter& write) {
+      if (!write(collector_exposition()) || !store_->StreamExposition(write)) return false;
+      std::string alerts_text;
+      alerts_->WriteExposition(&alerts_text);
+      return write(alerts_text);
+    };
     return 200;
   };
   // /metrics without the hosts' series (the alert engine's stay), for setups that scrape the
@@ -223,8 +231,9 @@ std::optional<common::StartError> Collector::Start() {
   const bool web_tls = web_options.web_config != nullptr && web_options.web_config->tls.enabled();
   const bool web_auth =
       web_options.web_config != nullptr && !web_options.web_config->basic_auth_users.empty();
-  auto web = WebServer::Start(config_.web_listen_address, std::move(routes),
-                              std::move(request_routes), std::move(web_options));
+  auto web =
+      WebServer::Start(config_.web_listen_address, std::move(routes), std::move(request_routes),
+                       std::move(web_options), std::move(stream_routes));
   if (!web.ok()) {
     server_->Shutdown();
     server_.reset();

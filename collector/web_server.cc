@@ -17,8 +17,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -31,6 +35,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/http/gzip.h"
 
 namespace hostmon::collector {
@@ -109,6 +114,7 @@ struct RequestHead {
   size_t content_length = 0;
   bool expect_continue = false;
   bool accepts_gzip = false;
+  bool http10 = false;  // an HTTP/1.0 client: no chunked bodies
 };
 
 // Parses "METHOD SP target SP HTTP/1.x CRLF (name: value CRLF)*" (without the final CRLF).
@@ -121,6 +127,7 @@ int ParseHead(absl::string_view head, RequestHead* out) {
     if (!absl::ascii_isupper(static_cast<unsigned char>(c))) return 400;
   }
   out->request.method = std::string(first[0]);
+  out->http10 = first[2] == "HTTP/1.0";
   absl::string_view target = first[1];
   if (target.empty() || target[0] != '/') return 400;
   size_t q = target.find('?');
@@ -158,12 +165,13 @@ int ParseHead(absl::string_view head, RequestHead* out) {
   return 0;
 }
 
-std::string FormatResponse(int code, const std::string& content_type, const std::string& body,
-                           bool with_body, const common::WebConfig* config, bool challenge,
-                           bool gzipped = false) {
-  std::string out = absl::StrCat(
-      "HTTP/1.1 ", code, " ", StatusText(code), "\r\nContent-Type: ", content_type,
-      "\r\nContent-Length: ", body.size(), "\r\nCache-Control: no-store\r\nConnection: close\r\n");
+// The head of an answer. `framing` is its "Content-Length: n\r\n" or "Transfer-Encoding:
+// chunked\r\n" line, or empty (a body up to the close, or none).
+std::string FormatHead(int code, const std::string& content_type, absl::string_view framing,
+                       const common::WebConfig* config, bool challenge, bool gzipped) {
+  std::string out =
+      absl::StrCat("HTTP/1.1 ", code, " ", StatusText(code), "\r\nContent-Type: ", content_type,
+                   "\r\n", framing, "Cache-Control: no-store\r\nConnection: close\r\n");
   if (gzipped) absl::StrAppend(&out, "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
   if (challenge) absl::StrAppend(&out, "WWW-Authenticate: Basic realm=\"hostmon\"\r\n");
   if (config != nullptr) {
@@ -171,6 +179,15 @@ std::string FormatResponse(int code, const std::string& content_type, const std:
       absl::StrAppend(&out, name, ": ", value, "\r\n");
   }
   out.append("\r\n");
+  return out;
+}
+
+std::string FormatResponse(int code, const std::string& content_type, const std::string& body,
+                           bool with_body, const common::WebConfig* config, bool challenge,
+                           bool gzipped = false) {
+  std::string out =
+      FormatHead(code, content_type, absl::StrCat("Content-Length: ", body.size(), "\r\n"), config,
+                 challenge, gzipped);
   if (with_body) out.append(body);
   return out;
 }
@@ -182,15 +199,21 @@ class WebServer::Impl {
   struct Route {
     Handler handler;
     RequestHandler request_handler;
+    StreamHandler stream_handler;
   };
 
   Impl(std::map<std::string, Handler> routes, std::map<std::string, RequestHandler> request_routes,
-       Options options)
+       std::map<std::string, StreamHandler> stream_routes, Options options)
       : options_(std::move(options)),
         auth_(options_.web_config ? options_.web_config->basic_auth_users
                                   : std::map<std::string, std::string>{}) {
-    for (auto& [path, handler] : routes) Add(path, Route{std::move(handler), nullptr});
-    for (auto& [path, handler] : request_routes) Add(path, Route{nullptr, std::move(handler)});
+    for (auto& [path, handler] : routes) Add(path, Route{std::move(handler), nullptr, nullptr});
+    for (auto& [path, handler] : request_routes) {
+      Add(path, Route{nullptr, std::move(handler), nullptr});
+    }
+    for (auto& [path, handler] : stream_routes) {
+      Add(path, Route{nullptr, nullptr, std::move(handler)});
+    }
     // Longest first, so the most specific prefix wins.
     std::sort(prefixes_.begin(), prefixes_.end(),
               [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
@@ -205,6 +228,19 @@ class WebServer::Impl {
 
  private:
   enum class Phase { kHandshake, kReading, kProcessing, kWriting };
+  // A streamed answer, between the worker that produces it and the loop thread that writes it.
+  // The worker waits on `room` while kStreamQueueBytes are queued; the loop takes the whole
+  // queue when its output buffer is empty, so a connection holds at most about twice that.
+  struct Stream {
+    std::mutex mu;
+    std::condition_variable room;  // the loop took the queue, or the answer was abandoned
+    std::string queued;            // framed bytes for the socket
+    bool finished = false;         // the producer returned; `queued` holds the rest
+    bool complete = false;         // ... with the whole body (else the connection is cut)
+    bool abandoned = false;        // closed (client gone, deadline, shutdown): stop producing
+    bool loop_waiting = false;     // the loop found the queue empty: wake it for more
+    absl::Time deadline;           // write_timeout from the head on
+  };
   struct Conn {
     int fd = -1;
     SSL* ssl = nullptr;
@@ -216,8 +252,9 @@ class WebServer::Impl {
     bool continue_sent = false;
     std::string out;
     size_t out_pos = 0;
-    uint32_t events = 0;      // what epoll waits for
-    bool registered = false;  // in the epoll set (not while a worker handles the request)
+    std::shared_ptr<Stream> stream;  // a streamed answer: more output comes from there
+    uint32_t events = 0;             // what epoll waits for
+    bool registered = false;         // in the epoll set (not while a worker handles the request)
   };
   struct Job {
     uint64_t id;
@@ -225,7 +262,8 @@ class WebServer::Impl {
   };
   struct Done {
     uint64_t id;
-    std::string response;
+    std::string response;            // the whole answer, or the head of a streamed one
+    std::shared_ptr<Stream> stream;  // null for a whole answer
   };
 
   void Add(const std::string& path, Route route) {
@@ -244,7 +282,21 @@ class WebServer::Impl {
     return nullptr;
   }
 
-  std::string Serve(RequestHead& head);
+  // The answer to the request; nullopt when it was streamed (already handed to the loop).
+  std::optional<std::string> Serve(uint64_t id, RequestHead& head);
+  // An ordinary answer with `body`, gzipped when the client accepts it and it is worth it.
+  std::string Whole(const RequestHead& head, int code, const std::string& content_type,
+                    const std::string& body) const;
+  std::optional<std::string> StreamBody(uint64_t id, const RequestHead& head, int code,
+                                        const std::string& content_type,
+                                        const BodyProducer& producer);
+  // Worker side of a stream: queue `bytes` (waiting for room), mark the end; false once the
+  // answer was abandoned.
+  bool Enqueue(uint64_t id, Stream& s, absl::string_view bytes);
+  void EndStream(uint64_t id, Stream& s, bool complete);
+  void Post(Done done);
+  void Wake(uint64_t id);
+  static void Abandon(Stream& s);
   void Worker();
   void Accept();
   void OnEvent(uint64_t id, uint32_t events);
@@ -268,6 +320,7 @@ class WebServer::Impl {
   bool accepting_ = true;
   std::atomic<bool> stopping_{false};
   std::atomic<int> open_{0};
+  std::atomic<int> streams_{0};  // streamed answers in progress, each holding a worker
   std::thread loop_;
   std::vector<std::thread> workers_;
   // Owned by the loop thread only.
@@ -277,6 +330,7 @@ class WebServer::Impl {
   absl::Mutex mu_;
   std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
   std::vector<Done> done_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> ready_ ABSL_GUARDED_BY(mu_);  // streams with new output for the loop
 };
 
 absl::Status WebServer::Impl::Listen(const std::string& host, const std::string& port,
@@ -344,6 +398,16 @@ void WebServer::Impl::Stop() {
     (void)!write(wake_fd_, &one, sizeof(one));
   }
   if (loop_.joinable()) loop_.join();
+  // Producers waiting for room give up (they also poll stopping_, for streams posted later).
+  for (auto& [id, c] : conns_) {
+    if (c.stream != nullptr) Abandon(*c.stream);
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    for (Done& d : done_) {
+      if (d.stream != nullptr) Abandon(*d.stream);
+    }
+  }
   for (std::thread& t : workers_) t.join();
   for (auto& [id, c] : conns_) {
     if (c.ssl != nullptr) SSL_free(c.ssl);
@@ -371,17 +435,39 @@ void WebServer::Impl::Worker() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    std::string response = Serve(job.head);
-    {
-      absl::MutexLock lock(&mu_);
-      done_.push_back(Done{job.id, std::move(response)});
+    if (std::optional<std::string> response = Serve(job.id, job.head)) {
+      Post(Done{job.id, std::move(*response), nullptr});
     }
-    uint64_t one = 1;
-    (void)!write(wake_fd_, &one, sizeof(one));
   }
 }
 
-std::string WebServer::Impl::Serve(RequestHead& head) {
+void WebServer::Impl::Post(Done done) {
+  {
+    absl::MutexLock lock(&mu_);
+    done_.push_back(std::move(done));
+  }
+  uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof(one));
+}
+
+void WebServer::Impl::Wake(uint64_t id) {
+  {
+    absl::MutexLock lock(&mu_);
+    ready_.push_back(id);
+  }
+  uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof(one));
+}
+
+void WebServer::Impl::Abandon(Stream& s) {
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.abandoned = true;
+  }
+  s.room.notify_all();
+}
+
+std::optional<std::string> WebServer::Impl::Serve(uint64_t id, RequestHead& head) {
   const common::WebConfig* config = options_.web_config.get();
   WebServer::Request& request = head.request;
   const bool with_body = request.method != "HEAD";
@@ -395,6 +481,14 @@ std::string WebServer::Impl::Serve(RequestHead& head) {
   if (route == nullptr) {
     code = 404;
     body = "404 page not found\n";
+  } else if (route->stream_handler) {
+    BodyProducer producer;
+    code = route->stream_handler(request, &body, &content_type, &producer);
+    if (producer) {
+      // HEAD: the head alone; producing the body only to count it would cost a whole render.
+      if (!with_body) return FormatHead(code, content_type, "", config, false, false);
+      return StreamBody(id, head, code, content_type, producer);
+    }
   } else if (route->request_handler) {
     code = route->request_handler(request, &body, &content_type);
   } else if (request.method == "GET" || request.method == "HEAD") {
@@ -403,6 +497,13 @@ std::string WebServer::Impl::Serve(RequestHead& head) {
     code = 405;
     body = absl::StrCat("method ", request.method, " not allowed; use GET\n");
   }
+  return Whole(head, code, content_type, body);
+}
+
+std::string WebServer::Impl::Whole(const RequestHead& head, int code,
+                                   const std::string& content_type, const std::string& body) const {
+  const common::WebConfig* config = options_.web_config.get();
+  const bool with_body = head.request.method != "HEAD";
   // Large successful answers (expositions, the fleet page) go gzipped to clients that accept it,
   // as Prometheus's own handlers do; small ones are not worth the CPU.
   if (head.accepts_gzip && code == 200 && body.size() >= kGzipMinBytes) {
@@ -411,6 +512,127 @@ std::string WebServer::Impl::Serve(RequestHead& head) {
     }
   }
   return FormatResponse(code, content_type, body, with_body, config, false);
+}
+
+std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const RequestHead& head,
+                                                       int code, const std::string& content_type,
+                                                       const BodyProducer& producer) {
+  const bool chunked = !head.http10;
+  bool whole = false;  // no free stream slot: collect the body and answer with it whole
+  const bool gzipped = head.accepts_gzip && code == 200;
+  std::string first;               // the body while it fits in kStreamStartBytes
+  std::shared_ptr<Stream> stream;  // once the head is out
+  std::unique_ptr<common::http::GzipStream> gz;
+  std::string z, framed;  // scratch, reused piece after piece
+  bool broken = false;    // gzip failed: the answer cannot be completed
+  // Appends `piece` to *out compressed and framed; `last` adds the end of the body.
+  auto frame = [&](absl::string_view piece, bool last, std::string* out) {
+    absl::string_view data = piece;
+    if (gz != nullptr) {
+      z.clear();
+      if (!gz->Append(piece, &z).ok() || (last && !gz->Finish(&z).ok())) {
+        broken = true;
+        return false;
+      }
+      data = z;
+    }
+    // Never an empty chunk in the middle: a zero-size chunk ends the body.
+    if (chunked && !data.empty()) {
+      absl::StrAppend(out, absl::Hex(data.size()), "\r\n", data, "\r\n");
+    } else if (!chunked) {
+      out->append(data.data(), data.size());
+    }
+    if (last && chunked) out->append("0\r\n\r\n");
+    return true;
+  };
+  BodyWriter write = [&](absl::string_view piece) {
+    if (broken || (stream != nullptr && piece.empty())) return !broken;
+    if (stream == nullptr) {
+      if (whole || first.size() + piece.size() <= kStreamStartBytes) {
+        first.append(piece.data(), piece.size());
+        return true;
+      }
+      // A stream holds its worker until the client has read it; past workers - 1 of them, the
+      // answer is made whole as for other routes, so slow readers cannot take every worker.
+      if (streams_.fetch_add(1) >= std::max(1, options_.workers - 1)) {
+        streams_--;
+        whole = true;
+        first.append(piece.data(), piece.size());
+        return true;
+      }
+      // Too long for one ordinary answer: the head goes out now, the body as it comes.
+      if (gzipped) gz = std::make_unique<common::http::GzipStream>();
+      std::string start =
+          FormatHead(code, content_type, chunked ? "Transfer-Encoding: chunked\r\n" : "",
+                     options_.web_config.get(), false, gzipped);
+      if (!frame(first, false, &start)) {
+        streams_--;
+        return false;  // nothing sent yet: a 500 follows
+      }
+      first.clear();
+      first.shrink_to_fit();
+      stream = std::make_shared<Stream>();
+      stream->deadline = absl::Now() + options_.write_timeout;
+      Post(Done{id, std::move(start), stream});
+    }
+    // In slices, so that the queue bound holds whatever the piece size.
+    while (!piece.empty()) {
+      const absl::string_view slice = piece.substr(0, kStreamStartBytes);
+      piece.remove_prefix(slice.size());
+      framed.clear();
+      if (!frame(slice, false, &framed) || !Enqueue(id, *stream, framed)) return false;
+    }
+    return true;
+  };
+  const bool complete = producer(write) && !broken;
+  if (stream == nullptr) {
+    if (!complete) {
+      return FormatResponse(500, "text/plain; charset=utf-8", "the answer could not be made\n",
+                            true, options_.web_config.get(), false);
+    }
+    return Whole(head, code, content_type, first);
+  }
+  framed.clear();
+  const bool ended = complete && frame("", true, &framed) && Enqueue(id, *stream, framed);
+  EndStream(id, *stream, ended);
+  streams_--;
+  return std::nullopt;
+}
+
+bool WebServer::Impl::Enqueue(uint64_t id, Stream& s, absl::string_view bytes) {
+  bool wake;
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    const auto deadline = absl::ToChronoTime(s.deadline);
+    // Room: the loop empties the queue as fast as the client reads. One slice always fits into
+    // an empty queue, so a body of any size moves.
+    while (!s.abandoned && !s.queued.empty() &&
+           s.queued.size() + bytes.size() > kStreamQueueBytes) {
+      const auto now = std::chrono::system_clock::now();
+      if (stopping_ || now >= deadline) {
+        s.abandoned = true;  // the loop closes the connection at the same deadline
+        break;
+      }
+      // In slices: a shutdown started after this stream was posted must not wait for it.
+      s.room.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(100)));
+    }
+    if (s.abandoned) return false;
+    s.queued.append(bytes.data(), bytes.size());
+    wake = std::exchange(s.loop_waiting, false);
+  }
+  if (wake) Wake(id);
+  return true;
+}
+
+void WebServer::Impl::EndStream(uint64_t id, Stream& s, bool complete) {
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.finished = true;
+    s.complete = complete;
+    wake = std::exchange(s.loop_waiting, false);
+  }
+  if (wake) Wake(id);
 }
 
 void WebServer::Impl::SetAccepting(bool on) {
@@ -470,6 +692,7 @@ void WebServer::Impl::Close(uint64_t id) {
   auto it = conns_.find(id);
   if (it == conns_.end()) return;
   Conn& c = it->second;
+  if (c.stream != nullptr) Abandon(*c.stream);  // its producer stops
   if (c.ssl != nullptr) SSL_free(c.ssl);
   close(c.fd);  // also removes it from the epoll set
   conns_.erase(it);
@@ -584,12 +807,38 @@ void WebServer::Impl::Respond(uint64_t id, Conn& c, std::string response) {
   c.phase = Phase::kWriting;
   c.out = std::move(response);
   c.out_pos = 0;
-  c.deadline = absl::Now() + options_.write_timeout;
+  c.deadline = c.stream != nullptr ? c.stream->deadline : absl::Now() + options_.write_timeout;
   WriteResponse(id, c);
 }
 
 void WebServer::Impl::WriteResponse(uint64_t id, Conn& c) {
-  while (c.out_pos < c.out.size()) {
+  while (true) {
+    if (c.out_pos == c.out.size()) {
+      if (c.stream == nullptr) break;
+      Stream& s = *c.stream;
+      std::unique_lock<std::mutex> lock(s.mu);
+      if (!s.queued.empty()) {
+        // Take the whole queue (the old buffer goes back, keeping its capacity).
+        c.out.clear();
+        c.out.swap(s.queued);
+        c.out_pos = 0;
+        lock.unlock();
+        s.room.notify_all();
+        continue;
+      }
+      if (!s.finished) {
+        // Nothing to write until the producer queues more (it wakes the loop then). Out of the
+        // epoll set meanwhile: a writable socket would report itself again and again.
+        s.loop_waiting = true;
+        lock.unlock();
+        return Watch(id, c, 0);
+      }
+      if (!s.complete) {
+        lock.unlock();
+        return Close(id);  // cut short, without the last chunk: the client sees an error
+      }
+      break;
+    }
     const char* p = c.out.data() + c.out_pos;
     const size_t left = c.out.size() - c.out_pos;
     if (c.ssl != nullptr) {
@@ -651,13 +900,28 @@ void WebServer::Impl::Run() {
       }
     }
     std::vector<Done> done;
+    std::vector<uint64_t> ready;
     {
       absl::MutexLock lock(&mu_);
       done.swap(done_);
+      ready.swap(ready_);
     }
     for (Done& d : done) {
       auto it = conns_.find(d.id);
-      if (it != conns_.end()) Respond(d.id, it->second, std::move(d.response));
+      if (it == conns_.end()) {
+        if (d.stream != nullptr) Abandon(*d.stream);
+        continue;
+      }
+      it->second.stream = std::move(d.stream);
+      Respond(d.id, it->second, std::move(d.response));
+    }
+    // Streams with new output (or their end) while the loop was waiting for them.
+    for (uint64_t rid : ready) {
+      auto it = conns_.find(rid);
+      if (it != conns_.end() && it->second.phase == Phase::kWriting &&
+          it->second.stream != nullptr) {
+        WriteResponse(rid, it->second);
+      }
     }
     // Deadlines: a connection that has not completed its request (or taken its response) in
     // time is closed. A request being processed has no deadline: the handler finishes it.
@@ -689,7 +953,8 @@ absl::Status WebServer::CheckAddress(const std::string& address) {
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     const std::string& address, std::map<std::string, Handler> routes,
-    std::map<std::string, RequestHandler> request_routes, Options options) {
+    std::map<std::string, RequestHandler> request_routes, Options options,
+    std::map<std::string, StreamHandler> stream_routes) {
   if (absl::Status s = CheckAddress(address); !s.ok()) return s;
   // A client that resets its connection while a response is written must not kill the process
   // (TLS writes go through write(2), which raises SIGPIPE; plain sends use MSG_NOSIGNAL).
@@ -700,8 +965,8 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
     host = host.substr(1, host.size() - 2);  // "[::1]:9711"
   }
   auto web = std::unique_ptr<WebServer>(new WebServer());
-  web->impl_ =
-      std::make_unique<Impl>(std::move(routes), std::move(request_routes), std::move(options));
+  web->impl_ = std::make_unique<Impl>(std::move(routes), std::move(request_routes),
+                                      std::move(stream_routes), std::move(options));
   if (absl::Status s = web->impl_->Listen(host, address.substr(colon + 1), &web->bound_address_);
       !s.ok()) {
     return absl::UnavailableError(

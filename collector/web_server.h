@@ -18,6 +18,24 @@
 //   64 KiB, bodies at most 1 MiB with Content-Length (413 past it; chunked bodies get 411).
 // - Successful answers of 1 KiB or more are gzipped (level 1) when the request's Accept-Encoding
 //   allows it, as Prometheus's client libraries do for every scrape.
+// - Streamed answers (StreamHandler: /metrics of a large fleet) never exist whole in memory. The
+//   handler decides the status and content type, then a worker produces the body in pieces
+//   while the loop thread writes them out: at most kStreamQueueBytes wait per connection, and
+//   the producer sleeps (condition variable) until the socket takes them, so a slow reader costs
+//   a bounded buffer and a worker, never the loop thread and never a render held in memory. The
+//   write function returns false once the client is gone or write_timeout (counted from the
+//   first byte of the answer) has passed, and the producer stops. At most workers - 1 answers
+//   stream at once (at least one); past that a streamed route's body is made whole like any
+//   other answer, so that slow readers can never hold every worker. A body that ends within the
+//   first kStreamStartBytes goes out as an ordinary answer (Content-Length, gzip from 1 KiB).
+//   Longer ones use "Transfer-Encoding: chunked" for HTTP/1.1 clients, gzipped piece by piece
+//   (common::http::GzipStream) when accepted. Chunked rather than an unframed body ended by the
+//   close: a response cut short (the producer failed, the deadline passed, the collector stopped)
+//   then lacks its last chunk, so the client reports an error instead of taking a truncated
+//   exposition for a whole one (Prometheus's Go client, curl and Python's urllib all read
+//   chunked bodies and fail on a missing last chunk). HTTP/1.0 clients, which do not know
+//   chunked, get the body unframed up to the close. HEAD gets the head only, without running
+//   the producer (so without a length).
 //
 // Routing: a route answers its exact path only, except a route whose path ends in '/' (e.g.
 // "/metrics/hosts/"), which answers every longer path below it. Anything else is 404.
@@ -29,6 +47,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/http/web_config.h"
 
@@ -63,6 +82,21 @@ class WebServer {
   using RequestHandler =
       std::function<int(const Request& request, std::string* body, std::string* content_type)>;
 
+  // A streamed body. The producer calls `write` with the body in pieces of any size; `write`
+  // returns false once the client is gone or write_timeout passed, and the producer should then
+  // return soon. The producer returns true when the body is complete; false cuts the answer short
+  // (for HTTP/1.1 clients, without the last chunk, so they see an error).
+  using BodyWriter = std::function<bool(absl::string_view piece)>;
+  using BodyProducer = std::function<bool(const BodyWriter& write)>;
+  // Answers any method, like a RequestHandler, with a status, content type and either a whole
+  // *body (errors, short answers) or a *producer that streams it.
+  using StreamHandler = std::function<int(const Request& request, std::string* body,
+                                          std::string* content_type, BodyProducer* producer)>;
+  // A streamed answer waits for the socket past this many queued bytes per connection.
+  static constexpr size_t kStreamQueueBytes = 256 << 10;
+  // A streamed body that ends within this many bytes goes out as an ordinary answer.
+  static constexpr size_t kStreamStartBytes = 64 << 10;
+
   using Options = WebServerOptions;
 
   ~WebServer();
@@ -72,7 +106,8 @@ class WebServer {
   // Listens on `address` ("host:port", ":port"; port 0 picks a free one).
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(
       const std::string& address, std::map<std::string, Handler> routes,
-      std::map<std::string, RequestHandler> request_routes = {}, Options options = {});
+      std::map<std::string, RequestHandler> request_routes = {}, Options options = {},
+      std::map<std::string, StreamHandler> stream_routes = {});
   // The address actually bound, e.g. "127.0.0.1:9711".
   const std::string& bound_address() const { return bound_address_; }
   // Connections open now (accepted and not yet closed), for tests and metrics.

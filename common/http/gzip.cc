@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <memory>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -29,23 +30,57 @@ bool AcceptsGzip(absl::string_view accept_encoding) {
   return false;
 }
 
-absl::StatusOr<std::string> GzipCompress(absl::string_view data, int level) {
-  z_stream z{};
+GzipStream::GzipStream(int level) : z_(std::make_unique<z_stream>()) {
   // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    return absl::InternalError("gzip: deflateInit2 failed");
-  }
+  ready_ = deflateInit2(z_.get(), level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+}
+
+GzipStream::~GzipStream() {
+  if (ready_) deflateEnd(z_.get());
+}
+
+absl::Status GzipStream::Deflate(absl::string_view data, int flush, std::string* out) {
+  if (!ready_) return absl::InternalError("gzip: deflateInit2 failed");
+  if (finished_) return absl::FailedPreconditionError("gzip: the member is already finished");
+  char buf[16384];
+  // zlib counts input in uInt: feed very large pieces in slices.
+  constexpr size_t kSlice = 1 << 30;
+  do {
+    const absl::string_view slice = data.substr(0, kSlice);
+    data.remove_prefix(slice.size());
+    const int mode = data.empty() ? flush : Z_NO_FLUSH;
+    z_->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(slice.data()));
+    z_->avail_in = static_cast<uInt>(slice.size());
+    int rc;
+    do {
+      z_->next_out = reinterpret_cast<Bytef*>(buf);
+      z_->avail_out = sizeof buf;
+      rc = deflate(z_.get(), mode);
+      if (rc == Z_STREAM_ERROR) return absl::InternalError("gzip: deflate failed");
+      out->append(buf, sizeof buf - z_->avail_out);
+      // A full output buffer may hide more output; with Z_FINISH, go on to the trailer.
+    } while (z_->avail_out == 0 || (mode == Z_FINISH && rc != Z_STREAM_END));
+  } while (!data.empty());
+  return absl::OkStatus();
+}
+
+absl::Status GzipStream::Append(absl::string_view data, std::string* out) {
+  if (data.empty()) return absl::OkStatus();
+  return Deflate(data, Z_NO_FLUSH, out);
+}
+
+absl::Status GzipStream::Finish(std::string* out) {
+  absl::Status s = Deflate("", Z_FINISH, out);
+  finished_ = true;
+  return s;
+}
+
+absl::StatusOr<std::string> GzipCompress(absl::string_view data, int level) {
+  GzipStream gz(level);
   std::string out;
-  out.resize(deflateBound(&z, data.size()));
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&z, Z_FINISH);
-  const size_t produced = z.total_out;
-  deflateEnd(&z);
-  if (rc != Z_STREAM_END) return absl::InternalError(absl::StrCat("gzip: deflate returned ", rc));
-  out.resize(produced);
+  out.reserve(data.size() / 4 + 64);
+  if (absl::Status s = gz.Append(data, &out); !s.ok()) return s;
+  if (absl::Status s = gz.Finish(&out); !s.ok()) return s;
   return out;
 }
 
