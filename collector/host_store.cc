@@ -48,17 +48,6 @@ namespace {
 
 constexpr absl::string_view kReservedPrefix = "hostmon_collector_";
 
-// Identifies a series within its host: family name, then each label (validated: sorted, unique).
-template <typename Labels>
-std::string SeriesKey(absl::string_view family, const Labels& labels) {
-  std::string key(family);
-  for (const auto& l : labels) {
-    const auto& [name, value] = l;
-    absl::StrAppend(&key, "\xff", name, "\xfe", value);
-  }
-  return key;
-}
-
 }  // namespace
 
 absl::Status HostStore::CheckStaticLabel(absl::string_view name, absl::string_view value) const {
@@ -74,6 +63,63 @@ absl::Status HostStore::CheckStaticLabel(absl::string_view name, absl::string_vi
         absl::StrCat("label \"", name, "\" is not in the collector's hosts.allowed_static_labels"));
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// One stored series of a host: the shared description and the latest value.
+struct Slot {
+  Ref<SeriesDesc> desc;
+  double value = 0;
+  int64_t timestamp_ms = INT64_MIN;
+  int64_t updated_ns = 0;  // collector clock (Unix ns) when a sample last changed it
+};
+
+// Exposition order: family name, then labels.
+bool SlotLess(const Slot& a, const Slot& b) {
+  const std::string& an = a.desc->name->name;
+  const std::string& bn = b.desc->name->name;
+  if (an != bn) return an < bn;
+  return a.desc->key < b.desc->key;
+}
+
+}  // namespace
+
+// A host's stored state. Every field but `instance` is guarded by `mu`.
+struct HostRecord {
+  explicit HostRecord(std::string name) : instance(std::move(name)) {}
+  const std::string instance;
+  absl::Mutex mu;
+  std::vector<std::pair<std::string, std::string>> labels;  // static labels, job, instance
+  std::string label_text;                                   // as the exposition writes them
+  uint64_t label_mask = 0;                                  // LabelNameMask(labels)
+  uint64_t epoch = 0;
+  SequenceTracker applied;
+  // [0, sorted) in exposition order (SlotLess); series added since the last TidyHost follow.
+  std::vector<Slot> slots;
+  size_t sorted = 0;
+  uint64_t layout = 0;  // changes whenever slots move, so that a reader's positions are re-found
+  absl::flat_hash_map<const SeriesDesc*, uint32_t> index;  // position in `slots`
+  absl::Time last_seen;
+  absl::Time last_batch = absl::InfinitePast();
+  absl::Duration staleness;
+  int streams = 0;
+  uint64_t active_stream = 0;  // the newest attached stream; only its batches are applied
+  std::string client;          // StreamState::client of the newest stream
+  std::string agent_version;
+  bool removed = false;  // gone: no longer in the store's table
+  // Content fingerprints of the latest applied sequences: a batch re-using an applied sequence
+  // number with other content (another agent with the same epoch) is not a re-send.
+  std::array<std::pair<uint64_t, uint64_t>, 64> recent{};
+  size_t recent_next = 0;
+};
+
+bool HostStore::Reserve(std::atomic<size_t>* count, size_t n, size_t limit) {
+  size_t cur = count->load(std::memory_order_relaxed);
+  do {
+    if (cur + n > limit) return false;
+  } while (!count->compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
+  return true;
 }
 
 absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
@@ -114,9 +160,12 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
     auto hit = hosts_.find(name);
     bool new_host = hit == hosts_.end();
     auto client_full = [&] {
+      if (!new_host) {
+        absl::MutexLock host_lock(&hit->second->mu);
+        if (hit->second->client == stream->client) return false;
+      }
       auto cit = client_hosts_.find(stream->client);
-      return (new_host || hit->second.client != stream->client) && cit != client_hosts_.end() &&
-             cit->second >= options_.max_hosts_per_client;
+      return cit != client_hosts_.end() && cit->second >= options_.max_hosts_per_client;
     };
     if ((new_host && hosts_.size() >= options_.max_hosts) || client_full()) {
       // Hosts past their staleness leave only when something looks; look before refusing.
@@ -135,7 +184,8 @@ absl::Status HostStore::Attach(const pb::Hello& hello, StreamState* stream) {
                        options_.max_hosts_per_client, " host names (hosts.max_hosts_per_client)"));
     }
     AttachLocked(name, hello.epoch(), std::move(labels), staleness, stream);
-    hosts_[name].agent_version = hello.agent_version().substr(0, 128);
+    absl::MutexLock host_lock(&stream->record->mu);
+    stream->record->agent_version = hello.agent_version().substr(0, 128);
   }
   NotifyHostEvent(*stream, HostEvent::kConnected);
   return absl::OkStatus();
@@ -145,9 +195,13 @@ void HostStore::AttachLocked(const std::string& name, uint64_t epoch,
                              std::vector<std::pair<std::string, std::string>> labels,
                              absl::Duration staleness, StreamState* stream) {
   gone_.erase(name);
-  Host& host = hosts_[name];
-  if (host.instance.empty() || host.client != stream->client) {
-    if (!host.instance.empty()) ForgetClientHostLocked(host.client);
+  std::shared_ptr<HostRecord>& record = hosts_[name];
+  const bool new_host = record == nullptr;
+  if (new_host) record = std::make_shared<HostRecord>(name);
+  HostRecord& host = *record;
+  absl::MutexLock host_lock(&host.mu);
+  if (new_host || host.client != stream->client) {
+    if (!new_host) ForgetClientHostLocked(host.client);
     client_hosts_[stream->client]++;
     host.client = stream->client;
   }
@@ -167,12 +221,18 @@ void HostStore::AttachLocked(const std::string& name, uint64_t epoch,
     host.applied.Reset();
     host.epoch = epoch;
   }
-  host.instance = name;
   host.labels = std::move(labels);
+  std::vector<common::LabelRef> refs;
+  for (const auto& [k, v] : host.labels) refs.push_back({k, v});
+  host.label_text.clear();
+  common::AppendLabelPairs(&host.label_text, refs);
+  host.label_mask = LabelNameMask(host.labels);
   host.staleness = staleness;
   host.last_seen = clock_->Now();
   host.streams++;
   streams_++;
+  stream->interner = interner_;
+  stream->record = record;
   stream->host = name;
   stream->host_labels = host.labels;
   stream->epoch = epoch;
@@ -191,11 +251,10 @@ void HostStore::Detach(StreamState* stream) {
     stream->attached = false;
     streams_--;
     defined_series_ -= stream->series.size();
-    auto it = hosts_.find(stream->host);
-    if (it != hosts_.end()) {
-      it->second.streams--;
-      if (it->second.active_stream == stream->id) it->second.active_stream = 0;
-    }
+    HostRecord& host = *stream->record;
+    absl::MutexLock host_lock(&host.mu);
+    host.streams--;
+    if (host.active_stream == stream->id) host.active_stream = 0;
   }
   NotifyHostEvent(*stream, stream->goodbye   ? HostEvent::kGoodbye
                            : stream->drained ? HostEvent::kDrained
@@ -259,9 +318,10 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
           absl::StrCat(where, ": more than ", options_.max_labels_per_series, " labels"));
     }
     auto nf = new_families.find(s.family_ref());
-    absl::string_view family = nf != new_families.end()
-                                   ? nf->second
-                                   : absl::string_view(stream.families.at(s.family_ref())->name);
+    absl::string_view family =
+        nf != new_families.end()
+            ? nf->second
+            : absl::string_view(stream.families.at(s.family_ref())->name->name);
     labels.clear();
     for (const pb::Label& l : s.labels()) labels.push_back({l.name(), l.value()});
     size_t failed = 0;
@@ -351,20 +411,21 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, 
   if (!stream->attached) return absl::FailedPreconditionError("batch before hello");
   if (absl::Status s = ValidateBatch(batch, *stream); !s.ok()) return s;
 
-  // The batch's definitions are built aside and recorded only once every limit check passed.
-  absl::flat_hash_map<uint32_t, std::shared_ptr<const StreamState::Family>> families;
+  // The batch's definitions are interned aside and recorded only once every limit check passed.
+  absl::flat_hash_map<uint32_t, Ref<Family>> families;
   for (const pb::FamilyDef& f : batch.family_defs()) {
-    families[f.ref()] = std::make_shared<const StreamState::Family>(
-        StreamState::Family{f.name(), f.type(), f.help()});
+    families[f.ref()] = interner_->InternFamily(f.name(), f.type(), f.help());
   }
   absl::flat_hash_map<uint32_t, StreamState::Series> series;
+  LabelPairs labels;
   for (const pb::SeriesDef& d : batch.series_defs()) {
-    StreamState::Series s;
     auto fit = families.find(d.family_ref());
-    s.family = fit != families.end() ? fit->second : stream->families.find(d.family_ref())->second;
-    for (const pb::Label& l : d.labels()) s.labels.emplace_back(l.name(), l.value());
-    s.key = SeriesKey(s.family->name, s.labels);
-    series[d.ref()] = std::move(s);
+    const Family* family = fit != families.end()
+                               ? fit->second.get()
+                               : stream->families.find(d.family_ref())->second.get();
+    labels.clear();
+    for (const pb::Label& l : d.labels()) labels.emplace_back(l.name(), l.value());
+    series[d.ref()] = StreamState::Series{interner_->InternSeries(*family, labels), family};
   }
 
   ApplyResult result;
@@ -372,9 +433,10 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, 
   const absl::Status in_window = CheckTimestamps(batch, now);
   AppliedBatch applied;
   {
-    absl::MutexLock lock(&mu_);
+    HostRecord& host = *stream->record;
+    absl::MutexLock lock(&host.mu);
     absl::StatusOr<ApplyResult> r =
-        ApplyLocked(batch, stream, now, in_window, &families, &series, &applied);
+        ApplyToHost(batch, stream, host, now, in_window, &families, &series, &applied);
     if (!r.ok() || observers_.empty()) return r;
     result = *r;
   }
@@ -405,14 +467,11 @@ uint64_t Fingerprint(const pb::Batch& batch) {
 
 }  // namespace
 
-absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(
-    const pb::Batch& batch, StreamState* stream, absl::Time now, const absl::Status& in_window,
-    absl::flat_hash_map<uint32_t, std::shared_ptr<const StreamState::Family>>* families,
+absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyToHost(
+    const pb::Batch& batch, StreamState* stream, HostRecord& host, absl::Time now,
+    const absl::Status& in_window, absl::flat_hash_map<uint32_t, Ref<Family>>* families,
     absl::flat_hash_map<uint32_t, StreamState::Series>* series, AppliedBatch* applied) {
   ApplyResult result;
-  auto hit = hosts_.find(stream->host);
-  if (hit == hosts_.end()) return absl::InternalError("host of an attached stream vanished");
-  Host& host = hit->second;
   if (host.active_stream != stream->id) {
     return absl::AbortedError(absl::StrCat("a newer stream of host ", host.instance,
                                            " replaced this one; batch not applied"));
@@ -428,11 +487,6 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(
     return absl::ResourceExhaustedError(absl::StrCat(
         "host ", host.instance, ": this stream would define more than ",
         options_.max_series_per_host, " series (hosts.max_series_per_host); batch refused"));
-  }
-  if (defined_series_ + new_defs > options_.max_series_total) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("host ", host.instance, ": all streams together would define more than ",
-                     options_.max_series_total, " series (hosts.max_series_total); batch refused"));
   }
   auto lookup = [&](uint32_t ref) -> const StreamState::Series& {
     auto it = series->find(ref);
@@ -450,30 +504,39 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(
       }
     }
   }
-  // ...and series stored for this host and in total.
+  // ...and series stored for this host.
+  size_t new_stored = 0;
   if (!duplicate && in_window.ok()) {
-    absl::flat_hash_set<absl::string_view> new_keys;
+    absl::flat_hash_set<const SeriesDesc*> new_series;
     for (uint32_t ref : batch.series_refs()) {
-      const std::string& key = lookup(ref).key;
-      if (!host.series.contains(key)) new_keys.insert(key);
+      const SeriesDesc* desc = lookup(ref).desc.get();
+      if (!host.index.contains(desc)) new_series.insert(desc);
     }
-    if (host.series.size() + new_keys.size() > options_.max_series_per_host) {
+    new_stored = new_series.size();
+    if (host.slots.size() + new_stored > options_.max_series_per_host) {
       return absl::ResourceExhaustedError(
           absl::StrCat("host ", host.instance, " would exceed ", options_.max_series_per_host,
                        " series (hosts.max_series_per_host); batch refused"));
     }
-    if (stored_series_ + new_keys.size() > options_.max_series_total) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "host ", host.instance, ": the collector would store more than ",
-          options_.max_series_total, " series (hosts.max_series_total); batch refused"));
-    }
+  }
+  // The collector-wide limits, reserved so that concurrent batches of other hosts cannot pass
+  // them together.
+  if (!Reserve(&defined_series_, new_defs, options_.max_series_total)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("host ", host.instance, ": all streams together would define more than ",
+                     options_.max_series_total, " series (hosts.max_series_total); batch refused"));
+  }
+  if (!Reserve(&stored_series_, new_stored, options_.max_series_total)) {
+    defined_series_ -= new_defs;
+    return absl::ResourceExhaustedError(
+        absl::StrCat("host ", host.instance, ": the collector would store more than ",
+                     options_.max_series_total, " series (hosts.max_series_total); batch refused"));
   }
 
   // Definitions are recorded even for duplicate batches: a re-send on a new stream carries the
   // definitions that later batches of that stream rely on.
   for (auto& [ref, f] : *families) stream->families[ref] = std::move(f);
   for (auto& [ref, s] : *series) stream->series[ref] = std::move(s);
-  defined_series_ += new_defs;
   if (duplicate) {
     // Applied before, so acknowledging it again is the truth, whatever its timestamps.
     host.last_seen = now;
@@ -504,26 +567,23 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyLocked(
     applied->arrival = now;
     applied->samples.reserve(batch.series_refs_size());
   }
+  const int64_t now_ns = absl::ToUnixNanos(now);
   for (int i = 0; i < batch.series_refs_size(); ++i) {
     const StreamState::Series& s = stream->series.find(batch.series_refs(i))->second;
     // CheckTimestamps proved this sum in range.
     int64_t ts = batch.timestamp_ms() + (has_offsets ? batch.sample_timestamp_offsets_ms(i) : 0);
-    auto it = host.series.find(s.key);
-    if (it == host.series.end()) {
-      it = host.series.emplace(s.key, SeriesEntry{s.family, s.labels, 0, INT64_MIN, now}).first;
-      stored_series_++;
-    }
-    SeriesEntry& e = it->second;
+    auto [it, added] = host.index.try_emplace(s.desc.get(), host.slots.size());
+    if (added) host.slots.push_back(Slot{s.desc, 0, INT64_MIN, now_ns});
+    Slot& e = host.slots[it->second];
     // A replayed (older) sample must not overwrite a newer live value.
     if (ts >= e.timestamp_ms) {
       e.value = batch.values(i);
       e.timestamp_ms = ts;
-      e.updated = now;
-      e.family = s.family;
+      e.updated_ns = now_ns;
     }
     if (observe) {
       applied->samples.push_back(
-          AppliedSample{&s.family->name, s.family->type, &s.labels, batch.values(i), ts});
+          AppliedSample{&s.desc->name->name, s.family->type, &s.desc->labels, batch.values(i), ts});
     }
     result.samples++;
   }
@@ -542,25 +602,40 @@ absl::string_view HostStateName(HostState state) {
   return "unknown";
 }
 
-HostState HostStore::StateOf(const Host& host, absl::Time now) const {
+HostState HostStore::StateOf(const HostRecord& host, absl::Time now) const {
   return host.streams > 0 && now - host.last_seen <= host.staleness ? HostState::kConnected
                                                                     : HostState::kStale;
 }
 
 void HostStore::ExpireHostsLocked(absl::Time now) {
   for (auto hit = hosts_.begin(); hit != hosts_.end();) {
-    Host& host = hit->second;
-    if (host.streams == 0 && now - host.last_seen > host.staleness) {
-      log::Info("host is gone (stale)", log::Kv("host", host.instance));
-      stored_series_ -= host.series.size();
-      ForgetClientHostLocked(host.client);
-      gone_[host.instance] =
-          GoneHost{std::move(host.labels), host.last_seen, host.last_batch,
-                   host.last_seen + host.staleness, std::move(host.agent_version)};
-      hosts_.erase(hit++);
-      continue;
+    bool gone = false;
+    {
+      HostRecord& host = *hit->second;
+      absl::MutexLock host_lock(&host.mu);
+      if (host.streams == 0 && now - host.last_seen > host.staleness) {
+        log::Info("host is gone (stale)", log::Kv("host", host.instance));
+        stored_series_ -= host.slots.size();
+        ForgetClientHostLocked(host.client);
+        gone_[host.instance] =
+            GoneHost{std::move(host.labels), host.last_seen, host.last_batch,
+                     host.last_seen + host.staleness, std::move(host.agent_version)};
+        // A reader or a stream's state may still hold the record: empty it now.
+        host.removed = true;
+        host.slots.clear();
+        host.slots.shrink_to_fit();
+        host.index.clear();
+        host.sorted = 0;
+        host.layout++;
+        gone = true;
+      }
     }
-    ++hit;
+    // After the host's lock is released: erasing may destroy the record and its mutex.
+    if (gone) {
+      hosts_.erase(hit++);
+    } else {
+      ++hit;
+    }
   }
   for (auto git = gone_.begin(); git != gone_.end();) {
     if (now - git->second.gone_at > options_.gone_retention) {
@@ -579,97 +654,223 @@ void HostStore::ExpireHostsLocked(absl::Time now) {
   }
 }
 
-void HostStore::CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* out) {
-  for (auto sit = host.series.begin(); sit != host.series.end();) {
-    if (now - sit->second.updated > host.staleness) {
-      host.series.erase(sit++);
-      stored_series_--;
-      continue;
-    }
-    (*out)[sit->second.family->name].emplace_back(&host, &sit->second);
-    ++sit;
+void HostStore::TidyHost(HostRecord& host, absl::Time now) {
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  const int64_t staleness_ns = absl::ToInt64Nanoseconds(host.staleness);
+  std::vector<Slot>& slots = host.slots;
+  // Drop stale series, keeping the order of the rest.
+  size_t kept = 0, kept_sorted = 0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (now_ns - slots[i].updated_ns > staleness_ns) continue;
+    if (kept != i) slots[kept] = std::move(slots[i]);
+    if (i < host.sorted) kept_sorted++;
+    kept++;
   }
+  const bool dropped = kept != slots.size();
+  if (!dropped && host.sorted == slots.size()) return;
+  stored_series_ -= slots.size() - kept;
+  slots.resize(kept);
+  if (kept_sorted < kept) {
+    auto middle = slots.begin() + static_cast<std::ptrdiff_t>(kept_sorted);
+    std::sort(middle, slots.end(), SlotLess);
+    std::inplace_merge(slots.begin(), middle, slots.end(), SlotLess);
+  }
+  host.sorted = slots.size();
+  host.index.clear();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    host.index.emplace(slots[i].desc.get(), static_cast<uint32_t>(i));
+  }
+  host.layout++;
 }
 
-void HostStore::WriteSamples(SamplesByFamily& by_family, std::string* out) {
-  std::vector<absl::string_view> names;
-  names.reserve(by_family.size());
-  for (const auto& kv : by_family) names.push_back(kv.first);
-  std::sort(names.begin(), names.end());
-  common::ExpositionWriter w(out);
-  std::vector<common::LabelRef> series_labels, host_labels;
-  for (absl::string_view name : names) {
-    const std::vector<Sample>& samples = by_family[name];
-    const StreamState::Family& f = *samples.front().second->family;
-    w.BeginFamily(name, f.type, f.help);
-    for (const auto& [host, entry] : samples) {
-      host_labels.clear();
-      for (const auto& [k, v] : host->labels) host_labels.push_back({k, v});
-      series_labels.clear();
-      for (const auto& [k, v] : entry->labels) {
-        // The host's identity labels win over a series label of the same name. (`key`: C++17
-        // lambdas cannot capture a structured binding, and clang enforces that.)
-        bool shadowed = std::any_of(host->labels.begin(), host->labels.end(),
-                                    [&key = k](const auto& hl) { return hl.first == key; });
-        if (!shadowed) series_labels.push_back({k, v});
+std::vector<std::shared_ptr<HostRecord>> HostStore::SnapshotHosts(absl::Time now) {
+  std::vector<std::shared_ptr<HostRecord>> hosts;
+  {
+    absl::MutexLock lock(&mu_);
+    ExpireHostsLocked(now);
+    hosts.reserve(hosts_.size());
+    for (const auto& [name, record] : hosts_) hosts.push_back(record);
+  }
+  std::sort(hosts.begin(), hosts.end(),
+            [](const auto& a, const auto& b) { return a->instance < b->instance; });
+  return hosts;
+}
+
+namespace {
+
+// Appends one sample line: the series' labels, then its host's (which win over a series label of
+// the same name, should the host's labels have changed since the series was defined).
+void AppendSample(const Slot& slot, const HostRecord& host, std::string* out) {
+  const SeriesDesc& d = *slot.desc;
+  const std::string& name = d.name->name;
+  if ((d.label_mask & host.label_mask) != 0) {
+    std::vector<common::LabelRef> series_labels, host_labels;
+    for (const auto& [k, v] : host.labels) host_labels.push_back({k, v});
+    for (const auto& [k, v] : d.labels) {
+      bool shadowed = std::any_of(host.labels.begin(), host.labels.end(),
+                                  [&key = k](const auto& hl) { return hl.first == key; });
+      if (!shadowed) series_labels.push_back({k, v});
+    }
+    common::ExpositionWriter(out).Sample(name, series_labels, host_labels, slot.value);
+    return;
+  }
+  out->append(name);
+  out->push_back('{');
+  if (!d.label_text.empty()) {
+    out->append(d.label_text);
+    out->push_back(',');
+  }
+  out->append(host.label_text);
+  out->append("} ");
+  common::AppendDouble(out, slot.value);
+  out->push_back('\n');
+}
+
+}  // namespace
+
+bool HostStore::StreamExposition(const ExpositionSink& sink) {
+  // One at a time: the merge below relies on hosts being re-sorted only by itself and TidyHost.
+  absl::MutexLock exposition_lock(&exposition_mu_);
+  const absl::Time now = clock_->Now();
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  std::vector<std::shared_ptr<HostRecord>> hosts = SnapshotHosts(now);
+  for (const auto& h : hosts) {
+    absl::MutexLock host_lock(&h->mu);
+    TidyHost(*h, now);
+  }
+  // Every family name, sorted: the output order. A host's sorted series form one run per name in
+  // the same order, so the merge below visits each run once: bucket r holds the hosts whose next
+  // run is of name r.
+  std::vector<Ref<FamilyName>> names = interner_->Names();
+  std::sort(names.begin(), names.end(),
+            [](const auto& a, const auto& b) { return a->name < b->name; });
+  absl::flat_hash_map<const FamilyName*, uint32_t> rank;
+  rank.reserve(names.size());
+  for (size_t r = 0; r < names.size(); ++r) rank[names[r].get()] = static_cast<uint32_t>(r);
+  struct Cursor {
+    size_t pos = 0;
+    uint64_t layout = 0;
+  };
+  std::vector<Cursor> cursors(hosts.size());
+  std::vector<std::vector<uint32_t>> buckets(names.size());
+  // Moves host i's cursor from `pos` to its next run of a name ranked after `after` (names that
+  // appeared after the snapshot above wait for the next exposition) and files it in that bucket.
+  auto advance = [&](uint32_t i, size_t pos, int64_t after) {
+    const HostRecord& h = *hosts[i];
+    for (; pos < h.sorted; ++pos) {
+      auto it = rank.find(h.slots[pos].desc->name.get());
+      if (it != rank.end() && static_cast<int64_t>(it->second) > after) {
+        buckets[it->second].push_back(i);
+        break;
       }
-      w.Sample(name, series_labels, host_labels, entry->value);
+    }
+    cursors[i] = Cursor{pos, h.layout};
+  };
+  for (uint32_t i = 0; i < hosts.size(); ++i) {
+    absl::MutexLock host_lock(&hosts[i]->mu);
+    advance(i, 0, -1);
+  }
+
+  std::string buf;
+  buf.reserve(kExpositionPieceBytes + 4096);
+  for (size_t r = 0; r < names.size(); ++r) {
+    std::vector<uint32_t> bucket;
+    bucket.swap(buckets[r]);  // frees the bucket's memory once done
+    if (bucket.empty()) continue;
+    if (!std::is_sorted(bucket.begin(), bucket.end())) std::sort(bucket.begin(), bucket.end());
+    const FamilyName* name = names[r].get();
+    bool header = false;
+    for (uint32_t i : bucket) {
+      {
+        HostRecord& h = *hosts[i];
+        absl::MutexLock host_lock(&h.mu);
+        size_t pos = cursors[i].pos;
+        if (cursors[i].layout != h.layout) {
+          // Another reader re-sorted the host (or it is gone): find the run again.
+          pos = static_cast<size_t>(
+              std::lower_bound(
+                  h.slots.begin(), h.slots.begin() + static_cast<ptrdiff_t>(h.sorted), name->name,
+                  [](const Slot& s, const std::string& n) { return s.desc->name->name < n; }) -
+              h.slots.begin());
+        }
+        const int64_t staleness_ns = absl::ToInt64Nanoseconds(h.staleness);
+        for (; pos < h.sorted && h.slots[pos].desc->name.get() == name; ++pos) {
+          const Slot& slot = h.slots[pos];
+          if (now_ns - slot.updated_ns > staleness_ns) continue;
+          if (!header) {
+            interner_->AppendFamilyHeader(*name, &buf);
+            header = true;
+          }
+          AppendSample(slot, h, &buf);
+        }
+        advance(i, pos, static_cast<int64_t>(r));
+      }
+      if (buf.size() >= kExpositionPieceBytes) {
+        if (!sink(buf)) return false;
+        buf.clear();
+      }
     }
   }
+  return buf.empty() || sink(buf);
 }
 
 void HostStore::WriteExposition(std::string* out) {
-  absl::Time now = clock_->Now();
-  absl::MutexLock lock(&mu_);
-  ExpireHostsLocked(now);
-  SamplesByFamily by_family;
-  for (auto& [name, host] : hosts_) CollectFreshSeries(host, now, &by_family);
-  WriteSamples(by_family, out);
-}
-
-bool HostStore::StreamExposition(const ExpositionSink& sink) {
-  std::string text;
-  WriteExposition(&text);
-  for (size_t pos = 0; pos < text.size(); pos += kExpositionPieceBytes) {
-    if (!sink(absl::string_view(text).substr(pos, kExpositionPieceBytes))) return false;
-  }
-  return true;
+  StreamExposition([out](absl::string_view piece) {
+    out->append(piece.data(), piece.size());
+    return true;
+  });
 }
 
 absl::Status HostStore::WriteHostExposition(absl::string_view instance, std::string* out) {
   absl::Time now = clock_->Now();
-  absl::MutexLock lock(&mu_);
-  ExpireHostsLocked(now);
-  auto it = hosts_.find(instance);
-  if (it == hosts_.end()) {
-    if (gone_.contains(instance)) {
-      return absl::UnavailableError(
-          absl::StrCat("host \"", instance,
-                       "\" is gone: no agent connected, nothing received for its "
-                       "staleness period"));
+  std::shared_ptr<HostRecord> record;
+  {
+    absl::MutexLock lock(&mu_);
+    ExpireHostsLocked(now);
+    auto it = hosts_.find(instance);
+    if (it == hosts_.end()) {
+      if (gone_.contains(instance)) {
+        return absl::UnavailableError(
+            absl::StrCat("host \"", instance,
+                         "\" is gone: no agent connected, nothing received for its "
+                         "staleness period"));
+      }
+      return absl::NotFoundError(absl::StrCat("no host \"", instance, "\""));
     }
-    return absl::NotFoundError(absl::StrCat("no host \"", instance, "\""));
+    record = it->second;
   }
-  Host& host = it->second;
+  HostRecord& host = *record;
+  absl::MutexLock host_lock(&host.mu);
   if (StateOf(host, now) != HostState::kConnected) {
     return absl::UnavailableError(
         absl::StrCat("host \"", instance, "\" is stale: ",
                      host.streams == 0 ? "no agent connected"
                                        : "its agent sent nothing for the staleness period"));
   }
-  SamplesByFamily by_family;
-  CollectFreshSeries(host, now, &by_family);
-  WriteSamples(by_family, out);
+  TidyHost(host, now);
+  const FamilyName* current = nullptr;
+  for (const Slot& slot : host.slots) {
+    if (slot.desc->name.get() != current) {
+      current = slot.desc->name.get();
+      interner_->AppendFamilyHeader(*current, out);
+    }
+    AppendSample(slot, host, out);
+  }
   return absl::OkStatus();
 }
 
 std::vector<HostSummary> HostStore::Hosts() {
   absl::Time now = clock_->Now();
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  // The agent exports it without labels.
+  const Ref<FamilyName> spool = interner_->FindName("hostmon_agent_spool_pending_batches");
   std::vector<HostSummary> result;
   absl::MutexLock lock(&mu_);
   ExpireHostsLocked(now);
   result.reserve(hosts_.size() + gone_.size());
-  for (const auto& [name, host] : hosts_) {
+  for (const auto& [name, record] : hosts_) {
+    const HostRecord& host = *record;
+    absl::MutexLock host_lock(&record->mu);
     HostSummary h;
     h.instance = name;
     h.labels = host.labels;
@@ -677,10 +878,13 @@ std::vector<HostSummary> HostStore::Hosts() {
     h.last_seen = host.last_seen;
     h.last_batch = host.last_batch;
     h.agent_version = host.agent_version;
-    // The agent exports it without labels, so its series key is the bare family name.
-    auto sit = host.series.find("hostmon_agent_spool_pending_batches");
-    if (sit != host.series.end() && now - sit->second.updated <= host.staleness) {
-      h.spool_pending_batches = sit->second.value;
+    if (spool) {
+      for (const Slot& slot : host.slots) {
+        if (slot.desc->name.get() == spool.get() && slot.desc->labels.empty() &&
+            now_ns - slot.updated_ns <= absl::ToInt64Nanoseconds(host.staleness)) {
+          h.spool_pending_batches = slot.value;
+        }
+      }
     }
     result.push_back(std::move(h));
   }
@@ -709,15 +913,9 @@ size_t HostStore::host_count() const {
   return hosts_.size();
 }
 
-size_t HostStore::stored_series() const {
-  absl::MutexLock lock(&mu_);
-  return stored_series_;
-}
+size_t HostStore::stored_series() const { return stored_series_.load(std::memory_order_relaxed); }
 
-size_t HostStore::defined_series() const {
-  absl::MutexLock lock(&mu_);
-  return defined_series_;
-}
+size_t HostStore::defined_series() const { return defined_series_.load(std::memory_order_relaxed); }
 
 void HostStore::ForgetClientHostLocked(const std::string& client) {
   auto it = client_hosts_.find(client);

@@ -6,9 +6,21 @@
 // node_exporter ran there. Hosts and series that stop being updated disappear after the staleness
 // period instead of being exported frozen. Hosts that disappeared are remembered for a while (as
 // gone), so that per-host scrape targets of a dead host keep failing instead of vanishing.
+//
+// Layout and locking, for fleets of thousands of hosts:
+// - Names, families and label sets are interned once for the whole collector (series_intern.h);
+//   a host stores, per series, a reference to the shared description and its value.
+// - Each host has its own lock. Applying a batch takes only its host's lock (the stream holds its
+//   host), so hosts never wait for each other; the store-wide lock guards only the host table and
+//   is taken when streams attach and detach and when a reader lists the hosts.
+// - A host's series are kept sorted by family name and labels (new ones are appended and sorted in
+//   by the next reader), so the exposition merges the hosts' sorted lists family by family and
+//   never regroups. It locks one host for one family at a time and hands the text to its sink in
+//   bounded pieces with no lock held: a slow client slows only itself, never ingest.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +37,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "collector/batch_observer.h"
+#include "collector/series_intern.h"
 #include "common/clock.h"
 #include "common/host_identity.h"
 #include "hostmon/ingest/v1/ingest.pb.h"
@@ -81,17 +94,16 @@ class SequenceTracker {
   absl::btree_set<uint64_t> above_;
 };
 
+struct HostRecord;  // a host's stored state (host_store.cc)
+
 // Definitions one stream has made; owned by the stream, used by HostStore::Apply.
 struct StreamState {
-  struct Family {
-    std::string name;
-    ::hostmon::ingest::v1::MetricType type;
-    std::string help;
-  };
+  // Keeps the store's interned entries alive for the references below, whatever the order in
+  // which the store and the stream's owner are destroyed (declared first: destroyed last).
+  std::shared_ptr<SeriesInterner> interner;
   struct Series {
-    std::shared_ptr<const Family> family;
-    std::vector<std::pair<std::string, std::string>> labels;
-    std::string key;  // family name + labels; identifies the series within its host
+    Ref<SeriesDesc> desc;
+    const Family* family = nullptr;  // as this stream defined it; held by `families`
   };
   std::string host;
   std::vector<std::pair<std::string, std::string>> host_labels;  // as attached
@@ -106,8 +118,9 @@ struct StreamState {
   bool attached = false;
   bool goodbye = false;
   bool drained = false;  // the collector closed the stream (shutdown), not the agent
-  absl::flat_hash_map<uint32_t, std::shared_ptr<const Family>> families;
+  absl::flat_hash_map<uint32_t, Ref<Family>> families;
   absl::flat_hash_map<uint32_t, Series> series;
+  std::shared_ptr<HostRecord> record;  // the attached host
 };
 
 // Where a host stands. Prometheus's `up` of a per-host target is 1 only while it is connected.
@@ -186,31 +199,6 @@ class HostStore {
   const HostStoreOptions& options() const { return options_; }
 
  private:
-  struct SeriesEntry {
-    std::shared_ptr<const StreamState::Family> family;
-    std::vector<std::pair<std::string, std::string>> labels;
-    double value = 0;
-    int64_t timestamp_ms = 0;
-    absl::Time updated;
-  };
-  struct Host {
-    std::string instance;
-    std::vector<std::pair<std::string, std::string>> labels;  // static labels, job, instance
-    uint64_t epoch = 0;
-    SequenceTracker applied;
-    absl::node_hash_map<std::string, SeriesEntry> series;
-    absl::Time last_seen;
-    absl::Time last_batch = absl::InfinitePast();
-    absl::Duration staleness;
-    int streams = 0;
-    uint64_t active_stream = 0;  // the newest attached stream; only its batches are applied
-    std::string client;          // StreamState::client of the newest stream
-    std::string agent_version;
-    // Content fingerprints of the latest applied sequences: a batch re-using an applied sequence
-    // number with other content (another agent with the same epoch) is not a re-send.
-    std::array<std::pair<uint64_t, uint64_t>, 64> recent{};
-    size_t recent_next = 0;
-  };
   // What is remembered of a host after it is gone.
   struct GoneHost {
     std::vector<std::pair<std::string, std::string>> labels;
@@ -219,17 +207,21 @@ class HostStore {
     absl::Time gone_at;
     std::string agent_version;
   };
-  using Sample = std::pair<const Host*, const SeriesEntry*>;
-  using SamplesByFamily = absl::flat_hash_map<absl::string_view, std::vector<Sample>>;
 
-  // `families` and `series` are the batch's definitions, built by Apply and moved into the stream
-  // once the limits allow them; `in_window` is CheckTimestamps' verdict.
-  absl::StatusOr<ApplyResult> ApplyLocked(
-      const ::hostmon::ingest::v1::Batch& batch, StreamState* stream, absl::Time now,
-      const absl::Status& in_window,
-      absl::flat_hash_map<uint32_t, std::shared_ptr<const StreamState::Family>>* families,
-      absl::flat_hash_map<uint32_t, StreamState::Series>* series, AppliedBatch* applied)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ValidateBatch(const ::hostmon::ingest::v1::Batch& batch,
+                             const StreamState& stream) const;
+  // OutOfRange unless every sample's timestamp lies within the window around `now`.
+  absl::Status CheckTimestamps(const ::hostmon::ingest::v1::Batch& batch, absl::Time now) const;
+  // The static label policy (HostStoreOptions::allowed_static_labels) on top of
+  // common::ValidateStaticLabel.
+  absl::Status CheckStaticLabel(absl::string_view name, absl::string_view value) const;
+  // Under the host's lock; `families` and `series` are the batch's definitions, interned by Apply
+  // and moved into the stream once the limits allow them; `in_window` is CheckTimestamps' verdict.
+  absl::StatusOr<ApplyResult> ApplyToHost(
+      const ::hostmon::ingest::v1::Batch& batch, StreamState* stream, HostRecord& host,
+      absl::Time now, const absl::Status& in_window,
+      absl::flat_hash_map<uint32_t, Ref<Family>>* families,
+      absl::flat_hash_map<uint32_t, StreamState::Series>* series, AppliedBatch* applied);
   void AttachLocked(const std::string& name, uint64_t epoch,
                     std::vector<std::pair<std::string, std::string>> labels,
                     absl::Duration staleness, StreamState* stream)
@@ -237,32 +229,31 @@ class HostStore {
   // Moves hosts without a stream and silent for their staleness period to gone_, and forgets gone
   // hosts past gone_retention (and the oldest beyond max_gone_hosts).
   void ExpireHostsLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Drops the host's series not updated for its staleness period; adds the others to *out.
-  void CollectFreshSeries(Host& host, absl::Time now, SamplesByFamily* out)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  static void WriteSamples(SamplesByFamily& by_family, std::string* out);
-  HostState StateOf(const Host& host, absl::Time now) const;
+  // The hosts held now, by instance.
+  std::vector<std::shared_ptr<HostRecord>> SnapshotHosts(absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  // Under the host's lock: drops its series not updated for its staleness period and sorts in the
+  // ones added since the last call.
+  void TidyHost(HostRecord& host, absl::Time now);
+  HostState StateOf(const HostRecord& host, absl::Time now) const;
   void NotifyHostEvent(const StreamState& stream, HostEvent event);
-  absl::Status ValidateBatch(const ::hostmon::ingest::v1::Batch& batch,
-                             const StreamState& stream) const;
-  // OutOfRange unless every sample's timestamp lies within the window around `now`.
-  absl::Status CheckTimestamps(const ::hostmon::ingest::v1::Batch& batch, absl::Time now) const;
   void ForgetClientHostLocked(const std::string& client) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // The static label policy (HostStoreOptions::allowed_static_labels) on top of
-  // common::ValidateStaticLabel.
-  absl::Status CheckStaticLabel(absl::string_view name, absl::string_view value) const;
+  // Adds `n` to a series count unless that passes `limit`; false then (nothing added).
+  static bool Reserve(std::atomic<size_t>* count, size_t n, size_t limit);
 
   const HostStoreOptions options_;
   const common::Clock* clock_;
   std::vector<BatchObserver*> observers_;  // fixed before streams start: read without the lock
-  mutable absl::Mutex mu_;
-  absl::node_hash_map<std::string, Host> hosts_ ABSL_GUARDED_BY(mu_);
+  const std::shared_ptr<SeriesInterner> interner_ = std::make_shared<SeriesInterner>();
+  mutable absl::Mutex mu_;  // the host table; taken before a host's lock, never after
+  absl::flat_hash_map<std::string, std::shared_ptr<HostRecord>> hosts_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, GoneHost> gone_ ABSL_GUARDED_BY(mu_);
   size_t streams_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t next_stream_id_ ABSL_GUARDED_BY(mu_) = 0;
-  size_t stored_series_ ABSL_GUARDED_BY(mu_) = 0;   // sum of hosts_[*].series.size()
-  size_t defined_series_ ABSL_GUARDED_BY(mu_) = 0;  // sum of attached streams' series.size()
   absl::flat_hash_map<std::string, size_t> client_hosts_ ABSL_GUARDED_BY(mu_);  // by client
+  std::atomic<size_t> stored_series_{0};   // series held by all hosts
+  std::atomic<size_t> defined_series_{0};  // series defined by all attached streams
+  // One full exposition at a time: it alone re-sorts hosts while merging them.
+  absl::Mutex exposition_mu_;
 };
 
 }  // namespace hostmon::collector

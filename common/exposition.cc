@@ -18,18 +18,29 @@ void AppendEscaped(std::string* out, absl::string_view text, bool escape_quote) 
   }
 }
 
+void AppendLabel(std::string* out, const LabelRef& l) {
+  out->append(l.name.data(), l.name.size());
+  out->append("=\"");
+  AppendEscaped(out, l.value, /*escape_quote=*/true);
+  out->push_back('"');
+}
+
 void AppendLabels(std::string* out, LabelSpan labels, bool* first) {
   for (const LabelRef& l : labels) {
     out->push_back(*first ? '{' : ',');
     *first = false;
-    out->append(l.name.data(), l.name.size());
-    out->append("=\"");
-    AppendEscaped(out, l.value, /*escape_quote=*/true);
-    out->push_back('"');
+    AppendLabel(out, l);
   }
 }
 
 }  // namespace
+
+void AppendLabelPairs(std::string* out, LabelSpan labels) {
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendLabel(out, labels[i]);
+  }
+}
 
 const char* MetricTypeName(MetricType type) {
   switch (type) {

@@ -26,6 +26,9 @@ using LabelSpan = absl::Span<const LabelRef>;
 
 const char* MetricTypeName(MetricType type);  // "gauge", "counter", "untyped"
 
+// Appends `a="1",b="2"` (values escaped), the labels as they stand between a sample's braces.
+void AppendLabelPairs(std::string* out, LabelSpan labels);
+
 class ExpositionWriter {
  public:
   explicit ExpositionWriter(std::string* out) : out_(out) {}
