@@ -116,9 +116,10 @@ std::optional<common::StartError> Collector::Start() {
                                                                 : config_.identity.mode));
 
   std::map<std::string, WebServer::Handler> routes;
-  // The collector's own series. In /metrics they come first, so the host and series gauges are
-  // read before that scrape's expiry pass (the store drops stale hosts and series as it streams).
+  // The collector's own series. In /metrics they come first: hosts past their staleness are
+  // dropped before the gauges are read, as the hosts' exposition would drop them.
   auto collector_exposition = [this]() {
+    store_->ExpireHosts();
     metrics_.connected_agents.Set(static_cast<double>(store_->connected_streams()));
     metrics_.hosts.Set(static_cast<double>(store_->host_count()));
     metrics_.stored_series.Set(static_cast<double>(store_->stored_series()));

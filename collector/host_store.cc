@@ -903,6 +903,12 @@ std::vector<HostSummary> HostStore::Hosts() {
   return result;
 }
 
+void HostStore::ExpireHosts() {
+  absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  ExpireHostsLocked(now);
+}
+
 size_t HostStore::connected_streams() const {
   absl::MutexLock lock(&mu_);
   return streams_;

@@ -191,6 +191,8 @@ class HostStore {
   // Every host, connected, stale or gone (within gone_retention), sorted by instance.
   std::vector<HostSummary> Hosts() ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Moves hosts past their staleness to gone (the expositions and Hosts() do it too).
+  void ExpireHosts() ABSL_LOCKS_EXCLUDED(mu_);
   size_t connected_streams() const ABSL_LOCKS_EXCLUDED(mu_);
   size_t host_count() const ABSL_LOCKS_EXCLUDED(mu_);
   // Series stored for all hosts, and series defined by all attached streams (the global limit).

@@ -162,6 +162,21 @@ TEST_CASE("Series and hosts go stale after 5 intervals", "[collector][store]") {
   CHECK(f.store.host_count() == 0);
 }
 
+TEST_CASE("ExpireHosts drops stale hosts without an exposition", "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());  // staleness 5s
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  f.store.Detach(&f.stream);
+  f.clock.Advance(absl::Seconds(5));
+  f.store.ExpireHosts();
+  CHECK(f.store.host_count() == 1);  // not past its staleness yet
+  CHECK(f.store.stored_series() == 2);
+  f.clock.Advance(absl::Seconds(1));
+  f.store.ExpireHosts();
+  CHECK(f.store.host_count() == 0);
+  CHECK(f.store.stored_series() == 0);
+}
+
 TEST_CASE("A connected host keeps fresh series while stale ones vanish", "[collector][store]") {
   Fixture f;
   REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
