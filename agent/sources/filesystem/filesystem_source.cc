@@ -110,11 +110,14 @@ absl::string_view StripRootfs(absl::string_view mount_point, absl::string_view r
 
 // Workers kept ready beyond the stuck ones. statvfs is normally microseconds, so one worker
 // serves a whole round (an idle thread less in every agent). When a call has not returned after
-// kMoreWorkersAfter while others wait in the queue, the round gets up to kMaxSpareWorkers, so one
-// slow mount delays the rest by at most that.
+// kMoreWorkersAfter (at most half the mount timeout) while others wait in the queue, the round
+// gets up to kMaxSpareWorkers, so a hung mount never makes the others time out. The round waits
+// for the slow call anyway (up to the timeout), so the threshold adds no round time; a high one
+// keeps a loaded machine (a worker not scheduled for some milliseconds) from starting a thread it
+// does not need.
 constexpr int kSpareWorkers = 1;
 constexpr int kMaxSpareWorkers = 2;
-constexpr absl::Duration kMoreWorkersAfter = absl::Milliseconds(10);
+constexpr absl::Duration kMoreWorkersAfter = absl::Milliseconds(100);
 
 class FilesystemSource : public Source {
  public:
@@ -147,8 +150,8 @@ class FilesystemSource : public Source {
     {
       absl::MutexLock lock(&pool_->mu);
       const absl::Condition all_done(this, &FilesystemSource::AllDone);
-      if (!pool_->mu.AwaitWithDeadline(all_done,
-                                       std::min(deadline, absl::Now() + kMoreWorkersAfter))) {
+      const absl::Time more_workers_at = absl::Now() + std::min(kMoreWorkersAfter, timeout_ / 2);
+      if (!pool_->mu.AwaitWithDeadline(all_done, more_workers_at)) {
         while (pool_->head < pool_->queue.size() && UnstuckWorkers() < kMaxSpareWorkers &&
                StartWorker()) {
         }
