@@ -60,9 +60,11 @@ uint64_t RandomEpoch() {
 }  // namespace
 
 absl::StatusOr<SourcePtr> CreateSource(const SourceInfo& info, const AgentConfig& config,
-                                       const common::FsRoot* fs, absl::Duration deadline) {
+                                       const common::FsRoot* fs, absl::Duration deadline,
+                                       CycleFiles* cycle_files) {
   SourceContext ctx{fs, &OptionsOf(config, info.name), info.name};
   ctx.deadline = deadline;
+  ctx.cycle_files = cycle_files;
   return info.factory(ctx);
 }
 
@@ -73,6 +75,7 @@ std::optional<common::StartError> BuildSources(const AgentConfig& config, const 
     return common::StartError{"invalid configuration", log::Kv("err", selected.status().message()),
                               2};
   }
+  if (out->cycle_files == nullptr) out->cycle_files = std::make_shared<CycleFiles>();
   for (const SourceInfo* info : *selected) {
     // A slow source's collection deadline is its tier's `timeout`; the fast cycle has none.
     absl::Duration deadline = absl::InfiniteDuration();
@@ -84,7 +87,10 @@ std::optional<common::StartError> BuildSources(const AgentConfig& config, const 
       }
       deadline = *timeout;
     }
-    auto src = CreateSource(*info, config, fs, deadline);
+    // Only the fast sources share files: they run one after another on the collection's thread,
+    // the slow ones on their own (agent/cycle_file.h).
+    auto src =
+        CreateSource(*info, config, fs, deadline, info->slow ? nullptr : out->cycle_files.get());
     if (!src.ok()) {
       return common::StartError{
           "cannot create source",
@@ -111,7 +117,8 @@ namespace {
 template <typename Body>
 std::string RunOnceCollection(AgentSources sources, Body body) {
   SeriesTable table;
-  Collection collection(&table, std::move(sources.fast), &common::RealClock::Get());
+  Collection collection(&table, std::move(sources.fast), &common::RealClock::Get(),
+                        std::move(sources.cycle_files));
   SlowTier slow_tier(std::move(sources.slow));
   collection.AddContributor(&slow_tier);
   collection.AddContributor(BuildInfoContributor());
@@ -162,7 +169,8 @@ absl::StatusOr<std::unique_ptr<Agent>> Agent::Create(const AgentConfig& config,
                                                      const common::Clock* clock) {
   std::unique_ptr<Agent> a(new Agent(config, clock));
   a->table_ = std::make_unique<SeriesTable>();
-  a->collection_ = std::make_unique<Collection>(a->table_.get(), std::move(sources.fast), clock);
+  a->collection_ = std::make_unique<Collection>(a->table_.get(), std::move(sources.fast), clock,
+                                                std::move(sources.cycle_files));
   a->slow_tier_ = std::make_unique<SlowTier>(std::move(sources.slow), clock);
   if (!config.spool.directory.empty()) {
     SpoolOptions so;

@@ -35,22 +35,27 @@
 namespace hostmon::agent {
 
 // The selected sources, built: the fast ones run in every collection, the slow ones in the slow
-// tier (agent/slow_tier.h).
+// tier (agent/slow_tier.h). The fast ones share `cycle_files`, which the collection over them
+// starts a cycle of in every collection.
 struct AgentSources {
   std::vector<Collection::NamedSource> fast;
   std::vector<SlowSourceSpec> slow;
+  std::shared_ptr<CycleFiles> cycle_files;
 };
 
 // Builds one source through its factory. The one place where a SourceContext is made: the
-// file-system roots, the source's options as merged by ApplyAgentFlags and its collection
-// deadline (SourceContext::deadline). `config` and `fs` must outlive the source (a source may
-// keep its context's pointers).
+// file-system roots, the source's options as merged by ApplyAgentFlags, its collection deadline
+// (SourceContext::deadline) and, for a fast source, the files it shares with the other fast ones
+// (SourceContext::cycle_files). `config` and `fs` must outlive the source (a source may keep its
+// context's pointers).
 absl::StatusOr<SourcePtr> CreateSource(const SourceInfo& info, const AgentConfig& config,
                                        const common::FsRoot* fs,
-                                       absl::Duration deadline = absl::InfiniteDuration());
+                                       absl::Duration deadline = absl::InfiniteDuration(),
+                                       CycleFiles* cycle_files = nullptr);
 
 // Selects the sources the configuration switches on and builds them (CreateSource), slow ones
-// with their --source.<name>.interval/.timeout. Returns why not, if one cannot be built.
+// with their --source.<name>.interval/.timeout, fast ones sharing out->cycle_files. Returns why
+// not, if one cannot be built.
 std::optional<common::StartError> BuildSources(const AgentConfig& config, const common::FsRoot* fs,
                                                AgentSources* out);
 

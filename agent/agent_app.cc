@@ -18,6 +18,7 @@
 #include "agent/agent_config.h"
 #include "agent/contributor.h"
 #include "agent/start_check.h"
+#include "agent/transport/ingest_client.h"
 #include "common/build_info.h"
 #include "common/flags.h"
 #include "common/fs_root.h"
@@ -126,6 +127,7 @@ void Stop(Generation* g) {
 }  // namespace
 
 int AgentMain(int argc, const char* const* argv) {
+  ConfigureGrpcLibrary();  // first: no thread exists yet
   AgentCommandLine cmd;
   const std::string config_file = common::FindFlagValue(argc, argv, "config.file");
   auto current = std::make_unique<Generation>();

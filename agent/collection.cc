@@ -107,8 +107,11 @@ class BatchWriter : public SampleWriter {
 }  // namespace
 
 Collection::Collection(SeriesTable* table, std::vector<NamedSource> sources,
-                       const common::Clock* clock)
-    : table_(table), sources_(std::move(sources)), clock_(clock) {
+                       const common::Clock* clock, std::shared_ptr<CycleFiles> cycle_files)
+    : table_(table),
+      cycle_files_(std::move(cycle_files)),
+      sources_(std::move(sources)),
+      clock_(clock) {
   last_error_.resize(sources_.size());
 }
 
@@ -129,6 +132,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     std::fill(written_.begin(), written_.end(), 0);
     cycle_ = 1;
   }
+  if (cycle_files_ != nullptr) cycle_files_->BeginCycle();
   BatchWriter writer(table_, batch, &name_cache_, &written_, &valid_, cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];

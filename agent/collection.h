@@ -32,14 +32,18 @@ class Collection {
     SourcePtr source;
   };
 
-  Collection(SeriesTable* table, std::vector<NamedSource> sources, const common::Clock* clock);
+  // `cycle_files`: the files `sources` share (SourceContext::cycle_files), read again in every
+  // CollectOnce; null when they share none.
+  Collection(SeriesTable* table, std::vector<NamedSource> sources, const common::Clock* clock,
+             std::shared_ptr<CycleFiles> cycle_files = nullptr);
 
   // Adds samples written into every batch after the sources, in the order added: the slow tier
   // (its sources' latest completed results, without waiting for them) and self metrics of the
   // spool, queue and client. Not owned; must outlive the collection's use.
   void AddContributor(Contributor* contributor) { contributors_.push_back(contributor); }
 
-  // Runs every source once and fills refs/values/timestamp_ms of *batch (cleared first).
+  // Starts a cycle of the shared files, runs every source once and fills refs/values/timestamp_ms
+  // of *batch (cleared first).
   void CollectOnce(CollectedBatch* batch);
 
   const std::vector<NamedSource>& sources() const { return sources_; }
@@ -60,6 +64,7 @@ class Collection {
 
  private:
   SeriesTable* table_;
+  std::shared_ptr<CycleFiles> cycle_files_;  // null: the sources share no file
   std::vector<NamedSource> sources_;
   const common::Clock* clock_;
   std::vector<Contributor*> contributors_;

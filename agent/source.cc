@@ -16,6 +16,11 @@ absl::Duration SourceContext::WorkBudget() const {
   return deadline - std::min(deadline / 10, absl::Seconds(2));
 }
 
+std::shared_ptr<CycleFile> SourceContext::SharedFile(const std::string& path) const {
+  if (cycle_files != nullptr) return cycle_files->File(path);
+  return std::make_shared<CycleFile>(path);
+}
+
 std::string SourceContext::Option(absl::string_view name) const {
   if (options == nullptr) return "";
   auto it = options->find(std::string(name));

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "agent/cycle_file.h"
 #include "common/exposition.h"
 #include "common/fs_root.h"
 
@@ -93,6 +94,15 @@ struct SourceContext {
   //    library's grace) must be configured to end before the deadline; otherwise the factory
   //    fails with InvalidArgument naming both settings.
   absl::Duration deadline = absl::InfiniteDuration();
+  // The files the fast sources of one collection share, each read once per collection
+  // (agent/cycle_file.h). Null for slow-tier sources, which run on their own threads, and for a
+  // source built on its own (tests). Not owned.
+  CycleFiles* cycle_files = nullptr;
+
+  // The reader of `path` for this source: the one shared through cycle_files, or one of its own,
+  // which reads the file on every call, without it. For a file another fast source reads in
+  // every collection too (/proc/stat).
+  std::shared_ptr<CycleFile> SharedFile(const std::string& path) const;
 
   // The deadline less the margin described above; infinite when the deadline is.
   absl::Duration WorkBudget() const;

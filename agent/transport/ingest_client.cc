@@ -6,6 +6,8 @@
 // (measured: ~0.2 ms of CPU per second; README, Benchmarks).
 #include "agent/transport/ingest_client.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <random>
 #include <thread>
@@ -531,6 +533,11 @@ void IngestClient::WriteTo(SampleWriter& w) {
   if (impl_->target_count() > 1) w.Add(kFailovers, {}, static_cast<double>(c.failovers));
   w.Add(kConnected, {}, c.connected ? 1 : 0);
   w.Add(kFailures, {}, static_cast<double>(c.stream_failures));
+}
+
+void ConfigureGrpcLibrary() {
+  // overwrite = 0: an operator's GRPC_EXPERIMENTS (e.g. to debug gRPC) wins.
+  ::setenv("GRPC_EXPERIMENTS", "-posix_event_engine_enable_polling", 0);
 }
 
 }  // namespace hostmon::agent

@@ -48,6 +48,10 @@ class TestContext {
   TestContext(const TestContext&) = delete;
   TestContext& operator=(const TestContext&) = delete;
 
+  // Shares the files of `files` with the other sources built with it, as the agent does for its
+  // fast sources (SourceContext::cycle_files). Not owned.
+  void ShareFiles(agent::CycleFiles* files) { ctx_.cycle_files = files; }
+
   operator const agent::SourceContext&() const { return ctx_; }  // NOLINT: used as one
   const agent::SourceContext& get() const { return ctx_; }
   const common::FsRoot& fs() const { return fs_; }

@@ -119,6 +119,11 @@ check "binaries stripped (no .debug_info, no symtab)" sh -c \
      ! readelf -S '$R/usr/bin/'\$b | grep -qE '\\.debug_info|\\.symtab' || exit 1; done"
 sizes=$(stat -c '%n %s' "$R/usr/bin/hostmon-agent" "$R/usr/bin/hostmon-collector")
 echo "installed binary sizes: $(echo $sizes | sed "s|$R||g")"
+# The footprint budget of an installed binary (stripped; the agent links gRPC, protobuf and Abseil
+# statically, the collector as shared libraries).
+check "installed binaries at most 12 MB (12000000 bytes) each" sh -c \
+  "for b in hostmon-agent hostmon-collector; do
+     s=\$(stat -c %s '$R/usr/bin/'\$b); [ \$s -le 12000000 ] || { echo \"\$b: \$s bytes\"; exit 1; }; done"
 
 # -- run as installed --
 check "hostmon-agent --once (as user hostmon)" sh -c \

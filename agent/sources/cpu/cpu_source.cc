@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -62,15 +63,15 @@ struct Throttle {
 
 class CpuSource : public Source {
  public:
-  CpuSource(const common::FsRoot& fs, CpuInfoOptions info)
-      : path_(fs.Proc("stat")),
+  CpuSource(const common::FsRoot& fs, std::shared_ptr<CycleFile> stat_file, CpuInfoOptions info)
+      : stat_file_(std::move(stat_file)),
         cpuinfo_path_(fs.Proc("cpuinfo")),
         cpu_dir_(fs.Sys("devices/system/cpu")),
         info_(std::move(info)) {}
 
   absl::Status Collect(SampleWriter& out) override {
-    HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
-    HM_RETURN_IF_ERROR(ParseProcStat(text_, &stat_));
+    HM_ASSIGN_OR_RETURN(absl::string_view stat_text, stat_file_->Read());
+    HM_RETURN_IF_ERROR(ParseProcStat(stat_text, &stat_));
     for (const CpuTimesLine& c : stat_.cpus) {
       // Same mode set and order as node_exporter's cpu collector.
       const std::pair<absl::string_view, uint64_t> modes[] = {
@@ -218,15 +219,15 @@ class CpuSource : public Source {
            ParseCpuSysfsUint(*text, out);
   }
 
-  std::string path_;
+  std::shared_ptr<CycleFile> stat_file_;  // /proc/stat, shared with the stat source
   std::string cpuinfo_path_;
   std::string cpu_dir_;
   const CpuInfoOptions info_;
   std::string info_text_;  // empty: read /proc/cpuinfo at the next collection
   std::vector<CpuInfoEntry> info_entries_;
   int info_age_ = 0;
-  std::string text_, sys_text_;  // reused buffers
-  ProcStat stat_;
+  std::string sys_text_;  // reused buffer
+  ProcStat stat_;         // views stat_file_'s text of this collection
   bool isolated_read_ = false;
   std::vector<std::string> isolated_;
   absl::Status isolated_error_;
@@ -260,7 +261,8 @@ absl::StatusOr<SourcePtr> MakeCpuSource(const SourceContext& ctx) {
   HM_ASSIGN_OR_RETURN(info.bugs_include, ctx.Regex("info.bugs-include"));
   // As node_exporter: an include pattern switches the info families on.
   if (info.flags_include != nullptr || info.bugs_include != nullptr) info.enabled = true;
-  return std::make_unique<CpuSource>(*ctx.fs, std::move(info));
+  return std::make_unique<CpuSource>(*ctx.fs, ctx.SharedFile(ctx.fs->Proc("stat")),
+                                     std::move(info));
 }
 
 }  // namespace hostmon::agent

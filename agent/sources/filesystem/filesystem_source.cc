@@ -3,6 +3,7 @@
 
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -107,9 +108,16 @@ absl::string_view StripRootfs(absl::string_view mount_point, absl::string_view r
   return mount_point.empty() ? absl::string_view("/") : mount_point;
 }
 
-// Workers kept ready beyond the stuck ones: statvfs is normally microseconds, so two keep a
-// round fast while letting one slow mount not delay the rest.
-constexpr int kSpareWorkers = 2;
+// Workers kept ready beyond the stuck ones. statvfs is normally microseconds, so one worker
+// serves a whole round (an idle thread less in every agent). When a call has not returned after
+// kMoreWorkersAfter (at most half the mount timeout) while others wait in the queue, the round
+// gets up to kMaxSpareWorkers, so a hung mount never makes the others time out. The round waits
+// for the slow call anyway (up to the timeout), so the threshold adds no round time; a high one
+// keeps a loaded machine (a worker not scheduled for some milliseconds) from starting a thread it
+// does not need.
+constexpr int kSpareWorkers = 1;
+constexpr int kMaxSpareWorkers = 2;
+constexpr absl::Duration kMoreWorkersAfter = absl::Milliseconds(100);
 
 class FilesystemSource : public Source {
  public:
@@ -141,7 +149,14 @@ class FilesystemSource : public Source {
     Enqueue();
     {
       absl::MutexLock lock(&pool_->mu);
-      pool_->mu.AwaitWithDeadline(absl::Condition(this, &FilesystemSource::AllDone), deadline);
+      const absl::Condition all_done(this, &FilesystemSource::AllDone);
+      const absl::Time more_workers_at = absl::Now() + std::min(kMoreWorkersAfter, timeout_ / 2);
+      if (!pool_->mu.AwaitWithDeadline(all_done, more_workers_at)) {
+        while (pool_->head < pool_->queue.size() && UnstuckWorkers() < kMaxSpareWorkers &&
+               StartWorker()) {
+        }
+        pool_->mu.AwaitWithDeadline(all_done, deadline);
+      }
       AbandonLateJobs();
     }
     Emit(out);
@@ -196,7 +211,6 @@ class FilesystemSource : public Source {
   // sure enough unstuck workers exist.
   void Enqueue() {
     size_t used_jobs = 0;
-    int stuck_calls = 0;
     absl::MutexLock lock(&pool_->mu);
     for (size_t i = 0; i < pending_.size(); ++i) {
       Pending& p = pending_[i];
@@ -230,12 +244,17 @@ class FilesystemSource : public Source {
       }
       pool_->queue.push_back(job);
     }
+    while (UnstuckWorkers() < kSpareWorkers && StartWorker()) {
+    }
+  }
+
+  // Idle workers plus the ones busy on healthy calls; a stuck call holds its worker for good.
+  int UnstuckWorkers() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {
+    int stuck_calls = 0;
     for (const auto& [mount_point, job] : stuck_) {
       if (job->running) ++stuck_calls;
     }
-    // Idle workers plus the ones busy on healthy calls; a stuck call holds its worker for good.
-    while (workers_ - stuck_calls < kSpareWorkers && StartWorker()) {
-    }
+    return workers_ - stuck_calls;
   }
 
   bool StartWorker() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu) {

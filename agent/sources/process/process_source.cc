@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "agent/sources/common/pid_stat_parser.h"
 #include "agent/sources/common/proc_stat_parser.h"
@@ -29,11 +31,11 @@ constexpr MetricDesc kStart{"process_start_time_seconds", kGauge,
 
 class ProcessSource : public Source {
  public:
-  explicit ProcessSource(const common::FsRoot& fs)
+  ProcessSource(const common::FsRoot& fs, std::shared_ptr<CycleFile> proc_stat)
       : stat_path_(fs.Proc("self/stat")),
         limits_path_(fs.Proc("self/limits")),
         fd_dir_(fs.Proc("self/fd")),
-        proc_stat_path_(fs.Proc("stat")),
+        proc_stat_(std::move(proc_stat)),
         page_size_(static_cast<double>(::sysconf(_SC_PAGESIZE))) {}
 
   absl::Status Collect(SampleWriter& out) override {
@@ -49,11 +51,14 @@ class ProcessSource : public Source {
     size_t fds = 0;
     HM_RETURN_IF_ERROR(common::ForEachDirEntry(fd_dir_, [&](const common::DirEntry&) { ++fds; }));
     if (boot_time_ < 0) {
-      // Boot time does not change while we run: read it once.
-      HM_RETURN_IF_ERROR(common::ReadFileTo(proc_stat_path_, &text_));
+      // Boot time does not change while we run: read it once (in the first collection, from the
+      // read the cpu and stat sources share).
+      HM_ASSIGN_OR_RETURN(absl::string_view proc_stat_text, proc_stat_->Read());
       ProcStat proc_stat;
-      HM_RETURN_IF_ERROR(ParseProcStat(text_, &proc_stat));
-      if (!proc_stat.has_btime) return absl::InvalidArgumentError(proc_stat_path_ + ": no btime");
+      HM_RETURN_IF_ERROR(ParseProcStat(proc_stat_text, &proc_stat));
+      if (!proc_stat.has_btime) {
+        return absl::InvalidArgumentError(proc_stat_->path() + ": no btime");
+      }
       boot_time_ = static_cast<double>(proc_stat.btime);
     }
     out.Add(kCpu, {}, static_cast<double>(stat.utime_ticks + stat.stime_ticks) / kUserHz);
@@ -67,7 +72,8 @@ class ProcessSource : public Source {
   }
 
  private:
-  std::string stat_path_, limits_path_, fd_dir_, proc_stat_path_;
+  std::string stat_path_, limits_path_, fd_dir_;
+  std::shared_ptr<CycleFile> proc_stat_;
   double page_size_;
   double boot_time_ = -1;
   std::string text_;
@@ -76,7 +82,7 @@ class ProcessSource : public Source {
 }  // namespace
 
 absl::StatusOr<SourcePtr> MakeProcessSource(const SourceContext& ctx) {
-  return std::make_unique<ProcessSource>(*ctx.fs);
+  return std::make_unique<ProcessSource>(*ctx.fs, ctx.SharedFile(ctx.fs->Proc("stat")));
 }
 
 }  // namespace hostmon::agent

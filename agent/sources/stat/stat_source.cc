@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/stat/stat_source.h"
 
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "agent/sources/common/proc_stat_parser.h"
 #include "common/status_macros.h"
@@ -23,11 +25,12 @@ constexpr MetricDesc kSoftirqs{"node_softirqs_total", kCounter, "Number of softi
 
 class StatSource : public Source {
  public:
-  StatSource(const common::FsRoot& fs, bool softirq) : path_(fs.Proc("stat")), softirq_(softirq) {}
+  StatSource(std::shared_ptr<CycleFile> file, bool softirq)
+      : file_(std::move(file)), softirq_(softirq) {}
 
   absl::Status Collect(SampleWriter& out) override {
-    HM_RETURN_IF_ERROR(common::ReadFileTo(path_, &text_));
-    HM_RETURN_IF_ERROR(ParseProcStat(text_, &stat_));
+    HM_ASSIGN_OR_RETURN(absl::string_view text, file_->Read());
+    HM_RETURN_IF_ERROR(ParseProcStat(text, &stat_));
     // A line the kernel did not write is left out rather than reported as 0 (node_exporter
     // reports 0), so that a reset counter cannot be confused with a missing one.
     const struct {
@@ -60,9 +63,8 @@ class StatSource : public Source {
   }
 
  private:
-  std::string path_;
+  std::shared_ptr<CycleFile> file_;  // /proc/stat, shared with the cpu source
   bool softirq_;
-  std::string text_;
   ProcStat stat_;
 };
 
@@ -70,7 +72,7 @@ class StatSource : public Source {
 
 absl::StatusOr<SourcePtr> MakeStatSource(const SourceContext& ctx) {
   HM_ASSIGN_OR_RETURN(bool softirq, ctx.Bool("softirq"));
-  return std::make_unique<StatSource>(*ctx.fs, softirq);
+  return std::make_unique<StatSource>(ctx.SharedFile(ctx.fs->Proc("stat")), softirq);
 }
 
 std::vector<SourceOption> StatOptions() {

@@ -8,7 +8,9 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "fakes/fixtures.h"
 #include "fakes/sample_recorder.h"
@@ -31,11 +33,17 @@ struct FakeFs {
   absl::Notification release;
   std::atomic<int> hang_calls{0};
   std::atomic<int> calls{0};
+  absl::Mutex mu;
+  std::set<std::thread::id> threads;  // the workers that made calls
 };
 
 StatFsFunc FakeStatFs(std::shared_ptr<FakeFs> fake) {
   return [fake](const std::string& path, FsStats* out) {
     ++fake->calls;
+    {
+      absl::MutexLock lock(&fake->mu);
+      fake->threads.insert(std::this_thread::get_id());
+    }
     if (fake->hang_paths.count(path) != 0) {
       ++fake->hang_calls;
       fake->release.WaitForNotification();
@@ -200,6 +208,43 @@ TEST_CASE("a hung mount does not stall the filesystem source", "[agent][filesyst
   CHECK(third.Get("node_filesystem_device_error" + kNfs) == 0);
   CHECK(third.Get("node_filesystem_size_bytes" + kNfs) == 7.0 * 65536);
   CHECK(fake->hang_calls == 1);
+}
+
+TEST_CASE("healthy rounds are served by one worker thread, a slow call gets a second",
+          "[agent][filesystem]") {
+  const common::FsRoot fs = testing::FixtureRoot();
+  auto fake = MakeFakeFs(kFixtures + "/rootfs");
+  auto source =
+      MakeFilesystemSourceWithStatFs(testing::TestContext("filesystem", fs), FakeStatFs(fake));
+  REQUIRE(source.ok());
+  for (int round = 0; round < 3; ++round) {
+    testing::SampleRecorder out;
+    REQUIRE((*source)->Collect(out).ok());
+    CHECK(out.Get("node_filesystem_device_error" + kRoot) == 0);
+  }
+  {
+    absl::MutexLock lock(&fake->mu);
+    CHECK(fake->threads.size() == 1);
+  }
+
+  // The first mount point hangs: the others, queued behind it, get a second worker within the
+  // round instead of timing out.
+  auto slow = MakeFakeFs(kFixtures + "/rootfs");
+  slow->hang_paths = {kFixtures + "/rootfs/"};
+  std::map<std::string, std::string> options{{"mount-timeout", "500ms"}};
+  auto second = MakeFilesystemSourceWithStatFs(testing::TestContext("filesystem", fs, options),
+                                               FakeStatFs(slow));
+  REQUIRE(second.ok());
+  testing::SampleRecorder out;
+  REQUIRE((*second)->Collect(out).ok());
+  CHECK(out.Get("node_filesystem_device_error" + kRoot) == 1);
+  CHECK(out.Get("node_filesystem_device_error" + kBoot) == 0);
+  CHECK(out.Get("node_filesystem_size_bytes" + kRun) == 10.0 * 4096);
+  {
+    absl::MutexLock lock(&slow->mu);
+    CHECK(slow->threads.size() == 2);
+  }
+  slow->release.Notify();
 }
 
 TEST_CASE("hung mounts that hold every worker do not block the others for good",
