@@ -229,6 +229,13 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
     grpc::Status fatal = Handle();
     const absl::Duration throttle =
         in_.has_batch() && fatal.ok() ? Throttle() : absl::ZeroDuration();
+    // A cleared protobuf message keeps its sub-messages for reuse, so the definitions batch that
+    // opens a stream (hundreds of series with their labels) would stay allocated for the stream's
+    // whole life: several times what the store keeps for those series. Start afresh after one.
+    if (in_.has_batch() &&
+        (in_.batch().series_defs_size() > 0 || in_.batch().family_defs_size() > 0)) {
+      in_ = pb::AgentMessage();
+    }
     absl::ReleasableMutexLock lock(&mu_);
     if (!fatal.ok()) {
       finish_status_ = fatal;
