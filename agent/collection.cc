@@ -2,6 +2,7 @@
 #include "agent/collection.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -40,10 +41,12 @@ class BatchWriter : public SampleWriter {
   // collections; `written[ref] == cycle` marks a series already written in this collection,
   // `valid[ref]` whether its labels were checked (1: fine, 2: dropped).
   BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache,
-              std::vector<uint32_t>* written, std::vector<uint8_t>* valid, uint32_t cycle)
+              FamilyRefCache* family_refs, std::vector<uint32_t>* written,
+              std::vector<uint8_t>* valid, uint32_t cycle)
       : table_(table),
         batch_(batch),
         last_name_(*name_cache),
+        family_refs_(*family_refs),
         written_(*written),
         valid_(*valid),
         cycle_(cycle) {
@@ -62,7 +65,7 @@ class BatchWriter : public SampleWriter {
     // Sources emit one family many times in a row; remembering the last one skips a lookup.
     // Compared by content: sources may build names in a reused buffer.
     if (desc.name != last_name_) {
-      last_family_ = table_->InternFamily(desc);
+      last_family_ = FamilyRef(desc);
       last_name_.assign(desc.name.data(), desc.name.size());
     }
     uint32_t ref = table_->InternSeries(last_family_, labels);
@@ -91,9 +94,21 @@ class BatchWriter : public SampleWriter {
   }
 
  private:
+  uint32_t FamilyRef(const MetricDesc& desc) {
+    const char* data = desc.name.data();
+    FamilyRefCache::Entry& e =
+        family_refs_.entries[(reinterpret_cast<uintptr_t>(data) >> 3) % FamilyRefCache::kSize];
+    if (e.data == data && e.name == desc.name) return e.ref;
+    e.ref = table_->InternFamily(desc);
+    e.data = data;
+    e.name.assign(desc.name.data(), desc.name.size());
+    return e.ref;
+  }
+
   SeriesTable* table_;
   CollectedBatch* batch_;
   std::string& last_name_;
+  FamilyRefCache& family_refs_;
   std::vector<uint32_t>& written_;
   std::vector<uint8_t>& valid_;
   const uint32_t cycle_;
@@ -133,7 +148,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     cycle_ = 1;
   }
   if (cycle_files_ != nullptr) cycle_files_->BeginCycle();
-  BatchWriter writer(table_, batch, &name_cache_, &written_, &valid_, cycle_);
+  BatchWriter writer(table_, batch, &name_cache_, &family_refs_, &written_, &valid_, cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
     const bool account = !costs_.empty();

@@ -5,6 +5,7 @@
 // node_scrape_collector_* under our namespace).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,20 @@ struct CollectedBatch {
   int64_t timestamp_ms = 0;  // collection start, Unix milliseconds
   std::vector<uint32_t> refs;
   std::vector<double> values;
+};
+
+// Family refs by the address of a MetricDesc's name, verified by content (a source may build
+// names in a reused buffer). Sources interleave families (per interface, per source outcome), so
+// the writer's last-family shortcut misses often; this spares those misses the table's lock and a
+// string hash. Direct-mapped: a collision only costs a lookup in the table.
+struct FamilyRefCache {
+  struct Entry {
+    const char* data = nullptr;
+    uint32_t ref = 0;
+    std::string name;
+  };
+  static constexpr size_t kSize = 256;
+  std::vector<Entry> entries = std::vector<Entry>(kSize);
 };
 
 class Collection {
@@ -72,6 +87,7 @@ class Collection {
   std::vector<SourceCost> costs_;        // per source, while cost accounting is on
   size_t last_size_ = 0;
   std::string name_cache_;
+  FamilyRefCache family_refs_;
   std::vector<uint32_t> written_;  // per series ref: the cycle it was last written in
   uint32_t cycle_ = 0;
   uint64_t duplicate_samples_ = 0;

@@ -183,5 +183,44 @@ TEST_CASE("Series the collector would reject are dropped and counted, not sent",
   CHECK(rec.values.at("hostmon_agent_invalid_series_samples_total") == 6);  // three per cycle
 }
 
+// Builds each family's name in one reused buffer, as a textfile-like source may: the same name
+// address holds a different name on every Add, and two families alternate.
+class ReusedNameBufferSource : public Source {
+ public:
+  absl::Status Collect(SampleWriter& out) override {
+    for (int i = 0; i < 3; ++i) {
+      for (const char* name : {"test_alpha", "test_beta"}) {
+        name_.assign(name);
+        MetricDesc desc{name_, kGauge, "test"};
+        std::string value = std::to_string(i);
+        LabelRef label{"i", value};
+        out.Add(desc, {&label, 1}, name_ == "test_alpha" ? i : 10 + i);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string name_;
+};
+
+TEST_CASE("Family refs follow the name's content, not its address", "[agent][collection]") {
+  std::vector<Collection::NamedSource> sources;
+  sources.push_back({"reused", std::make_unique<ReusedNameBufferSource>()});
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, std::move(sources), &clock);
+  CollectedBatch batch;
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    c.CollectOnce(&batch);
+    auto s = Samples(table, batch);
+    for (int i = 0; i < 3; ++i) {
+      std::string l = "{i=\"" + std::to_string(i) + "\"}";
+      CHECK(s.at("test_alpha" + l) == i);
+      CHECK(s.at("test_beta" + l) == 10 + i);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hostmon::agent
