@@ -321,7 +321,7 @@ absl::Status HostStore::ValidateBatch(const pb::Batch& batch, const StreamState&
     absl::string_view family =
         nf != new_families.end()
             ? nf->second
-            : absl::string_view(stream.families.at(s.family_ref())->name->name);
+            : absl::string_view((*stream.families.find(s.family_ref()))->name->name);
     labels.clear();
     for (const pb::Label& l : s.labels()) labels.push_back({l.name(), l.value()});
     size_t failed = 0;
@@ -420,9 +420,8 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::Apply(const pb::Batch& batch, 
   LabelPairs labels;
   for (const pb::SeriesDef& d : batch.series_defs()) {
     auto fit = families.find(d.family_ref());
-    const Family* family = fit != families.end()
-                               ? fit->second.get()
-                               : stream->families.find(d.family_ref())->second.get();
+    const Family* family =
+        fit != families.end() ? fit->second.get() : stream->families.find(d.family_ref())->get();
     labels.clear();
     for (const pb::Label& l : d.labels()) labels.emplace_back(l.name(), l.value());
     series[d.ref()] = StreamState::Series{interner_->InternSeries(*family, labels), family};
@@ -490,7 +489,7 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyToHost(
   }
   auto lookup = [&](uint32_t ref) -> const StreamState::Series& {
     auto it = series->find(ref);
-    return it != series->end() ? it->second : stream->series.find(ref)->second;
+    return it != series->end() ? it->second : *stream->series.find(ref);
   };
   bool duplicate = stream->epoch == host.epoch && host.applied.Seen(batch.sequence());
   const uint64_t fingerprint = Fingerprint(batch);
@@ -535,8 +534,8 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyToHost(
 
   // Definitions are recorded even for duplicate batches: a re-send on a new stream carries the
   // definitions that later batches of that stream rely on.
-  for (auto& [ref, f] : *families) stream->families[ref] = std::move(f);
-  for (auto& [ref, s] : *series) stream->series[ref] = std::move(s);
+  for (auto& [ref, f] : *families) stream->families.insert_or_assign(ref, std::move(f));
+  for (auto& [ref, s] : *series) stream->series.insert_or_assign(ref, std::move(s));
   if (duplicate) {
     // Applied before, so acknowledging it again is the truth, whatever its timestamps.
     host.last_seen = now;
@@ -569,7 +568,7 @@ absl::StatusOr<HostStore::ApplyResult> HostStore::ApplyToHost(
   }
   const int64_t now_ns = absl::ToUnixNanos(now);
   for (int i = 0; i < batch.series_refs_size(); ++i) {
-    const StreamState::Series& s = stream->series.find(batch.series_refs(i))->second;
+    const StreamState::Series& s = *stream->series.find(batch.series_refs(i));
     // CheckTimestamps proved this sum in range.
     int64_t ts = batch.timestamp_ms() + (has_offsets ? batch.sample_timestamp_offsets_ms(i) : 0);
     auto [it, added] = host.index.try_emplace(s.desc.get(), host.slots.size());

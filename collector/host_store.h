@@ -37,6 +37,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "collector/batch_observer.h"
+#include "collector/ref_map.h"
 #include "collector/series_intern.h"
 #include "common/clock.h"
 #include "common/host_identity.h"
@@ -104,6 +105,7 @@ struct StreamState {
   struct Series {
     Ref<SeriesDesc> desc;
     const Family* family = nullptr;  // as this stream defined it; held by `families`
+    explicit operator bool() const { return static_cast<bool>(desc); }
   };
   std::string host;
   std::vector<std::pair<std::string, std::string>> host_labels;  // as attached
@@ -118,8 +120,8 @@ struct StreamState {
   bool attached = false;
   bool goodbye = false;
   bool drained = false;  // the collector closed the stream (shutdown), not the agent
-  absl::flat_hash_map<uint32_t, Ref<Family>> families;
-  absl::flat_hash_map<uint32_t, Series> series;
+  RefMap<Ref<Family>> families;
+  RefMap<Series> series;
   std::shared_ptr<HostRecord> record;  // the attached host
 };
 
