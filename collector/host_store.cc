@@ -2,6 +2,7 @@
 #include "collector/host_store.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
@@ -107,7 +108,6 @@ struct HostRecord {
   uint64_t active_stream = 0;  // the newest attached stream; only its batches are applied
   std::string client;          // StreamState::client of the newest stream
   std::string agent_version;
-  bool removed = false;  // gone: no longer in the store's table
   // Content fingerprints of the latest applied sequences: a batch re-using an applied sequence
   // number with other content (another agent with the same epoch) is not a re-send.
   std::array<std::pair<uint64_t, uint64_t>, 64> recent{};
@@ -620,7 +620,6 @@ void HostStore::ExpireHostsLocked(absl::Time now) {
             GoneHost{std::move(host.labels), host.last_seen, host.last_batch,
                      host.last_seen + host.staleness, std::move(host.agent_version)};
         // A reader or a stream's state may still hold the record: empty it now.
-        host.removed = true;
         host.slots.clear();
         host.slots.shrink_to_fit();
         host.index.clear();
