@@ -22,6 +22,7 @@
 #include "common/build_info.h"
 #include "common/flags.h"
 #include "common/fs_root.h"
+#include "common/kept_files.h"
 #include "common/log.h"
 #include "common/start_error.h"
 #include "common/systemd_notify.h"
@@ -128,6 +129,9 @@ void Stop(Generation* g) {
 
 int AgentMain(int argc, const char* const* argv) {
   ConfigureGrpcLibrary();  // first: no thread exists yet
+  // procfs and sysfs files stay open from one collection to the next (common/kept_files.h): their
+  // opens cost the kernel more than their reads. Never freed: a source may read until exit.
+  common::SetKeptFiles(new common::KeptFiles(common::KeptFiles::Options{}));
   AgentCommandLine cmd;
   const std::string config_file = common::FindFlagValue(argc, argv, "config.file");
   auto current = std::make_unique<Generation>();

@@ -29,4 +29,16 @@ absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_by
 // "regular file", "FIFO", "character device", ... for a stat mode (error messages).
 const char* FileTypeName(unsigned mode);
 
+namespace internal {
+// The two halves of ReadFileTo, shared with KeptFiles (common/kept_files.h).
+// Opens `path` without blocking and checks that it is a regular file; counts the open
+// (common/file_open_count.h). On success *fd is the caller's to close.
+absl::Status OpenRegularFile(const std::string& path, int* fd);
+// Reads `fd` to its end into *out within `max_bytes`, with the errors described above: from
+// offset 0 with pread(2) when `from_start`, else from the current offset with read(2). Does not
+// close `fd`.
+absl::Status ReadOpenFile(int fd, const std::string& path, std::string* out, size_t max_bytes,
+                          bool from_start);
+}  // namespace internal
+
 }  // namespace hostmon::common

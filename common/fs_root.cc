@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "common/bounded_read.h"
 #include "common/file_open_count.h"
+#include "common/kept_files.h"
 
 namespace hostmon::common {
 namespace {
@@ -57,8 +59,25 @@ absl::Status ReadFileTo(const std::string& path, std::string* out) {
   return ReadFileTo(path, out, kDefaultMaxFileBytes);
 }
 
+namespace {
+std::atomic<KeptFiles*> kept_files{nullptr};
+}  // namespace
+
+void SetKeptFiles(KeptFiles* files) { kept_files.store(files, std::memory_order_release); }
+
 absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_bytes) {
+  if (KeptFiles* kept = kept_files.load(std::memory_order_acquire); kept != nullptr) {
+    return kept->Read(path, out, max_bytes);
+  }
   out->clear();
+  int fd = -1;
+  if (absl::Status s = internal::OpenRegularFile(path, &fd); !s.ok()) return s;
+  absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/false);
+  ::close(fd);
+  return s;
+}
+
+absl::Status internal::OpenRegularFile(const std::string& path, int* fd_out) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     int err = errno;
@@ -77,11 +96,17 @@ absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_by
     return absl::UnavailableError(
         absl::StrCat(path, ": not a regular file (", FileTypeName(st.st_mode), "), not read"));
   }
+  *fd_out = fd;
+  return absl::OkStatus();
+}
+
+absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string* out,
+                                    size_t max_bytes, bool from_start) {
+  out->clear();
   if (out->capacity() < 4096) out->reserve(4096);
   while (true) {
     size_t used = out->size();
     if (used > max_bytes) {
-      ::close(fd);
       // Give the memory back: a reused buffer must not keep the size of a runaway file.
       out->clear();
       out->shrink_to_fit();
@@ -92,7 +117,9 @@ absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_by
     // resize within capacity does not allocate; read straight into the string's buffer. One byte
     // past the cap is enough to tell a file over it.
     out->resize(std::min(out->capacity(), max_bytes + 1));
-    ssize_t n = ::read(fd, out->data() + used, out->size() - used);
+    ssize_t n = from_start
+                    ? ::pread(fd, out->data() + used, out->size() - used, static_cast<off_t>(used))
+                    : ::read(fd, out->data() + used, out->size() - used);
     if (n < 0) {
       if (errno == EINTR) {
         out->resize(used);
@@ -100,13 +127,11 @@ absl::Status ReadFileTo(const std::string& path, std::string* out, size_t max_by
       }
       int err = errno;
       out->resize(used);
-      ::close(fd);
       return absl::UnavailableError(absl::StrCat("read ", path, ": ", std::strerror(err)));
     }
     out->resize(used + static_cast<size_t>(n));
     if (n == 0) break;
   }
-  ::close(fd);
   return absl::OkStatus();
 }
 

@@ -37,7 +37,8 @@ class FsRoot {
 
 // Reads a whole file into *out, reusing its capacity (no allocation once warmed up). Works for
 // procfs/sysfs files, whose stat size is 0. NotFound when the file does not exist; the message
-// names the path.
+// names the path. Once the agent has installed KeptFiles (common/kept_files.h), procfs and sysfs
+// files stay open from one read to the next.
 absl::Status ReadFileTo(const std::string& path, std::string* out);
 
 }  // namespace hostmon::common

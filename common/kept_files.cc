@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common/kept_files.h"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "common/bounded_read.h"
+
+namespace hostmon::common {
+
+struct KeptFiles::Entry {
+  explicit Entry(int fd) : fd(fd) {}
+  ~Entry() { ::close(fd); }
+  Entry(const Entry&) = delete;
+  Entry& operator=(const Entry&) = delete;
+
+  const int fd;
+  // Serializes reads of the descriptor: the kernel's seq_file position is per open file.
+  absl::Mutex mu;
+  // Guarded by KeptFiles::mu_.
+  Dir* dir = nullptr;
+  std::string dir_path;
+  DirId dir_id;
+  absl::Time last_used;
+};
+
+namespace {
+
+std::string ParentDir(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+size_t FdBudget(size_t wanted) {
+  struct rlimit rl;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return wanted;
+  return std::min<size_t>(wanted, static_cast<size_t>(rl.rlim_cur / 2));
+}
+
+}  // namespace
+
+bool KeptFiles::IsProcOrSys(int fd) {
+  struct statfs fs;
+  if (::fstatfs(fd, &fs) != 0) return false;
+  return fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC;
+}
+
+KeptFiles::KeptFiles(Options options, const Clock* clock)
+    : options_(options), clock_(clock), max_files_(FdBudget(options.max_files)) {}
+
+KeptFiles::~KeptFiles() = default;
+
+KeptFiles::Stats KeptFiles::stats() const {
+  absl::MutexLock l(&mu_);
+  Stats s = stats_;
+  s.kept = files_.size();
+  return s;
+}
+
+KeptFiles::DirId KeptFiles::CheckDir(const std::string& dir, Dir* d, absl::Time now) {
+  if (now - d->checked < options_.dir_check) return d->id;
+  struct stat st;
+  DirId id;
+  if (::stat(dir.c_str(), &st) == 0) id = DirId{true, st.st_dev, st.st_ino};
+  d->id = id;
+  d->checked = now;
+  return id;
+}
+
+void KeptFiles::Forget(const std::string& path, const Entry* e) {
+  auto it = files_.find(path);
+  if (it == files_.end() || it->second.get() != e) return;  // already replaced or swept
+  Dir* d = it->second->dir;
+  files_.erase(it);
+  ++stats_.reopens;
+  if (d != nullptr && --d->files == 0) dirs_.erase(e->dir_path);
+}
+
+void KeptFiles::MaybeSweep(absl::Time now) {
+  if (now - last_sweep_ < options_.idle_close / 4) return;
+  last_sweep_ = now;
+  for (auto it = files_.begin(); it != files_.end();) {
+    Entry& e = *it->second;
+    if (now - e.last_used < options_.idle_close) {
+      ++it;
+      continue;
+    }
+    if (--e.dir->files == 0) dirs_.erase(e.dir_path);
+    // A reader holding the entry keeps its descriptor open until it is done.
+    files_.erase(it++);
+  }
+}
+
+absl::Status KeptFiles::Read(const std::string& path, std::string* out, size_t max_bytes) {
+  const absl::Time now = clock_->Now();
+  std::shared_ptr<Entry> e;
+  {
+    absl::MutexLock l(&mu_);
+    MaybeSweep(now);
+    if (auto it = files_.find(path); it != files_.end()) {
+      Entry& k = *it->second;
+      if (CheckDir(k.dir_path, k.dir, now) == k.dir_id) {
+        k.last_used = now;
+        e = it->second;
+        ++stats_.kept_reads;
+      } else {
+        Forget(path, &k);
+      }
+    }
+  }
+  if (e != nullptr) {
+    absl::Status s;
+    {
+      absl::MutexLock l(&e->mu);
+      s = internal::ReadOpenFile(e->fd, path, out, max_bytes, /*from_start=*/true);
+    }
+    if (s.ok()) return s;
+    absl::MutexLock l(&mu_);
+    Forget(path, e.get());
+    // Too large stays too large; any other failure (a removed device, an exited process) is
+    // answered by a new open, as a first read would be.
+    if (absl::IsResourceExhausted(s)) return s;
+  }
+  return OpenAndRead(path, out, max_bytes, now);
+}
+
+absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, size_t max_bytes,
+                                    absl::Time now) {
+  // The directory's identity is taken before the open: if the path changes in between, the
+  // descriptor is of the newer object and the next check opens it again; never the reverse.
+  const std::string dir_path = ParentDir(path);
+  DirId dir_id;
+  {
+    absl::MutexLock l(&mu_);
+    if (files_.size() < max_files_) {
+      Dir& d = dirs_[dir_path];
+      dir_id = CheckDir(dir_path, &d, now);
+      if (d.files == 0) dirs_.erase(dir_path);  // created here; kept only with a file below it
+    }
+  }
+  out->clear();
+  int fd = -1;
+  if (absl::Status s = internal::OpenRegularFile(path, &fd); !s.ok()) return s;
+  {
+    absl::MutexLock l(&mu_);
+    ++stats_.opens;
+  }
+  const bool keep = dir_id.exists && (options_.keepable ? options_.keepable(fd) : IsProcOrSys(fd));
+  absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep);
+  if (!keep || !s.ok()) {
+    ::close(fd);
+    return s;
+  }
+  auto entry = std::make_shared<Entry>(fd);
+  absl::MutexLock l(&mu_);
+  if (files_.size() >= max_files_ || files_.contains(path)) return s;  // entry closes fd
+  Dir& d = dirs_[dir_path];
+  if (d.files == 0) {
+    d.id = dir_id;
+    d.checked = now;
+  }
+  ++d.files;
+  entry->dir = &d;
+  entry->dir_path = dir_path;
+  entry->dir_id = dir_id;
+  entry->last_used = now;
+  files_.emplace(path, std::move(entry));
+  return s;
+}
+
+}  // namespace hostmon::common
