@@ -36,9 +36,9 @@ namespace internal {
 absl::Status OpenRegularFile(const std::string& path, int* fd);
 // Reads `fd` to its end into *out within `max_bytes`, with the errors described above: from
 // offset 0 with pread(2) when `from_start`, else from the current offset with read(2). Does not
-// close `fd`.
+// close `fd`. A failed read(2) leaves its errno in *read_errno when given.
 absl::Status ReadOpenFile(int fd, const std::string& path, std::string* out, size_t max_bytes,
-                          bool from_start);
+                          bool from_start, int* read_errno = nullptr);
 }  // namespace internal
 
 }  // namespace hostmon::common

@@ -101,7 +101,7 @@ absl::Status internal::OpenRegularFile(const std::string& path, int* fd_out) {
 }
 
 absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string* out,
-                                    size_t max_bytes, bool from_start) {
+                                    size_t max_bytes, bool from_start, int* read_errno) {
   out->clear();
   if (out->capacity() < 4096) out->reserve(4096);
   while (true) {
@@ -127,6 +127,7 @@ absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string
       }
       int err = errno;
       out->resize(used);
+      if (read_errno != nullptr) *read_errno = err;
       return absl::UnavailableError(absl::StrCat("read ", path, ": ", std::strerror(err)));
     }
     out->resize(used + static_cast<size_t>(n));

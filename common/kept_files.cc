@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
 
 #include "common/bounded_read.h"
@@ -38,6 +39,14 @@ std::string ParentDir(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+// A read error that says the descriptor no longer stands for a file: a removed kernfs node (a
+// device gone), an exited process. Any other error is the file's own answer, the same through a
+// new open (the speed of a link that is down: EINVAL), and keeps the descriptor.
+bool Stale(int err) {
+  return err == ENODEV || err == ESRCH || err == ENOENT || err == ESTALE || err == EBADF ||
+         err == EIO;
 }
 
 size_t FdBudget(size_t wanted) {
@@ -119,14 +128,15 @@ absl::Status KeptFiles::Read(const std::string& path, std::string* out, size_t m
   }
   if (e != nullptr) {
     absl::Status s;
+    int err = 0;
     {
       absl::MutexLock l(&e->mu);
-      s = internal::ReadOpenFile(e->fd, path, out, max_bytes, /*from_start=*/true);
+      s = internal::ReadOpenFile(e->fd, path, out, max_bytes, /*from_start=*/true, &err);
     }
-    if (s.ok()) return s;
+    if (s.ok() || (err != 0 && !Stale(err))) return s;
     absl::MutexLock l(&mu_);
     Forget(path, e.get());
-    // Too large stays too large; any other failure (a removed device, an exited process) is
+    // Too large stays too large; a stale descriptor (a removed device, an exited process) is
     // answered by a new open, as a first read would be.
     if (absl::IsResourceExhausted(s)) return s;
   }
@@ -155,8 +165,9 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     ++stats_.opens;
   }
   const bool keep = dir_id.exists && (options_.keepable ? options_.keepable(fd) : IsProcOrSys(fd));
-  absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep);
-  if (!keep || !s.ok()) {
+  int err = 0;
+  absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep, &err);
+  if (!keep || !(s.ok() || (err != 0 && !Stale(err)))) {
     ::close(fd);
     return s;
   }

@@ -13,8 +13,9 @@
 //
 // What keeps it right:
 //  - A file that is gone fails its read (a removed device: ENODEV; an exited process: ESRCH).
-//    Any failed read drops the descriptor, and the file is opened anew, which answers as a first
-//    open would (NotFound for a file that no longer exists).
+//    Such a read drops the descriptor, and the file is opened anew, which answers as a first
+//    open would (NotFound for a file that no longer exists). Other read errors are the file's
+//    answer (a down link's speed: EINVAL) and keep the descriptor, as the next read may succeed.
 //  - A path that now names another object (a renamed network interface, or another interface that
 //    took its name): each kept file remembers the identity (device, inode) of its directory when
 //    it was opened. The directory is stat(2)ed again when its last check is older than
