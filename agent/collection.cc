@@ -42,16 +42,19 @@ class BatchWriter : public SampleWriter {
   // `valid[ref]` whether its labels were checked (1: fine, 2: dropped).
   BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache,
               FamilyRefCache* family_refs, std::vector<uint32_t>* written,
-              std::vector<uint8_t>* valid, uint32_t cycle)
+              std::vector<uint32_t>* order, std::vector<uint8_t>* valid, uint32_t cycle)
       : table_(table),
         batch_(batch),
         last_name_(*name_cache),
         family_refs_(*family_refs),
         written_(*written),
+        order_(*order),
         valid_(*valid),
         cycle_(cycle) {
     last_name_.clear();
   }
+  // The next collection's hints end where this one ended.
+  ~BatchWriter() { order_.resize(position_); }
 
   // Samples dropped because the collector would reject their series' labels.
   uint64_t invalid() const { return invalid_; }
@@ -68,7 +71,16 @@ class BatchWriter : public SampleWriter {
       last_family_ = FamilyRef(desc);
       last_name_.assign(desc.name.data(), desc.name.size());
     }
-    uint32_t ref = table_->InternSeries(last_family_, labels);
+    // The sources write the same series in the same order every cycle: the series at this
+    // position last time is the likely one, checked cheaply before the full lookup.
+    uint32_t ref = table_->InternSeries(
+        last_family_, labels, position_ < order_.size() ? order_[position_] : SeriesTable::kNoHint);
+    if (position_ < order_.size()) {
+      order_[position_] = ref;
+    } else {
+      order_.push_back(ref);
+    }
+    ++position_;
     if (ref >= written_.size()) written_.resize(ref + 1, 0);
     if (ref >= valid_.size()) valid_.resize(ref + 1, 0);
     if (valid_[ref] == 0) {  // checked once per series
@@ -110,6 +122,8 @@ class BatchWriter : public SampleWriter {
   std::string& last_name_;
   FamilyRefCache& family_refs_;
   std::vector<uint32_t>& written_;
+  std::vector<uint32_t>& order_;
+  size_t position_ = 0;
   std::vector<uint8_t>& valid_;
   const uint32_t cycle_;
   uint64_t invalid_ = 0;
@@ -148,7 +162,8 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     cycle_ = 1;
   }
   if (cycle_files_ != nullptr) cycle_files_->BeginCycle();
-  BatchWriter writer(table_, batch, &name_cache_, &family_refs_, &written_, &valid_, cycle_);
+  BatchWriter writer(table_, batch, &name_cache_, &family_refs_, &written_, &order_, &valid_,
+                     cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
     const bool account = !costs_.empty();

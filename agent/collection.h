@@ -89,6 +89,7 @@ class Collection {
   std::string name_cache_;
   FamilyRefCache family_refs_;
   std::vector<uint32_t> written_;  // per series ref: the cycle it was last written in
+  std::vector<uint32_t> order_;    // the series refs of the last collection, in the order written
   uint32_t cycle_ = 0;
   uint64_t duplicate_samples_ = 0;
   bool duplicates_logged_ = false;

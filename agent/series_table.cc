@@ -12,8 +12,21 @@ uint32_t SeriesTable::InternFamily(const MetricDesc& desc) {
   return ref;
 }
 
-uint32_t SeriesTable::InternSeries(uint32_t family, LabelSpan labels) {
+namespace {
+
+bool SameSeries(const SeriesTable::Series& s, uint32_t family, LabelSpan labels) {
+  if (s.family != family || s.labels.size() != labels.size()) return false;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (s.labels[i].first != labels[i].name || s.labels[i].second != labels[i].value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+uint32_t SeriesTable::InternSeries(uint32_t family, LabelSpan labels, uint32_t hint) {
   absl::MutexLock lock(&mu_);
+  if (hint < series_.size() && SameSeries(series_[hint], family, labels)) return hint;
   // Key: 4 bytes of family ref, then name\0value\0 per label. Built in a reused buffer so the
   // lookup of an existing series does not allocate.
   key_.clear();

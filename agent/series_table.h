@@ -32,8 +32,13 @@ class SeriesTable {
 
   // Returns the ref of (desc.name); the first desc seen for a name defines type and help.
   uint32_t InternFamily(const MetricDesc& desc) ABSL_LOCKS_EXCLUDED(mu_);
-  // Returns the ref of (family, labels). Allocation-free when the series exists.
-  uint32_t InternSeries(uint32_t family, LabelSpan labels) ABSL_LOCKS_EXCLUDED(mu_);
+  // Returns the ref of (family, labels). Allocation-free when the series exists. `hint` is the
+  // ref the caller expects (a collection writes the same series in the same order every cycle):
+  // when it is the series, the lookup compares the labels instead of building, hashing and
+  // comparing the full key. Any hint is safe; kNoHint skips the check.
+  static constexpr uint32_t kNoHint = UINT32_MAX;
+  uint32_t InternSeries(uint32_t family, LabelSpan labels, uint32_t hint = kNoHint)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Calls fn(const Family&) / fn(const Series&) under the table's lock; refs must be valid.
   template <typename Fn>

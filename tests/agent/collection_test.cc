@@ -222,5 +222,82 @@ TEST_CASE("Family refs follow the name's content, not its address", "[agent][col
   }
 }
 
+// Writes a different order and set of series each cycle: the positional hints of the last cycle
+// are wrong for most samples.
+class ShiftingSource : public Source {
+ public:
+  absl::Status Collect(SampleWriter& out) override {
+    static constexpr MetricDesc kA{"test_a", kGauge, "a"};
+    static constexpr MetricDesc kB{"test_b", kGauge, "b"};
+    ++cycle_;
+    std::vector<int> ids = {0, 1, 2, 3};
+    if (cycle_ % 2 == 0) std::reverse(ids.begin(), ids.end());
+    if (cycle_ == 3) ids.insert(ids.begin() + 1, 9);  // a new series in the middle
+    for (int id : ids) {
+      std::string v = std::to_string(id);
+      LabelRef l{"id", v};
+      out.Add(kA, {&l, 1}, 100 * cycle_ + id);
+      out.Add(kB, {&l, 1}, -id);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  int cycle_ = 0;
+};
+
+TEST_CASE("Series keep their refs when the sources change their order", "[agent][collection]") {
+  std::vector<Collection::NamedSource> sources;
+  sources.push_back({"shifting", std::make_unique<ShiftingSource>()});
+  SeriesTable table;
+  testing::FakeClock clock;
+  Collection c(&table, std::move(sources), &clock);
+  CollectedBatch batch;
+  std::map<std::string, uint32_t> refs;
+  for (int cycle = 1; cycle <= 5; ++cycle) {
+    c.CollectOnce(&batch);
+    auto s = Samples(table, batch);
+    std::vector<int> ids = {0, 1, 2, 3};
+    if (cycle == 3) ids.push_back(9);
+    for (int id : ids) {
+      const std::string l = "{id=\"" + std::to_string(id) + "\"}";
+      CHECK(s.at("test_a" + l) == 100 * cycle + id);
+      CHECK(s.at("test_b" + l) == -id);
+    }
+    CHECK(s.count("test_a{id=\"9\"}") == (cycle == 3 ? 1 : 0));
+  }
+  // One ref per series, whatever order they came in: 5 ids x 2 families, plus the self metrics.
+  size_t test_series = 0;
+  for (uint32_t ref = 0; ref < table.series_count(); ++ref) {
+    table.WithSeriesAndFamily(ref, [&](const SeriesTable::Series&, const SeriesTable::Family& f) {
+      if (f.name == "test_a" || f.name == "test_b") ++test_series;
+    });
+  }
+  CHECK(test_series == 10);
+}
+
+TEST_CASE("SeriesTable::InternSeries takes any hint", "[agent][collection]") {
+  SeriesTable table;
+  const uint32_t f = table.InternFamily({"m", kGauge, "m"});
+  const uint32_t g = table.InternFamily({"n", kGauge, "n"});
+  const LabelRef a[] = {{"x", "1"}, {"y", "2"}};
+  const LabelRef b[] = {{"x", "1"}};
+  const LabelRef c[] = {{"x", "1"}, {"y", "3"}};
+  const uint32_t ra = table.InternSeries(f, a);
+  const uint32_t rb = table.InternSeries(f, b);
+  const uint32_t rc = table.InternSeries(f, c);
+  const uint32_t rg = table.InternSeries(g, a);
+  CHECK(table.InternSeries(f, a, ra) == ra);  // right hint
+  CHECK(table.InternSeries(f, a, rb) == ra);  // a prefix of the labels
+  CHECK(table.InternSeries(f, a, rc) == ra);  // another value
+  CHECK(table.InternSeries(f, a, rg) == ra);  // another family
+  CHECK(table.InternSeries(f, b, ra) == rb);  // more labels
+  CHECK(table.InternSeries(f, a, 12345) == ra);
+  CHECK(table.InternSeries(f, a, SeriesTable::kNoHint) == ra);
+  const LabelRef d[] = {{"x", "9"}};
+  CHECK(table.InternSeries(f, d, rb) == 4);  // new despite a hint
+  CHECK(table.series_count() == 5);
+}
+
 }  // namespace
 }  // namespace hostmon::agent
