@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/process/process_source.h"
 
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <memory>
@@ -48,8 +51,7 @@ class ProcessSource : public Source {
     HM_RETURN_IF_ERROR(common::ReadFileTo(limits_path_, &text_));
     ProcessLimits limits;
     HM_RETURN_IF_ERROR(ParseProcessLimits(text_, &limits));
-    size_t fds = 0;
-    HM_RETURN_IF_ERROR(common::ForEachDirEntry(fd_dir_, [&](const common::DirEntry&) { ++fds; }));
+    HM_ASSIGN_OR_RETURN(const size_t fds, OpenFds());
     if (boot_time_ < 0) {
       // Boot time does not change while we run: read it once (in the first collection, from the
       // read the cpu and stat sources share).
@@ -72,7 +74,32 @@ class ProcessSource : public Source {
   }
 
  private:
+  // The number of open descriptors. Since Linux 6.2 the size of a procfs /proc/PID/fd is that
+  // number (fs/proc/fd.c, proc_fd_getattr): one stat(2) instead of a listing, whose cost grows
+  // with every descriptor (each entry is looked up in the dentry cache). The same fast path and
+  // fallback as node_exporter's procfs library (FileDescriptorsLen); the listing is what older
+  // kernels and a tree that is not procfs (tests) get.
+  absl::StatusOr<size_t> OpenFds() {
+    if (size_from_stat_ != 0) {
+      struct stat st;
+      if (::stat(fd_dir_.c_str(), &st) == 0 && st.st_size > 0) {
+        if (size_from_stat_ < 0) {
+          struct statfs fs;
+          size_from_stat_ =
+              ::statfs(fd_dir_.c_str(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC ? 1 : 0;
+        }
+        if (size_from_stat_ == 1) return static_cast<size_t>(st.st_size);
+      } else {
+        size_from_stat_ = 0;
+      }
+    }
+    size_t fds = 0;
+    HM_RETURN_IF_ERROR(common::ForEachDirEntry(fd_dir_, [&](const common::DirEntry&) { ++fds; }));
+    return fds;
+  }
+
   std::string stat_path_, limits_path_, fd_dir_;
+  int size_from_stat_ = -1;  // -1: not known yet; 0: list the directory; 1: stat's size
   std::shared_ptr<CycleFile> proc_stat_;
   double page_size_;
   double boot_time_ = -1;

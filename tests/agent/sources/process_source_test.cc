@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/process/process_source.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -65,6 +66,22 @@ TEST_CASE("The process source reports the agent's own resources", "[agent][proce
   CHECK(rec.samples.at("process_virtual_memory_max_bytes") == Approx(1.8446744073709552e19));
   CHECK(rec.samples.at("process_start_time_seconds") == Approx(1795274682 + 5600.02));
   CHECK(rec.types.at("process_cpu_seconds_total") == kCounter);
+}
+
+TEST_CASE("The process source counts this process's open descriptors", "[agent][process]") {
+  common::FsRoot fs;  // the real /proc: the fd directory's size on Linux 6.2+, else a listing
+  SourcePtr src = MakeProcessSource(SourceContext{&fs}).value();
+  testing::SampleRecorder rec;
+  REQUIRE(src->Collect(rec).ok());
+  const double before = rec.samples.at("process_open_fds");
+  int fds[6];
+  for (int& fd : fds) fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  testing::SampleRecorder more;
+  REQUIRE(src->Collect(more).ok());
+  for (int fd : fds) ::close(fd);
+  // Other threads of the test binary may open or close descriptors meanwhile, but not 6 at once.
+  CHECK(more.samples.at("process_open_fds") >= before + 4);
+  CHECK(more.samples.at("process_open_fds") <= before + 8);
 }
 
 TEST_CASE("The process source fails when /proc/self is missing", "[agent][process]") {
