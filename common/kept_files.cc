@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/strings/string_view.h"
 #include "common/bounded_read.h"
 
 namespace hostmon::common {
@@ -34,13 +35,6 @@ struct KeptFiles::Entry {
 
 namespace {
 
-std::string ParentDir(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 // A read error that says the descriptor no longer stands for a file: a removed kernfs node (a
 // device gone), an exited process. Any other error is the file's own answer, the same through a
 // new open (the speed of a link that is down: EINVAL), and keeps the descriptor.
@@ -56,6 +50,24 @@ size_t FdBudget(size_t wanted) {
 }
 
 }  // namespace
+
+std::string KeptFiles::ParentDir(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string KeptFiles::RenamableObjectDir(const std::string& path) {
+  for (absl::string_view cls : {"/class/net/", "/class/infiniband/"}) {
+    const size_t at = path.find(cls.data(), 0, cls.size());
+    if (at == std::string::npos) continue;
+    const size_t name_end = path.find('/', at + cls.size());
+    if (name_end == std::string::npos) return "";  // a file directly in the class directory
+    return path.substr(0, name_end);
+  }
+  return "";
+}
 
 bool KeptFiles::IsProcOrSys(int fd) {
   struct statfs fs;
@@ -88,10 +100,13 @@ KeptFiles::DirId KeptFiles::CheckDir(const std::string& dir, Dir* d, absl::Time 
 void KeptFiles::Forget(const std::string& path, const Entry* e) {
   auto it = files_.find(path);
   if (it == files_.end() || it->second.get() != e) return;  // already replaced or swept
-  Dir* d = it->second->dir;
-  files_.erase(it);
   ++stats_.reopens;
-  if (d != nullptr && --d->files == 0) dirs_.erase(e->dir_path);
+  Release(*it->second);
+  files_.erase(it);  // may destroy the entry: nothing of it is used after this
+}
+
+void KeptFiles::Release(const Entry& e) {
+  if (e.dir != nullptr && --e.dir->files == 0) dirs_.erase(e.dir_path);
 }
 
 void KeptFiles::MaybeSweep(absl::Time now) {
@@ -103,7 +118,7 @@ void KeptFiles::MaybeSweep(absl::Time now) {
       ++it;
       continue;
     }
-    if (--e.dir->files == 0) dirs_.erase(e.dir_path);
+    Release(e);
     // A reader holding the entry keeps its descriptor open until it is done.
     files_.erase(it++);
   }
@@ -117,7 +132,7 @@ absl::Status KeptFiles::Read(const std::string& path, std::string* out, size_t m
     MaybeSweep(now);
     if (auto it = files_.find(path); it != files_.end()) {
       Entry& k = *it->second;
-      if (CheckDir(k.dir_path, k.dir, now) == k.dir_id) {
+      if (k.dir == nullptr || CheckDir(k.dir_path, k.dir, now) == k.dir_id) {
         k.last_used = now;
         e = it->second;
         ++stats_.kept_reads;
@@ -147,11 +162,13 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
                                     absl::Time now) {
   // The directory's identity is taken before the open: if the path changes in between, the
   // descriptor is of the newer object and the next check opens it again; never the reverse.
-  const std::string dir_path = ParentDir(path);
+  const std::string dir_path = options_.identity_dir(path);
+  bool room = false;
   DirId dir_id;
   {
     absl::MutexLock l(&mu_);
-    if (files_.size() < max_files_) {
+    room = files_.size() < max_files_;
+    if (room && !dir_path.empty()) {
       Dir& d = dirs_[dir_path];
       dir_id = CheckDir(dir_path, &d, now);
       if (d.files == 0) dirs_.erase(dir_path);  // created here; kept only with a file below it
@@ -164,7 +181,7 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     absl::MutexLock l(&mu_);
     ++stats_.opens;
   }
-  const bool keep = dir_id.exists && (options_.keepable ? options_.keepable(fd) : IsProcOrSys(fd));
+  const bool keep = room && (dir_path.empty() || dir_id.exists) && options_.keepable(fd);
   int err = 0;
   absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep, &err);
   if (!keep || !(s.ok() || (err != 0 && !Stale(err)))) {
@@ -174,15 +191,17 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
   auto entry = std::make_shared<Entry>(fd);
   absl::MutexLock l(&mu_);
   if (files_.size() >= max_files_ || files_.contains(path)) return s;  // entry closes fd
-  Dir& d = dirs_[dir_path];
-  if (d.files == 0) {
-    d.id = dir_id;
-    d.checked = now;
+  if (!dir_path.empty()) {
+    Dir& d = dirs_[dir_path];
+    if (d.files == 0) {
+      d.id = dir_id;
+      d.checked = now;
+    }
+    ++d.files;
+    entry->dir = &d;
+    entry->dir_path = dir_path;
+    entry->dir_id = dir_id;
   }
-  ++d.files;
-  entry->dir = &d;
-  entry->dir_path = dir_path;
-  entry->dir_id = dir_id;
   entry->last_used = now;
   files_.emplace(path, std::move(entry));
   return s;

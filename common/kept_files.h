@@ -16,10 +16,13 @@
 //    Such a read drops the descriptor, and the file is opened anew, which answers as a first
 //    open would (NotFound for a file that no longer exists). Other read errors are the file's
 //    answer (a down link's speed: EINVAL) and keep the descriptor, as the next read may succeed.
-//  - A path that now names another object (a renamed network interface, or another interface that
-//    took its name): each kept file remembers the identity (device, inode) of its directory when
-//    it was opened. The directory is stat(2)ed again when its last check is older than
-//    `dir_check`, so once per collection, and a file whose directory changed is opened anew.
+//  - A path that now names another object. Only network interfaces and InfiniBand devices are
+//    renamed while they exist (the kernel's device_rename); every other object keeps its path
+//    until it is removed, and then the read fails. So a kept file below /class/net/<name> or
+//    /class/infiniband/<name> remembers the identity (device, inode) of that object's directory
+//    when it was opened; the directory is stat(2)ed again when its last check is older than
+//    `dir_check` (once per collection: one stat per interface), and a file whose object changed
+//    (renamed away, or another interface took the name) is opened anew.
 //  - Only procfs and sysfs files (statfs(2) magic) are kept. A file on a disk filesystem (a
 //    textfile, a configuration file, a fake tree in tests) may be replaced by a rename, which a
 //    kept descriptor would not see.
@@ -52,7 +55,9 @@ class KeptFiles {
     absl::Duration dir_check = absl::Milliseconds(200);
     // Which files may be kept; by default procfs and sysfs files (statfs magic). Tests replace it
     // to keep files of a temporary directory.
-    bool (*keepable)(int fd) = nullptr;
+    bool (*keepable)(int fd) = &KeptFiles::IsProcOrSys;
+    // The directory whose identity vouches for a kept file's path, "" for none (see above).
+    std::string (*identity_dir)(const std::string& path) = &KeptFiles::RenamableObjectDir;
   };
   struct Stats {
     uint64_t opens = 0;       // files opened (kept or not)
@@ -74,6 +79,11 @@ class KeptFiles {
 
   // procfs or sysfs: the default Options::keepable.
   static bool IsProcOrSys(int fd);
+  // The default Options::identity_dir: "/sys/class/net/eth0" for
+  // "/sys/class/net/eth0/statistics/rx_bytes", "" for a path of no renamable object.
+  static std::string RenamableObjectDir(const std::string& path);
+  // Options::identity_dir checking every file's own directory (tests).
+  static std::string ParentDir(const std::string& path);
 
  private:
   struct DirId {
@@ -94,6 +104,8 @@ class KeptFiles {
   // The directory's identity as of at most dir_check ago.
   DirId CheckDir(const std::string& dir, Dir* d, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Forget(const std::string& path, const Entry* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops the entry's claim on its directory record.
+  void Release(const Entry& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MaybeSweep(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status OpenAndRead(const std::string& path, std::string* out, size_t max_bytes,
                            absl::Time now);

@@ -29,9 +29,11 @@ using testing::ScopedTempDir;
 
 bool AnyFile(int) { return true; }
 
+// Any file kept, each vouched for by its own directory.
 KeptFiles::Options KeepAny() {
   KeptFiles::Options o;
   o.keepable = &AnyFile;
+  o.identity_dir = &KeptFiles::ParentDir;
   return o;
 }
 
@@ -90,6 +92,19 @@ TEST_CASE("KeptFiles opens a file again when its directory is another one",
   CHECK(absl::IsNotFound(s));
   CHECK(s.message().find(f) != absl::string_view::npos);
   CHECK(k.stats().kept == 0);
+}
+
+TEST_CASE("KeptFiles checks the directories of renamable objects only", "[common][kept_files]") {
+  CHECK(KeptFiles::RenamableObjectDir("/sys/class/net/eth0/statistics/rx_bytes") ==
+        "/sys/class/net/eth0");
+  CHECK(KeptFiles::RenamableObjectDir("/sys/class/net/eth0/mtu") == "/sys/class/net/eth0");
+  CHECK(KeptFiles::RenamableObjectDir("/host/sys/class/infiniband/mlx5_0/ports/1/rate") ==
+        "/host/sys/class/infiniband/mlx5_0");
+  CHECK(KeptFiles::RenamableObjectDir("/sys/class/net/bonding_masters").empty());
+  CHECK(KeptFiles::RenamableObjectDir("/sys/block/sda/stat").empty());
+  CHECK(KeptFiles::RenamableObjectDir("/proc/net/dev").empty());
+  CHECK(KeptFiles::ParentDir("/proc/net/dev") == "/proc/net");
+  CHECK(KeptFiles::ParentDir("/x") == "/");
 }
 
 TEST_CASE("KeptFiles closes a file that was not read for idle_close", "[common][kept_files]") {
