@@ -4,7 +4,7 @@
 //
 // For these files the open costs the kernel more than the content: a path walk (through the
 // symlinks of /sys/class), then the allocation and release of the open file's state. On the
-// agent's default collection (129 files; Debian 12, kernel 6.1, 2-core VM, 2026-12-07),
+// agent's default collection (129 files; Debian 12, kernel 6.18, 2-core VM, 2026-12-07),
 // open + fstat + read + close cost 2.8 ms per pass and a pread(2) at offset 0 on descriptors kept
 // open 0.84 ms. The kernel renders such a file anew on each read from offset 0: seq_file starts
 // over at offset 0, sysctl and sysfs attributes call their show handler per read (seeking to 0 is
