@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <utility>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/bounded_read.h"
 
@@ -69,10 +72,15 @@ std::string KeptFiles::RenamableObjectDir(const std::string& path) {
   return "";
 }
 
-bool KeptFiles::IsProcOrSys(int fd) {
+bool KeptFiles::IsProcOrSys(int fd, const std::string& path) {
   struct statfs fs;
   if (::fstatfs(fd, &fs) != 0) return false;
-  return fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC;
+  if (fs.f_type == SYSFS_MAGIC) return true;
+  if (fs.f_type != PROC_SUPER_MAGIC) return false;
+  for (absl::string_view part : absl::StrSplit(path, '/')) {
+    if (!part.empty() && part != "1" && absl::c_all_of(part, absl::ascii_isdigit)) return false;
+  }
+  return true;
 }
 
 KeptFiles::KeptFiles(Options options, const Clock* clock)
@@ -181,7 +189,7 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     absl::MutexLock l(&mu_);
     ++stats_.opens;
   }
-  const bool keep = room && (dir_path.empty() || dir_id.exists) && options_.keepable(fd);
+  const bool keep = room && (dir_path.empty() || dir_id.exists) && options_.keepable(fd, path);
   int err = 0;
   absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep, &err);
   if (!keep || !(s.ok() || (err != 0 && !Stale(err)))) {

@@ -23,9 +23,10 @@
 //    when it was opened; the directory is stat(2)ed again when its last check is older than
 //    `dir_check` (once per collection: one stat per interface), and a file whose object changed
 //    (renamed away, or another interface took the name) is opened anew.
-//  - Only procfs and sysfs files (statfs(2) magic) are kept. A file on a disk filesystem (a
-//    textfile, a configuration file, a fake tree in tests) may be replaced by a rename, which a
-//    kept descriptor would not see.
+//  - Only procfs and sysfs files (statfs(2) magic) are kept, and of /proc/<pid>/ only init's
+//    (/proc/1/mounts) and the agent's own (/proc/self/). A file on a disk filesystem (a textfile,
+//    a configuration file, a fake tree in tests) may be replaced by a rename, which a kept
+//    descriptor would not see.
 //  - Bounded: at most `max_files` descriptors (and at most half the soft RLIMIT_NOFILE); a file
 //    not read for `idle_close` is closed. Each kept descriptor also holds a small kernel buffer
 //    (a page for most files).
@@ -55,7 +56,7 @@ class KeptFiles {
     absl::Duration dir_check = absl::Milliseconds(200);
     // Which files may be kept; by default procfs and sysfs files (statfs magic). Tests replace it
     // to keep files of a temporary directory.
-    bool (*keepable)(int fd) = &KeptFiles::IsProcOrSys;
+    bool (*keepable)(int fd, const std::string& path) = &KeptFiles::IsProcOrSys;
     // The directory whose identity vouches for a kept file's path, "" for none (see above).
     std::string (*identity_dir)(const std::string& path) = &KeptFiles::RenamableObjectDir;
   };
@@ -77,8 +78,10 @@ class KeptFiles {
 
   Stats stats() const;
 
-  // procfs or sysfs: the default Options::keepable.
-  static bool IsProcOrSys(int fd);
+  // The default Options::keepable: a procfs or sysfs file, except the files of processes other
+  // than init and the agent (/proc/<pid>/...): processes come and go by the thousand, and a
+  // descriptor kept for one that has exited would only wait for its idle close.
+  static bool IsProcOrSys(int fd, const std::string& path);
   // The default Options::identity_dir: "/sys/class/net/eth0" for
   // "/sys/class/net/eth0/statistics/rx_bytes", "" for a path of no renamable object.
   static std::string RenamableObjectDir(const std::string& path);

@@ -27,7 +27,7 @@ namespace {
 using testing::FakeClock;
 using testing::ScopedTempDir;
 
-bool AnyFile(int) { return true; }
+bool AnyFile(int, const std::string&) { return true; }
 
 // Any file kept, each vouched for by its own directory.
 KeptFiles::Options KeepAny() {
@@ -203,6 +203,17 @@ TEST_CASE("KeptFiles keeps a file whose read fails with the file's own answer",
   CHECK(k.stats().kept == 1);
 }
 
+TEST_CASE("KeptFiles keeps no file of another process", "[common][kept_files]") {
+  KeptFiles k(KeptFiles::Options{});
+  const std::string own = absl::StrCat("/proc/", ::getpid(), "/stat");
+  MustRead(k, own);
+  MustRead(k, "/proc/self/stat");
+  MustRead(k, "/proc/1/stat");
+  const KeptFiles::Stats s = k.stats();
+  CHECK(s.kept == 2);  // self and init; the same process by its number is not kept
+  CHECK(s.opens == 3);
+}
+
 TEST_CASE("KeptFiles answers for an exited process as a new open would", "[common][kept_files]") {
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
@@ -213,6 +224,7 @@ TEST_CASE("KeptFiles answers for an exited process as a new open would", "[commo
   const std::string stat = absl::StrCat("/proc/", child, "/stat");
   FakeClock clock;
   KeptFiles::Options o;
+  o.keepable = &AnyFile;  // another process's file, kept to see its read fail
   // No directory check: the failed read of the kept descriptor (ESRCH) is what notices.
   o.dir_check = absl::InfiniteDuration();
   KeptFiles k(o, &clock);
