@@ -189,9 +189,16 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     absl::MutexLock l(&mu_);
     ++stats_.opens;
   }
-  const bool keep = room && (dir_path.empty() || dir_id.exists) && options_.keepable(fd, path);
+  bool keep = room && (dir_path.empty() || dir_id.exists) && options_.keepable(fd, path);
   int err = 0;
   absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep, &err);
+  if (keep && err == ESPIPE) {
+    // A file opened non-seekable (nonseekable_open) refuses pread(2): read it as before, and
+    // never keep it. The failed pread did not move the file offset.
+    keep = false;
+    err = 0;
+    s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/false, &err);
+  }
   if (!keep || !(s.ok() || (err != 0 && !Stale(err)))) {
     ::close(fd);
     return s;
