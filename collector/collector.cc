@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "collector/collector.h"
 
+#include <stdlib.h>
+
 #include <chrono>
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "collector/host_views.h"
 #include "common/build_info.h"
@@ -29,6 +32,18 @@ int OnlyGet(const std::string& method, std::string* body) {
 }
 
 }  // namespace
+
+std::optional<std::string> GrpcExperimentsOverride(const char* current,
+                                                   absl::string_view grpc_version) {
+  if (current != nullptr || !absl::StartsWith(grpc_version, "1.51.")) return std::nullopt;
+  return "-tcp_read_chunks";
+}
+
+void PrepareGrpcEnvironment() {
+  if (auto value = GrpcExperimentsOverride(getenv("GRPC_EXPERIMENTS"), grpc::Version())) {
+    setenv("GRPC_EXPERIMENTS", value->c_str(), /*overwrite=*/0);
+  }
+}
 
 Collector::Collector(CollectorConfig config, std::string applied_batches_file)
     : config_(std::move(config)), applied_batches_file_(std::move(applied_batches_file)) {}
@@ -101,6 +116,19 @@ std::optional<common::StartError> Collector::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  // Memory per connected agent (thousands of mostly idle streams; see GrpcExperimentsOverride in
+  // collector.h). A connection reads into a block sized by its recent reads, starting at the
+  // read chunk size, and keeps the block's unused tail for its next read: without a cap, the
+  // definitions batch that opens a stream (up to MBs) would leave every connection holding a block
+  // that large for hours. Larger messages are read in several rounds of at most the cap.
+  builder.AddChannelArgument(GRPC_ARG_TCP_READ_CHUNK_SIZE, kGrpcReadChunkBytes);
+  builder.AddChannelArgument(GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE, kGrpcMaxReadChunkBytes);
+  // No BDP probing: it grows a connection's receive window towards MBs, which an agent may then
+  // fill while its stream is paused (full outputs, rate limit); the default window (64 kB) bounds
+  // that, and an agent's few kB per interval never need more.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // channelz is never queried; it would keep a socket node per connection.
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || grpc_port == 0) {
     return common::StartError{"cannot listen for gRPC",

@@ -27,6 +27,24 @@
 
 namespace hostmon::collector {
 
+// TCP read sizes of the gRPC server's agent connections (Collector::Start): a connection keeps
+// about one read block between reads, so an idle agent costs the initial size and a busy one at
+// most the cap.
+inline constexpr int kGrpcReadChunkBytes = 1024;
+inline constexpr int kGrpcMaxReadChunkBytes = 16 * 1024;
+
+// gRPC 1.51 turns on its "tcp_read_chunks" experiment by default: every connection reads into
+// 8 kB blocks, or 64 kB ones for a while after a large message, whatever the read sizes above,
+// and keeps a block between reads, which is most of what a connected agent's transport costs
+// beyond its call. The value GRPC_EXPERIMENTS should get to turn it off, given the variable's
+// current value (null: unset) and grpc::Version(); nullopt to leave it as it is: when it is set
+// (the operator decides) or for another gRPC release (whose experiments may differ).
+std::optional<std::string> GrpcExperimentsOverride(const char* current,
+                                                   absl::string_view grpc_version);
+// Applies GrpcExperimentsOverride to this process. Call first in main(): gRPC reads the variable
+// once, when it first checks an experiment.
+void PrepareGrpcEnvironment();
+
 class Collector {
  public:
   // `config` must be valid (ValidateCollectorConfig). `applied_batches_file`: the

@@ -231,9 +231,10 @@ class IngestReactor : public grpc::ServerBidiReactor<pb::AgentMessage, pb::Colle
         in_.has_batch() && fatal.ok() ? Throttle() : absl::ZeroDuration();
     // A cleared protobuf message keeps its sub-messages for reuse, so the definitions batch that
     // opens a stream (hundreds of series with their labels) would stay allocated for the stream's
-    // whole life: several times what the store keeps for those series. Start afresh after one.
-    if (in_.has_batch() &&
-        (in_.batch().series_defs_size() > 0 || in_.batch().family_defs_size() > 0)) {
+    // whole life: several times what the store keeps for those series. Start afresh after one,
+    // and after the hello (its labels and names, for an agent that may stay idle for long).
+    if (in_.has_hello() || (in_.has_batch() && (in_.batch().series_defs_size() > 0 ||
+                                                in_.batch().family_defs_size() > 0))) {
       in_ = pb::AgentMessage();
     }
     absl::ReleasableMutexLock lock(&mu_);

@@ -191,6 +191,61 @@ TEST_CASE("A connected host keeps fresh series while stale ones vanish", "[colle
   CHECK(f.store.host_count() == 1);
 }
 
+TEST_CASE("Values land in their own series after expositions dropped and sorted series",
+          "[collector][store]") {
+  Fixture f;
+  REQUIRE(f.store.Attach(MakeHello("h"), &f.stream).ok());
+  REQUIRE(f.store.Apply(FirstBatch(1, 1000, 1.0, 1), &f.stream).ok());
+  for (int i = 2; i < 8; ++i) {  // series 20 goes stale (5 intervals of 1 s)
+    f.clock.Advance(absl::Seconds(1));
+    REQUIRE(f.store.Apply(ValuesBatch(i, i * 1000, i), &f.stream).ok());
+  }
+  CHECK_THAT(Export(f.store), !Catch::Contains("node_cpu_seconds_total"));  // dropped
+  // Series 20 returns and series 30 {cpu="0",mode="system"} is new: both are sorted in ahead of
+  // node_load1, which moves; every value must still reach its own series.
+  pb::Batch b;
+  b.set_sequence(8);
+  b.set_timestamp_ms(8000);
+  auto* s30 = b.add_series_defs();
+  s30->set_ref(30);
+  s30->set_family_ref(2);
+  auto* l = s30->add_labels();
+  l->set_name("cpu");
+  l->set_value("0");
+  l = s30->add_labels();
+  l->set_name("mode");
+  l->set_value("system");
+  for (auto [ref, value] : {std::pair<uint32_t, double>{10, 8}, {20, 20}, {30, 30}}) {
+    b.add_series_refs(ref);
+    b.add_values(value);
+  }
+  REQUIRE(f.store.Apply(b, &f.stream).ok());
+  Export(f.store);  // sorts them in
+  for (int i = 9; i < 11; ++i) {
+    pb::Batch v;
+    v.set_sequence(i);
+    v.set_timestamp_ms(i * 1000);
+    for (auto [ref, value] :
+         {std::pair<uint32_t, double>{30, 300 + i}, {10, 100 + i}, {20, 200 + i}}) {
+      v.add_series_refs(ref);
+      v.add_values(value);
+    }
+    REQUIRE(f.store.Apply(v, &f.stream).ok());
+    std::string out = Export(f.store);
+    CHECK_THAT(out,
+               Catch::Contains(absl::StrCat("node_load1{instance=\"h\",job=\"node\"} ", 100 + i)));
+    CHECK_THAT(out,
+               Catch::Contains(absl::StrCat(
+                   "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\",instance=\"h\",job=\"node\"} ",
+                   200 + i)));
+    CHECK_THAT(out,
+               Catch::Contains(absl::StrCat(
+                   "node_cpu_seconds_total{cpu=\"0\",mode=\"system\",instance=\"h\",job=\"node\"} ",
+                   300 + i)));
+  }
+  CHECK(f.store.stored_series() == 3);
+}
+
 TEST_CASE("Invalid hellos are rejected with the field named", "[collector][store][validation]") {
   Fixture f;
   auto reason = [&](const pb::Hello& h) {

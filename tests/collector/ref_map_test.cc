@@ -49,5 +49,28 @@ TEST_CASE("RefMap moves sparse refs into the vector when it grows past them",
   CHECK(m.find(3000)->text == "again");
 }
 
+TEST_CASE("RefMap sized for a batch of definitions holds exactly its refs", "[collector][refmap]") {
+  RefMap<Entry> m;
+  m.reserve(520, 520);
+  CHECK(m.dense_size() == 521);  // refs 1..520: no room left unused
+  for (uint32_t r = 520; r >= 1; --r) m.insert_or_assign(r, Entry{std::to_string(r)});
+  CHECK(m.dense_size() == 521);
+  CHECK(m.size() == 520);
+  CHECK(m.find(1)->text == "1");
+  CHECK(m.find(520)->text == "520");
+  // A ref far beyond what is held stays sparse, reserved or not.
+  m.reserve(4000000000u, 1);
+  CHECK(m.dense_size() == 521);
+  m.insert_or_assign(4000000000u, Entry{"far"});
+  CHECK(m.find(4000000000u)->text == "far");
+  // A sparse ref the vector then grows past moves into it.
+  m.insert_or_assign(3000, Entry{"sparse"});
+  CHECK(m.dense_size() == 521);
+  m.reserve(3100, 600);
+  CHECK(m.dense_size() == 3101);
+  CHECK(m.find(3000)->text == "sparse");
+  CHECK(m.size() == 522);
+}
+
 }  // namespace
 }  // namespace hostmon::collector
