@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// Owns the agent's connection to the collector: one gRPC bidirectional stream at a time (callback
-// API, no blocking in reactions, one write in flight), re-established after failures with
-// exponential backoff and jitter, so a fleet does not reconnect in lockstep after a collector
-// restart.
+// Owns the agent's connection to the collector: one gRPC bidirectional stream at a time (the
+// synchronous API: a connection thread writes, one write in flight, and a reader thread blocks in
+// Read for acknowledgements), re-established after failures with exponential backoff and jitter,
+// so a fleet does not reconnect in lockstep after a collector restart.
 #pragma once
 
 #include <functional>
