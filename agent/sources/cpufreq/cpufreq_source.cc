@@ -56,6 +56,10 @@ class CpufreqSource : public Source {
     for (const absl::string_view entry : entries_.names) {
       const absl::string_view cpu = CpuDirNumber(entry);
       if (cpu.empty()) continue;
+      // A CPU without a cpufreq directory (every CPU of most VMs) costs one check, not one per
+      // file.
+      path_.assign(dir_).append("/").append(entry.data(), entry.size()).append("/cpufreq");
+      if (access(path_.c_str(), F_OK) != 0) continue;
       const LabelRef labels[] = {{"cpu", cpu}};
       bool any = false;
       for (const FreqFile& f : kFiles) {
