@@ -46,6 +46,12 @@ bool Stale(int err) {
          err == EIO;
 }
 
+// Whether a read's outcome (its status and, for a failed read(2), the errno) is the file's answer,
+// so that its descriptor stays kept.
+bool FileAnswered(const absl::Status& s, int read_errno) {
+  return s.ok() || (read_errno != 0 && !Stale(read_errno));
+}
+
 size_t FdBudget(size_t wanted) {
   struct rlimit rl;
   if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return wanted;
@@ -95,14 +101,17 @@ KeptFiles::Stats KeptFiles::stats() const {
   return s;
 }
 
+KeptFiles::DirId KeptFiles::StatDir(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) return DirId{};
+  return DirId{true, st.st_dev, st.st_ino};
+}
+
 KeptFiles::DirId KeptFiles::CheckDir(const std::string& dir, Dir* d, absl::Time now) {
   if (now - d->checked < options_.dir_check) return d->id;
-  struct stat st;
-  DirId id;
-  if (::stat(dir.c_str(), &st) == 0) id = DirId{true, st.st_dev, st.st_ino};
-  d->id = id;
+  d->id = StatDir(dir);
   d->checked = now;
-  return id;
+  return d->id;
 }
 
 void KeptFiles::Forget(const std::string& path, const Entry* e) {
@@ -156,7 +165,7 @@ absl::Status KeptFiles::Read(const std::string& path, std::string* out, size_t m
       absl::MutexLock l(&e->mu);
       s = internal::ReadOpenFile(e->fd, path, out, max_bytes, /*from_start=*/true, &err);
     }
-    if (s.ok() || (err != 0 && !Stale(err))) return s;
+    if (FileAnswered(s, err)) return s;
     absl::MutexLock l(&mu_);
     Forget(path, e.get());
     // Too large stays too large; a stale descriptor (a removed device, an exited process) is
@@ -177,9 +186,9 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     absl::MutexLock l(&mu_);
     room = files_.size() < max_files_;
     if (room && !dir_path.empty()) {
-      Dir& d = dirs_[dir_path];
-      dir_id = CheckDir(dir_path, &d, now);
-      if (d.files == 0) dirs_.erase(dir_path);  // created here; kept only with a file below it
+      // A directory is recorded only while a kept file lies below it.
+      auto it = dirs_.find(dir_path);
+      dir_id = it != dirs_.end() ? CheckDir(dir_path, &it->second, now) : StatDir(dir_path);
     }
   }
   out->clear();
@@ -199,7 +208,7 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     err = 0;
     s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/false, &err);
   }
-  if (!keep || !(s.ok() || (err != 0 && !Stale(err)))) {
+  if (!keep || !FileAnswered(s, err)) {
     ::close(fd);
     return s;
   }

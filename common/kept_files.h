@@ -104,6 +104,8 @@ class KeptFiles {
   };
   struct Entry;
 
+  // The directory's identity now (exists == false when it cannot be stat()ed).
+  static DirId StatDir(const std::string& dir);
   // The directory's identity as of at most dir_check ago.
   DirId CheckDir(const std::string& dir, Dir* d, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Forget(const std::string& path, const Entry* e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
