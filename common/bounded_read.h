@@ -37,8 +37,12 @@ absl::Status OpenRegularFile(const std::string& path, int* fd);
 // Reads `fd` to its end into *out within `max_bytes`, with the errors described above: from
 // offset 0 with pread(2) when `from_start`, else from the current offset with read(2). Does not
 // close `fd`. A failed read(2) leaves its errno in *read_errno when given.
+// The end is a read that returns 0 bytes; with `short_read_ends`, also a read that returns fewer
+// bytes than asked and fewer than kWholeReadBytes (see KeptFiles: files the kernel renders whole
+// in one read, where asking again for the end costs as much as the content).
+inline constexpr size_t kWholeReadBytes = 4096;  // the smallest page size Linux has
 absl::Status ReadOpenFile(int fd, const std::string& path, std::string* out, size_t max_bytes,
-                          bool from_start, int* read_errno = nullptr);
+                          bool from_start, int* read_errno = nullptr, bool short_read_ends = false);
 }  // namespace internal
 
 }  // namespace hostmon::common

@@ -101,7 +101,8 @@ absl::Status internal::OpenRegularFile(const std::string& path, int* fd_out) {
 }
 
 absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string* out,
-                                    size_t max_bytes, bool from_start, int* read_errno) {
+                                    size_t max_bytes, bool from_start, int* read_errno,
+                                    bool short_read_ends) {
   out->clear();
   if (out->capacity() < 4096) out->reserve(4096);
   while (true) {
@@ -130,8 +131,13 @@ absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string
       if (read_errno != nullptr) *read_errno = err;
       return absl::UnavailableError(absl::StrCat("read ", path, ": ", std::strerror(err)));
     }
+    const size_t asked = out->size() - used;
     out->resize(used + static_cast<size_t>(n));
     if (n == 0) break;
+    if (short_read_ends && used == 0 && static_cast<size_t>(n) < asked &&
+        static_cast<size_t>(n) < kWholeReadBytes) {
+      break;
+    }
   }
   return absl::OkStatus();
 }

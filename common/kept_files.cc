@@ -14,6 +14,7 @@
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/bounded_read.h"
@@ -27,6 +28,7 @@ struct KeptFiles::Entry {
   Entry& operator=(const Entry&) = delete;
 
   const int fd;
+  bool whole_in_one_read = false;
   // Serializes reads of the descriptor: the kernel's seq_file position is per open file.
   absl::Mutex mu;
   // Guarded by KeptFiles::mu_.
@@ -78,15 +80,19 @@ std::string KeptFiles::RenamableObjectDir(const std::string& path) {
   return "";
 }
 
-bool KeptFiles::IsProcOrSys(int fd, const std::string& path) {
+KeptFiles::Keep KeptFiles::IsProcOrSys(int fd, const std::string& path) {
   struct statfs fs;
-  if (::fstatfs(fd, &fs) != 0) return false;
-  if (fs.f_type == SYSFS_MAGIC) return true;
-  if (fs.f_type != PROC_SUPER_MAGIC) return false;
+  if (::fstatfs(fd, &fs) != 0) return Keep::kNo;
+  if (fs.f_type == SYSFS_MAGIC) return Keep::kWholeInOneRead;
+  if (fs.f_type != PROC_SUPER_MAGIC) return Keep::kNo;
   for (absl::string_view part : absl::StrSplit(path, '/')) {
-    if (!part.empty() && part != "1" && absl::c_all_of(part, absl::ascii_isdigit)) return false;
+    if (!part.empty() && part != "1" && absl::c_all_of(part, absl::ascii_isdigit)) {
+      return Keep::kNo;
+    }
   }
-  return true;
+  // A sysctl: /proc/sys is procfs's only directory named "sys" (the path is under the configured
+  // procfs root, e.g. /host/proc/sys/...).
+  return absl::StrContains(path, "/sys/") ? Keep::kWholeInOneRead : Keep::kYes;
 }
 
 KeptFiles::KeptFiles(Options options, const Clock* clock)
@@ -163,7 +169,8 @@ absl::Status KeptFiles::Read(const std::string& path, std::string* out, size_t m
     int err = 0;
     {
       absl::MutexLock l(&e->mu);
-      s = internal::ReadOpenFile(e->fd, path, out, max_bytes, /*from_start=*/true, &err);
+      s = internal::ReadOpenFile(e->fd, path, out, max_bytes, /*from_start=*/true, &err,
+                                 e->whole_in_one_read);
     }
     if (FileAnswered(s, err)) return s;
     absl::MutexLock l(&mu_);
@@ -198,9 +205,13 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     absl::MutexLock l(&mu_);
     ++stats_.opens;
   }
-  bool keep = room && (dir_path.empty() || dir_id.exists) && options_.keepable(fd, path);
+  const Keep how =
+      room && (dir_path.empty() || dir_id.exists) ? options_.keepable(fd, path) : Keep::kNo;
+  bool keep = how != Keep::kNo;
+  const bool whole = how == Keep::kWholeInOneRead;
   int err = 0;
-  absl::Status s = internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep, &err);
+  absl::Status s =
+      internal::ReadOpenFile(fd, path, out, max_bytes, /*from_start=*/keep, &err, whole);
   if (keep && err == ESPIPE) {
     // A file opened non-seekable (nonseekable_open) refuses pread(2): read it as before, and
     // never keep it. The failed pread did not move the file offset.
@@ -213,6 +224,7 @@ absl::Status KeptFiles::OpenAndRead(const std::string& path, std::string* out, s
     return s;
   }
   auto entry = std::make_shared<Entry>(fd);
+  entry->whole_in_one_read = whole;
   absl::MutexLock l(&mu_);
   if (files_.size() >= max_files_ || files_.contains(path)) return s;  // entry closes fd
   if (!dir_path.empty()) {

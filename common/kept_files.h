@@ -50,13 +50,24 @@ namespace hostmon::common {
 
 class KeptFiles {
  public:
+  // Whether a file may be kept, and how a read of it ends.
+  enum class Keep {
+    kNo,
+    kYes,  // read until a read returns 0 bytes
+    // The kernel renders the whole file in one read: a sysfs attribute (at most a page, from one
+    // show handler) or a sysctl under /proc/sys. A read that returns fewer bytes than asked (and
+    // under a page) is the whole file; the read for the end is skipped, because for these files it
+    // is not free: sysfs renders the attribute again to find the offset, sysctl calls its handler
+    // again (on Debian 12's kernel about as much as the first read for sysfs, ~9 µs for sysctl).
+    kWholeInOneRead,
+  };
   struct Options {
     size_t max_files = 1024;
     absl::Duration idle_close = absl::Minutes(10);
     absl::Duration dir_check = absl::Milliseconds(200);
     // Which files may be kept; by default procfs and sysfs files (statfs magic). Tests replace it
     // to keep files of a temporary directory.
-    bool (*keepable)(int fd, const std::string& path) = &KeptFiles::IsProcOrSys;
+    Keep (*keepable)(int fd, const std::string& path) = &KeptFiles::IsProcOrSys;
     // The directory whose identity vouches for a kept file's path, "" for none (see above).
     std::string (*identity_dir)(const std::string& path) = &KeptFiles::RenamableObjectDir;
   };
@@ -80,8 +91,9 @@ class KeptFiles {
 
   // The default Options::keepable: a procfs or sysfs file, except the files of processes other
   // than init and the agent (/proc/<pid>/...): processes come and go by the thousand, and a
-  // descriptor kept for one that has exited would only wait for its idle close.
-  static bool IsProcOrSys(int fd, const std::string& path);
+  // descriptor kept for one that has exited would only wait for its idle close. Sysfs files and
+  // sysctls are kWholeInOneRead.
+  static Keep IsProcOrSys(int fd, const std::string& path);
   // The default Options::identity_dir: "/sys/class/net/eth0" for
   // "/sys/class/net/eth0/statistics/rx_bytes", "" for a path of no renamable object.
   static std::string RenamableObjectDir(const std::string& path);

@@ -12,9 +12,13 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/bounded_read.h"
 #include "common/fs_root.h"
@@ -27,7 +31,41 @@ namespace {
 using testing::FakeClock;
 using testing::ScopedTempDir;
 
-bool AnyFile(int, const std::string&) { return true; }
+KeptFiles::Keep AnyFile(int, const std::string&) { return KeptFiles::Keep::kYes; }
+KeptFiles::Keep AnyFileWhole(int, const std::string&) { return KeptFiles::Keep::kWholeInOneRead; }
+
+// Read syscalls this thread has made (/proc/thread-self/io "syscr"), read with one pread(2),
+// which itself counts once.
+class ReadCalls {
+ public:
+  ReadCalls() : fd_(::open("/proc/thread-self/io", O_RDONLY | O_CLOEXEC)) {}
+  ~ReadCalls() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return fd_ >= 0 && Now() >= 0; }
+  long long Now() const {
+    char buf[1024];
+    ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    const char* p = std::strstr(buf, "syscr: ");
+    return p == nullptr ? -1 : std::atoll(p + 7);
+  }
+
+ private:
+  int fd_;
+};
+
+// Read syscalls made by one k.Read(path).
+long long ReadsFor(KeptFiles& k, const std::string& path, std::string* out) {
+  ReadCalls calls;
+  const long long before = calls.Now();
+  absl::Status s = k.Read(path, out, kDefaultMaxFileBytes);
+  const long long after = calls.Now();
+  INFO(path << ": " << s.ToString());
+  REQUIRE(s.ok());
+  return after - before - 1;  // the first Now()'s own pread
+}
 
 // Any file kept, each vouched for by its own directory.
 KeptFiles::Options KeepAny() {
@@ -329,6 +367,76 @@ TEST_CASE("ReadFileTo reads through the installed KeptFiles", "[common][kept_fil
   // Uninstalled: reads open the file again, the keeper sees nothing.
   CHECK(ReadFileTo("/proc/self/stat", &out).ok());
   CHECK(k.stats().opens == 1);
+}
+
+}  // namespace
+}  // namespace hostmon::common
+
+namespace hostmon::common {
+namespace {
+
+TEST_CASE("KeptFiles reads a sysfs attribute or a sysctl in one read, other files to a 0-byte read",
+          "[common][kept_files]") {
+  if (!ReadCalls().ok()) {
+    WARN("/proc/thread-self/io is not readable here: not run");
+    return;
+  }
+  KeptFiles k(KeptFiles::Options{});
+  std::string out;
+  for (const std::string path :
+       {"/sys/class/net/lo/address", "/sys/devices/system/cpu/online", "/proc/sys/fs/file-nr"}) {
+    std::string plain;
+    REQUIRE(ReadFileTo(path, &plain).ok());
+    CHECK(ReadsFor(k, path, &out) == 1);  // opened, read once and kept
+    CHECK(ReadsFor(k, path, &out) == 1);  // the kept descriptor
+    // The same content as a read to the end; of file-nr (allocated, free, max), the maximum,
+    // as the others move.
+    const std::vector<std::string> a = absl::StrSplit(out, absl::ByAnyChar(" \t"));
+    const std::vector<std::string> b = absl::StrSplit(plain, absl::ByAnyChar(" \t"));
+    CHECK(a.size() == b.size());
+    CHECK(a.back() == b.back());
+    CHECK(out.back() == '\n');
+  }
+  // A seq_file of several records may return less than asked before its end: read to the end.
+  CHECK(ReadsFor(k, "/proc/meminfo", &out) == 2);
+  CHECK(ReadsFor(k, "/proc/meminfo", &out) == 2);
+  CHECK(absl::StrContains(out, "MemTotal:"));
+  CHECK(k.stats().kept == 4);
+}
+
+TEST_CASE("KeptFiles reads a whole-in-one-read file longer than one read to its end",
+          "[common][kept_files]") {
+  ScopedTempDir tmp;
+  // A read that fills what it asked for is not the end, whatever the file's kind.
+  const std::string big(3 * internal::kWholeReadBytes + 17, 'x');
+  const std::string f = tmp.Write("big", big);
+  const std::string g = tmp.Write("small", "42\n");
+  KeptFiles::Options o = KeepAny();
+  o.keepable = &AnyFileWhole;
+  FakeClock clock;
+  KeptFiles k(o, &clock);
+  CHECK(MustRead(k, f) == big);
+  CHECK(MustRead(k, f) == big);
+  CHECK(MustRead(k, g) == "42\n");
+  CHECK(k.stats().kept == 2);
+}
+
+TEST_CASE("KeptFiles::IsProcOrSys tells how each kind of file ends", "[common][kept_files]") {
+  ScopedTempDir tmp;
+  const std::string f = tmp.Write("a", "x");
+  auto kind = [](const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    KeptFiles::Keep k = KeptFiles::IsProcOrSys(fd, path);
+    ::close(fd);
+    return k;
+  };
+  CHECK(kind(f) == KeptFiles::Keep::kNo);
+  CHECK(kind("/sys/class/net/lo/mtu") == KeptFiles::Keep::kWholeInOneRead);
+  CHECK(kind("/proc/sys/kernel/ostype") == KeptFiles::Keep::kWholeInOneRead);
+  CHECK(kind("/proc/meminfo") == KeptFiles::Keep::kYes);
+  CHECK(kind("/proc/self/stat") == KeptFiles::Keep::kYes);
+  CHECK(kind(absl::StrCat("/proc/", ::getpid(), "/stat")) == KeptFiles::Keep::kNo);
 }
 
 }  // namespace
