@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/build_info.h"
+#include "common/code_pages.h"
 #include "common/log.h"
 
 namespace hostmon::agent {
@@ -278,7 +279,20 @@ void Agent::Run() {
   // WatchdogSec to ping (waiting for the next tick is progress; a stuck collection is not).
   const absl::Duration ping_every =
       notifier_ != nullptr ? notifier_->ping_interval() : absl::InfiniteDuration();
+  int collections = 0;  // counted up to 3
   while (true) {
+    if (collections < 3 && ++collections == 3) {
+      // The start is over (the first collection defined every series, the second was a steady
+      // one): unmap the code pages only the start ran, so that RSS counts what the agent uses
+      // (common/code_pages.h). Done after a wait, not right after a collection, so that it does
+      // not delay the reading of the clock that places the next tick.
+      absl::StatusOr<uint64_t> kb = common::DropStartupCodePages();
+      if (kb.ok()) {
+        log::Debug("unmapped code pages of the start", log::Kv("kb", static_cast<int64_t>(*kb)));
+      } else {
+        log::Warn("could not unmap the start's code pages", log::Kv("err", kb.status().message()));
+      }
+    }
     CollectAndQueue();
     if (notifier_ != nullptr) notifier_->WatchdogPing();
     // Ticks stay on the interval grid; a collection that overran skips the missed ticks.

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "common/code_pages.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "absl/strings/str_replace.h"
+#include "common/fs_root.h"
+#include "fakes/fixtures.h"
+#include "fakes/temp_dir.h"
+
+namespace hostmon::common {
+namespace {
+
+using testing::ReadFixture;
+
+uint64_t VmRssKb() {
+  std::string status;
+  REQUIRE(ReadFileTo("/proc/self/status", &status).ok());
+  const size_t at = status.find("VmRSS:");
+  REQUIRE(at != std::string::npos);
+  return std::strtoull(status.c_str() + at + 6, nullptr, 10);
+}
+
+TEST_CASE("ParseDroppableCodeMappings keeps what only the file holds", "[common][code_pages]") {
+  const std::string smaps = ReadFixture("proc/self/smaps");
+  absl::StatusOr<std::vector<CodeMapping>> maps = ParseDroppableCodeMappings(smaps);
+  INFO(maps.status().ToString());
+  REQUIRE(maps.ok());
+  // The binary's and libc's read-only and code mappings. Not: their RELRO mappings (written by
+  // the relocation: Anonymous > 0), data, heap, stack, anonymous memory, [vdso] and [vvar]
+  // (no file), the locale archive (no ELF object) and a deleted library.
+  REQUIRE(maps->size() == 5);
+  CHECK((*maps)[0].start == 0x562473c0b000);
+  CHECK((*maps)[0].end == 0x562473efe000);
+  CHECK((*maps)[1].start == 0x562473efe000);
+  CHECK((*maps)[2].start == 0x7f83cdbfe000);
+  CHECK((*maps)[3].start == 0x7f83cdc24000);
+  CHECK((*maps)[4].start == 0x7f83cdd7a000);
+  CHECK((*maps)[4].end == 0x7f83cddcd000);
+  uint64_t rss = 0;
+  for (const CodeMapping& m : *maps) rss += m.rss_kb;
+  CHECK(rss > 0);
+}
+
+TEST_CASE("ParseDroppableCodeMappings drops nothing it cannot vouch for", "[common][code_pages]") {
+  const std::string smaps = ReadFixture("proc/self/smaps");
+  // The binary's code mapping without its Anonymous line: not known to be the file's own.
+  const size_t code = smaps.find(" r-xp 002f2000 ");
+  REQUIRE(code != std::string::npos);
+  const size_t anon = smaps.find("Anonymous:", code);
+  const std::string missing = smaps.substr(0, anon) + smaps.substr(smaps.find('\n', anon) + 1);
+  absl::StatusOr<std::vector<CodeMapping>> m = ParseDroppableCodeMappings(missing);
+  REQUIRE(m.ok());
+  CHECK(m->size() == 4);
+  for (const CodeMapping& c : *m) CHECK(c.start != 0x562473efe000);
+
+  // Cut before the first mapping's fields are complete (a truncated read): nothing of it.
+  const std::string truncated = smaps.substr(0, smaps.find("Anonymous:"));
+  m = ParseDroppableCodeMappings(truncated);
+  REQUIRE(m.ok());
+  CHECK(m->empty());
+
+  CHECK(ParseDroppableCodeMappings("").ok());
+}
+
+TEST_CASE("ParseDroppableCodeMappings names a line it cannot read", "[common][code_pages]") {
+  const std::string smaps = ReadFixture("proc/self/smaps");
+  const std::string bad_number =
+      absl::StrReplaceAll(smaps, {{"Rss:                4724 kB", "Rss:                47x4 kB"}});
+  REQUIRE(bad_number != smaps);
+  absl::StatusOr<std::vector<CodeMapping>> m = ParseDroppableCodeMappings(bad_number);
+  REQUIRE(!m.ok());
+  CHECK(m.status().message().find("/proc/self/smaps line") == 0);
+  CHECK(m.status().message().find("kB") != std::string::npos);
+
+  m = ParseDroppableCodeMappings("562473c0b000-zz r--p 00000000 fe:00 5 /usr/bin/x\n");
+  REQUIRE(!m.ok());
+  CHECK(m.status().message().find("line 1") != std::string::npos);
+  m = ParseDroppableCodeMappings("Rss: 4 kB\n");
+  CHECK(!m.ok());
+}
+
+TEST_CASE("DropStartupCodePages lowers the resident set and keeps private copies",
+          "[common][code_pages]") {
+  // A file mapped as code and, privately, as data that is then written and made read-only (as
+  // the dynamic linker does with RELRO): the written page must keep its new byte.
+  testing::ScopedTempDir tmp;
+  const std::string path = tmp.Write("lib.so", std::string(3 * 4096, 'a'));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  void* code = ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+  void* data = ::mmap(nullptr, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 4096);
+  ::close(fd);
+  if (code == MAP_FAILED) {
+    WARN("the temporary directory does not allow executable mappings: not run");
+    if (data != MAP_FAILED) ::munmap(data, 2 * 4096);
+    return;
+  }
+  REQUIRE(data != MAP_FAILED);
+  auto* bytes = static_cast<char*>(data);
+  CHECK(bytes[4096] == 'a');  // resident, the file's own page
+  bytes[0] = 'Z';             // a private copy
+  REQUIRE(::mprotect(data, 2 * 4096, PROT_READ) == 0);
+
+  const uint64_t before = VmRssKb();
+  absl::StatusOr<uint64_t> dropped = DropStartupCodePages();
+  INFO(dropped.status().ToString());
+  REQUIRE(dropped.ok());
+  CHECK(*dropped > 0);
+  CHECK(VmRssKb() < before);
+  CHECK(bytes[0] == 'Z');
+  CHECK(bytes[4096] == 'a');
+  CHECK(static_cast<const char*>(code)[0] == 'a');
+  ::munmap(code, 4096);
+  ::munmap(data, 2 * 4096);
+}
+
+}  // namespace
+}  // namespace hostmon::common
