@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/start_error.h"
 #include "common/systemd_notify.h"
+#include "common/thread_name.h"
 
 namespace hostmon::agent {
 namespace {
@@ -111,7 +112,10 @@ std::optional<common::StartError> Start(Generation* g, const common::SystemdNoti
   g->agent->SetNotifier(notifier);
   g->agent->AddContributor(reload_status);
   Agent* a = g->agent.get();
-  g->loop = std::thread([a] { a->Run(); });
+  g->loop = std::thread([a] {
+    common::SetThreadName("hm-collect");
+    a->Run();
+  });
   return std::nullopt;
 }
 

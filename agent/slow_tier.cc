@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "agent/source_outcome.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace hostmon::agent {
 
@@ -191,6 +192,7 @@ namespace {
 // The body of a source's thread. It holds its own reference to the state, so a thread that is
 // detached at shutdown while stuck in a device call never touches freed memory of the tier.
 void RunSource(std::shared_ptr<SlowTier::State> s, bool once) {
+  common::SetThreadName(absl::StrCat("hm-slow:", s->name));
   absl::Time next = s->clock->Now();
   while (true) {
     {

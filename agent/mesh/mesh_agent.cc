@@ -20,6 +20,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace hostmon::agent {
 namespace {
@@ -129,8 +130,14 @@ MeshAgent::~MeshAgent() {
 }
 
 void MeshAgent::Start() {
-  responder_ = std::thread([this] { Respond(); });
-  prober_ = std::thread([this] { ProbeLoop(); });
+  responder_ = std::thread([this] {
+    common::SetThreadName("hm-mesh-answer");
+    Respond();
+  });
+  prober_ = std::thread([this] {
+    common::SetThreadName("hm-mesh-probe");
+    ProbeLoop();
+  });
   log::Info("mesh responder listening",
             log::Kv("address", options_.listen_address) + log::Kv("announce", announce_));
 }

@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/backoff.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "grpcpp/grpcpp.h"
 #include "hostmon/ingest/v1/ingest.grpc.pb.h"
 
@@ -230,7 +231,10 @@ absl::Status IngestClient::Impl::Start() {
     channels_.push_back(grpc::CreateCustomChannel(target, *creds, args));
     stubs_.push_back(pb::Ingest::NewStub(channels_.back()));
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    common::SetThreadName("hm-send");
+    Run();
+  });
   return absl::OkStatus();
 }
 
@@ -376,7 +380,10 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
   MakeHello(&msg);
   bool write_ok = stream->Write(msg);
   // Read and Write may run concurrently on one stream (one of each at a time).
-  std::thread reader([&] { ReadLoop(stream.get(), healthy); });
+  std::thread reader([&] {
+    common::SetThreadName("hm-recv");
+    ReadLoop(stream.get(), healthy);
+  });
   std::vector<bool> series_defined, family_defined;
   bool goodbye_sent = false;
   bool cancelled = false;

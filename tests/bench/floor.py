@@ -224,6 +224,44 @@ def ratio(a, b):
     return round(a / b, 3) if a is not None and b else None
 
 
+def task_names_and_runtimes(pid):
+    """{tid: (comm, ns on CPU)} of a process's threads."""
+    out = {}
+    for tid, ns in fp.read_task_runtimes(pid).items():
+        try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                out[tid] = (f.read().strip(), ns)
+        except OSError:
+            pass  # exited in between
+    return out
+
+
+def is_own_thread(comm, main_comm):
+    """The agent names its threads hm-*; its main thread keeps the program's name. The rest are
+    the gRPC library's (default-executor, resolver-executor, grpc_global_timer, event_engine,
+    timer_manager, nexting_thread)."""
+    return comm.startswith("hm-") or comm == main_comm
+
+
+def thread_breakdown(before, after, cycles, main_comm):
+    """CPU ms per cycle by thread name between two task_names_and_runtimes() snapshots; threads
+    of the same name are summed, the library's also as one "gRPC library" line."""
+    by_name = {}
+    for tid, (comm, ns) in after.items():
+        ns0 = before.get(tid, (comm, 0))[1]
+        by_name[comm] = by_name.get(comm, 0.0) + (ns - ns0) / 1e6 / cycles
+    lib = sum(v for k, v in by_name.items() if not is_own_thread(k, main_comm))
+    rows = sorted(by_name.items(), key=lambda kv: -kv[1])
+    return {"by_name": {k: round(v, 4) for k, v in rows}, "grpc_library_ms": round(lib, 4)}
+
+
+def thread_census(pid, main_comm):
+    names = sorted(c for c, _ in task_names_and_runtimes(pid).values())
+    own = [n for n in names if is_own_thread(n, main_comm)]
+    lib = [n for n in names if not is_own_thread(n, main_comm)]
+    return {"total": len(names), "own": own, "grpc_library": lib}
+
+
 def run(args, out, problems):
     tmpdir = tempfile.mkdtemp(prefix="hostmon-floor-")
     bin_dir = os.path.join(args.build_dir, "bin")
@@ -280,6 +318,7 @@ def run(args, out, problems):
         a = fp.Subject("hostmon_agent", "hostmon-agent", agent, "agent")
         n = fp.Subject("node_exporter_default", "node_exporter (defaults)", ne, "peer")
         time.sleep(args.warmup)
+        tasks0 = task_names_and_runtimes(agent.pid)
         windows = []
         for _ in range(args.windows):
             for s in (a, n):
@@ -298,6 +337,30 @@ def run(args, out, problems):
             if not n.cycles:
                 problems.append("node_exporter answered no scrape in a window")
         out["windows"] = windows
+        cycles = sum(x["agent"].get("cycles") or 0 for x in windows)
+        if cycles:
+            out["agent_thread_ms_per_cycle"] = thread_breakdown(
+                tasks0, task_names_and_runtimes(agent.pid), cycles, "hostmon-agent")
+        out["agent_thread_census"] = thread_census(agent.pid, "hostmon-agent")
+
+        # ---------------- 3b. the threads of the smallest gRPC client of the same stream
+        # hostmon-loadgen with one host: one channel, one Ingest stream, a 520-series batch per
+        # second, on gRPC's callback API (no thread of its own besides main). Its gRPC threads
+        # are what any client of this gRPC library has.
+        grpc_target = fp.parse_collector_addresses(collector.log_text())[0]
+        lg = start("hostmon-loadgen", [
+            os.path.join(bin_dir, "hostmon-loadgen"), f"--target={grpc_target}", "--hosts=1",
+            "--interval=1s", f"--duration={args.grpc_client_s + 5:g}s"])
+        time.sleep(2)
+        g0 = task_names_and_runtimes(lg.pid)
+        time.sleep(args.grpc_client_s)
+        g1 = task_names_and_runtimes(lg.pid)
+        out["grpc_client_census"] = thread_census(lg.pid, "hostmon-loadgen")
+        if not out["grpc_client_census"]["grpc_library"]:
+            problems.append("hostmon-loadgen (the one-stream gRPC client) showed no gRPC thread: "
+                            + (lg.log_tail() or "(no output)"))
+        out["grpc_client_thread_ms_per_s"] = thread_breakdown(
+            g0, g1, args.grpc_client_s, "hostmon-loadgen")
 
         # ---------------- 2b. the floor, second half
         second = run_reader(reader, list_path, args.passes // 2, 0)
@@ -384,6 +447,12 @@ def report(out, problems):
         ("agent RSS / PSS MB", f"{fp.fmt(out.get('agent_rss_mb'), '.1f')} / "
          f"{fp.fmt(out.get('agent_pss_mb'), '.1f')}"),
         ("agent threads", fp.fmt(out.get("agent_threads"), "d")),
+        ("  of them gRPC 1.51's", fp.fmt(len((out.get("agent_thread_census") or {})
+                                             .get("grpc_library", [])) or None, "d")),
+        ("1-stream gRPC client threads (loadgen)",
+         fp.fmt((out.get("grpc_client_census") or {}).get("total"), "d")),
+        ("  of them gRPC 1.51's", fp.fmt(len((out.get("grpc_client_census") or {})
+                                             .get("grpc_library", [])) or None, "d")),
         ("node_exporter RSS / PSS MB, threads", f"{fp.fmt(out.get('node_exporter_rss_mb'), '.1f')}"
          f" / {fp.fmt(out.get('node_exporter_pss_mb'), '.1f')}, "
          f"{fp.fmt(out.get('node_exporter_threads'), 'd')}"),
@@ -399,6 +468,21 @@ def report(out, problems):
               f"all files: {out['files_us_total']} us):")
         for x in out["top_files"]:
             print(f"  {x['us']:8.1f}  {x['bytes']:7d} B  {x['path']}")
+    tb = out.get("agent_thread_ms_per_cycle")
+    if tb:
+        print()
+        print("the agent's CPU ms per cycle by thread (all windows; gRPC library threads also "
+              f"summed: {tb['grpc_library_ms']:.3f}):")
+        for name, ms in tb["by_name"].items():
+            print(f"  {ms:8.3f}  {name}")
+    census = out.get("agent_thread_census")
+    if census:
+        print(f"agent threads: own {census['own']}; gRPC library {census['grpc_library']}")
+    gc = out.get("grpc_client_census")
+    if gc:
+        gt = out.get("grpc_client_thread_ms_per_s") or {}
+        print(f"1-stream gRPC client (hostmon-loadgen --hosts=1, callback API): own {gc['own']}; "
+              f"gRPC library {gc['grpc_library']} ({gt.get('grpc_library_ms', 0):.3f} ms/s)")
     report_lines = (out.get("agent_cost_report") or "").splitlines()
     table = [ln for ln in report_lines if not ln.startswith("#")]
     if table:
@@ -423,6 +507,8 @@ def main():
                     help="side-by-side measurement, s, split into --windows windows (60)")
     ap.add_argument("--windows", type=int, default=6, help="windows of the side-by-side run (6)")
     ap.add_argument("--warmup", type=float, default=5.0, help="s before the first window (5)")
+    ap.add_argument("--grpc-client-s", type=float, default=5.0,
+                    help="s the one-stream gRPC client is measured (5)")
     ap.add_argument("--passes", type=int, default=400, help="floor reader passes (400)")
     ap.add_argument("--file-reps", type=int, default=21,
                     help="repetitions per file for the per-file cost (21)")
@@ -438,7 +524,7 @@ def main():
     args = ap.parse_args()
     if args.smoke:
         args.duration, args.windows, args.warmup, args.passes, args.file_reps = 6.0, 2, 1.0, 40, 5
-        args.cost_collections = 5
+        args.cost_collections, args.grpc_client_s = 5, 2.0
     if (args.duration <= 0 or args.windows < 1 or args.passes < 2 or args.file_reps < 1
             or not 1 <= args.cost_collections <= 10000):
         ap.error("--duration > 0, --windows >= 1, --passes >= 2, --file-reps >= 1, "

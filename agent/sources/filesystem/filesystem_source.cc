@@ -22,6 +22,7 @@
 #include "agent/sources/filesystem/filesystem_parser.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "common/thread_name.h"
 #include "re2/re2.h"
 
 namespace hostmon::agent {
@@ -76,6 +77,7 @@ struct StatPool {
   }
 
   static void Work(std::shared_ptr<StatPool> pool) {
+    common::SetThreadName("hm-statvfs");
     absl::MutexLock lock(&pool->mu);
     while (true) {
       pool->mu.Await(absl::Condition(&HasWork, pool.get()));

@@ -17,6 +17,7 @@
 #include "agent/sources/common/member_collisions.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "common/thread_name.h"
 
 namespace hostmon::agent {
 namespace {
@@ -81,6 +82,7 @@ struct Pool {
   }
 
   static void Work(std::shared_ptr<Pool> pool) {
+    common::SetThreadName("hm-ipmi");
     absl::MutexLock lock(&pool->mu);
     while (true) {
       pool->mu.Await(absl::Condition(&HasWork, pool.get()));
