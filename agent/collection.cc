@@ -41,12 +41,11 @@ class BatchWriter : public SampleWriter {
   // collections; `written[ref] == cycle` marks a series already written in this collection,
   // `valid[ref]` whether its labels were checked (1: fine, 2: dropped).
   BatchWriter(SeriesTable* table, CollectedBatch* batch, std::string* name_cache,
-              FamilyRefCache* family_refs, std::vector<uint32_t>* written,
-              std::vector<uint32_t>* order, std::vector<uint8_t>* valid, uint32_t cycle)
+              std::vector<uint32_t>* written, std::vector<WrittenAt>* order,
+              std::vector<uint8_t>* valid, uint32_t cycle)
       : table_(table),
         batch_(batch),
         last_name_(*name_cache),
-        family_refs_(*family_refs),
         written_(*written),
         order_(*order),
         valid_(*valid),
@@ -65,20 +64,22 @@ class BatchWriter : public SampleWriter {
   const std::string& first_duplicate() const { return first_duplicate_; }
 
   void Add(const MetricDesc& desc, LabelSpan labels, double value) override {
+    // The sources write the same series in the same order every cycle: what was written at this
+    // position last time is the likely family and series, checked before a full lookup.
+    const bool hinted = position_ < order_.size();
     // Sources emit one family many times in a row; remembering the last one skips a lookup.
     // Compared by content: sources may build names in a reused buffer.
     if (desc.name != last_name_) {
-      last_family_ = FamilyRef(desc);
+      last_family_ =
+          table_->InternFamily(desc, hinted ? order_[position_].family : SeriesTable::kNoHint);
       last_name_.assign(desc.name.data(), desc.name.size());
     }
-    // The sources write the same series in the same order every cycle: the series at this
-    // position last time is the likely one, checked cheaply before the full lookup.
-    uint32_t ref = table_->InternSeries(
-        last_family_, labels, position_ < order_.size() ? order_[position_] : SeriesTable::kNoHint);
-    if (position_ < order_.size()) {
-      order_[position_] = ref;
+    uint32_t ref = table_->InternSeries(last_family_, labels,
+                                        hinted ? order_[position_].series : SeriesTable::kNoHint);
+    if (hinted) {
+      order_[position_] = WrittenAt{last_family_, ref};
     } else {
-      order_.push_back(ref);
+      order_.push_back(WrittenAt{last_family_, ref});
     }
     ++position_;
     if (ref >= written_.size()) written_.resize(ref + 1, 0);
@@ -106,23 +107,11 @@ class BatchWriter : public SampleWriter {
   }
 
  private:
-  uint32_t FamilyRef(const MetricDesc& desc) {
-    const char* data = desc.name.data();
-    FamilyRefCache::Entry& e =
-        family_refs_.entries[(reinterpret_cast<uintptr_t>(data) >> 3) % FamilyRefCache::kSize];
-    if (e.data == data && e.name == desc.name) return e.ref;
-    e.ref = table_->InternFamily(desc);
-    e.data = data;
-    e.name.assign(desc.name.data(), desc.name.size());
-    return e.ref;
-  }
-
   SeriesTable* table_;
   CollectedBatch* batch_;
   std::string& last_name_;
-  FamilyRefCache& family_refs_;
   std::vector<uint32_t>& written_;
-  std::vector<uint32_t>& order_;
+  std::vector<WrittenAt>& order_;
   size_t position_ = 0;
   std::vector<uint8_t>& valid_;
   const uint32_t cycle_;
@@ -162,8 +151,7 @@ void Collection::CollectOnce(CollectedBatch* batch) {
     cycle_ = 1;
   }
   if (cycle_files_ != nullptr) cycle_files_->BeginCycle();
-  BatchWriter writer(table_, batch, &name_cache_, &family_refs_, &written_, &order_, &valid_,
-                     cycle_);
+  BatchWriter writer(table_, batch, &name_cache_, &written_, &order_, &valid_, cycle_);
   for (size_t i = 0; i < sources_.size(); ++i) {
     NamedSource& s = sources_[i];
     const bool account = !costs_.empty();

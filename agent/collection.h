@@ -26,18 +26,11 @@ struct CollectedBatch {
   std::vector<double> values;
 };
 
-// Family refs by the address of a MetricDesc's name, verified by content (a source may build
-// names in a reused buffer). Sources interleave families (per interface, per source outcome), so
-// the writer's last-family shortcut misses often; this spares those misses the table's lock and a
-// string hash. Direct-mapped: a collision only costs a lookup in the table.
-struct FamilyRefCache {
-  struct Entry {
-    const char* data = nullptr;
-    uint32_t ref = 0;
-    std::string name;
-  };
-  static constexpr size_t kSize = 256;
-  std::vector<Entry> entries = std::vector<Entry>(kSize);
+// What a collection wrote at one position of its batch: the next collection's guess for the same
+// position (SeriesTable's hints), as sources write the same series in the same order every cycle.
+struct WrittenAt {
+  uint32_t family;
+  uint32_t series;
 };
 
 class Collection {
@@ -87,9 +80,8 @@ class Collection {
   std::vector<SourceCost> costs_;        // per source, while cost accounting is on
   size_t last_size_ = 0;
   std::string name_cache_;
-  FamilyRefCache family_refs_;
   std::vector<uint32_t> written_;  // per series ref: the cycle it was last written in
-  std::vector<uint32_t> order_;    // the series refs of the last collection, in the order written
+  std::vector<WrittenAt> order_;   // the last collection's samples, in the order written
   uint32_t cycle_ = 0;
   uint64_t duplicate_samples_ = 0;
   bool duplicates_logged_ = false;

@@ -3,8 +3,9 @@
 
 namespace hostmon::agent {
 
-uint32_t SeriesTable::InternFamily(const MetricDesc& desc) {
+uint32_t SeriesTable::InternFamily(const MetricDesc& desc, uint32_t hint) {
   absl::MutexLock lock(&mu_);
+  if (hint < families_.size() && families_[hint].name == desc.name) return hint;
   if (auto it = family_refs_.find(desc.name); it != family_refs_.end()) return it->second;
   uint32_t ref = static_cast<uint32_t>(families_.size());
   families_.push_back(Family{std::string(desc.name), desc.type, std::string(desc.help)});

@@ -30,13 +30,13 @@ class SeriesTable {
     std::vector<std::pair<std::string, std::string>> labels;
   };
 
-  // Returns the ref of (desc.name); the first desc seen for a name defines type and help.
-  uint32_t InternFamily(const MetricDesc& desc) ABSL_LOCKS_EXCLUDED(mu_);
-  // Returns the ref of (family, labels). Allocation-free when the series exists. `hint` is the
-  // ref the caller expects (a collection writes the same series in the same order every cycle):
-  // when it is the series, the lookup compares the labels instead of building, hashing and
-  // comparing the full key. Any hint is safe; kNoHint skips the check.
+  // `hint` below is the ref the caller expects (a collection writes the same series in the same
+  // order every cycle): when it is the one, the lookup compares it instead of hashing a key. Any
+  // hint is safe; kNoHint skips the check.
   static constexpr uint32_t kNoHint = UINT32_MAX;
+  // Returns the ref of (desc.name); the first desc seen for a name defines type and help.
+  uint32_t InternFamily(const MetricDesc& desc, uint32_t hint = kNoHint) ABSL_LOCKS_EXCLUDED(mu_);
+  // Returns the ref of (family, labels). Allocation-free when the series exists.
   uint32_t InternSeries(uint32_t family, LabelSpan labels, uint32_t hint = kNoHint)
       ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -104,37 +104,48 @@ absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string
                                     size_t max_bytes, bool from_start, int* read_errno,
                                     bool short_read_ends) {
   out->clear();
-  if (out->capacity() < 4096) out->reserve(4096);
+  // Small files (nearly every procfs and sysfs file) are read through a buffer on the stack and
+  // copied once. Reading straight into the string needs resize(), which zero-fills all of it
+  // before every read, including the last read that returns 0 bytes: that zero-fill was a fifth
+  // of the user-space instructions of a collection. Past the buffer's size, the string grows and
+  // is read into directly, so a large file takes few reads.
+  char chunk[8192];
   while (true) {
-    size_t used = out->size();
-    if (used > max_bytes) {
+    const size_t used = out->size();
+    // One byte past the cap is enough to tell a file over it.
+    const size_t room = max_bytes + 1 - used;
+    const bool small = used < sizeof chunk;
+    char* dst = chunk;
+    size_t ask = std::min(sizeof chunk, room);
+    if (!small) {
+      if (out->capacity() - used < 1024) out->reserve(out->capacity() * 2);
+      // resize within capacity does not allocate.
+      out->resize(used + std::min(out->capacity() - used, room));
+      dst = out->data() + used;
+      ask = out->size() - used;
+    }
+    ssize_t n = from_start ? ::pread(fd, dst, ask, static_cast<off_t>(used)) : ::read(fd, dst, ask);
+    if (n < 0) {
+      const int err = errno;
+      out->resize(used);
+      if (err == EINTR) continue;
+      if (read_errno != nullptr) *read_errno = err;
+      return absl::UnavailableError(absl::StrCat("read ", path, ": ", std::strerror(err)));
+    }
+    if (small) {
+      out->append(chunk, static_cast<size_t>(n));
+    } else {
+      out->resize(used + static_cast<size_t>(n));
+    }
+    if (out->size() > max_bytes) {
       // Give the memory back: a reused buffer must not keep the size of a runaway file.
       out->clear();
       out->shrink_to_fit();
       return absl::ResourceExhaustedError(
           absl::StrCat(path, ": larger than ", max_bytes, " bytes, not read"));
     }
-    if (out->capacity() - used < 1024) out->reserve(out->capacity() * 2);
-    // resize within capacity does not allocate; read straight into the string's buffer. One byte
-    // past the cap is enough to tell a file over it.
-    out->resize(std::min(out->capacity(), max_bytes + 1));
-    ssize_t n = from_start
-                    ? ::pread(fd, out->data() + used, out->size() - used, static_cast<off_t>(used))
-                    : ::read(fd, out->data() + used, out->size() - used);
-    if (n < 0) {
-      if (errno == EINTR) {
-        out->resize(used);
-        continue;
-      }
-      int err = errno;
-      out->resize(used);
-      if (read_errno != nullptr) *read_errno = err;
-      return absl::UnavailableError(absl::StrCat("read ", path, ": ", std::strerror(err)));
-    }
-    const size_t asked = out->size() - used;
-    out->resize(used + static_cast<size_t>(n));
     if (n == 0) break;
-    if (short_read_ends && used == 0 && static_cast<size_t>(n) < asked &&
+    if (short_read_ends && used == 0 && static_cast<size_t>(n) < ask &&
         static_cast<size_t>(n) < kWholeReadBytes) {
       break;
     }
