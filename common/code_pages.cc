@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "common/code_pages.h"
 
+#include <link.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -31,6 +33,7 @@ struct Mapping {
   int64_t rss_kb = -1;
   int64_t anonymous_kb = -1;
   int64_t swap_kb = -1;
+  int64_t private_hugetlb_kb = 0;  // absent before Linux 4.4: none
 };
 
 // "55d0c8a00000-55d0c8b00000 r-xp 00001000 08:01 1234567     /usr/bin/hostmon-agent"; the path
@@ -92,6 +95,8 @@ absl::StatusOr<std::vector<CodeMapping>> ParseDroppableCodeMappings(absl::string
       field = &maps.back().anonymous_kb;
     } else if (absl::StartsWith(line, "Swap:")) {
       field = &maps.back().swap_kb;
+    } else if (absl::StartsWith(line, "Private_Hugetlb:")) {
+      field = &maps.back().private_hugetlb_kb;
     } else {
       continue;
     }
@@ -117,11 +122,74 @@ absl::StatusOr<std::vector<CodeMapping>> ParseDroppableCodeMappings(absl::string
         absl::EndsWith(m.path, " (deleted)") || !code_files.contains(m.file)) {
       continue;
     }
-    if (m.anonymous_kb != 0 || m.swap_kb != 0 || m.rss_kb < 0) continue;
+    if (m.anonymous_kb != 0 || m.swap_kb != 0 || m.private_hugetlb_kb != 0 || m.rss_kb < 0) {
+      continue;
+    }
     out.push_back(CodeMapping{m.start, m.end, static_cast<uint64_t>(m.rss_kb)});
   }
   return out;
 }
+
+std::vector<CodeMapping> DroppableParts(CodeMapping segment,
+                                        const std::vector<CodeMapping>& mappings,
+                                        size_t page_size) {
+  std::vector<CodeMapping> out;
+  // Whole pages only: a page the segment shares with its neighbour may be the neighbour's
+  // (a writable segment mapped over it).
+  const uintptr_t start = (segment.start + page_size - 1) / page_size * page_size;
+  const uintptr_t end = segment.end / page_size * page_size;
+  if (start >= end) return out;
+  for (const CodeMapping& m : mappings) {
+    const uintptr_t a = std::max(start, m.start);
+    const uintptr_t b = std::min(end, m.end);
+    if (a < b) out.push_back(CodeMapping{a, b, 0});
+  }
+  return out;
+}
+
+namespace {
+
+// Whether a loaded object has text relocations (the loader wrote into its code).
+bool HasTextRelocations(const dl_phdr_info* info) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_DYNAMIC) continue;
+    for (auto* d = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr + ph.p_vaddr);
+         d->d_tag != DT_NULL; ++d) {
+      if (d->d_tag == DT_TEXTREL) return true;
+      if (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL) != 0) return true;
+    }
+  }
+  return false;
+}
+
+struct DropState {
+  const std::vector<CodeMapping>* mappings;
+  size_t page_size;
+  uint64_t bytes = 0;
+};
+
+// Called by dl_iterate_phdr under the loader's lock, for one loaded object.
+int DropObject(dl_phdr_info* info, size_t, void* arg) {
+  auto* state = static_cast<DropState*>(arg);
+  if (HasTextRelocations(info)) return 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD || (ph.p_flags & PF_W) != 0) continue;
+    const uintptr_t start = info->dlpi_addr + ph.p_vaddr;
+    for (const CodeMapping& part :
+         DroppableParts({start, start + ph.p_memsz, 0}, *state->mappings, state->page_size)) {
+      // EINVAL for a locked mapping: its pages stay, which is what locking asked for.
+      if (::madvise(reinterpret_cast<void*>(part.start), part.end - part.start, MADV_DONTNEED) ==
+          0) {
+        state->bytes += part.end - part.start;
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace
 
 absl::StatusOr<uint64_t> DropStartupCodePages() {
   // Read directly, not through KeptFiles: read once, it should not stay open.
@@ -134,14 +202,10 @@ absl::StatusOr<uint64_t> DropStartupCodePages() {
   if (!s.ok()) return s;
   absl::StatusOr<std::vector<CodeMapping>> maps = ParseDroppableCodeMappings(text);
   if (!maps.ok()) return maps.status();
-  uint64_t kb = 0;
-  for (const CodeMapping& m : *maps) {
-    // EINVAL for a locked mapping: its pages stay, which is what locking asked for.
-    if (::madvise(reinterpret_cast<void*>(m.start), m.end - m.start, MADV_DONTNEED) == 0) {
-      kb += m.rss_kb;
-    }
-  }
-  return kb;
+  const long page = ::sysconf(_SC_PAGESIZE);
+  DropState state{&*maps, page > 0 ? static_cast<size_t>(page) : 4096};
+  ::dl_iterate_phdr(&DropObject, &state);
+  return state.bytes / 1024;
 }
 
 }  // namespace hostmon::common
