@@ -112,8 +112,8 @@ absl::Status internal::ReadOpenFile(int fd, const std::string& path, std::string
   char chunk[8192];
   while (true) {
     const size_t used = out->size();
-    // One byte past the cap is enough to tell a file over it.
-    const size_t room = max_bytes + 1 - used;
+    // One byte past the cap is enough to tell a file over it (a cap of SIZE_MAX: no byte past).
+    const size_t room = max_bytes - used == SIZE_MAX ? SIZE_MAX : max_bytes - used + 1;
     const bool small = used < sizeof chunk;
     char* dst = chunk;
     size_t ask = std::min(sizeof chunk, room);

@@ -14,7 +14,6 @@
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/bounded_read.h"
@@ -90,9 +89,23 @@ KeptFiles::Keep KeptFiles::IsProcOrSys(int fd, const std::string& path) {
       return Keep::kNo;
     }
   }
-  // A sysctl: /proc/sys is procfs's only directory named "sys" (the path is under the configured
-  // procfs root, e.g. /host/proc/sys/...).
-  return absl::StrContains(path, "/sys/") ? Keep::kWholeInOneRead : Keep::kYes;
+  return IsSysctl(path) ? Keep::kWholeInOneRead : Keep::kYes;
+}
+
+bool KeptFiles::IsSysctl(const std::string& path) {
+  // Below procfs's directory "sys" (/proc/sys, or /host/proc/sys under another procfs root): a
+  // directory named sys that is on procfs and whose parent is on procfs too. The path alone does
+  // not tell: the procfs root itself may contain a "sys" (/srv/sys/proc), and procfs may be
+  // mounted at a directory named sys.
+  auto on_procfs = [](const std::string& dir) {
+    struct statfs fs;
+    return ::statfs(dir.c_str(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
+  };
+  for (size_t at = path.find("/sys/"); at != std::string::npos; at = path.find("/sys/", at + 1)) {
+    if (at == 0) continue;  // "/sys" itself is sysfs's
+    if (on_procfs(path.substr(0, at + 4)) && on_procfs(path.substr(0, at))) return true;
+  }
+  return false;
 }
 
 KeptFiles::KeptFiles(Options options, const Clock* clock)

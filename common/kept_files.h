@@ -94,6 +94,9 @@ class KeptFiles {
   // descriptor kept for one that has exited would only wait for its idle close. Sysfs files and
   // sysctls are kWholeInOneRead.
   static Keep IsProcOrSys(int fd, const std::string& path);
+  // Whether a procfs path is a sysctl (below procfs's "sys" directory), by statfs(2) of the
+  // directories, as the procfs root is configurable.
+  static bool IsSysctl(const std::string& path);
   // The default Options::identity_dir: "/sys/class/net/eth0" for
   // "/sys/class/net/eth0/statistics/rx_bytes", "" for a path of no renamable object.
   static std::string RenamableObjectDir(const std::string& path);

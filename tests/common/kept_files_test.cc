@@ -397,11 +397,15 @@ TEST_CASE("KeptFiles reads a sysfs attribute or a sysctl in one read, other file
     CHECK(a.back() == b.back());
     CHECK(out.back() == '\n');
   }
-  // A seq_file of several records may return less than asked before its end: read to the end.
+  // Other procfs files are read to the 0-byte read: some are seq_files of several records,
+  // which return about a page per read however much was asked.
   CHECK(ReadsFor(k, "/proc/meminfo", &out) == 2);
   CHECK(ReadsFor(k, "/proc/meminfo", &out) == 2);
   CHECK(absl::StrContains(out, "MemTotal:"));
-  CHECK(k.stats().kept == 4);
+  const std::string smaps = MustRead(k, "/proc/self/smaps");
+  CHECK(smaps.size() > 2 * internal::kWholeReadBytes);
+  CHECK(smaps.back() == '\n');
+  CHECK(k.stats().kept == 5);
 }
 
 TEST_CASE("KeptFiles reads a whole-in-one-read file longer than one read to its end",
@@ -435,6 +439,12 @@ TEST_CASE("KeptFiles::IsProcOrSys tells how each kind of file ends", "[common][k
   CHECK(kind("/sys/class/net/lo/mtu") == KeptFiles::Keep::kWholeInOneRead);
   CHECK(kind("/proc/sys/kernel/ostype") == KeptFiles::Keep::kWholeInOneRead);
   CHECK(kind("/proc/meminfo") == KeptFiles::Keep::kYes);
+  // A procfs root whose own path has a "sys" in it: only its sys directory holds sysctls.
+  REQUIRE(::mkdir((tmp.path() + "/sys").c_str(), 0755) == 0);
+  REQUIRE(::symlink("/proc", (tmp.path() + "/sys/proc").c_str()) == 0);
+  CHECK(kind(tmp.path() + "/sys/proc/meminfo") == KeptFiles::Keep::kYes);
+  CHECK(kind(tmp.path() + "/sys/proc/self/smaps") == KeptFiles::Keep::kYes);
+  CHECK(kind(tmp.path() + "/sys/proc/sys/kernel/ostype") == KeptFiles::Keep::kWholeInOneRead);
   CHECK(kind("/proc/self/stat") == KeptFiles::Keep::kYes);
   CHECK(kind(absl::StrCat("/proc/", ::getpid(), "/stat")) == KeptFiles::Keep::kNo);
 }
