@@ -195,7 +195,7 @@ class IngestClient::Impl {
   absl::Time replay_refill_;
 
   mutable absl::Mutex mu_;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;  // a batch was queued, or an ack during a drain
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;  // a batch was queued
   bool reader_done_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool run_done_ ABSL_GUARDED_BY(mu_) = false;
@@ -312,10 +312,9 @@ void IngestClient::Impl::ReadLoop(
         }
         stats_.connected = true;
         *healthy = true;
-        // Sending never waits for acks (there is no in-flight window), so an ack wakes the
-        // connection thread only during a drain at shutdown; a wakeup per cycle is measurable at
-        // a 1 s interval (tests/bench/floor.py).
-        if (stopping_) wake_ = true;
+        // No wakeup of the connection thread: sending never waits for acks (there is no
+        // in-flight window), and a drain ends when the collector ends the stream (reader_done_).
+        // A wakeup per cycle is measurable at a 1 s interval (tests/bench/floor.py).
         break;
       }
       case pb::CollectorMessage::kRejection:
@@ -393,8 +392,9 @@ grpc::Status IngestClient::Impl::RunStream(bool* healthy) {
     bool stopping;
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return wake_ || stopping_ || reader_done_;
+      // Once the goodbye is out, only the stream's end (or the drain's deadline) is awaited.
+      auto ready = [this, &goodbye_sent]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return wake_ || reader_done_ || (stopping_ && !goodbye_sent);
       };
       mu_.AwaitWithDeadline(absl::Condition(&ready), std::min(drain_deadline, replay_at));
       wake_ = false;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Agent transport against the collector's ingest service, in process, over loopback gRPC.
+#include <sys/resource.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <thread>
 
 #include "agent/transport/ingest_client.h"
@@ -123,6 +127,61 @@ TEST_CASE("Batches queued while the collector is down are delivered later",
   REQUIRE(Eventually([&] { return queue.empty(); }));
   CHECK(metrics.batches_received.Value() == 3);
   client.Stop(absl::Seconds(1));
+  server->Shutdown(std::chrono::system_clock::now());
+}
+
+// A collector that reads everything and never answers: no acknowledgement, and after the
+// agent's goodbye it keeps the stream open until the agent cancels it.
+class SilentIngest final : public pb::Ingest::Service {
+ public:
+  grpc::Status Stream(
+      grpc::ServerContext* ctx,
+      grpc::ServerReaderWriter<pb::CollectorMessage, pb::AgentMessage>* stream) override {
+    pb::AgentMessage msg;
+    while (stream->Read(&msg)) ++messages;
+    while (!ctx->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return grpc::Status::OK;
+  }
+  std::atomic<int> messages{0};
+};
+
+double ProcessCpuSeconds() {
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+TEST_CASE("A stop waits out a silent collector's grace period without spinning",
+          "[integration][ingest]") {
+  SilentIngest service;
+  grpc::ServerBuilder b;
+  int port = 0;
+  b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  b.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = b.BuildAndStart();
+  REQUIRE(server != nullptr);
+
+  agent::SeriesTable table;
+  agent::BatchQueue queue(100);
+  agent::IngestClientOptions opts;
+  opts.target = "127.0.0.1:" + std::to_string(port);
+  opts.host_name = "silent";
+  agent::IngestClient client(opts, &table, &queue);
+  REQUIRE(client.Start().ok());
+  queue.Push(Batch(table, 1, 1.0));
+  client.Notify();
+  REQUIRE(Eventually([&] { return service.messages.load() == 2; }));  // the Hello and the batch
+  const double cpu0 = ProcessCpuSeconds();
+  const absl::Time t0 = absl::Now();
+  client.Stop(absl::Seconds(1));  // goodbye sent; no acknowledgement comes; cancelled at 1 s
+  const absl::Duration took = absl::Now() - t0;
+  const double cpu = ProcessCpuSeconds() - cpu0;
+  CHECK(took >= absl::Milliseconds(900));
+  CHECK(took < absl::Seconds(4));
+  // Waiting is not working: a drain that polls its condition would burn a core for the second.
+  CHECK(cpu < 0.3);
+  CHECK(queue.stats().queued_batches == 1);  // never acknowledged: still the agent's
   server->Shutdown(std::chrono::system_clock::now());
 }
 
