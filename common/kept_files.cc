@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/bounded_read.h"
+#include "common/fs_magic.h"
 
 namespace hostmon::common {
 
@@ -97,13 +98,9 @@ bool KeptFiles::IsSysctl(const std::string& path) {
   // directory named sys that is on procfs and whose parent is on procfs too. The path alone does
   // not tell: the procfs root itself may contain a "sys" (/srv/sys/proc), and procfs may be
   // mounted at a directory named sys.
-  auto on_procfs = [](const std::string& dir) {
-    struct statfs fs;
-    return ::statfs(dir.c_str(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
-  };
   for (size_t at = path.find("/sys/"); at != std::string::npos; at = path.find("/sys/", at + 1)) {
     if (at == 0) continue;  // "/sys" itself is sysfs's
-    if (on_procfs(path.substr(0, at + 4)) && on_procfs(path.substr(0, at))) return true;
+    if (OnProcfs(path.substr(0, at + 4)) && OnProcfs(path.substr(0, at))) return true;
   }
   return false;
 }

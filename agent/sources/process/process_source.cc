@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent/sources/process/process_source.h"
 
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <memory>
@@ -14,6 +12,7 @@
 #include "agent/sources/common/proc_stat_parser.h"
 #include "agent/sources/process/limits_parser.h"
 #include "common/dir_entries.h"
+#include "common/fs_magic.h"
 #include "common/status_macros.h"
 
 namespace hostmon::agent {
@@ -83,11 +82,7 @@ class ProcessSource : public Source {
     if (size_from_stat_ != 0) {
       struct stat st;
       if (::stat(fd_dir_.c_str(), &st) == 0 && st.st_size > 0) {
-        if (size_from_stat_ < 0) {
-          struct statfs fs;
-          size_from_stat_ =
-              ::statfs(fd_dir_.c_str(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC ? 1 : 0;
-        }
+        if (size_from_stat_ < 0) size_from_stat_ = common::OnProcfs(fd_dir_) ? 1 : 0;
         if (size_from_stat_ == 1) return static_cast<size_t>(st.st_size);
       } else {
         size_from_stat_ = 0;
