@@ -45,6 +45,29 @@ void PrepareGrpcEnvironment() {
   }
 }
 
+void ApplyIngestServerSettings(grpc::ServerBuilder* builder) {
+  builder->SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  // Agents ping every 30 s to notice a dead collector; allow it, and ping them back to notice
+  // dead agents.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
+  builder->AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  // Memory per connected agent (thousands of mostly idle streams; see GrpcExperimentsOverride in
+  // collector.h). A connection reads into a block sized by its recent reads, starting at the
+  // read chunk size, and keeps the block's unused tail for its next read: without a cap, the
+  // definitions batch that opens a stream (up to MBs) would leave every connection holding a block
+  // that large for hours. Larger messages are read in several rounds of at most the cap.
+  builder->AddChannelArgument(GRPC_ARG_TCP_READ_CHUNK_SIZE, kGrpcReadChunkBytes);
+  builder->AddChannelArgument(GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE, kGrpcMaxReadChunkBytes);
+  // No BDP probing: it grows a connection's receive window towards MBs, which an agent may then
+  // fill while its stream is paused (full outputs, rate limit); the default window (64 kB) bounds
+  // that, and an agent's few kB per interval never need more.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // channelz is never queried; it would keep a socket node per connection.
+  builder->AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
+}
+
 Collector::Collector(CollectorConfig config, std::string applied_batches_file)
     : config_(std::move(config)), applied_batches_file_(std::move(applied_batches_file)) {}
 
@@ -109,26 +132,7 @@ std::optional<common::StartError> Collector::Start() {
   int grpc_port = 0;
   builder.AddListeningPort(config_.grpc_listen_address, *creds, &grpc_port);
   builder.RegisterService(service_.get());
-  builder.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-  // Agents ping every 30 s to notice a dead collector; allow it, and ping them back to notice
-  // dead agents.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
-  // Memory per connected agent (thousands of mostly idle streams; see GrpcExperimentsOverride in
-  // collector.h). A connection reads into a block sized by its recent reads, starting at the
-  // read chunk size, and keeps the block's unused tail for its next read: without a cap, the
-  // definitions batch that opens a stream (up to MBs) would leave every connection holding a block
-  // that large for hours. Larger messages are read in several rounds of at most the cap.
-  builder.AddChannelArgument(GRPC_ARG_TCP_READ_CHUNK_SIZE, kGrpcReadChunkBytes);
-  builder.AddChannelArgument(GRPC_ARG_TCP_MAX_READ_CHUNK_SIZE, kGrpcMaxReadChunkBytes);
-  // No BDP probing: it grows a connection's receive window towards MBs, which an agent may then
-  // fill while its stream is paused (full outputs, rate limit); the default window (64 kB) bounds
-  // that, and an agent's few kB per interval never need more.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  // channelz is never queried; it would keep a socket node per connection.
-  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
+  ApplyIngestServerSettings(&builder);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || grpc_port == 0) {
     return common::StartError{"cannot listen for gRPC",

@@ -45,6 +45,11 @@ std::optional<std::string> GrpcExperimentsOverride(const char* current,
 // once, when it first checks an experiment.
 void PrepareGrpcEnvironment();
 
+// The ingest server's transport settings (message size, keepalive, read blocks, no BDP probing,
+// no channelz): memory per connected agent and liveness. Shared with the fleet benchmark's
+// transport floor (tests/bench/loadgen/null_collector.cc), which must pay what this server pays.
+void ApplyIngestServerSettings(grpc::ServerBuilder* builder);
+
 class Collector {
  public:
   // `config` must be valid (ValidateCollectorConfig). `applied_batches_file`: the

@@ -5,9 +5,13 @@
 Phases, each with a fresh collector (default rules loaded, optionally pinned to one core):
   ingest N   N simulated hosts (own gRPC connection each, Hello, one definitions batch, then
              every series each interval with --changed values changed, arrivals spread over the
-             interval) for --duration: samples acknowledged per second, collector CPU per
-             second, samples per CPU-second (the per-core ingest rate), ack latency p50/p99,
-             collector RSS growth per series.
+             interval). A warm-up of one interval (connect, define) is not counted; then, for
+             --duration: samples acknowledged per second, collector CPU per second, samples per
+             CPU-second (the per-core ingest rate), ack latency p50/p99, collector RSS growth
+             per series.
+  floor N    the same arrivals against hostmon-null-collector (the ingest protocol with the
+             collector's gRPC settings, every batch acknowledged, nothing stored): what the
+             transport alone costs per sample.
   idle N     N hosts that connect and say Hello only: RSS growth per idle agent.
   scrape     with the largest ingest phase's hosts still sending: back-to-back GET /metrics
              (Accept-Encoding: gzip and plain) for a window, time per scrape and size, and the
@@ -91,14 +95,24 @@ class Collector:
         return fp.read_memory(self.proc.pid)["rss_kb"]
 
 
-def loadgen(args, target, hosts, duration, idle=False, prefix="lg"):
+def loadgen(args, target, hosts, duration, idle=False, prefix="lg", warmup=0.0):
     argv = [os.path.join(args.bin_dir, "hostmon-loadgen"), "--target=127.0.0.1:%d" % target,
             "--hosts=%d" % hosts, "--series=%d" % args.series, "--changed=%d" % args.changed,
             "--interval=%gs" % args.interval, "--duration=%gs" % duration,
-            "--host-prefix=" + prefix]
+            "--warmup=%gs" % warmup, "--host-prefix=" + prefix]
     if idle:
         argv.append("--idle")
+    if args.pin:
+        argv = ["taskset", "-c", "1"] + argv  # the collector has CPU 0
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_measuring(p):
+    """Blocks until the load generator's warm-up ends (its {"event": "measuring"} line)."""
+    for line in p.stdout:
+        if line.startswith("{") and json.loads(line).get("event") == "measuring":
+            return
+    raise fp.BenchError("loadgen ended before its warm-up did: " + p.stderr.read()[-500:])
 
 
 def finish(p):
@@ -109,18 +123,63 @@ def finish(p):
     return json.loads(lines[-1])
 
 
+def measure_ingest(args, pid, port, hosts):
+    """Steady-state ingest: every host connects and sends its definitions batch during a warm-up
+    of one interval and a second, which is not counted; then `--duration` of value batches, with
+    the server's CPU read over exactly that window."""
+    lg = loadgen(args, port, hosts, args.duration, prefix="lg", warmup=args.interval + 1)
+    wait_measuring(lg)
+    a = fp.cpu_snapshot(pid)
+    r = finish(lg)
+    b = fp.cpu_snapshot(pid)
+    cpu_s = fp.cpu_delta(a, b, {})["sched_ms"] / 1000.0
+    return r, cpu_s
+
+
+class NullCollector:
+    """hostmon-null-collector: the ingest protocol with the collector's transport settings, every
+    batch acknowledged, nothing stored (tests/bench/loadgen/null_collector.cc)."""
+
+    def __init__(self, args, tmp):
+        argv = [os.path.join(args.bin_dir, "hostmon-null-collector"),
+                "--grpc.listen-address=127.0.0.1:0"]
+        if args.pin:
+            argv = ["taskset", "-c", "0"] + argv
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("{"):
+            self.stop()
+            raise fp.BenchError("hostmon-null-collector did not start")
+        self.grpc = json.loads(line)["grpc_port"]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def phase_floor(args, hosts):
+    """The same steady-state arrivals against hostmon-null-collector: the transport's cost."""
+    n = NullCollector(args, None)
+    try:
+        r, cpu_s = measure_ingest(args, n.proc.pid, n.grpc, hosts)
+    finally:
+        n.stop()
+    return {"hosts": hosts, "acked_samples_per_s": r["acked_samples_per_s"],
+            "cpu_per_s": cpu_s / r["duration_s"],
+            "samples_per_cpu_s": r["samples_acked"] / cpu_s if cpu_s > 0 else None,
+            "ack_ms_p50": r["ack_ms_p50"], "ack_ms_p99": r["ack_ms_p99"]}
+
+
 def phase_ingest(args, tmp, hosts):
     c = Collector(args, tmp, "collector-ingest-%d" % hosts)
     try:
         base_rss = c.rss_kb()
-        # Warm-up: every host connects and defines its series (one interval), then measure.
-        warm = loadgen(args, c.grpc, hosts, args.interval + 1, prefix="lg")
-        finish(warm)
-        lg = loadgen(args, c.grpc, hosts, args.duration, prefix="lg")
-        a = fp.cpu_snapshot(c.proc.pid)
-        r = finish(lg)
-        b = fp.cpu_snapshot(c.proc.pid)
-        cpu_s = fp.cpu_delta(a, b, {})["sched_ms"] / 1000.0
+        r, cpu_s = measure_ingest(args, c.proc.pid, c.grpc, hosts)
         series = hosts * args.series
         rss = c.rss_kb()
         out = {"hosts": hosts, "series": series, "acked_samples_per_s": r["acked_samples_per_s"],
@@ -249,7 +308,7 @@ def main():
     ap.add_argument("--interval", type=float, default=15.0)
     ap.add_argument("--duration", type=float, default=45.0)
     ap.add_argument("--scrape-window", type=float, default=30.0)
-    ap.add_argument("--pin", action="store_true", help="pin the collector to CPU 0 (taskset)")
+    ap.add_argument("--pin", action="store_true", help="pin the collector to CPU 0 and the load generator to CPU 1 (taskset)")
     ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
     args = ap.parse_args()
     args.bin_dir = os.path.abspath(args.bin_dir)
@@ -264,7 +323,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="hostmon-fleet-")
     out = {"machine": "%s, %d CPUs, %s" % (platform.node(), os.cpu_count(), platform.release()),
            "date": time.strftime("%Y-%m-%d"), "series_per_host": args.series,
-           "interval_s": args.interval, "pinned": args.pin, "ingest": [], "idle": None,
+           "interval_s": args.interval, "pinned": args.pin, "ingest": [], "floor": [], "idle": None,
            "scrape": None}
     last = None
     try:
@@ -277,6 +336,7 @@ def main():
         out["scrape"] = phase_scrape(args, tmp, last[1], last[0])
         last[1].proc.stop()
         last = None
+        out["floor"] = [phase_floor(args, n) for n in hosts]
         out["idle"] = phase_idle(args, tmp, args.idle_hosts)
     finally:
         if last:
@@ -286,15 +346,21 @@ def main():
     print("machine: %s; %s; %d series per host, %g s interval%s"
           % (out["machine"], out["date"], args.series, args.interval,
              ", collector pinned to CPU 0" if args.pin else ""))
-    print("%-7s %-9s %-14s %-11s %-15s %-11s %-11s %-9s %-14s" % (
+    print("%-7s %-9s %-14s %-11s %-15s %-11s %-11s %-9s %-14s %-17s %-8s" % (
         "hosts", "series", "acked samp/s", "coll CPU/s", "samples/CPU-s", "ack p50 ms",
-        "ack p99 ms", "RSS MB", "bytes/series"))
-    for r in out["ingest"]:
-        print("%-7d %-9d %-14s %-11s %-15s %-11s %-11s %-9s %-14s" % (
+        "ack p99 ms", "RSS MB", "bytes/series", "floor samp/CPU-s", "/floor"))
+    for r, fl in zip(out["ingest"], out["floor"]):
+        ratio = (fl["samples_per_cpu_s"] / r["samples_per_cpu_s"]
+                 if fl["samples_per_cpu_s"] and r["samples_per_cpu_s"] else None)
+        print("%-7d %-9d %-14s %-11s %-15s %-11s %-11s %-9s %-14s %-17s %-8s" % (
             r["hosts"], r["series"], f(r["acked_samples_per_s"], "%.0f"),
             f(r["collector_cpu_per_s"], "%.3f"), f(r["samples_per_cpu_s"], "%.0f"),
             f(r["ack_ms_p50"], "%.2f"), f(r["ack_ms_p99"], "%.2f"), f(r["rss_mb"]),
-            f(r["bytes_per_series"], "%.0f")))
+            f(r["bytes_per_series"], "%.0f"), f(fl["samples_per_cpu_s"], "%.0f"),
+            f(ratio, "%.2f")))
+    print("(floor: hostmon-null-collector, the same arrivals read, parsed and acknowledged with "
+          "the collector's gRPC settings and nothing else; /floor: collector CPU per sample over "
+          "the floor's)")
     s = out["scrape"]
     print("scrape of %d series: %s bytes (%s gzip); median %s s plain, %s s gzip; static file "
           "(nginx) %s s; ratio to floor %s" % (

@@ -10,6 +10,10 @@
 // not completed skips its tick (counted as "behind"): the collector's back-pressure shows as
 // fewer batches, never as memory here.
 //
+// With --warmup, batches sent during the warm-up (connecting, the definitions batch) are not
+// counted, and a {"event": "measuring"} line marks its end, so that the benchmark reads the
+// collector's CPU over the steady state only.
+//
 // Prints one JSON object at the end: hosts connected, batches and samples sent and acknowledged,
 // acknowledgement latency (send to ack) p50/p99/max, samples acknowledged per second, behind
 // count. With --idle the hosts send their Hello and nothing else (idle-agent memory).
@@ -50,6 +54,7 @@ struct Options {
   int64_t changed = 100;
   absl::Duration interval = absl::Seconds(15);
   absl::Duration duration = absl::Seconds(30);
+  absl::Duration warmup = absl::ZeroDuration();
   bool idle = false;
   std::string host_prefix = "loadgen";
 };
@@ -59,6 +64,8 @@ struct Stats {
   std::vector<double> ack_ms;  // latency of each acknowledged batch
   std::atomic<int64_t> batches_sent{0}, samples_sent{0}, batches_acked{0}, samples_acked{0};
   std::atomic<int64_t> behind{0}, connected{0}, failed{0}, rejected{0};
+  // Batches sent before this (the warm-up: connecting, defining) are not counted.
+  Clock::time_point measure_from;
 };
 
 int64_t NowMs() {
@@ -105,15 +112,19 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
   void Tick() {
     std::lock_guard<std::mutex> lock(mu_);
     if (done_ || o_.idle) return;
+    const auto now = Clock::now();
+    const bool counted = now >= stats_->measure_from;
     if (writing_) {
-      stats_->behind++;
+      if (counted) stats_->behind++;
       return;
     }
     BuildBatch();
     writing_ = true;
-    sent_at_.emplace_back(out_.batch().sequence(), Clock::now());
-    stats_->batches_sent++;
-    stats_->samples_sent += out_.batch().values_size();
+    sent_at_.emplace_back(out_.batch().sequence(), now);
+    if (counted) {
+      stats_->batches_sent++;
+      stats_->samples_sent += out_.batch().values_size();
+    }
     StartWrite(&out_);
   }
 
@@ -146,7 +157,9 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
         if (!sent_at_.empty() && sent_at_.front().first == seq) {
           const double ms =
               std::chrono::duration<double, std::milli>(now - sent_at_.front().second).count();
+          const bool counted = sent_at_.front().second >= stats_->measure_from;
           sent_at_.pop_front();
+          if (!counted) continue;
           stats_->batches_acked++;
           stats_->samples_acked += o_.series;
           std::lock_guard<std::mutex> slock(stats_->mu);
@@ -244,14 +257,19 @@ int main(int argc, char** argv) {
   flags.Int("families", &o.families, "Metric families the series are spread over");
   flags.Int("changed", &o.changed, "Values that change from one batch to the next");
   flags.Duration("interval", &o.interval, "Collection interval of every host");
-  flags.Duration("duration", &o.duration, "How long to send");
+  flags.Duration("duration", &o.duration, "How long to send and measure (after the warm-up)");
+  flags.Duration("warmup", &o.warmup,
+                 "How long to send before measuring (connect, define, reach steady state); "
+                 "prints {\"event\": \"measuring\"} when it ends");
   flags.String("host-prefix", &o.host_prefix, "Host names are <prefix>-<index>");
   flags.Bool("idle", &o.idle, "Send the Hello only (idle agents)");
   absl::Status parsed = flags.Parse(argc, argv);
   if (parsed.ok() && (o.hosts < 1 || o.series < 1 || o.families < 1 || o.changed < 0 ||
-                      o.interval <= absl::ZeroDuration() || o.duration <= absl::ZeroDuration())) {
+                      o.interval <= absl::ZeroDuration() || o.duration <= absl::ZeroDuration() ||
+                      o.warmup < absl::ZeroDuration())) {
     parsed = absl::InvalidArgumentError(
-        "hosts, series, families, interval and duration must be positive, changed not negative");
+        "hosts, series, families, interval and duration must be positive, changed and warmup not "
+        "negative");
   }
   if (flags.help_requested()) {
     std::fputs(flags.Usage().c_str(), stdout);
@@ -264,6 +282,11 @@ int main(int argc, char** argv) {
   }
   o.families = std::min(o.families, o.series);
   Stats stats;
+  const auto to_clock = [](absl::Duration d) {
+    return std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(absl::ToDoubleSeconds(d)));
+  };
+  stats.measure_from = Clock::now() + to_clock(o.warmup);
   std::vector<std::unique_ptr<Host>> hosts;
   hosts.reserve(static_cast<size_t>(o.hosts));
   for (int i = 0; i < static_cast<int>(o.hosts); ++i) {
@@ -272,10 +295,9 @@ int main(int argc, char** argv) {
   }
   // Host i first sends at start + i/hosts of an interval, then every interval.
   const auto start = Clock::now();
-  const auto interval = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(absl::ToDoubleSeconds(o.interval)));
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(absl::ToDoubleSeconds(o.duration)));
+  const auto interval = to_clock(o.interval);
+  const auto end = stats.measure_from + to_clock(o.duration);
+  bool measuring = o.warmup == absl::ZeroDuration();
   std::vector<Clock::time_point> due(static_cast<size_t>(o.hosts));
   for (int64_t i = 0; i < o.hosts; ++i) {
     due[static_cast<size_t>(i)] = start + interval * i / o.hosts;
@@ -285,11 +307,18 @@ int main(int argc, char** argv) {
     auto& d = due[next];
     if (d > end) break;
     std::this_thread::sleep_until(d);
+    if (!measuring && Clock::now() >= stats.measure_from) {
+      // The benchmark starts its CPU reading of the collector here.
+      measuring = true;
+      std::printf("{\"event\": \"measuring\"}\n");
+      std::fflush(stdout);
+    }
     hosts[next]->Tick();
     d += interval;
     next = (next + 1) % due.size();
   }
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - std::max(start, stats.measure_from)).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // late acks
   for (auto& h : hosts) h->Finish();
   for (auto& h : hosts) h->Wait(std::chrono::seconds(5));
