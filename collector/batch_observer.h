@@ -19,7 +19,8 @@ namespace hostmon::collector {
 
 // One sample of an applied batch. Pointers stay valid for the duration of the OnBatch call only.
 struct AppliedSample {
-  const std::string* family;  // metric name
+  const std::string* family;  // metric name (the store passes its interned name: the samples
+                              // of one family share the pointer)
   ::hostmon::ingest::v1::MetricType type;
   const LabelPairs* labels;  // the series' own labels, without the host's identity labels
   double value;

@@ -307,8 +307,15 @@ void RuleEngine::OnBatch(const AppliedBatch& batch) {
     std::string key;
     const int64_t stale_ms = absl::ToInt64Milliseconds(StalenessLocked(*host));
     int64_t batch_newest = 0;
+    // Whether a rule selects a family, asked once per family of the batch. Samples point at the
+    // store's interned names, so within this call a pointer stands for its family, and hashing a
+    // pointer costs a fraction of hashing the name again for each of a host's hundreds of
+    // samples, most of them in families no rule selects.
+    absl::flat_hash_map<const std::string*, bool> selected;
     for (const AppliedSample& s : batch.samples) {
-      if (TermsForFamilyLocked(*s.family).empty()) continue;
+      auto [sel, first] = selected.try_emplace(s.family, false);
+      if (first) sel->second = !TermsForFamilyLocked(*s.family).empty();
+      if (!sel->second) continue;
       key.assign(*s.family);
       key.push_back(kSep);
       for (const auto& [k, v] : *s.labels) absl::StrAppend(&key, k, "=", v, std::string(1, kSep));
