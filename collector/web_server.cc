@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -292,7 +293,9 @@ class WebServer::Impl {
                                         const BodyProducer& producer);
   // Worker side of a stream: queue `bytes` (waiting for room), mark the end; false once the
   // answer was abandoned.
-  bool Enqueue(uint64_t id, Stream& s, absl::string_view bytes);
+  // Queues the concatenation of `parts` (a chunk's size line, its data and CRLF go in without
+  // first being copied together).
+  bool Enqueue(uint64_t id, Stream& s, std::initializer_list<absl::string_view> parts);
   void EndStream(uint64_t id, Stream& s, bool complete);
   void Post(Done done);
   void Wake(uint64_t id);
@@ -579,8 +582,14 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
     while (!piece.empty()) {
       const absl::string_view slice = piece.substr(0, kStreamStartBytes);
       piece.remove_prefix(slice.size());
+      if (gz == nullptr && chunked) {
+        framed.clear();
+        absl::StrAppend(&framed, absl::Hex(slice.size()), "\r\n");
+        if (!Enqueue(id, *stream, {framed, slice, "\r\n"})) return false;
+        continue;
+      }
       framed.clear();
-      if (!frame(slice, false, &framed) || !Enqueue(id, *stream, framed)) return false;
+      if (!frame(slice, false, &framed) || !Enqueue(id, *stream, {framed})) return false;
     }
     return true;
   };
@@ -593,21 +602,23 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
     return Whole(head, code, content_type, first);
   }
   framed.clear();
-  const bool ended = complete && frame("", true, &framed) && Enqueue(id, *stream, framed);
+  const bool ended = complete && frame("", true, &framed) && Enqueue(id, *stream, {framed});
   EndStream(id, *stream, ended);
   streams_--;
   return std::nullopt;
 }
 
-bool WebServer::Impl::Enqueue(uint64_t id, Stream& s, absl::string_view bytes) {
+bool WebServer::Impl::Enqueue(uint64_t id, Stream& s,
+                              std::initializer_list<absl::string_view> parts) {
+  size_t bytes = 0;
+  for (absl::string_view part : parts) bytes += part.size();
   bool wake;
   {
     std::unique_lock<std::mutex> lock(s.mu);
     const auto deadline = absl::ToChronoTime(s.deadline);
     // Room: the loop empties the queue as fast as the client reads. One slice always fits into
     // an empty queue, so a body of any size moves.
-    while (!s.abandoned && !s.queued.empty() &&
-           s.queued.size() + bytes.size() > kStreamQueueBytes) {
+    while (!s.abandoned && !s.queued.empty() && s.queued.size() + bytes > kStreamQueueBytes) {
       const auto now = std::chrono::system_clock::now();
       if (stopping_ || now >= deadline) {
         s.abandoned = true;  // the loop closes the connection at the same deadline
@@ -617,7 +628,7 @@ bool WebServer::Impl::Enqueue(uint64_t id, Stream& s, absl::string_view bytes) {
       s.room.wait_until(lock, std::min(deadline, now + std::chrono::milliseconds(100)));
     }
     if (s.abandoned) return false;
-    s.queued.append(bytes.data(), bytes.size());
+    for (absl::string_view part : parts) s.queued.append(part.data(), part.size());
     wake = std::exchange(s.loop_waiting, false);
   }
   if (wake) Wake(id);

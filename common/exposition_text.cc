@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "common/utf8.h"
 
@@ -95,18 +96,20 @@ void AppendValidUtf8(absl::string_view text, std::string* out) {
   }
 }
 
+char* WriteDouble(char* out, double value) {
+  auto put = [out](absl::string_view text) {
+    std::memcpy(out, text.data(), text.size());
+    return out + text.size();
+  };
+  if (std::isnan(value)) return put("NaN");
+  if (std::isinf(value)) return put(value > 0 ? "+Inf" : "-Inf");
+  // The shortest round-trip form is at most 24 characters ("-2.2250738585072014e-308").
+  return std::to_chars(out, out + kMaxDoubleChars, value).ptr;
+}
+
 void AppendDouble(std::string* out, double value) {
-  if (std::isnan(value)) {
-    out->append("NaN");
-    return;
-  }
-  if (std::isinf(value)) {
-    out->append(value > 0 ? "+Inf" : "-Inf");
-    return;
-  }
-  char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof(buf), value);
-  out->append(buf, static_cast<size_t>(res.ptr - buf));
+  char buf[kMaxDoubleChars];
+  out->append(buf, static_cast<size_t>(WriteDouble(buf, value) - buf));
 }
 
 }  // namespace hostmon::common

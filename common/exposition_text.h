@@ -22,5 +22,8 @@ bool IsValidUtf8(absl::string_view text);
 
 // Shortest text that parses back to the same double; "+Inf", "-Inf", "NaN" as Prometheus writes.
 void AppendDouble(std::string* out, double value);
+// The same text written at `out`, which must have room for kMaxDoubleChars; returns its end.
+inline constexpr size_t kMaxDoubleChars = 32;
+char* WriteDouble(char* out, double value);
 
 }  // namespace hostmon::common

@@ -153,6 +153,18 @@ TEST_CASE("AppendDouble output parses back to the same double", "[common][exposi
   }
 }
 
+TEST_CASE("WriteDouble writes AppendDouble's text within kMaxDoubleChars", "[common][exposition]") {
+  for (double v : {-2.2250738585072014e-308, -4.9406564584124654e-324, -1.7976931348623157e308,
+                   std::numeric_limits<double>::infinity(), 0.5}) {
+    char buf[kMaxDoubleChars + 1];
+    buf[kMaxDoubleChars] = '#';
+    char* end = WriteDouble(buf, v);
+    CHECK(std::string(buf, end) == Double(v));
+    CHECK(end - buf <= 24);
+    CHECK(buf[kMaxDoubleChars] == '#');
+  }
+}
+
 TEST_CASE("AppendDouble appends without clearing", "[common][exposition]") {
   std::string out = "x ";
   AppendDouble(&out, 1.5);
