@@ -38,6 +38,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/http/gzip.h"
+#include "common/thread_name.h"
+#include "common/thread_priority.h"
 
 namespace hostmon::collector {
 namespace {
@@ -384,9 +386,20 @@ absl::Status WebServer::Impl::Listen(const std::string& host, const std::string&
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &ev);
   ev.data.u64 = 1;
   epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
-  loop_ = std::thread([this] { Run(); });
+  // The web threads yield to ingest: a scrape of a large fleet is a long run of CPU, and on a
+  // busy core the ingest threads' acknowledgements would otherwise wait for its time slices.
+  // Past them, a scrape still has every cycle ingest leaves.
+  loop_ = std::thread([this] {
+    common::SetThreadName("hm-web-loop");
+    common::LowerThreadPriority(kWebThreadNiceSteps);
+    Run();
+  });
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
-    workers_.emplace_back([this] { Worker(); });
+    workers_.emplace_back([this] {
+      common::SetThreadName("hm-web");
+      common::LowerThreadPriority(kWebThreadNiceSteps);
+      Worker();
+    });
   }
   return absl::OkStatus();
 }

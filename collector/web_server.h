@@ -96,6 +96,9 @@ class WebServer {
   static constexpr size_t kStreamQueueBytes = 256 << 10;
   // A streamed body that ends within this many bytes goes out as an ordinary answer.
   static constexpr size_t kStreamStartBytes = 64 << 10;
+  // The server's threads (named hm-web and hm-web-loop) run this much nicer than the process:
+  // they yield to ingest.
+  static constexpr int kWebThreadNiceSteps = 10;
 
   using Options = WebServerOptions;
 

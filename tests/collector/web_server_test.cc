@@ -7,12 +7,15 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -23,6 +26,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/http/gzip.h"
 
@@ -121,6 +125,37 @@ TEST_CASE("Web server: basic auth answers 401 with a challenge, 200 with the rig
   CHECK(absl::EndsWith(r, "\r\n\r\nup 1\n"));
   CHECK(absl::StrContains(r, "\r\nX-Frame-Options: deny\r\n"));
   CHECK(Code(Exchange(addr, Get("/nope", good))) == 404);
+}
+
+// Field 19 of /proc/self/task/TID/stat (after the parenthesised name, which may hold spaces).
+int NiceOfTask(const std::string& tid) {
+  std::ifstream in("/proc/self/task/" + tid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> fields = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  int nice = 0;
+  return fields.size() > 16 && absl::SimpleAtoi(fields[16], &nice) ? nice : -100;
+}
+
+TEST_CASE("Web server: its threads yield to the others (nice value)", "[collector][web]") {
+  const std::string self = std::to_string(syscall(SYS_gettid));
+  const int base = NiceOfTask(self);  // the suite may itself run under `nice`
+  REQUIRE(base > -100);
+  auto web = WebServer::Start("127.0.0.1:0", OkRoutes());
+  REQUIRE(web.ok());
+  REQUIRE(Code(Exchange((*web)->bound_address(), Get("/metrics"))) == 200);
+  int web_threads = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    if (name == "hm-web" || name == "hm-web-loop") {
+      ++web_threads;
+      CHECK(NiceOfTask(entry.path().filename()) ==
+            std::min(19, base + WebServer::kWebThreadNiceSteps));
+    }
+  }
+  CHECK(web_threads >= 2);          // the loop and at least one worker
+  CHECK(NiceOfTask(self) == base);  // only the web threads yield
 }
 
 TEST_CASE("Web server: gzip when the client accepts it, round trip exact", "[collector][web]") {
