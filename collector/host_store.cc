@@ -886,6 +886,7 @@ bool HostStore::StreamExposition(const ExpositionSink& sink) {
   struct Cursor {
     size_t pos = 0;
     uint64_t layout = 0;
+    const Slot* next = nullptr;  // where the host's next run starts, for prefetching only
   };
   std::vector<Cursor> cursors(hosts.size());
   std::vector<std::vector<uint32_t>> buckets(names.size());
@@ -900,7 +901,7 @@ bool HostStore::StreamExposition(const ExpositionSink& sink) {
         break;
       }
     }
-    cursors[i] = Cursor{pos, h.layout};
+    cursors[i] = Cursor{pos, h.layout, pos < h.slots.size() ? h.slots.data() + pos : nullptr};
   };
   for (uint32_t i = 0; i < hosts.size(); ++i) {
     absl::MutexLock host_lock(&hosts[i]->mu);
@@ -916,7 +917,15 @@ bool HostStore::StreamExposition(const ExpositionSink& sink) {
     if (!std::is_sorted(bucket.begin(), bucket.end())) std::sort(bucket.begin(), bucket.end());
     const FamilyName* name = names[r].get();
     bool header_done = false;
-    for (uint32_t i : bucket) {
+    for (size_t b = 0; b < bucket.size(); ++b) {
+      const uint32_t i = bucket[b];
+      // A family's runs are spread over every host's memory: ask for the next hosts' lock and
+      // slots ahead, or each run starts with cache misses (a third of a scrape of 2,000 hosts).
+      // Addresses only; nothing of another host is read without its lock.
+      if (b + 2 < bucket.size()) __builtin_prefetch(&hosts[bucket[b + 2]]->mu, 1);
+      if (b + 1 < bucket.size() && cursors[bucket[b + 1]].next != nullptr) {
+        __builtin_prefetch(cursors[bucket[b + 1]].next);
+      }
       {
         HostRecord& h = *hosts[i];
         absl::MutexLock host_lock(&h.mu);
