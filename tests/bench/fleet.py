@@ -54,7 +54,26 @@ def answers_200(url):
         return False
 
 
+CURL = shutil.which("curl")
+
+
 def fetch(url, gz):
+    """(seconds, body bytes, Content-Encoding) of one GET. With curl when installed: a client in
+    C that decodes chunked bodies as fast as it reads plain ones, as Prometheus's does; Python's
+    http.client spends more time per chunk than the server does making it."""
+    if CURL:
+        argv = [CURL, "-s", "-o", "/dev/null", "-D", "-", "-w", "\n%{time_total} %{size_download}",
+                "--max-time", "120"]
+        if gz:
+            argv += ["-H", "Accept-Encoding: gzip"]
+        out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
+        lines = out.strip().splitlines()
+        dt, size = lines[-1].split()
+        enc = ""
+        for line in lines[:-1]:
+            if line.lower().startswith("content-encoding:"):
+                enc = line.split(":", 1)[1].strip()
+        return float(dt), int(size), enc
     req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gz else {})
     t0 = time.monotonic()
     with urllib.request.urlopen(req, timeout=120) as r:
@@ -210,7 +229,7 @@ def phase_idle(args, tmp, hosts):
         c.proc.stop()
 
 
-def start_nginx(tmp, path):
+def start_nginx(tmp, path, pin):
     if not os.access(NGINX, os.X_OK):
         return None, None
     root = os.path.join(tmp, "nginx")
@@ -224,8 +243,10 @@ def start_nginx(tmp, path):
                 "events { worker_connections 64; }\nhttp {\n%s\n  access_log off;\n"
                 "  server {\n    listen 127.0.0.1:%d;\n    root %s;\n  }\n}\n"
                 % (root, root, temp, port, os.path.dirname(path)))
-    proc = fp.Proc("nginx", [NGINX, "-p", root, "-e", os.path.join(root, "error.log"), "-c",
-                             conf], tmp).start()
+    argv = [NGINX, "-p", root, "-e", os.path.join(root, "error.log"), "-c", conf]
+    if pin:
+        argv = ["taskset", "-c", "0"] + argv  # where the collector ran
+    proc = fp.Proc("nginx", argv, tmp).start()
     fp.wait_for(lambda: answers_200("http://127.0.0.1:%d/%s" % (port, os.path.basename(path))),
                 10.0, procs=[proc])
     return proc, "http://127.0.0.1:%d/%s" % (port, os.path.basename(path))
@@ -276,7 +297,7 @@ def phase_scrape(args, tmp, c, hosts):
         shutil.copyfileobj(r, f)
     with open(body_path, "rb") as f, gzip.open(body_path + ".gz", "wb", compresslevel=1) as g:
         shutil.copyfileobj(f, g)
-    nginx, url = start_nginx(tmp, body_path)
+    nginx, url = start_nginx(tmp, body_path, args.pin)
     floor = []
     if url:
         for _ in range(max(3, len(times))):
@@ -308,7 +329,11 @@ def main():
     ap.add_argument("--interval", type=float, default=15.0)
     ap.add_argument("--duration", type=float, default=45.0)
     ap.add_argument("--scrape-window", type=float, default=30.0)
-    ap.add_argument("--pin", action="store_true", help="pin the collector to CPU 0 and the load generator to CPU 1 (taskset)")
+    ap.add_argument("--pin", action="store_true", help="pin the collector (and the floors' servers) to CPU 0, the load generator and "
+                    "scrape client to CPU 1")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help="ingest and floor phases only (no scrape, no idle agents): for "
+                    "saturation runs, e.g. --interval 1 with and without --pin (1 vs 2 cores)")
     ap.add_argument("--smoke", action="store_true", help="tiny run for the test suite")
     args = ap.parse_args()
     args.bin_dir = os.path.abspath(args.bin_dir)
@@ -316,6 +341,9 @@ def main():
         args.hosts, args.idle_hosts, args.series, args.changed = "5,20", 20, 50, 10
         args.interval, args.duration, args.scrape_window = 1.0, 3.0, 3.0
     hosts = [int(x) for x in args.hosts.split(",")]
+    if args.pin:
+        # This script and its scrape client run beside the load generator: CPU 0 is the server's.
+        os.sched_setaffinity(0, {1})
     # One connection per simulated host, plus the collector's side.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = min(hard, max(soft, 4 * max(hosts + [args.idle_hosts]) + 256))
@@ -333,11 +361,13 @@ def main():
             if last:
                 last[1].proc.stop()
             last = (n, c)
-        out["scrape"] = phase_scrape(args, tmp, last[1], last[0])
+        if not args.ingest_only:
+            out["scrape"] = phase_scrape(args, tmp, last[1], last[0])
         last[1].proc.stop()
         last = None
         out["floor"] = [phase_floor(args, n) for n in hosts]
-        out["idle"] = phase_idle(args, tmp, args.idle_hosts)
+        if not args.ingest_only:
+            out["idle"] = phase_idle(args, tmp, args.idle_hosts)
     finally:
         if last:
             last[1].proc.stop()
@@ -361,6 +391,10 @@ def main():
     print("(floor: hostmon-null-collector, the same arrivals read, parsed and acknowledged with "
           "the collector's gRPC settings and nothing else; /floor: collector CPU per sample over "
           "the floor's)")
+    if args.ingest_only:
+        print(json.dumps(out))
+        return 0 if all(r["rejected"] == 0 and r["failed_streams"] == 0
+                        for r in out["ingest"]) else 1
     s = out["scrape"]
     print("scrape of %d series: %s bytes (%s gzip); median %s s plain, %s s gzip; static file "
           "(nginx) %s s; ratio to floor %s" % (
