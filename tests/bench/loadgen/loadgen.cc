@@ -10,9 +10,10 @@
 // not completed skips its tick (counted as "behind"): the collector's back-pressure shows as
 // fewer batches, never as memory here.
 //
-// With --warmup, batches sent during the warm-up (connecting, the definitions batch) are not
-// counted, and a {"event": "measuring"} line marks its end, so that the benchmark reads the
-// collector's CPU over the steady state only.
+// With --warmup, batches sent during the warm-up are not counted. It lasts --warmup and until
+// every host's first two batches (definitions, then the first values, both with first-time work
+// in the collector) were acknowledged; a {"event": "measuring"} line marks its end, so that the
+// benchmark reads the collector's CPU over the steady state only.
 //
 // Prints one JSON object at the end: hosts connected, batches and samples sent and acknowledged,
 // acknowledgement latency (send to ack) p50/p99/max, samples acknowledged per second, behind
@@ -55,6 +56,7 @@ struct Options {
   absl::Duration interval = absl::Seconds(15);
   absl::Duration duration = absl::Seconds(30);
   absl::Duration warmup = absl::ZeroDuration();
+  absl::Duration slow_ack = absl::ZeroDuration();  // > 0: slower acknowledgements are printed
   bool idle = false;
   std::string host_prefix = "loadgen";
 };
@@ -64,9 +66,20 @@ struct Stats {
   std::vector<double> ack_ms;  // latency of each acknowledged batch
   std::atomic<int64_t> batches_sent{0}, samples_sent{0}, batches_acked{0}, samples_acked{0};
   std::atomic<int64_t> behind{0}, connected{0}, failed{0}, rejected{0};
-  // Batches sent before this (the warm-up: connecting, defining) are not counted.
-  Clock::time_point measure_from;
+  // Batches sent before this (the warm-up: connecting, defining) are not counted. Set by the
+  // ticker when the warm-up ends, read by the reactors: nanoseconds of Clock.
+  std::atomic<int64_t> measure_from_ns{INT64_MAX};
+  // Hosts whose first two batches (the definitions, then the first of values only) were
+  // acknowledged: the collector does first-time work for a host's series on both.
+  std::atomic<int64_t> warm{0};
+  bool Counted(Clock::time_point t) const {
+    return t.time_since_epoch().count() >= measure_from_ns.load(std::memory_order_relaxed);
+  }
+  Clock::time_point start = Clock::now();
 };
+
+// How long past --warmup the warm-up waits for every host to be warm.
+constexpr std::chrono::seconds kWarmWait{120};
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -109,15 +122,27 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
   }
 
   // Called by the ticker: sends the next batch unless the previous write is still in flight.
+  // The first batch (the definitions) is never skipped: if the Hello is still being written, it
+  // goes as soon as that write completes. Skipped, it would come an interval later, and with
+  // thousands of hosts connecting at once the late ones' definitions landed in the measured
+  // window, as a burst.
   void Tick() {
     std::lock_guard<std::mutex> lock(mu_);
     if (done_ || o_.idle) return;
-    const auto now = Clock::now();
-    const bool counted = now >= stats_->measure_from;
     if (writing_) {
-      if (counted) stats_->behind++;
+      if (sequence_ == 0) {
+        first_deferred_ = true;
+      } else if (stats_->Counted(Clock::now())) {
+        stats_->behind++;
+      }
       return;
     }
+    SendLocked();
+  }
+
+  void SendLocked() {
+    const auto now = Clock::now();
+    const bool counted = stats_->Counted(now);
     BuildBatch();
     writing_ = true;
     sent_at_.emplace_back(out_.batch().sequence(), now);
@@ -145,6 +170,10 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
       hello_done_ = true;
       stats_->connected++;
     }
+    if (ok && first_deferred_ && !done_) {
+      first_deferred_ = false;
+      SendLocked();
+    }
   }
 
   void OnReadDone(bool ok) override {
@@ -157,9 +186,15 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
         if (!sent_at_.empty() && sent_at_.front().first == seq) {
           const double ms =
               std::chrono::duration<double, std::milli>(now - sent_at_.front().second).count();
-          const bool counted = sent_at_.front().second >= stats_->measure_from;
+          const Clock::time_point sent = sent_at_.front().second;
           sent_at_.pop_front();
-          if (!counted) continue;
+          if (seq == 2) stats_->warm++;
+          if (!stats_->Counted(sent)) continue;
+          if (o_.slow_ack > absl::ZeroDuration() && ms > absl::ToDoubleMilliseconds(o_.slow_ack)) {
+            std::fprintf(stderr, "slow ack: host %d batch %" PRIu64 " sent at %.3f s, %.1f ms\n",
+                         index_, seq, std::chrono::duration<double>(sent - stats_->start).count(),
+                         ms);
+          }
           stats_->batches_acked++;
           stats_->samples_acked += o_.series;
           std::lock_guard<std::mutex> slock(stats_->mu);
@@ -232,7 +267,7 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
   std::condition_variable cv_;
   pb::AgentMessage out_;
   pb::CollectorMessage in_;
-  bool writing_ = false, hello_done_ = false, done_ = false;
+  bool writing_ = false, hello_done_ = false, done_ = false, first_deferred_ = false;
   uint64_t sequence_ = 0;
   std::deque<std::pair<uint64_t, Clock::time_point>> sent_at_;
   std::vector<double> values_;
@@ -263,6 +298,9 @@ int main(int argc, char** argv) {
                  "prints {\"event\": \"measuring\"} when it ends");
   flags.String("host-prefix", &o.host_prefix, "Host names are <prefix>-<index>");
   flags.Bool("idle", &o.idle, "Send the Hello only (idle agents)");
+  flags.Duration("slow-ack", &o.slow_ack,
+                 "Print each acknowledgement slower than this to stderr, with when its batch was "
+                 "sent (0: none)");
   absl::Status parsed = flags.Parse(argc, argv);
   if (parsed.ok() && (o.hosts < 1 || o.series < 1 || o.families < 1 || o.changed < 0 ||
                       o.interval <= absl::ZeroDuration() || o.duration <= absl::ZeroDuration() ||
@@ -286,7 +324,8 @@ int main(int argc, char** argv) {
     return std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(absl::ToDoubleSeconds(d)));
   };
-  stats.measure_from = Clock::now() + to_clock(o.warmup);
+  const auto warmup_end = Clock::now() + to_clock(o.warmup);
+  if (o.warmup == absl::ZeroDuration()) stats.measure_from_ns = INT64_MIN;
   std::vector<std::unique_ptr<Host>> hosts;
   hosts.reserve(static_cast<size_t>(o.hosts));
   for (int i = 0; i < static_cast<int>(o.hosts); ++i) {
@@ -296,7 +335,8 @@ int main(int argc, char** argv) {
   // Host i first sends at start + i/hosts of an interval, then every interval.
   const auto start = Clock::now();
   const auto interval = to_clock(o.interval);
-  const auto end = stats.measure_from + to_clock(o.duration);
+  auto end =
+      o.warmup == absl::ZeroDuration() ? start + to_clock(o.duration) : Clock::time_point::max();
   bool measuring = o.warmup == absl::ZeroDuration();
   std::vector<Clock::time_point> due(static_cast<size_t>(o.hosts));
   for (int64_t i = 0; i < o.hosts; ++i) {
@@ -307,9 +347,20 @@ int main(int argc, char** argv) {
     auto& d = due[next];
     if (d > end) break;
     std::this_thread::sleep_until(d);
-    if (!measuring && Clock::now() >= stats.measure_from) {
-      // The benchmark starts its CPU reading of the collector here.
+    // The warm-up ends once it has lasted --warmup and every host is warm (or its stream failed):
+    // thousands of hosts connecting at once take a while.
+    const auto now = Clock::now();
+    const bool all_warm = stats.warm.load() + stats.failed.load() >= o.hosts;
+    const bool gave_up = now >= warmup_end + kWarmWait;
+    if (!measuring && now >= warmup_end && (all_warm || gave_up)) {
+      if (!all_warm) {
+        std::fprintf(stderr, "loadgen: only %" PRId64 " of %" PRId64 " hosts warm; measuring\n",
+                     stats.warm.load(), o.hosts);
+      }
       measuring = true;
+      stats.measure_from_ns = now.time_since_epoch().count();
+      end = now + to_clock(o.duration);
+      // The benchmark starts its CPU reading of the collector here.
       std::printf("{\"event\": \"measuring\"}\n");
       std::fflush(stdout);
     }
@@ -317,8 +368,9 @@ int main(int argc, char** argv) {
     d += interval;
     next = (next + 1) % due.size();
   }
+  const Clock::time_point measured_from{Clock::duration{stats.measure_from_ns.load()}};
   const double elapsed =
-      std::chrono::duration<double>(Clock::now() - std::max(start, stats.measure_from)).count();
+      std::chrono::duration<double>(Clock::now() - std::max(start, measured_from)).count();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // late acks
   for (auto& h : hosts) h->Finish();
   for (auto& h : hosts) h->Wait(std::chrono::seconds(5));
