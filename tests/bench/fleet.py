@@ -229,6 +229,21 @@ def phase_idle(args, tmp, hosts):
         c.proc.stop()
 
 
+def task_cpu_s(pid, prefix=""):
+    """CPU seconds of pid's threads whose name starts with prefix (all threads for "")."""
+    total = 0
+    for tid, ns in fp.read_task_runtimes(pid).items():
+        if prefix:
+            try:
+                with open("/proc/%d/task/%d/comm" % (pid, tid)) as f:
+                    if not f.read().startswith(prefix):
+                        continue
+            except OSError:
+                continue
+        total += ns
+    return total / 1e9
+
+
 def start_nginx(tmp, path, pin):
     if not os.access(NGINX, os.X_OK):
         return None, None
@@ -271,18 +286,25 @@ def phase_scrape(args, tmp, c, hosts):
     """Ingest continues (the ingest phase's hosts); scrapes back to back vs none. The peak RSS is
     taken per window (VmHWM restarted at its start), so that the scrape window's growth compares
     with what ingest alone reaches in the quiet one, not with an earlier phase's peak."""
-    lg = loadgen(args, c.grpc, hosts, args.scrape_window, prefix="lg")
+    # Each window's load generator reconnects every host: its warm-up (connect, define, first
+    # values) is left out of both windows, as in the ingest phase.
+    lg = loadgen(args, c.grpc, hosts, args.scrape_window, prefix="lg", warmup=args.interval + 1)
+    wait_measuring(lg)
     rss_quiet = c.rss_kb()
     reset_peak_rss(c.proc.pid)
     quiet = finish(lg)
     peak_quiet = peak_growth_kb(c, rss_quiet)
-    lg = loadgen(args, c.grpc, hosts, args.scrape_window, prefix="lg")
+    lg = loadgen(args, c.grpc, hosts, args.scrape_window, prefix="lg", warmup=args.interval + 1)
+    wait_measuring(lg)
     times, times_gz, size, size_gz = [], [], 0, 0
     rss_before = c.rss_kb()
     reset_peak_rss(c.proc.pid)
     end = time.monotonic() + args.scrape_window - 1
+    cpu = []  # CPU of the web threads (hm-web*) per plain scrape: the scrape's own cost
     while time.monotonic() < end:
+        w0 = task_cpu_s(c.proc.pid, "hm-web")
         dt, size, _ = fetch(c.url("/metrics"), gz=False)
+        cpu.append(task_cpu_s(c.proc.pid, "hm-web") - w0)
         times.append(dt)
         dt, size_gz, enc = fetch(c.url("/metrics"), gz=True)
         if enc == "gzip":
@@ -298,16 +320,21 @@ def phase_scrape(args, tmp, c, hosts):
     with open(body_path, "rb") as f, gzip.open(body_path + ".gz", "wb", compresslevel=1) as g:
         shutil.copyfileobj(f, g)
     nginx, url = start_nginx(tmp, body_path, args.pin)
-    floor = []
+    floor, floor_cpu = [], []
     if url:
         for _ in range(max(3, len(times))):
+            n0 = task_cpu_s(nginx.pid)
             floor.append(fetch(url, gz=False)[0])
+            floor_cpu.append(task_cpu_s(nginx.pid) - n0)
         nginx.stop()
     med = lambda v: sorted(v)[len(v) // 2] if v else None  # noqa: E731
     return {"series": hosts * args.series, "bytes": size, "bytes_gzip": size_gz,
             "scrapes": len(times), "scrape_s_median": med(times),
             "scrape_gzip_s_median": med(times_gz), "static_floor_s_median": med(floor),
             "ratio_to_floor": (med(times) / med(floor)) if floor and times else None,
+            "scrape_cpu_s_median": med(cpu), "static_floor_cpu_s_median": med(floor_cpu),
+            "cpu_ratio_to_floor": (med(cpu) / med(floor_cpu)) if cpu and floor_cpu and
+            med(floor_cpu) > 0 else None,
             "ack_ms_p99_quiet": quiet["ack_ms_p99"], "ack_ms_p99_scraping": during["ack_ms_p99"],
             "ack_ms_max_scraping": during["ack_ms_max"],
             # Batches acknowledged in each window: 0 while scraping means the scrapes starved
@@ -401,6 +428,10 @@ def main():
               s["series"], s["bytes"], s["bytes_gzip"], f(s["scrape_s_median"], "%.3f"),
               f(s["scrape_gzip_s_median"], "%.3f"), f(s["static_floor_s_median"], "%.3f"),
               f(s["ratio_to_floor"], "%.1f")))
+    print("scrape CPU (the collector's web threads) median %s s; nginx %s s; ratio %s (the "
+          "scrape's wall time shares the core with ingest, nginx's does not)" % (
+              f(s["scrape_cpu_s_median"], "%.3f"), f(s["static_floor_cpu_s_median"], "%.3f"),
+              f(s["cpu_ratio_to_floor"], "%.1f")))
     print("memory: peak RSS growth %s MB while scraping (%s MB left after), %s MB in the window "
           "without scrapes" % (f(s["peak_rss_growth_mb"]), f(s["rss_growth_after_scrapes_mb"]),
                                f(s["peak_rss_growth_quiet_mb"])))
