@@ -220,8 +220,11 @@ void RuleEngine::ReplaceRules(RuleSet rules) {
   mu_.Lock();
   ++reloads_;
   InstallRulesLocked(std::move(rules));
-  // Resolves the alerts of removed or changed rules right away.
-  TickLocked(clock_->Now(), &out);
+  // Resolves the alerts of removed or changed rules right away (InstallRulesLocked ended their
+  // holds). The hosts are left to the next sliced Tick: a reload may come from a web thread,
+  // which runs at a lower priority and must not hold the lock every batch waits for while it
+  // visits every host.
+  TickAnnouncedLocked(clock_->Now(), &out);
   UnlockAndDeliver(std::move(out));
 }
 
@@ -668,30 +671,26 @@ void RuleEngine::Tick(absl::Time now) {
   // In slices of hosts, the lock released between them: a tick visits every host, and every
   // host's batches wait for this lock meanwhile (2,000 hosts: milliseconds per tick, which was
   // the acknowledgements' p99). A host that changes between slices is seen as it is when its
-  // slice runs, with the tick's `now`.
+  // slice runs, with the tick's `now`. Each slice delivers its own notifications before the lock
+  // is let go: what other threads decide in between must reach the sink after them (a firing
+  // held back to the tick's end could otherwise follow its own resolution).
   std::vector<std::string> names;
   {
     absl::MutexLock lock(&mu_);
     names.reserve(hosts_.size());
     for (const auto& [name, host] : hosts_) names.push_back(name);
   }
-  std::vector<Notification> out;
   for (size_t i = 0; i < names.size(); i += kTickSliceHosts) {
-    absl::MutexLock lock(&mu_);
+    std::vector<Notification> out;
+    mu_.Lock();
     const size_t end = std::min(names.size(), i + kTickSliceHosts);
     for (size_t j = i; j < end; ++j) TickHostLocked(names[j], now, &out);
+    UnlockAndDeliver(std::move(out));
   }
+  std::vector<Notification> out;
   mu_.Lock();
   TickAnnouncedLocked(now, &out);
   UnlockAndDeliver(std::move(out));
-}
-
-void RuleEngine::TickLocked(absl::Time now, std::vector<Notification>* out) {
-  std::vector<std::string> names;
-  names.reserve(hosts_.size());
-  for (const auto& [name, host] : hosts_) names.push_back(name);
-  for (const std::string& name : names) TickHostLocked(name, now, out);
-  TickAnnouncedLocked(now, out);
 }
 
 void RuleEngine::TickHostLocked(const std::string& name, absl::Time now,

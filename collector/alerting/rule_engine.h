@@ -130,10 +130,8 @@ class RuleEngine : public BatchObserver {
                               std::vector<Notification>* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Removed or changed rules' firing alerts are marked for immediate resolution at the next Tick.
   void InstallRulesLocked(RuleSet rules) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // A whole tick under one hold of the lock (rule reloads); Tick slices it by host.
-  void TickLocked(absl::Time now, std::vector<Notification>* out)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // One host's part of a tick: staleness, host alerts, its rule instances, forgetting it.
+  // One host's part of a tick (Tick visits the hosts in slices): staleness, host alerts, its rule
+  // instances, forgetting it.
   void TickHostLocked(const std::string& name, absl::Time now, std::vector<Notification>* out)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Held resolutions that are due, and resolved alerts past their retention.

@@ -69,8 +69,9 @@ struct Stats {
   // Batches sent before this (the warm-up: connecting, defining) are not counted. Set by the
   // ticker when the warm-up ends, read by the reactors: nanoseconds of Clock.
   std::atomic<int64_t> measure_from_ns{INT64_MAX};
-  // Hosts whose first two batches (the definitions, then the first of values only) were
-  // acknowledged: the collector does first-time work for a host's series on both.
+  // Hosts done warming up, each counted once: their first two batches (the definitions, then the
+  // first of values only: the collector does first-time work for a host's series on both) were
+  // acknowledged or one was rejected, the Hello was written (--idle), or the stream ended.
   std::atomic<int64_t> warm{0};
   bool Counted(Clock::time_point t) const {
     return t.time_since_epoch().count() >= measure_from_ns.load(std::memory_order_relaxed);
@@ -169,6 +170,7 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
     if (ok && !hello_done_) {
       hello_done_ = true;
       stats_->connected++;
+      if (o_.idle) WarmLocked();
     }
     if (ok && first_deferred_ && !done_) {
       first_deferred_ = false;
@@ -188,7 +190,7 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
               std::chrono::duration<double, std::milli>(now - sent_at_.front().second).count();
           const Clock::time_point sent = sent_at_.front().second;
           sent_at_.pop_front();
-          if (seq == 2) stats_->warm++;
+          if (seq == 2) WarmLocked();
           if (!stats_->Counted(sent)) continue;
           if (o_.slow_ack > absl::ZeroDuration() && ms > absl::ToDoubleMilliseconds(o_.slow_ack)) {
             std::fprintf(stderr, "slow ack: host %d batch %" PRIu64 " sent at %.3f s, %.1f ms\n",
@@ -203,6 +205,10 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
       }
     } else if (in_.has_rejection()) {
       stats_->rejected++;
+      if (in_.rejection().sequence() <= 2) {
+        std::lock_guard<std::mutex> lock(mu_);
+        WarmLocked();
+      }
       std::fprintf(stderr, "loadgen: host %d: batch %" PRIu64 " rejected: %s\n", index_,
                    in_.rejection().sequence(), in_.rejection().reason().c_str());
     }
@@ -218,11 +224,18 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
                      s.error_message().c_str());
       }
     }
+    WarmLocked();
     done_ = true;
     cv_.notify_all();
   }
 
  private:
+  void WarmLocked() {
+    if (warm_) return;
+    warm_ = true;
+    stats_->warm++;
+  }
+
   // The first batch defines every family and series; later ones only reference them.
   void BuildBatch() {
     out_.Clear();
@@ -267,7 +280,7 @@ class Host : public grpc::ClientBidiReactor<pb::AgentMessage, pb::CollectorMessa
   std::condition_variable cv_;
   pb::AgentMessage out_;
   pb::CollectorMessage in_;
-  bool writing_ = false, hello_done_ = false, done_ = false, first_deferred_ = false;
+  bool writing_ = false, hello_done_ = false, done_ = false, first_deferred_ = false, warm_ = false;
   uint64_t sequence_ = 0;
   std::deque<std::pair<uint64_t, Clock::time_point>> sent_at_;
   std::vector<double> values_;
@@ -304,10 +317,11 @@ int main(int argc, char** argv) {
   absl::Status parsed = flags.Parse(argc, argv);
   if (parsed.ok() && (o.hosts < 1 || o.series < 1 || o.families < 1 || o.changed < 0 ||
                       o.interval <= absl::ZeroDuration() || o.duration <= absl::ZeroDuration() ||
-                      o.warmup < absl::ZeroDuration())) {
+                      o.warmup < absl::ZeroDuration() || o.warmup > absl::Hours(24) ||
+                      o.duration > absl::Hours(24) || o.interval > absl::Hours(24))) {
     parsed = absl::InvalidArgumentError(
         "hosts, series, families, interval and duration must be positive, changed and warmup not "
-        "negative");
+        "negative, durations at most 24h");
   }
   if (flags.help_requested()) {
     std::fputs(flags.Usage().c_str(), stdout);
@@ -347,10 +361,10 @@ int main(int argc, char** argv) {
     auto& d = due[next];
     if (d > end) break;
     std::this_thread::sleep_until(d);
-    // The warm-up ends once it has lasted --warmup and every host is warm (or its stream failed):
-    // thousands of hosts connecting at once take a while.
+    // The warm-up ends once it has lasted --warmup and every host is warm: thousands of hosts
+    // connecting at once take a while.
     const auto now = Clock::now();
-    const bool all_warm = stats.warm.load() + stats.failed.load() >= o.hosts;
+    const bool all_warm = stats.warm.load() >= o.hosts;
     const bool gave_up = now >= warmup_end + kWarmWait;
     if (!measuring && now >= warmup_end && (all_warm || gave_up)) {
       if (!all_warm) {

@@ -9,9 +9,8 @@
 // evaluated. Its CPU per acknowledged sample is what gRPC, protobuf and the kernel cost for the
 // same arrivals; the collector's figure beside it shows what the store and rules add.
 #include <grpcpp/grpcpp.h>
-#include <unistd.h>
+#include <pthread.h>
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <deque>
@@ -86,8 +85,6 @@ class Service final : public pb::Ingest::CallbackService {
   }
 };
 
-std::atomic<bool> stop{false};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,6 +102,13 @@ int main(int argc, char** argv) {
                  flags.Usage().c_str());
     return 2;
   }
+  // SIGTERM and SIGINT are blocked in every thread (gRPC's inherit the mask) and taken by
+  // sigwait below, so none is lost or handled by another thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   Service service;
   grpc::ServerBuilder builder;
   int port = 0;
@@ -119,9 +123,8 @@ int main(int argc, char** argv) {
   // The port on stdout, for the benchmark that asked for port 0.
   std::printf("{\"grpc_port\": %d}\n", port);
   std::fflush(stdout);
-  std::signal(SIGTERM, [](int) { stop = true; });
-  std::signal(SIGINT, [](int) { stop = true; });
-  while (!stop) pause();
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   return 0;
 }
