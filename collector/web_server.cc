@@ -539,10 +539,15 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
   std::string first;               // the body while it fits in kStreamStartBytes
   std::shared_ptr<Stream> stream;  // once the head is out
   std::unique_ptr<common::http::GzipStream> gz;
-  std::string z, framed;  // scratch, reused piece after piece
-  bool broken = false;    // gzip failed: the answer cannot be completed
-  // Appends `piece` to *out compressed and framed; `last` adds the end of the body.
-  auto frame = [&](absl::string_view piece, bool last, std::string* out) {
+  std::string z;        // scratch: the compressed piece
+  bool broken = false;  // gzip failed: the answer cannot be completed
+  // `piece` compressed and framed, in parts that go out in this order without being copied
+  // together first: the chunk's size line, the data, then CRLF (and the last chunk with `last`).
+  struct Framed {
+    std::string head;
+    absl::string_view data, tail;
+  } framed;
+  auto frame = [&](absl::string_view piece, bool last) {
     absl::string_view data = piece;
     if (gz != nullptr) {
       z.clear();
@@ -552,13 +557,15 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
       }
       data = z;
     }
-    // Never an empty chunk in the middle: a zero-size chunk ends the body.
-    if (chunked && !data.empty()) {
-      absl::StrAppend(out, absl::Hex(data.size()), "\r\n", data, "\r\n");
-    } else if (!chunked) {
-      out->append(data.data(), data.size());
+    framed.head.clear();
+    framed.data = data;
+    framed.tail = "";
+    if (chunked) {
+      // Never an empty chunk in the middle: a zero-size chunk ends the body.
+      if (!data.empty()) absl::StrAppend(&framed.head, absl::Hex(data.size()), "\r\n");
+      framed.tail =
+          last ? (data.empty() ? "0\r\n\r\n" : "\r\n0\r\n\r\n") : (data.empty() ? "" : "\r\n");
     }
-    if (last && chunked) out->append("0\r\n\r\n");
     return true;
   };
   BodyWriter write = [&](absl::string_view piece) {
@@ -581,10 +588,11 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
       std::string start =
           FormatHead(code, content_type, chunked ? "Transfer-Encoding: chunked\r\n" : "",
                      options_.web_config.get(), false, gzipped);
-      if (!frame(first, false, &start)) {
+      if (!frame(first, false)) {
         streams_--;
         return false;  // nothing sent yet: a 500 follows
       }
+      absl::StrAppend(&start, framed.head, framed.data, framed.tail);
       first.clear();
       first.shrink_to_fit();
       stream = std::make_shared<Stream>();
@@ -595,14 +603,9 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
     while (!piece.empty()) {
       const absl::string_view slice = piece.substr(0, kStreamStartBytes);
       piece.remove_prefix(slice.size());
-      if (gz == nullptr && chunked) {
-        framed.clear();
-        absl::StrAppend(&framed, absl::Hex(slice.size()), "\r\n");
-        if (!Enqueue(id, *stream, {framed, slice, "\r\n"})) return false;
-        continue;
+      if (!frame(slice, false) || !Enqueue(id, *stream, {framed.head, framed.data, framed.tail})) {
+        return false;
       }
-      framed.clear();
-      if (!frame(slice, false, &framed) || !Enqueue(id, *stream, {framed})) return false;
     }
     return true;
   };
@@ -614,8 +617,8 @@ std::optional<std::string> WebServer::Impl::StreamBody(uint64_t id, const Reques
     }
     return Whole(head, code, content_type, first);
   }
-  framed.clear();
-  const bool ended = complete && frame("", true, &framed) && Enqueue(id, *stream, {framed});
+  const bool ended =
+      complete && frame("", true) && Enqueue(id, *stream, {framed.head, framed.data, framed.tail});
   EndStream(id, *stream, ended);
   streams_--;
   return std::nullopt;
